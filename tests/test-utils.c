@@ -1,0 +1,166 @@
+/* test-utils.c: helpers shared by the C tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "test-utils.h"
+
+#include <string.h>
+
+typedef struct {
+        const gboolean *flag;
+} FlagData;
+
+static gboolean
+flag_is_set (gpointer user_data)
+{
+        FlagData *data = user_data;
+
+        return *data->flag;
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+        gboolean *expired = user_data;
+
+        *expired = TRUE;
+        return G_SOURCE_REMOVE;
+}
+
+gboolean
+test_iterate_until (GMainContext      *context,
+                    TestConditionFunc  condition,
+                    gpointer           user_data,
+                    guint              timeout_ms)
+{
+        gboolean expired = FALSE;
+        GSource *deadline = g_timeout_source_new (timeout_ms);
+
+        g_source_set_callback (deadline, on_deadline, &expired, NULL);
+        g_source_set_static_name (deadline, "test deadline");
+        g_source_attach (deadline, context);
+        while (!condition (user_data) && !expired)
+                g_main_context_iteration (context, TRUE);
+        g_source_destroy (deadline);
+        g_source_unref (deadline);
+
+        return condition (user_data);
+}
+
+gboolean
+test_iterate_until_flag (GMainContext   *context,
+                         const gboolean *flag,
+                         guint           timeout_ms)
+{
+        FlagData data = { flag };
+
+        return test_iterate_until (context, flag_is_set, &data, timeout_ms);
+}
+
+static gboolean
+never (gpointer user_data)
+{
+        return FALSE;
+}
+
+void
+test_iterate_for (GMainContext *context,
+                  guint         ms)
+{
+        test_iterate_until (context, never, NULL, ms);
+}
+
+gboolean
+test_have_ipv6 (void)
+{
+        static int have = -1;
+
+        if (have < 0) {
+                g_autoptr (GSocket) sock = NULL;
+                g_autoptr (GInetAddress) loopback = NULL;
+                g_autoptr (GSocketAddress) addr = NULL;
+
+                sock = g_socket_new (G_SOCKET_FAMILY_IPV6,
+                                     G_SOCKET_TYPE_DATAGRAM,
+                                     G_SOCKET_PROTOCOL_UDP, NULL);
+                loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+                addr = g_inet_socket_address_new (loopback, 0);
+                have = sock != NULL &&
+                       g_socket_bind (sock, addr, FALSE, NULL);
+        }
+
+        return have;
+}
+
+char *
+test_data_path (const char *name)
+{
+        const char *dir = g_getenv ("COAP_UDP6_DATADIR");
+
+        if (dir == NULL)
+                dir = "data";
+        return g_build_filename (dir, name, NULL);
+}
+
+GBytes *
+test_bytes_from_hex (const char *hex)
+{
+        g_autoptr (GByteArray) out = g_byte_array_new ();
+        int high = -1;
+
+        for (const char *p = hex; *p != '\0'; p++) {
+                int v;
+
+                if (g_ascii_isspace (*p))
+                        continue;
+                v = g_ascii_xdigit_value (*p);
+                if (v < 0)
+                        return NULL;
+                if (high < 0) {
+                        high = v;
+                } else {
+                        guint8 b = (guint8) (high << 4 | v);
+
+                        g_byte_array_append (out, &b, 1);
+                        high = -1;
+                }
+        }
+        if (high >= 0)
+                return NULL;
+
+        return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+char *
+test_hex_from_bytes (GBytes *bytes)
+{
+        gsize size = 0;
+        const guint8 *data = g_bytes_get_data (bytes, &size);
+        GString *out = g_string_sized_new (size * 2 + 1);
+
+        for (gsize i = 0; i < size; i++)
+                g_string_append_printf (out, "%02x", data[i]);
+
+        return g_string_free (out, FALSE);
+}
+
+static GLogWriterOutput
+quiet_writer (GLogLevelFlags   level,
+              const GLogField *fields,
+              gsize            n_fields,
+              gpointer         user_data)
+{
+        if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL |
+                     G_LOG_LEVEL_WARNING))
+                return g_log_writer_default (level, fields, n_fields,
+                                             user_data);
+        return G_LOG_WRITER_HANDLED;
+}
+
+void
+test_init (int *argc, char ***argv)
+{
+        g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+        if (g_getenv ("G_MESSAGES_DEBUG") == NULL)
+                g_log_set_writer_func (quiet_writer, NULL, NULL);
+}

@@ -1,0 +1,44 @@
+/* test-utils.h: helpers shared by the C tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <coap-udp6/coap-udp6.h>
+
+G_BEGIN_DECLS
+
+typedef gboolean (*TestConditionFunc) (gpointer user_data);
+
+/* Iterates @context until @condition holds or @timeout_ms passes;
+ * returns whether the condition held. No sleeps. */
+gboolean test_iterate_until (GMainContext      *context,
+                             TestConditionFunc  condition,
+                             gpointer           user_data,
+                             guint              timeout_ms);
+
+/* Iterates @context until *@flag is TRUE or @timeout_ms passes. */
+gboolean test_iterate_until_flag (GMainContext   *context,
+                                  const gboolean *flag,
+                                  guint           timeout_ms);
+
+/* Iterates @context for @ms milliseconds of wall time. */
+void test_iterate_for (GMainContext *context,
+                       guint         ms);
+
+/* Whether this host can bind an IPv6 socket on ::1. Probed once. */
+gboolean test_have_ipv6 (void);
+
+/* The path of a file in the data/ directory of the source tree. */
+char *test_data_path (const char *name);
+
+/* Bytes from a hex string ("40 01 12 34", spaces ignored); NULL on error. */
+GBytes *test_bytes_from_hex (const char *hex);
+
+/* A lower-case hex string of @bytes, no spaces. */
+char *test_hex_from_bytes (GBytes *bytes);
+
+/* Silences log output below warnings (for tests that feed bad input). */
+void test_init (int *argc, char ***argv);
+
+G_END_DECLS
