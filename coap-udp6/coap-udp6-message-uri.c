@@ -1,7 +1,298 @@
-/* coap-udp6-message-uri.c (placeholder)
+/* coap-udp6-message-uri.c: request URIs (RFC 7252 §6.4, §6.5) and
+ * the log representation of a message
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "coap-udp6-types.h"
+#include "coap-udp6-message-private.h"
 
-typedef int coap_udp6_placeholder_message_uri;
+#include "coap-udp6-error.h"
+
+#include <string.h>
+
+#define COAP_DEFAULT_PORT 5683
+/* RFC 3986 pchar minus unreserved (never escaped by GLib anyway). */
+#define PCHAR_ALLOWED "!$&'()*+,;=:@"
+#define QUERY_ALLOWED "!$'()*+,;=:@/?"
+
+static gboolean
+invalid (GError    **error,
+         const char *uri,
+         const char *why)
+{
+        g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_URI,
+                     "Invalid request URI “%s”: %s", uri, why);
+        return FALSE;
+}
+
+/* Splits @raw at @sep and adds one percent-decoded option per piece. */
+static gboolean
+add_split (CoapUdp6Message *self,
+           guint            number,
+           const char      *raw,
+           char             sep)
+{
+        g_auto (GStrv) pieces = NULL;
+        char seps[2] = { sep, '\0' };
+
+        pieces = g_strsplit (raw, seps, -1);
+        for (guint i = 0; pieces[i] != NULL; i++) {
+                g_autoptr (GBytes) value = NULL;
+
+                value = g_uri_unescape_bytes (pieces[i], -1, NULL, NULL);
+                if (value == NULL)
+                        return FALSE;
+                coap_udp6_message_add_option (self, number, value);
+        }
+        return TRUE;
+}
+
+static void
+set_remote_from_host (CoapUdp6Message *self,
+                      const char      *host,
+                      gint             port)
+{
+        g_autofree char *lower = NULL;
+        GString *remote = g_string_new (NULL);
+        gboolean literal = g_hostname_is_ip_address (host);
+
+        if (literal && strchr (host, ':') != NULL)
+                g_string_append_printf (remote, "[%s]", host);
+        else {
+                lower = g_ascii_strdown (host, -1);
+                g_string_append (remote, literal ? host : lower);
+        }
+        /* RFC 7252 §6.4 step 5: an IP literal is the destination, not a
+         * Uri-Host. */
+        if (!literal)
+                coap_udp6_message_set_uri_host (self, lower);
+        if (port > 0 && port != COAP_DEFAULT_PORT)
+                g_string_append_printf (remote, ":%d", port);
+        coap_udp6_message_set_unresolved_remote (self, remote->str);
+        g_string_free (remote, TRUE);
+}
+
+static GUri *
+parse (const char *uri,
+       GError    **error)
+{
+        g_autofree char *full = NULL;
+        const char *scheme = g_uri_peek_scheme (uri);
+        GUri *parsed;
+
+        if (scheme == NULL)
+                full = g_strconcat (g_str_has_prefix (uri, "//") ? "coap:"
+                                                                 : "coap://",
+                                    uri, NULL);
+        parsed = g_uri_parse (full != NULL ? full : uri,
+                              G_URI_FLAGS_ENCODED_PATH |
+                                      G_URI_FLAGS_ENCODED_QUERY |
+                                      G_URI_FLAGS_ENCODED_FRAGMENT,
+                              NULL);
+        if (parsed == NULL)
+                invalid (error, uri, "not a URI");
+        return parsed;
+}
+
+/**
+ * coap_udp6_message_set_request_uri:
+ * @self: a #CoapUdp6Message
+ * @uri: an absolute URI, or one without scheme ("host/path" or
+ *   "//host/path"), which means "coap"
+ * @error: return location for a #GError
+ *
+ * Sets the request target from a URI (RFC 7252 §6.4): the path and
+ * query become percent-decoded Uri-Path and Uri-Query options; a host
+ * name becomes the Uri-Host option (in lower case); an IP-literal host is
+ * not sent at all. In both cases [property@Message:unresolved-remote]
+ * gets the host as "host", "v4", "[v6]" or "[v6%zone]", followed by
+ * ":port" unless the port is absent or 5683, so a transport can resolve
+ * it. A scheme other than "coap" is stored in
+ * [property@Message:requested-scheme]. Previous Uri-Host, Uri-Port,
+ * Uri-Path and Uri-Query options are replaced.
+ *
+ * Returns: %TRUE on success; %FALSE with %COAP_UDP6_ERROR_INVALID_URI if
+ *   @uri cannot be parsed, has no host, has a fragment, or has a
+ *   percent-encoding that is not valid
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_message_set_request_uri (CoapUdp6Message *self,
+                                   const char      *uri,
+                                   GError         **error)
+{
+        g_autoptr (GUri) parsed = NULL;
+        const char *path, *query, *scheme;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), FALSE);
+        g_return_val_if_fail (uri != NULL, FALSE);
+
+        parsed = parse (uri, error);
+        if (parsed == NULL)
+                return FALSE;
+        if (g_uri_get_fragment (parsed) != NULL)
+                return invalid (error, uri, "a fragment is not allowed");
+        if (g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
+                return invalid (error, uri, "no host");
+        for (guint n = COAP_UDP6_OPTION_URI_HOST; n <= COAP_UDP6_OPTION_URI_QUERY;
+             n += 4)
+                coap_udp6_message_remove_option (self, n);
+        path = g_uri_get_path (parsed);
+        query = g_uri_get_query (parsed);
+        if (*path != '\0' && strcmp (path, "/") != 0 &&
+            !add_split (self, COAP_UDP6_OPTION_URI_PATH, path + 1, '/'))
+                return invalid (error, uri, "bad percent-encoding in the path");
+        if (query != NULL &&
+            !add_split (self, COAP_UDP6_OPTION_URI_QUERY, query, '&'))
+                return invalid (error, uri, "bad percent-encoding in the query");
+        set_remote_from_host (self, g_uri_get_host (parsed),
+                              g_uri_get_port (parsed));
+        scheme = g_uri_get_scheme (parsed);
+        coap_udp6_message_set_requested_scheme (
+                self, g_ascii_strcasecmp (scheme, "coap") == 0 ? NULL : scheme);
+        return TRUE;
+}
+
+static void
+append_escaped (GString                   *out,
+                CoapUdp6Message           *self,
+                const CoapUdp6OptionEntry *e,
+                const char                *allowed)
+{
+        g_autofree char *escaped = NULL;
+
+        escaped = g_uri_escape_bytes (coap_udp6_option_entry_data (self, e),
+                                      e->len, allowed);
+        g_string_append (out, escaped);
+}
+
+/* Appends "/a/b?x&y" (RFC 7252 §6.5 steps 8 and 9); "/" without path. */
+GString *
+coap_udp6_message_append_path_query (CoapUdp6Message *self,
+                                     GString         *out)
+{
+        gboolean any_path = FALSE, any_query = FALSE;
+
+        for (guint i = 0; i < self->n_opts; i++) {
+                const CoapUdp6OptionEntry *e = &self->opts[i];
+
+                if (e->number == COAP_UDP6_OPTION_URI_PATH) {
+                        g_string_append_c (out, '/');
+                        append_escaped (out, self, e, PCHAR_ALLOWED);
+                        any_path = TRUE;
+                } else if (e->number == COAP_UDP6_OPTION_URI_QUERY) {
+                        if (!any_path)
+                                g_string_append_c (out, '/');
+                        any_path = TRUE;
+                        g_string_append_c (out, any_query ? '&' : '?');
+                        append_escaped (out, self, e, QUERY_ALLOWED);
+                        any_query = TRUE;
+                }
+        }
+        if (!any_path)
+                g_string_append_c (out, '/');
+        return out;
+}
+
+static void
+append_authority (CoapUdp6Message *self,
+                  GString         *out)
+{
+        g_autofree char *host = coap_udp6_message_get_uri_host (self);
+        guint port = coap_udp6_message_get_uri_port (self);
+
+        if (host != NULL && (self->unresolved_remote == NULL || port != 0)) {
+                g_autofree char *escaped = NULL;
+
+                escaped = g_uri_escape_string (host, "!$&'()*+,;=:", FALSE);
+                if (strchr (host, ':') != NULL)
+                        g_string_append_printf (out, "[%s]", host);
+                else
+                        g_string_append (out, escaped);
+                if (port != 0 && port != COAP_DEFAULT_PORT)
+                        g_string_append_printf (out, ":%u", port);
+        } else if (self->unresolved_remote != NULL) {
+                g_string_append (out, self->unresolved_remote);
+        }
+}
+
+/**
+ * coap_udp6_message_get_request_uri:
+ * @self: a #CoapUdp6Message
+ *
+ * Builds the URI a request is for (RFC 7252 §6.5) from the requested
+ * scheme ("coap" if none), the Uri-Host and Uri-Port options or else the
+ * [property@Message:unresolved-remote], and the Uri-Path and Uri-Query
+ * options, percent-encoded as needed. The default port 5683 is left out.
+ *
+ * Returns: (transfer full) (nullable): the URI, or %NULL if the message
+ *   carries no host information at all
+ *
+ * Since: 1.0
+ */
+char *
+coap_udp6_message_get_request_uri (CoapUdp6Message *self)
+{
+        GString *out;
+        gsize before;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        out = g_string_new (self->requested_scheme != NULL
+                                    ? self->requested_scheme : "coap");
+        g_string_append (out, "://");
+        before = out->len;
+        append_authority (self, out);
+        if (out->len == before) {
+                g_string_free (out, TRUE);
+                return NULL;
+        }
+        coap_udp6_message_append_path_query (self, out);
+        return g_string_free (out, FALSE);
+}
+
+/**
+ * coap_udp6_message_to_string:
+ * @self: a #CoapUdp6Message
+ *
+ * Describes the message for logs, e.g.
+ * "CON GET mid=4660 token=cafe0001 /sensors/temp?u=c (0 bytes)"; the path
+ * appears only when the message has Uri-Path or Uri-Query options, and
+ * the count is that of the payload.
+ *
+ * Returns: (transfer full): a newly allocated string
+ *
+ * Since: 1.0
+ */
+char *
+coap_udp6_message_to_string (CoapUdp6Message *self)
+{
+        g_autofree char *code = NULL;
+        GString *out;
+        gsize token_len;
+        const guint8 *token;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        code = coap_udp6_code_is_request (self->code)
+                       ? g_strdup (coap_udp6_code_get_name (self->code))
+                       : NULL;
+        if (code == NULL)
+                code = coap_udp6_code_to_string (self->code);
+        out = g_string_new (NULL);
+        g_string_append_printf (out, "%s %s mid=%u token=",
+                                coap_udp6_message_type_to_string (self->mtype),
+                                code, self->mid);
+        token = g_bytes_get_data (coap_udp6_message_get_token (self),
+                                  &token_len);
+        for (gsize i = 0; i < token_len; i++)
+                g_string_append_printf (out, "%02x", token[i]);
+        if (coap_udp6_message_has_option (self, COAP_UDP6_OPTION_URI_PATH) ||
+            coap_udp6_message_has_option (self, COAP_UDP6_OPTION_URI_QUERY)) {
+                g_string_append_c (out, ' ');
+                coap_udp6_message_append_path_query (self, out);
+        }
+        g_string_append_printf (out, " (%" G_GSIZE_FORMAT " bytes)",
+                                self->payload_len);
+        return g_string_free (out, FALSE);
+}

@@ -1,0 +1,498 @@
+/* coap-udp6-message-options.c: generic access to the options of a message
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-message-private.h"
+
+#include <string.h>
+
+/* Makes room for @n more entries; returns where the first one goes. */
+CoapUdp6OptionEntry *
+coap_udp6_message_reserve_options (CoapUdp6Message *self,
+                                   guint            n)
+{
+        if (self->n_opts + n > self->alloc_opts) {
+                guint alloc = MAX (self->alloc_opts * 2, self->n_opts + n);
+
+                if (self->opts == self->inline_opts) {
+                        self->opts = g_new (CoapUdp6OptionEntry, alloc);
+                        memcpy (self->opts, self->inline_opts,
+                                self->n_opts * sizeof *self->opts);
+                } else {
+                        self->opts = g_renew (CoapUdp6OptionEntry, self->opts,
+                                              alloc);
+                }
+                self->alloc_opts = alloc;
+        }
+        return self->opts + self->n_opts;
+}
+
+/* Inserts after every option numbered @number or less (RFC 7252 §5.4.5
+ * keeps the order of repeated options). */
+void
+coap_udp6_message_insert_option (CoapUdp6Message *self,
+                                 guint            number,
+                                 const guint8    *data,
+                                 gsize            len)
+{
+        CoapUdp6OptionEntry *e;
+        guint i = self->n_opts;
+
+        coap_udp6_message_reserve_options (self, 1);
+        while (i > 0 && self->opts[i - 1].number > number)
+                i--;
+        memmove (self->opts + i + 1, self->opts + i,
+                 (self->n_opts - i) * sizeof *self->opts);
+        self->n_opts++;
+        e = &self->opts[i];
+        e->number = number;
+        e->len = len;
+        e->in_arena = TRUE;
+        if (self->arena == NULL)
+                self->arena = g_byte_array_new ();
+        e->offset = self->arena->len;
+        if (len > 0)
+                g_byte_array_append (self->arena, data, len);
+}
+
+const CoapUdp6OptionEntry *
+coap_udp6_message_find_option (CoapUdp6Message *self,
+                               guint            number)
+{
+        for (guint i = 0; i < self->n_opts; i++) {
+                if (self->opts[i].number == number)
+                        return &self->opts[i];
+                if (self->opts[i].number > number)
+                        break;
+        }
+        return NULL;
+}
+
+GBytes *
+coap_udp6_message_option_to_bytes (CoapUdp6Message           *self,
+                                   const CoapUdp6OptionEntry *e)
+{
+        if (!e->in_arena && self->wire != NULL)
+                return g_bytes_new_from_bytes (self->wire, e->offset, e->len);
+        return g_bytes_new (coap_udp6_option_entry_data (self, e), e->len);
+}
+
+/**
+ * coap_udp6_message_add_option:
+ * @self: a #CoapUdp6Message
+ * @number: the option number, 0 to 65535
+ * @value: (nullable): the value, %NULL for an empty one
+ *
+ * Adds an option after the existing options with the same number. The
+ * value is copied. Nothing checks that the option may be repeated or
+ * that the length is in range: [method@Message.check_options] does.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_add_option (CoapUdp6Message *self,
+                              guint            number,
+                              GBytes          *value)
+{
+        gsize len = 0;
+        const guint8 *data = value != NULL ? g_bytes_get_data (value, &len)
+                                           : NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (number <= 65535);
+        g_return_if_fail (len <= G_MAXUINT32);
+
+        coap_udp6_message_insert_option (self, number, data, len);
+}
+
+/**
+ * coap_udp6_message_set_option:
+ * @self: a #CoapUdp6Message
+ * @number: the option number, 0 to 65535
+ * @value: (nullable): the value, %NULL to remove the option
+ *
+ * Replaces every option numbered @number with one value, or removes
+ * them all.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_option (CoapUdp6Message *self,
+                              guint            number,
+                              GBytes          *value)
+{
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (number <= 65535);
+
+        coap_udp6_message_remove_option (self, number);
+        if (value != NULL)
+                coap_udp6_message_add_option (self, number, value);
+}
+
+/**
+ * coap_udp6_message_get_option_values:
+ * @self: a #CoapUdp6Message
+ * @number: the option number
+ *
+ * Gets every value of an option, in message order.
+ *
+ * Returns: (transfer full) (element-type GBytes): a new array of new
+ *   #GBytes (empty if the option is absent); unref it when done, which
+ *   also unrefs the values
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+coap_udp6_message_get_option_values (CoapUdp6Message *self,
+                                     guint            number)
+{
+        GPtrArray *values;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+        for (guint i = 0; i < self->n_opts; i++) {
+                if (self->opts[i].number == number)
+                        g_ptr_array_add (values,
+                                         coap_udp6_message_option_to_bytes (
+                                                 self, &self->opts[i]));
+        }
+        return values;
+}
+
+/**
+ * coap_udp6_message_get_option:
+ * @self: a #CoapUdp6Message
+ * @number: the option number
+ *
+ * Gets the first value of an option.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent
+ *
+ * Since: 1.0
+ */
+GBytes *
+coap_udp6_message_get_option (CoapUdp6Message *self,
+                              guint            number)
+{
+        const CoapUdp6OptionEntry *e;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        e = coap_udp6_message_find_option (self, number);
+        return e != NULL ? coap_udp6_message_option_to_bytes (self, e) : NULL;
+}
+
+/**
+ * coap_udp6_message_remove_option:
+ * @self: a #CoapUdp6Message
+ * @number: the option number
+ *
+ * Removes every option numbered @number.
+ *
+ * Returns: how many were removed
+ *
+ * Since: 1.0
+ */
+guint
+coap_udp6_message_remove_option (CoapUdp6Message *self,
+                                 guint            number)
+{
+        guint kept = 0;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), 0);
+
+        for (guint i = 0; i < self->n_opts; i++) {
+                if (self->opts[i].number != number)
+                        self->opts[kept++] = self->opts[i];
+        }
+        number = self->n_opts - kept;
+        self->n_opts = kept;
+        return number;
+}
+
+/**
+ * coap_udp6_message_has_option:
+ * @self: a #CoapUdp6Message
+ * @number: the option number
+ *
+ * Whether the message carries the option at least once.
+ *
+ * Returns: %TRUE if present
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_message_has_option (CoapUdp6Message *self,
+                              guint            number)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), FALSE);
+
+        return coap_udp6_message_find_option (self, number) != NULL;
+}
+
+/**
+ * coap_udp6_message_get_n_options:
+ * @self: a #CoapUdp6Message
+ *
+ * Counts the options, repeated ones included. With
+ * [method@Message.get_nth_option] this iterates over all options in
+ * ascending number order.
+ *
+ * Returns: the number of options
+ *
+ * Since: 1.0
+ */
+guint
+coap_udp6_message_get_n_options (CoapUdp6Message *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), 0);
+
+        return self->n_opts;
+}
+
+/**
+ * coap_udp6_message_get_nth_option:
+ * @self: a #CoapUdp6Message
+ * @index: the position, below [method@Message.get_n_options]
+ * @number: (out) (optional): the option number
+ *
+ * Gets the option at a position, in ascending number order.
+ *
+ * Returns: (transfer full): the value
+ *
+ * Since: 1.0
+ */
+GBytes *
+coap_udp6_message_get_nth_option (CoapUdp6Message *self,
+                                  guint            index,
+                                  guint           *number)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+        g_return_val_if_fail (index < self->n_opts, NULL);
+
+        if (number != NULL)
+                *number = self->opts[index].number;
+        return coap_udp6_message_option_to_bytes (self, &self->opts[index]);
+}
+
+/* RFC 7252 §5.4.3: a value out of the registered range is treated like
+ * an unrecognized option, i.e. typed getters skip it. */
+static gboolean
+entry_in_range (const CoapUdp6OptionEntry *e)
+{
+        guint min, max;
+
+        coap_udp6_option_get_length_range (e->number, &min, &max);
+        return e->len >= min && e->len <= max;
+}
+
+static const CoapUdp6OptionEntry *
+find_valid (CoapUdp6Message *self,
+            guint            number)
+{
+        for (guint i = 0; i < self->n_opts; i++) {
+                if (self->opts[i].number > number)
+                        break;
+                if (self->opts[i].number == number &&
+                    entry_in_range (&self->opts[i]))
+                        return &self->opts[i];
+        }
+        return NULL;
+}
+
+/**
+ * coap_udp6_message_get_option_uint:
+ * @self: a #CoapUdp6Message
+ * @number: the option number
+ *
+ * Gets the first value of an option as an unsigned integer (RFC 7252
+ * §3.2). A known option whose length is out of range counts as absent.
+ *
+ * Returns: the value, or -1 if absent or longer than 4 bytes
+ *
+ * Since: 1.0
+ */
+gint64
+coap_udp6_message_get_option_uint (CoapUdp6Message *self,
+                                   guint            number)
+{
+        const CoapUdp6OptionEntry *e;
+        guint32 value;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), -1);
+
+        e = find_valid (self, number);
+        if (e == NULL ||
+            !coap_udp6_uint_decode (coap_udp6_option_entry_data (self, e),
+                                    e->len, &value))
+                return -1;
+        return value;
+}
+
+/**
+ * coap_udp6_message_set_option_uint:
+ * @self: a #CoapUdp6Message
+ * @number: the option number, 0 to 65535
+ * @value: the value
+ *
+ * Replaces an option with an unsigned integer in the fewest bytes
+ * (0 is the empty value).
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_option_uint (CoapUdp6Message *self,
+                                   guint            number,
+                                   guint32          value)
+{
+        guint8 buf[4];
+        gsize len;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (number <= 65535);
+
+        len = coap_udp6_uint_encode (value, buf);
+        coap_udp6_message_remove_option (self, number);
+        coap_udp6_message_insert_option (self, number, buf, len);
+}
+
+/**
+ * coap_udp6_message_get_option_string:
+ * @self: a #CoapUdp6Message
+ * @number: the option number
+ *
+ * Gets the first value of an option as a string. A known option whose
+ * length is out of range counts as absent.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent
+ *
+ * Since: 1.0
+ */
+char *
+coap_udp6_message_get_option_string (CoapUdp6Message *self,
+                                     guint            number)
+{
+        const CoapUdp6OptionEntry *e;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        e = find_valid (self, number);
+        if (e == NULL)
+                return NULL;
+        return g_strndup ((const char *) coap_udp6_option_entry_data (self, e),
+                          e->len);
+}
+
+/**
+ * coap_udp6_message_set_option_string:
+ * @self: a #CoapUdp6Message
+ * @number: the option number, 0 to 65535
+ * @value: (nullable): the value, %NULL to remove the option
+ *
+ * Replaces an option with a string value.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_option_string (CoapUdp6Message *self,
+                                     guint            number,
+                                     const char      *value)
+{
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (number <= 65535);
+
+        coap_udp6_message_remove_option (self, number);
+        if (value != NULL)
+                coap_udp6_message_insert_option (self, number,
+                                                 (const guint8 *) value,
+                                                 strlen (value));
+}
+
+/**
+ * coap_udp6_message_get_option_strv:
+ * @self: a #CoapUdp6Message
+ * @number: the option number
+ *
+ * Gets every value of a repeatable string option, in order. Values of
+ * a known option whose length is out of range are skipped.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the values; empty
+ *   if the option is absent
+ *
+ * Since: 1.0
+ */
+char **
+coap_udp6_message_get_option_strv (CoapUdp6Message *self,
+                                   guint            number)
+{
+        GPtrArray *out;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        out = g_ptr_array_new ();
+        for (guint i = 0; i < self->n_opts; i++) {
+                const CoapUdp6OptionEntry *e = &self->opts[i];
+
+                if (e->number == number && entry_in_range (e))
+                        g_ptr_array_add (out, g_strndup (
+                                (const char *) coap_udp6_option_entry_data (
+                                        self, e), e->len));
+        }
+        g_ptr_array_add (out, NULL);
+        return (char **) g_ptr_array_free (out, FALSE);
+}
+
+/**
+ * coap_udp6_message_set_option_strv:
+ * @self: a #CoapUdp6Message
+ * @number: the option number, 0 to 65535
+ * @values: (nullable) (array zero-terminated=1): the values, %NULL or
+ *   empty to remove the option
+ *
+ * Replaces a repeatable string option with one occurrence per value.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_option_strv (CoapUdp6Message   *self,
+                                   guint              number,
+                                   const char *const *values)
+{
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (number <= 65535);
+
+        coap_udp6_message_remove_option (self, number);
+        for (gsize i = 0; values != NULL && values[i] != NULL; i++)
+                coap_udp6_message_insert_option (self, number,
+                                                 (const guint8 *) values[i],
+                                                 strlen (values[i]));
+}
+
+/* Every in-range value of an opaque option, as new GBytes. */
+GPtrArray *
+coap_udp6_message_get_opaque_values (CoapUdp6Message *self,
+                                     guint            number)
+{
+        GPtrArray *values;
+
+        values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+        for (guint i = 0; i < self->n_opts; i++) {
+                if (self->opts[i].number == number &&
+                    entry_in_range (&self->opts[i]))
+                        g_ptr_array_add (values,
+                                         coap_udp6_message_option_to_bytes (
+                                                 self, &self->opts[i]));
+        }
+        return values;
+}
+
+/* The first in-range value of an opaque option. */
+GBytes *
+coap_udp6_message_get_opaque (CoapUdp6Message *self,
+                              guint            number)
+{
+        const CoapUdp6OptionEntry *e = find_valid (self, number);
+
+        return e != NULL ? coap_udp6_message_option_to_bytes (self, e) : NULL;
+}

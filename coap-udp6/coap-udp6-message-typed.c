@@ -1,0 +1,885 @@
+/* coap-udp6-message-typed.c: typed accessors for the registered options
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-message-private.h"
+
+/**
+ * coap_udp6_message_get_uri_path:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Uri-Path options (path segments), decoded, in order.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the values; empty
+ *   if there are none
+ *
+ * Since: 1.0
+ */
+char **
+coap_udp6_message_get_uri_path (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_strv (self, COAP_UDP6_OPTION_URI_PATH);
+}
+
+/**
+ * coap_udp6_message_set_uri_path:
+ * @self: a #CoapUdp6Message
+ * @values: (nullable) (array zero-terminated=1): the values, not
+ *   percent-encoded; %NULL or empty to remove them
+ *
+ * Replaces the Uri-Path options (path segments), one occurrence per value.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_uri_path (CoapUdp6Message   *self,
+                                const char *const *values)
+{
+        coap_udp6_message_set_option_strv (self, COAP_UDP6_OPTION_URI_PATH, values);
+}
+
+/**
+ * coap_udp6_message_get_uri_query:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Uri-Query options (query arguments), decoded, in order.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the values; empty
+ *   if there are none
+ *
+ * Since: 1.0
+ */
+char **
+coap_udp6_message_get_uri_query (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_strv (self, COAP_UDP6_OPTION_URI_QUERY);
+}
+
+/**
+ * coap_udp6_message_set_uri_query:
+ * @self: a #CoapUdp6Message
+ * @values: (nullable) (array zero-terminated=1): the values, not
+ *   percent-encoded; %NULL or empty to remove them
+ *
+ * Replaces the Uri-Query options (query arguments), one occurrence per value.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_uri_query (CoapUdp6Message   *self,
+                                 const char *const *values)
+{
+        coap_udp6_message_set_option_strv (self, COAP_UDP6_OPTION_URI_QUERY, values);
+}
+
+/**
+ * coap_udp6_message_get_location_path:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Location-Path options (path segments), decoded, in order.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the values; empty
+ *   if there are none
+ *
+ * Since: 1.0
+ */
+char **
+coap_udp6_message_get_location_path (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_strv (self, COAP_UDP6_OPTION_LOCATION_PATH);
+}
+
+/**
+ * coap_udp6_message_set_location_path:
+ * @self: a #CoapUdp6Message
+ * @values: (nullable) (array zero-terminated=1): the values, not
+ *   percent-encoded; %NULL or empty to remove them
+ *
+ * Replaces the Location-Path options (path segments), one occurrence per value.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_location_path (CoapUdp6Message   *self,
+                                     const char *const *values)
+{
+        coap_udp6_message_set_option_strv (self, COAP_UDP6_OPTION_LOCATION_PATH, values);
+}
+
+/**
+ * coap_udp6_message_get_location_query:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Location-Query options (query arguments), decoded, in order.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the values; empty
+ *   if there are none
+ *
+ * Since: 1.0
+ */
+char **
+coap_udp6_message_get_location_query (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_strv (self, COAP_UDP6_OPTION_LOCATION_QUERY);
+}
+
+/**
+ * coap_udp6_message_set_location_query:
+ * @self: a #CoapUdp6Message
+ * @values: (nullable) (array zero-terminated=1): the values, not
+ *   percent-encoded; %NULL or empty to remove them
+ *
+ * Replaces the Location-Query options (query arguments), one occurrence per value.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_location_query (CoapUdp6Message   *self,
+                                      const char *const *values)
+{
+        coap_udp6_message_set_option_strv (self, COAP_UDP6_OPTION_LOCATION_QUERY, values);
+}
+
+/**
+ * coap_udp6_message_get_uri_host:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Uri-Host option.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent
+ *
+ * Since: 1.0
+ */
+char *
+coap_udp6_message_get_uri_host (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_string (self, COAP_UDP6_OPTION_URI_HOST);
+}
+
+/**
+ * coap_udp6_message_set_uri_host:
+ * @self: a #CoapUdp6Message
+ * @value: (nullable): the value, %NULL to remove the option
+ *
+ * Sets the Uri-Host option.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_uri_host (CoapUdp6Message *self,
+                                const char      *value)
+{
+        coap_udp6_message_set_option_string (self, COAP_UDP6_OPTION_URI_HOST, value);
+}
+
+/**
+ * coap_udp6_message_get_proxy_uri:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Proxy-Uri option.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent
+ *
+ * Since: 1.0
+ */
+char *
+coap_udp6_message_get_proxy_uri (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_string (self, COAP_UDP6_OPTION_PROXY_URI);
+}
+
+/**
+ * coap_udp6_message_set_proxy_uri:
+ * @self: a #CoapUdp6Message
+ * @value: (nullable): the value, %NULL to remove the option
+ *
+ * Sets the Proxy-Uri option.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_proxy_uri (CoapUdp6Message *self,
+                                 const char      *value)
+{
+        coap_udp6_message_set_option_string (self, COAP_UDP6_OPTION_PROXY_URI, value);
+}
+
+/**
+ * coap_udp6_message_get_proxy_scheme:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Proxy-Scheme option.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent
+ *
+ * Since: 1.0
+ */
+char *
+coap_udp6_message_get_proxy_scheme (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_string (self, COAP_UDP6_OPTION_PROXY_SCHEME);
+}
+
+/**
+ * coap_udp6_message_set_proxy_scheme:
+ * @self: a #CoapUdp6Message
+ * @value: (nullable): the value, %NULL to remove the option
+ *
+ * Sets the Proxy-Scheme option.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_proxy_scheme (CoapUdp6Message *self,
+                                    const char      *value)
+{
+        coap_udp6_message_set_option_string (self, COAP_UDP6_OPTION_PROXY_SCHEME, value);
+}
+
+/**
+ * coap_udp6_message_get_content_format:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Content-Format option.
+ *
+ * Returns: the value, or -1 if absent
+ *
+ * Since: 1.0
+ */
+gint
+coap_udp6_message_get_content_format (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_CONTENT_FORMAT);
+}
+
+/**
+ * coap_udp6_message_set_content_format:
+ * @self: a #CoapUdp6Message
+ * @value: the value, 0 to 65535; -1 removes the option
+ *
+ * Sets the Content-Format option in the fewest bytes.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_content_format (CoapUdp6Message *self,
+                                      gint            value)
+{
+        g_return_if_fail (value >= -1 && value <= 65535);
+
+        if (value < 0)
+                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_CONTENT_FORMAT);
+        else
+                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_CONTENT_FORMAT, value);
+}
+
+/**
+ * coap_udp6_message_get_accept:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Accept option.
+ *
+ * Returns: the value, or -1 if absent
+ *
+ * Since: 1.0
+ */
+gint
+coap_udp6_message_get_accept (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_ACCEPT);
+}
+
+/**
+ * coap_udp6_message_set_accept:
+ * @self: a #CoapUdp6Message
+ * @value: the value, 0 to 65535; -1 removes the option
+ *
+ * Sets the Accept option in the fewest bytes.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_accept (CoapUdp6Message *self,
+                              gint            value)
+{
+        g_return_if_fail (value >= -1 && value <= 65535);
+
+        if (value < 0)
+                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_ACCEPT);
+        else
+                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_ACCEPT, value);
+}
+
+/**
+ * coap_udp6_message_get_observe:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Observe (RFC 7641) option.
+ *
+ * Returns: the value, or -1 if absent
+ *
+ * Since: 1.0
+ */
+gint64
+coap_udp6_message_get_observe (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_OBSERVE);
+}
+
+/**
+ * coap_udp6_message_set_observe:
+ * @self: a #CoapUdp6Message
+ * @value: the value, 0 to 16777215; -1 removes the option
+ *
+ * Sets the Observe (RFC 7641) option in the fewest bytes.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_observe (CoapUdp6Message *self,
+                               gint64          value)
+{
+        g_return_if_fail (value >= -1 && value <= 16777215);
+
+        if (value < 0)
+                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_OBSERVE);
+        else
+                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_OBSERVE, value);
+}
+
+/**
+ * coap_udp6_message_get_size1:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Size1 option.
+ *
+ * Returns: the value, or -1 if absent
+ *
+ * Since: 1.0
+ */
+gint64
+coap_udp6_message_get_size1 (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_SIZE1);
+}
+
+/**
+ * coap_udp6_message_set_size1:
+ * @self: a #CoapUdp6Message
+ * @value: the value, 0 to G_MAXUINT32; -1 removes the option
+ *
+ * Sets the Size1 option in the fewest bytes.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_size1 (CoapUdp6Message *self,
+                             gint64          value)
+{
+        g_return_if_fail (value >= -1 && value <= G_MAXUINT32);
+
+        if (value < 0)
+                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_SIZE1);
+        else
+                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_SIZE1, value);
+}
+
+/**
+ * coap_udp6_message_get_size2:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Size2 (RFC 7959) option.
+ *
+ * Returns: the value, or -1 if absent
+ *
+ * Since: 1.0
+ */
+gint64
+coap_udp6_message_get_size2 (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_SIZE2);
+}
+
+/**
+ * coap_udp6_message_set_size2:
+ * @self: a #CoapUdp6Message
+ * @value: the value, 0 to G_MAXUINT32; -1 removes the option
+ *
+ * Sets the Size2 (RFC 7959) option in the fewest bytes.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_size2 (CoapUdp6Message *self,
+                             gint64          value)
+{
+        g_return_if_fail (value >= -1 && value <= G_MAXUINT32);
+
+        if (value < 0)
+                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_SIZE2);
+        else
+                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_SIZE2, value);
+}
+
+/**
+ * coap_udp6_message_get_no_response:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the No-Response (RFC 7967) option.
+ *
+ * Returns: the value, or -1 if absent
+ *
+ * Since: 1.0
+ */
+gint
+coap_udp6_message_get_no_response (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_NO_RESPONSE);
+}
+
+/**
+ * coap_udp6_message_set_no_response:
+ * @self: a #CoapUdp6Message
+ * @value: the value, 0 to 255; -1 removes the option
+ *
+ * Sets the No-Response (RFC 7967) option in the fewest bytes.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_no_response (CoapUdp6Message *self,
+                                   gint            value)
+{
+        g_return_if_fail (value >= -1 && value <= 255);
+
+        if (value < 0)
+                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_NO_RESPONSE);
+        else
+                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_NO_RESPONSE, value);
+}
+
+/**
+ * coap_udp6_message_get_hop_limit:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Hop-Limit (RFC 8768) option.
+ *
+ * Returns: the value, or -1 if absent
+ *
+ * Since: 1.0
+ */
+gint
+coap_udp6_message_get_hop_limit (CoapUdp6Message *self)
+{
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_HOP_LIMIT);
+}
+
+/**
+ * coap_udp6_message_set_hop_limit:
+ * @self: a #CoapUdp6Message
+ * @value: the value, 0 to 255; -1 removes the option
+ *
+ * Sets the Hop-Limit (RFC 8768) option in the fewest bytes.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_hop_limit (CoapUdp6Message *self,
+                                 gint            value)
+{
+        g_return_if_fail (value >= -1 && value <= 255);
+
+        if (value < 0)
+                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_HOP_LIMIT);
+        else
+                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_HOP_LIMIT, value);
+}
+
+/**
+ * coap_udp6_message_get_etags:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets every ETag option value, in order.
+ *
+ * Returns: (transfer full) (element-type GBytes): a new array of new
+ *   #GBytes, empty if there are none
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+coap_udp6_message_get_etags (CoapUdp6Message *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        return coap_udp6_message_get_opaque_values (self, COAP_UDP6_OPTION_ETAG);
+}
+
+/**
+ * coap_udp6_message_add_etag:
+ * @self: a #CoapUdp6Message
+ * @value: the value
+ *
+ * Adds one ETag option after the existing ones.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_add_etag (CoapUdp6Message *self,
+                            GBytes          *value)
+{
+        g_return_if_fail (value != NULL);
+
+        coap_udp6_message_add_option (self, COAP_UDP6_OPTION_ETAG, value);
+}
+
+/**
+ * coap_udp6_message_get_if_match:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets every If-Match option value, in order.
+ *
+ * Returns: (transfer full) (element-type GBytes): a new array of new
+ *   #GBytes, empty if there are none
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+coap_udp6_message_get_if_match (CoapUdp6Message *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        return coap_udp6_message_get_opaque_values (self, COAP_UDP6_OPTION_IF_MATCH);
+}
+
+/**
+ * coap_udp6_message_add_if_match:
+ * @self: a #CoapUdp6Message
+ * @value: the value
+ *
+ * Adds one If-Match option after the existing ones.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_add_if_match (CoapUdp6Message *self,
+                                GBytes          *value)
+{
+        g_return_if_fail (value != NULL);
+
+        coap_udp6_message_add_option (self, COAP_UDP6_OPTION_IF_MATCH, value);
+}
+
+/**
+ * coap_udp6_message_get_request_tags:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets every Request-Tag (RFC 9175) option value, in order.
+ *
+ * Returns: (transfer full) (element-type GBytes): a new array of new
+ *   #GBytes, empty if there are none
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+coap_udp6_message_get_request_tags (CoapUdp6Message *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        return coap_udp6_message_get_opaque_values (self, COAP_UDP6_OPTION_REQUEST_TAG);
+}
+
+/**
+ * coap_udp6_message_add_request_tag:
+ * @self: a #CoapUdp6Message
+ * @value: the value
+ *
+ * Adds one Request-Tag (RFC 9175) option after the existing ones.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_add_request_tag (CoapUdp6Message *self,
+                                   GBytes          *value)
+{
+        g_return_if_fail (value != NULL);
+
+        coap_udp6_message_add_option (self, COAP_UDP6_OPTION_REQUEST_TAG, value);
+}
+
+/**
+ * coap_udp6_message_get_echo:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Echo (RFC 9175) option value.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent
+ *
+ * Since: 1.0
+ */
+GBytes *
+coap_udp6_message_get_echo (CoapUdp6Message *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        return coap_udp6_message_get_opaque (self, COAP_UDP6_OPTION_ECHO);
+}
+
+/**
+ * coap_udp6_message_set_echo:
+ * @self: a #CoapUdp6Message
+ * @value: (nullable): the value, %NULL to remove the option
+ *
+ * Sets the Echo (RFC 9175) option.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_echo (CoapUdp6Message *self,
+                            GBytes          *value)
+{
+        coap_udp6_message_set_option (self, COAP_UDP6_OPTION_ECHO, value);
+}
+
+/**
+ * coap_udp6_message_get_oscore:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the OSCORE (RFC 8613, opaque here) option value.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent
+ *
+ * Since: 1.0
+ */
+GBytes *
+coap_udp6_message_get_oscore (CoapUdp6Message *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        return coap_udp6_message_get_opaque (self, COAP_UDP6_OPTION_OSCORE);
+}
+
+/**
+ * coap_udp6_message_set_oscore:
+ * @self: a #CoapUdp6Message
+ * @value: (nullable): the value, %NULL to remove the option
+ *
+ * Sets the OSCORE (RFC 8613, opaque here) option.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_oscore (CoapUdp6Message *self,
+                              GBytes          *value)
+{
+        coap_udp6_message_set_option (self, COAP_UDP6_OPTION_OSCORE, value);
+}
+
+/**
+ * coap_udp6_message_get_uri_port:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Uri-Port option.
+ *
+ * Returns: the port, or 0 if absent
+ *
+ * Since: 1.0
+ */
+guint
+coap_udp6_message_get_uri_port (CoapUdp6Message *self)
+{
+        gint64 port = coap_udp6_message_get_option_uint (self,
+                                                         COAP_UDP6_OPTION_URI_PORT);
+
+        return port > 0 ? port : 0;
+}
+
+/**
+ * coap_udp6_message_set_uri_port:
+ * @self: a #CoapUdp6Message
+ * @port: the port, 1 to 65535; 0 removes the option
+ *
+ * Sets the Uri-Port option.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_uri_port (CoapUdp6Message *self,
+                                guint            port)
+{
+        g_return_if_fail (port <= 65535);
+
+        if (port == 0)
+                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_URI_PORT);
+        else
+                coap_udp6_message_set_option_uint (self,
+                                                   COAP_UDP6_OPTION_URI_PORT,
+                                                   port);
+}
+
+/**
+ * coap_udp6_message_get_max_age:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Max-Age option.
+ *
+ * Returns: the freshness lifetime in seconds; 60 if absent (RFC 7252
+ *   §5.10.5)
+ *
+ * Since: 1.0
+ */
+guint
+coap_udp6_message_get_max_age (CoapUdp6Message *self)
+{
+        gint64 age = coap_udp6_message_get_option_uint (self,
+                                                        COAP_UDP6_OPTION_MAX_AGE);
+
+        return age >= 0 ? age : 60;
+}
+
+/**
+ * coap_udp6_message_set_max_age:
+ * @self: a #CoapUdp6Message
+ * @seconds: the freshness lifetime in seconds
+ *
+ * Sets the Max-Age option (remove it with
+ * [method@Message.remove_option] to get the default of 60).
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_max_age (CoapUdp6Message *self,
+                               guint            seconds)
+{
+        coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_MAX_AGE,
+                                           seconds);
+}
+
+static CoapUdp6BlockOption *
+get_block (CoapUdp6Message *self,
+           guint            number)
+{
+        gint64 value;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        value = coap_udp6_message_get_option_uint (self, number);
+        return value >= 0 ? coap_udp6_block_option_new_from_uint (value) : NULL;
+}
+
+static void
+set_block (CoapUdp6Message           *self,
+           guint                      number,
+           const CoapUdp6BlockOption *block)
+{
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+
+        if (block == NULL)
+                coap_udp6_message_remove_option (self, number);
+        else
+                coap_udp6_message_set_option_uint (
+                        self, number, coap_udp6_block_option_to_uint (block));
+}
+
+/**
+ * coap_udp6_message_get_block1:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Block1 option (RFC 7959).
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent or
+ *   invalid (reserved SZX 7)
+ *
+ * Since: 1.0
+ */
+CoapUdp6BlockOption *
+coap_udp6_message_get_block1 (CoapUdp6Message *self)
+{
+        return get_block (self, COAP_UDP6_OPTION_BLOCK1);
+}
+
+/**
+ * coap_udp6_message_set_block1:
+ * @self: a #CoapUdp6Message
+ * @block: (nullable): the value, %NULL to remove the option
+ *
+ * Sets the Block1 option (RFC 7959).
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_block1 (CoapUdp6Message           *self,
+                              const CoapUdp6BlockOption *block)
+{
+        set_block (self, COAP_UDP6_OPTION_BLOCK1, block);
+}
+
+/**
+ * coap_udp6_message_get_block2:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Block2 option (RFC 7959).
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent or
+ *   invalid (reserved SZX 7)
+ *
+ * Since: 1.0
+ */
+CoapUdp6BlockOption *
+coap_udp6_message_get_block2 (CoapUdp6Message *self)
+{
+        return get_block (self, COAP_UDP6_OPTION_BLOCK2);
+}
+
+/**
+ * coap_udp6_message_set_block2:
+ * @self: a #CoapUdp6Message
+ * @block: (nullable): the value, %NULL to remove the option
+ *
+ * Sets the Block2 option (RFC 7959).
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_block2 (CoapUdp6Message           *self,
+                              const CoapUdp6BlockOption *block)
+{
+        set_block (self, COAP_UDP6_OPTION_BLOCK2, block);
+}
+
+/**
+ * coap_udp6_message_get_if_none_match:
+ * @self: a #CoapUdp6Message
+ *
+ * Whether the If-None-Match option is present.
+ *
+ * Returns: %TRUE if present
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_message_get_if_none_match (CoapUdp6Message *self)
+{
+        return coap_udp6_message_has_option (self,
+                                             COAP_UDP6_OPTION_IF_NONE_MATCH);
+}
+
+/**
+ * coap_udp6_message_set_if_none_match:
+ * @self: a #CoapUdp6Message
+ * @if_none_match: whether to carry the option
+ *
+ * Adds or removes the (empty) If-None-Match option.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_if_none_match (CoapUdp6Message *self,
+                                     gboolean         if_none_match)
+{
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+
+        coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_IF_NONE_MATCH);
+        if (if_none_match)
+                coap_udp6_message_insert_option (
+                        self, COAP_UDP6_OPTION_IF_NONE_MATCH, NULL, 0);
+}
