@@ -212,7 +212,13 @@ append_authority (CoapUdp6Message *self,
                 if (port != 0 && port != COAP_DEFAULT_PORT)
                         g_string_append_printf (out, ":%u", port);
         } else if (self->unresolved_remote != NULL) {
-                g_string_append (out, self->unresolved_remote);
+                /* RFC 6874: the zone separator is "%25" inside a URI. */
+                for (const char *p = self->unresolved_remote; *p != '\0'; p++) {
+                        if (*p == '%')
+                                g_string_append (out, "%25");
+                        else
+                                g_string_append_c (out, *p);
+                }
         }
 }
 
