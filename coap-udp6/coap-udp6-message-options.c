@@ -136,9 +136,13 @@ coap_udp6_message_set_option (CoapUdp6Message *self,
  *
  * Gets every value of an option, in message order.
  *
- * Returns: (transfer full) (element-type GBytes): a new array of new
- *   #GBytes (empty if the option is absent); unref it when done, which
- *   also unrefs the values
+ * The array is new and owns its elements (it has a free function), so
+ * g_ptr_array_unref() releases everything; take a reference on a value
+ * to keep it longer. It is annotated (transfer container) because
+ * PyGObject 3.42 unrefs the elements of a (transfer full) array twice.
+ *
+ * Returns: (transfer container) (element-type GBytes): the values, empty
+ *   if the option is absent
  *
  * Since: 1.0
  */

@@ -501,8 +501,9 @@ coap_udp6_message_set_hop_limit (CoapUdp6Message *self,
  *
  * Gets every ETag option value, in order.
  *
- * Returns: (transfer full) (element-type GBytes): a new array of new
- *   #GBytes, empty if there are none
+ * Returns: (transfer container) (element-type GBytes): a new array that
+ *   owns its values (see [method@Message.get_option_values]); empty if
+ *   there are none
  *
  * Since: 1.0
  */
@@ -538,8 +539,9 @@ coap_udp6_message_add_etag (CoapUdp6Message *self,
  *
  * Gets every If-Match option value, in order.
  *
- * Returns: (transfer full) (element-type GBytes): a new array of new
- *   #GBytes, empty if there are none
+ * Returns: (transfer container) (element-type GBytes): a new array that
+ *   owns its values (see [method@Message.get_option_values]); empty if
+ *   there are none
  *
  * Since: 1.0
  */
@@ -575,8 +577,9 @@ coap_udp6_message_add_if_match (CoapUdp6Message *self,
  *
  * Gets every Request-Tag (RFC 9175) option value, in order.
  *
- * Returns: (transfer full) (element-type GBytes): a new array of new
- *   #GBytes, empty if there are none
+ * Returns: (transfer container) (element-type GBytes): a new array that
+ *   owns its values (see [method@Message.get_option_values]); empty if
+ *   there are none
  *
  * Since: 1.0
  */
