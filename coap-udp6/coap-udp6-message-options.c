@@ -1,4 +1,5 @@
-/* coap-udp6-message-options.c: generic access to the options of a message
+/* coap-udp6-message-options.c: generic option access, uint/string helpers,
+ * and the typed accessors that are not a plain string, list or uint
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -499,4 +500,214 @@ coap_udp6_message_get_opaque (CoapUdp6Message *self,
         const CoapUdp6OptionEntry *e = find_valid (self, number);
 
         return e != NULL ? coap_udp6_message_option_to_bytes (self, e) : NULL;
+}
+
+/**
+ * coap_udp6_message_get_uri_port:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Uri-Port option.
+ *
+ * Returns: the port, or 0 if absent
+ *
+ * Since: 1.0
+ */
+guint
+coap_udp6_message_get_uri_port (CoapUdp6Message *self)
+{
+        gint64 port = coap_udp6_message_get_option_uint (self,
+                                                         COAP_UDP6_OPTION_URI_PORT);
+
+        return port > 0 ? port : 0;
+}
+
+/**
+ * coap_udp6_message_set_uri_port:
+ * @self: a #CoapUdp6Message
+ * @port: the port, 1 to 65535; 0 removes the option
+ *
+ * Sets the Uri-Port option.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_uri_port (CoapUdp6Message *self,
+                                guint            port)
+{
+        g_return_if_fail (port <= 65535);
+
+        if (port == 0)
+                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_URI_PORT);
+        else
+                coap_udp6_message_set_option_uint (self,
+                                                   COAP_UDP6_OPTION_URI_PORT,
+                                                   port);
+}
+
+/**
+ * coap_udp6_message_get_max_age:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Max-Age option.
+ *
+ * Returns: the freshness lifetime in seconds; 60 if absent (RFC 7252
+ *   §5.10.5)
+ *
+ * Since: 1.0
+ */
+guint
+coap_udp6_message_get_max_age (CoapUdp6Message *self)
+{
+        gint64 age = coap_udp6_message_get_option_uint (self,
+                                                        COAP_UDP6_OPTION_MAX_AGE);
+
+        return age >= 0 ? age : 60;
+}
+
+/**
+ * coap_udp6_message_set_max_age:
+ * @self: a #CoapUdp6Message
+ * @seconds: the freshness lifetime in seconds
+ *
+ * Sets the Max-Age option (remove it with
+ * [method@Message.remove_option] to get the default of 60).
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_max_age (CoapUdp6Message *self,
+                               guint            seconds)
+{
+        coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_MAX_AGE,
+                                           seconds);
+}
+
+static CoapUdp6BlockOption *
+get_block (CoapUdp6Message *self,
+           guint            number)
+{
+        gint64 value;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+
+        value = coap_udp6_message_get_option_uint (self, number);
+        return value >= 0 ? coap_udp6_block_option_new_from_uint (value) : NULL;
+}
+
+static void
+set_block (CoapUdp6Message           *self,
+           guint                      number,
+           const CoapUdp6BlockOption *block)
+{
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+
+        if (block == NULL)
+                coap_udp6_message_remove_option (self, number);
+        else
+                coap_udp6_message_set_option_uint (
+                        self, number, coap_udp6_block_option_to_uint (block));
+}
+
+/**
+ * coap_udp6_message_get_block1:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Block1 option (RFC 7959).
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent or
+ *   invalid (reserved SZX 7)
+ *
+ * Since: 1.0
+ */
+CoapUdp6BlockOption *
+coap_udp6_message_get_block1 (CoapUdp6Message *self)
+{
+        return get_block (self, COAP_UDP6_OPTION_BLOCK1);
+}
+
+/**
+ * coap_udp6_message_set_block1:
+ * @self: a #CoapUdp6Message
+ * @block: (nullable): the value, %NULL to remove the option
+ *
+ * Sets the Block1 option (RFC 7959).
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_block1 (CoapUdp6Message           *self,
+                              const CoapUdp6BlockOption *block)
+{
+        set_block (self, COAP_UDP6_OPTION_BLOCK1, block);
+}
+
+/**
+ * coap_udp6_message_get_block2:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the Block2 option (RFC 7959).
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if absent or
+ *   invalid (reserved SZX 7)
+ *
+ * Since: 1.0
+ */
+CoapUdp6BlockOption *
+coap_udp6_message_get_block2 (CoapUdp6Message *self)
+{
+        return get_block (self, COAP_UDP6_OPTION_BLOCK2);
+}
+
+/**
+ * coap_udp6_message_set_block2:
+ * @self: a #CoapUdp6Message
+ * @block: (nullable): the value, %NULL to remove the option
+ *
+ * Sets the Block2 option (RFC 7959).
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_block2 (CoapUdp6Message           *self,
+                              const CoapUdp6BlockOption *block)
+{
+        set_block (self, COAP_UDP6_OPTION_BLOCK2, block);
+}
+
+/**
+ * coap_udp6_message_get_if_none_match:
+ * @self: a #CoapUdp6Message
+ *
+ * Whether the If-None-Match option is present.
+ *
+ * Returns: %TRUE if present
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_message_get_if_none_match (CoapUdp6Message *self)
+{
+        return coap_udp6_message_has_option (self,
+                                             COAP_UDP6_OPTION_IF_NONE_MATCH);
+}
+
+/**
+ * coap_udp6_message_set_if_none_match:
+ * @self: a #CoapUdp6Message
+ * @if_none_match: whether to carry the option
+ *
+ * Adds or removes the (empty) If-None-Match option.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_if_none_match (CoapUdp6Message *self,
+                                     gboolean         if_none_match)
+{
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+
+        coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_IF_NONE_MATCH);
+        if (if_none_match)
+                coap_udp6_message_insert_option (
+                        self, COAP_UDP6_OPTION_IF_NONE_MATCH, NULL, 0);
 }
