@@ -270,14 +270,6 @@ check_encodable (CoapUdp6Message *self,
         return TRUE;
 }
 
-static const guint8 *
-payload_data (CoapUdp6Message *self)
-{
-        if (self->payload != NULL)
-                return self->payload_data;
-        return self->wire_data + self->payload_offset;
-}
-
 /**
  * coap_udp6_message_encode:
  * @self: a #CoapUdp6Message
@@ -331,7 +323,7 @@ coap_udp6_message_encode (CoapUdp6Message *self,
         }
         if (self->payload_len > 0) {
                 *p++ = PAYLOAD_MARKER;
-                memcpy (p, payload_data (self), self->payload_len);
+                memcpy (p, self->payload_data, self->payload_len);
                 p += self->payload_len;
         }
         return g_bytes_new_take (buf, p - buf);

@@ -42,7 +42,7 @@ struct _CoapUdp6Message {
         CoapUdp6OptionEntry      inline_opts[COAP_UDP6_INLINE_OPTIONS];
 
         GBytes                  *payload; /* (owned) (nullable) */
-        const guint8            *payload_data;
+        const guint8            *payload_data; /* into @payload or @wire */
         gsize                    payload_len;
         gsize                    payload_offset; /* into @wire, if !payload */
 

@@ -107,8 +107,9 @@ parse (const char *uri,
  * gets the host as "host", "v4", "[v6]" or "[v6%zone]", followed by
  * ":port" unless the port is absent or 5683, so a transport can resolve
  * it. A scheme other than "coap" is stored in
- * [property@Message:requested-scheme]. Previous Uri-Host, Uri-Port,
- * Uri-Path and Uri-Query options are replaced.
+ * [property@Message:requested-scheme]. No Uri-Port option is added: the
+ * URI's port is the destination port (§6.4 step 6). Previous Uri-Host,
+ * Uri-Port, Uri-Path and Uri-Query options are replaced.
  *
  * Returns: %TRUE on success; %FALSE with %COAP_UDP6_ERROR_INVALID_URI if
  *   @uri cannot be parsed, has no host, has a fragment, or has a

@@ -566,6 +566,19 @@ coap_udp6_message_get_payload (CoapUdp6Message *self)
         return self->payload;
 }
 
+static gboolean
+payload_unchanged (CoapUdp6Message *self,
+                   GBytes          *payload)
+{
+        gsize len = 0;
+        const guint8 *data = payload != NULL ? g_bytes_get_data (payload, &len)
+                                             : NULL;
+
+        if (len != self->payload_len)
+                return FALSE;
+        return len == 0 || memcmp (data, self->payload_data, len) == 0;
+}
+
 /**
  * coap_udp6_message_set_payload: (attributes org.gtk.Method.set_property=payload)
  * @self: a #CoapUdp6Message
@@ -581,9 +594,7 @@ coap_udp6_message_set_payload (CoapUdp6Message *self,
 {
         g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
 
-        if (payload != NULL && self->payload == payload)
-                return;
-        if (payload == NULL && self->payload_len == 0)
+        if (payload_unchanged (self, payload))
                 return;
         g_clear_pointer (&self->payload, g_bytes_unref);
         if (payload != NULL) {
