@@ -307,7 +307,8 @@ coap_udp6_message_encode (CoapUdp6Message *self,
         *p++ = self->code;
         *p++ = self->mid >> 8;
         *p++ = self->mid & 0xff;
-        memcpy (p, token, token_len);
+        if (token_len > 0)
+                memcpy (p, token, token_len);
         p += token_len;
         for (guint i = 0; i < self->n_opts; i++) {
                 const CoapUdp6OptionEntry *e = &self->opts[i];
@@ -317,7 +318,9 @@ coap_udp6_message_encode (CoapUdp6Message *self,
                 p = write_extended (p, e->number - previous, &dn);
                 p = write_extended (p, e->len, &ln);
                 *head = dn << 4 | ln;
-                memcpy (p, coap_udp6_option_entry_data (self, e), e->len);
+                if (e->len > 0)
+                        memcpy (p, coap_udp6_option_entry_data (self, e),
+                                e->len);
                 p += e->len;
                 previous = e->number;
         }

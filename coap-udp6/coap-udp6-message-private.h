@@ -55,7 +55,10 @@ static inline const guint8 *
 coap_udp6_option_entry_data (const CoapUdp6Message     *self,
                              const CoapUdp6OptionEntry *e)
 {
-        return (e->in_arena ? self->arena->data : self->wire_data) + e->offset;
+        const guint8 *base = e->in_arena ? self->arena->data : self->wire_data;
+
+        /* An arena that only holds empty values has no buffer. */
+        return base != NULL ? base + e->offset : (const guint8 *) "";
 }
 
 CoapUdp6OptionEntry *coap_udp6_message_reserve_options (CoapUdp6Message *self,

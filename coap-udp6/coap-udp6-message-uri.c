@@ -71,6 +71,21 @@ set_remote_from_host (CoapUdp6Message *self,
         g_string_free (remote, TRUE);
 }
 
+/* Keeps #CoapUdp6Message:unresolved-remote unambiguous: a name may not
+ * contain what separates or brackets a port, nor control characters. */
+static gboolean
+host_is_usable (const char *host)
+{
+        if (g_hostname_is_ip_address (host))
+                return TRUE;
+        for (const char *p = host; *p != '\0'; p++) {
+                if (strchr (":[]%", *p) != NULL || (guchar) *p < 0x20 ||
+                    *p == 0x7f)
+                        return FALSE;
+        }
+        return TRUE;
+}
+
 static GUri *
 parse (const char *uri,
        GError    **error)
@@ -135,6 +150,9 @@ coap_udp6_message_set_request_uri (CoapUdp6Message *self,
                 return invalid (error, uri, "a fragment is not allowed");
         if (g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
                 return invalid (error, uri, "no host");
+        if (!host_is_usable (g_uri_get_host (parsed)))
+                return invalid (error, uri, "the host cannot be a name or "
+                                "an IP address");
         for (guint n = COAP_UDP6_OPTION_URI_HOST; n <= COAP_UDP6_OPTION_URI_QUERY;
              n += 4)
                 coap_udp6_message_remove_option (self, n);
@@ -167,6 +185,22 @@ append_escaped (GString                   *out,
         g_string_append (out, escaped);
 }
 
+/* A "." or ".." segment is spelled %2E so no URI parser removes it. */
+static void
+append_segment (GString                   *out,
+                CoapUdp6Message           *self,
+                const CoapUdp6OptionEntry *e)
+{
+        const guint8 *data = coap_udp6_option_entry_data (self, e);
+
+        if ((e->len == 1 && data[0] == '.') ||
+            (e->len == 2 && data[0] == '.' && data[1] == '.')) {
+                g_string_append (out, e->len == 1 ? "%2E" : "%2E%2E");
+                return;
+        }
+        append_escaped (out, self, e, PCHAR_ALLOWED);
+}
+
 /* Appends "/a/b?x&y" (RFC 7252 §6.5 steps 8 and 9); "/" without path. */
 GString *
 coap_udp6_message_append_path_query (CoapUdp6Message *self,
@@ -179,7 +213,7 @@ coap_udp6_message_append_path_query (CoapUdp6Message *self,
 
                 if (e->number == COAP_UDP6_OPTION_URI_PATH) {
                         g_string_append_c (out, '/');
-                        append_escaped (out, self, e, PCHAR_ALLOWED);
+                        append_segment (out, self, e);
                         any_path = TRUE;
                 } else if (e->number == COAP_UDP6_OPTION_URI_QUERY) {
                         if (!any_path)
@@ -195,6 +229,57 @@ coap_udp6_message_append_path_query (CoapUdp6Message *self,
         return out;
 }
 
+/* Spells a host as a URI does: an IPv6 literal in brackets with its zone
+ * as "%25" (RFC 6874), anything else percent-encoded where needed. */
+static void
+append_host (GString    *out,
+             const char *host,
+             gsize       len)
+{
+        g_autofree char *h = g_strndup (host, len);
+        g_autofree char *escaped = NULL;
+
+        if (strchr (h, ':') != NULL && g_hostname_is_ip_address (h)) {
+                g_string_append_c (out, '[');
+                for (const char *p = h; *p != '\0'; p++) {
+                        if (*p == '%')
+                                g_string_append (out, "%25");
+                        else
+                                g_string_append_c (out, *p);
+                }
+                g_string_append_c (out, ']');
+                return;
+        }
+        escaped = g_uri_escape_string (h, "!$&'()*+,;=", FALSE);
+        g_string_append (out, escaped);
+}
+
+/* @remote is "host", "[v6]" or either with ":port" (see
+ * #CoapUdp6Message:unresolved-remote). */
+static void
+append_unresolved (GString    *out,
+                   const char *remote)
+{
+        const char *port;
+
+        if (remote[0] == '[') {
+                const char *close = strchr (remote, ']');
+
+                if (close == NULL) {
+                        append_host (out, remote, strlen (remote));
+                        return;
+                }
+                append_host (out, remote + 1, close - remote - 1);
+                port = close + 1;
+        } else {
+                port = strrchr (remote, ':');
+                if (port == NULL)
+                        port = remote + strlen (remote);
+                append_host (out, remote, port - remote);
+        }
+        g_string_append (out, port);
+}
+
 static void
 append_authority (CoapUdp6Message *self,
                   GString         *out)
@@ -203,23 +288,11 @@ append_authority (CoapUdp6Message *self,
         guint port = coap_udp6_message_get_uri_port (self);
 
         if (host != NULL && (self->unresolved_remote == NULL || port != 0)) {
-                g_autofree char *escaped = NULL;
-
-                escaped = g_uri_escape_string (host, "!$&'()*+,;=:", FALSE);
-                if (strchr (host, ':') != NULL)
-                        g_string_append_printf (out, "[%s]", host);
-                else
-                        g_string_append (out, escaped);
+                append_host (out, host, strlen (host));
                 if (port != 0 && port != COAP_DEFAULT_PORT)
                         g_string_append_printf (out, ":%u", port);
         } else if (self->unresolved_remote != NULL) {
-                /* RFC 6874: the zone separator is "%25" inside a URI. */
-                for (const char *p = self->unresolved_remote; *p != '\0'; p++) {
-                        if (*p == '%')
-                                g_string_append (out, "%25");
-                        else
-                                g_string_append_c (out, *p);
-                }
+                append_unresolved (out, self->unresolved_remote);
         }
 }
 

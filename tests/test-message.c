@@ -220,6 +220,7 @@ test_generic_options (void)
         for (guint i = 0, last = 0; i < 5; i++) {
                 g_autoptr (GBytes) v = coap_udp6_message_get_nth_option (msg, i,
                                                                          &number);
+                g_assert_nonnull (v);
                 g_assert_cmpuint (number, >=, last);
                 last = number;
         }
