@@ -72,12 +72,26 @@ set_remote_from_host (CoapUdp6Message *self,
 }
 
 /* Keeps #CoapUdp6Message:unresolved-remote unambiguous: a name may not
- * contain what separates or brackets a port, nor control characters. */
+ * contain what separates or brackets a port, nor control characters, and
+ * a zone only unreserved characters. */
 static gboolean
 host_is_usable (const char *host)
 {
-        if (g_hostname_is_ip_address (host))
+        const char *zone = strchr (host, '%');
+
+        if (g_hostname_is_ip_address (host)) {
+                /* RFC 6874 zone IDs are unreserved characters; an
+                 * interface name needs nothing else. */
+                if (zone == NULL)
+                        return TRUE;
+                if (zone[1] == '\0')
+                        return FALSE;
+                for (const char *p = zone + 1; *p != '\0'; p++) {
+                        if (!g_ascii_isalnum (*p) && strchr ("-._~", *p) == NULL)
+                                return FALSE;
+                }
                 return TRUE;
+        }
         for (const char *p = host; *p != '\0'; p++) {
                 if (strchr (":[]%", *p) != NULL || (guchar) *p < 0x20 ||
                     *p == 0x7f)
@@ -151,8 +165,8 @@ coap_udp6_message_set_request_uri (CoapUdp6Message *self,
         if (g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
                 return invalid (error, uri, "no host");
         if (!host_is_usable (g_uri_get_host (parsed)))
-                return invalid (error, uri, "the host cannot be a name or "
-                                "an IP address");
+                return invalid (error, uri, "the host is neither a usable "
+                                "name nor an IP address with a plain zone");
         for (guint n = COAP_UDP6_OPTION_URI_HOST; n <= COAP_UDP6_OPTION_URI_QUERY;
              n += 4)
                 coap_udp6_message_remove_option (self, n);
@@ -172,17 +186,34 @@ coap_udp6_message_set_request_uri (CoapUdp6Message *self,
         return TRUE;
 }
 
+/* RFC 3986 §2.1; by hand because g_uri_escape_bytes() stops at a NUL
+ * byte, which an option value may hold. */
+static void
+append_percent_encoded (GString      *out,
+                        const guint8 *data,
+                        gsize         len,
+                        const char   *allowed)
+{
+        for (gsize i = 0; i < len; i++) {
+                guint8 c = data[i];
+
+                /* strchr() finds the terminator when c is 0 */
+                if (c != 0 && (g_ascii_isalnum (c) || strchr ("-._~", c) ||
+                               strchr (allowed, c) != NULL))
+                        g_string_append_c (out, c);
+                else
+                        g_string_append_printf (out, "%%%02X", c);
+        }
+}
+
 static void
 append_escaped (GString                   *out,
                 CoapUdp6Message           *self,
                 const CoapUdp6OptionEntry *e,
                 const char                *allowed)
 {
-        g_autofree char *escaped = NULL;
-
-        escaped = g_uri_escape_bytes (coap_udp6_option_entry_data (self, e),
-                                      e->len, allowed);
-        g_string_append (out, escaped);
+        append_percent_encoded (out, coap_udp6_option_entry_data (self, e),
+                                e->len, allowed);
 }
 
 /* A "." or ".." segment is spelled %2E so no URI parser removes it. */
@@ -237,7 +268,6 @@ append_host (GString    *out,
              gsize       len)
 {
         g_autofree char *h = g_strndup (host, len);
-        g_autofree char *escaped = NULL;
 
         if (strchr (h, ':') != NULL && g_hostname_is_ip_address (h)) {
                 g_string_append_c (out, '[');
@@ -250,8 +280,8 @@ append_host (GString    *out,
                 g_string_append_c (out, ']');
                 return;
         }
-        escaped = g_uri_escape_string (h, "!$&'()*+,;=", FALSE);
-        g_string_append (out, escaped);
+        append_percent_encoded (out, (const guint8 *) host, len,
+                                "!$&'()*+,;=");
 }
 
 /* @remote is "host", "[v6]" or either with ":port" (see
