@@ -133,6 +133,18 @@ test_minimal_uint (void)
 }
 
 static void
+check_defaults (CoapUdp6Message *msg)
+{
+        g_assert_cmpint (coap_udp6_message_get_content_format (msg), ==, -1);
+        g_assert_true (coap_udp6_message_check_options (msg, NULL));
+        coap_udp6_message_remove_option (msg, COAP_UDP6_OPTION_MAX_AGE);
+        g_assert_cmpuint (coap_udp6_message_get_max_age (msg), ==, 60);
+        coap_udp6_message_set_if_none_match (msg, FALSE);
+        g_assert_false (coap_udp6_message_has_option (msg,
+                                                      COAP_UDP6_OPTION_IF_NONE_MATCH));
+}
+
+static void
 test_typed_roundtrip (void)
 {
         g_autoptr (CoapUdp6Message) msg = coap_udp6_message_new (1, 2);
@@ -192,14 +204,7 @@ test_typed_roundtrip (void)
         proxy = coap_udp6_message_get_proxy_uri (back);
         g_assert_cmpstr (proxy, ==, "coap://x/y");
         g_assert_cmpuint (coap_udp6_message_get_max_age (back), ==, 0);
-        g_assert_cmpint (coap_udp6_message_get_content_format (back), ==, -1);
-        g_assert_true (coap_udp6_message_check_options (back, NULL));
-
-        coap_udp6_message_remove_option (back, COAP_UDP6_OPTION_MAX_AGE);
-        g_assert_cmpuint (coap_udp6_message_get_max_age (back), ==, 60);
-        coap_udp6_message_set_if_none_match (back, FALSE);
-        g_assert_false (coap_udp6_message_has_option (back,
-                                                      COAP_UDP6_OPTION_IF_NONE_MATCH));
+        check_defaults (back);
 }
 
 static void
