@@ -176,7 +176,7 @@ coap_udp6_message_class_init (CoapUdp6MessageClass *klass)
          * Since: 1.0
          */
         properties[PROP_MTYPE] = g_param_spec_enum (
-                "mtype", NULL, NULL, coap_udp6_message_type_get_type (),
+                "mtype", NULL, NULL, COAP_UDP6_TYPE_MESSAGE_TYPE,
                 COAP_UDP6_MESSAGE_TYPE_CON, flags);
 
         /**
