@@ -24,32 +24,42 @@ invalid (GError    **error,
         return FALSE;
 }
 
-/* Splits @raw at @sep and adds one percent-decoded option per piece. */
-static gboolean
-add_split (CoapUdp6Message *self,
-           guint            number,
-           const char      *raw,
-           char             sep)
+/* Splits @raw at @sep and percent-decodes each piece; NULL on a bad
+ * percent-encoding. */
+static GPtrArray *
+split_decode (const char *raw,
+              char        sep)
 {
+        g_autoptr (GPtrArray) values = NULL;
         g_auto (GStrv) pieces = NULL;
         char seps[2] = { sep, '\0' };
 
+        values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
         pieces = g_strsplit (raw, seps, -1);
         for (guint i = 0; pieces[i] != NULL; i++) {
-                g_autoptr (GBytes) value = NULL;
+                GBytes *value = g_uri_unescape_bytes (pieces[i], -1, NULL, NULL);
 
-                value = g_uri_unescape_bytes (pieces[i], -1, NULL, NULL);
                 if (value == NULL)
-                        return FALSE;
-                coap_udp6_message_add_option (self, number, value);
+                        return NULL;
+                g_ptr_array_add (values, value);
         }
-        return TRUE;
+        return g_steal_pointer (&values);
+}
+
+static void
+add_all (CoapUdp6Message *self,
+         guint            number,
+         GPtrArray       *values)
+{
+        for (guint i = 0; values != NULL && i < values->len; i++)
+                coap_udp6_message_add_option (self, number, values->pdata[i]);
 }
 
 static void
 set_remote_from_host (CoapUdp6Message *self,
                       const char      *host,
-                      gint             port)
+                      gint             port,
+                      gint             default_port)
 {
         g_autofree char *lower = NULL;
         GString *remote = g_string_new (NULL);
@@ -65,7 +75,7 @@ set_remote_from_host (CoapUdp6Message *self,
          * Uri-Host. */
         if (!literal)
                 coap_udp6_message_set_uri_host (self, lower);
-        if (port > 0 && port != COAP_DEFAULT_PORT)
+        if (port > 0 && port != default_port)
                 g_string_append_printf (remote, ":%d", port);
         coap_udp6_message_set_unresolved_remote (self, remote->str);
         g_string_free (remote, TRUE);
@@ -134,11 +144,12 @@ parse (const char *uri,
  * name becomes the Uri-Host option (in lower case); an IP-literal host is
  * not sent at all. In both cases [property@Message:unresolved-remote]
  * gets the host as "host", "v4", "[v6]" or "[v6%zone]", followed by
- * ":port" unless the port is absent or 5683, so a transport can resolve
- * it. A scheme other than "coap" is stored in
+ * ":port" unless the port is absent (or 5683 with the "coap" scheme), so a
+ * transport can resolve it. A scheme other than "coap" is stored in
  * [property@Message:requested-scheme]. No Uri-Port option is added: the
  * URI's port is the destination port (§6.4 step 6). Previous Uri-Host,
- * Uri-Port, Uri-Path and Uri-Query options are replaced.
+ * Uri-Port, Uri-Path and Uri-Query options are replaced; on failure the
+ * message is left unchanged.
  *
  * Returns: %TRUE on success; %FALSE with %COAP_UDP6_ERROR_INVALID_URI if
  *   @uri cannot be parsed, has no host, has a fragment, or has a
@@ -152,7 +163,10 @@ coap_udp6_message_set_request_uri (CoapUdp6Message *self,
                                    GError         **error)
 {
         g_autoptr (GUri) parsed = NULL;
+        g_autoptr (GPtrArray) segments = NULL;
+        g_autoptr (GPtrArray) queries = NULL;
         const char *path, *query, *scheme;
+        gboolean is_coap;
 
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), FALSE);
         g_return_val_if_fail (uri != NULL, FALSE);
@@ -167,22 +181,24 @@ coap_udp6_message_set_request_uri (CoapUdp6Message *self,
         if (!host_is_usable (g_uri_get_host (parsed)))
                 return invalid (error, uri, "the host is neither a usable "
                                 "name nor an IP address with a plain zone");
-        for (guint n = COAP_UDP6_OPTION_URI_HOST; n <= COAP_UDP6_OPTION_URI_QUERY;
-             n += 4)
-                coap_udp6_message_remove_option (self, n);
         path = g_uri_get_path (parsed);
         query = g_uri_get_query (parsed);
         if (*path != '\0' && strcmp (path, "/") != 0 &&
-            !add_split (self, COAP_UDP6_OPTION_URI_PATH, path + 1, '/'))
+            (segments = split_decode (path + 1, '/')) == NULL)
                 return invalid (error, uri, "bad percent-encoding in the path");
-        if (query != NULL &&
-            !add_split (self, COAP_UDP6_OPTION_URI_QUERY, query, '&'))
+        if (query != NULL && (queries = split_decode (query, '&')) == NULL)
                 return invalid (error, uri, "bad percent-encoding in the query");
-        set_remote_from_host (self, g_uri_get_host (parsed),
-                              g_uri_get_port (parsed));
+        for (guint n = COAP_UDP6_OPTION_URI_HOST; n <= COAP_UDP6_OPTION_URI_QUERY;
+             n += 4)
+                coap_udp6_message_remove_option (self, n);
+        add_all (self, COAP_UDP6_OPTION_URI_PATH, segments);
+        add_all (self, COAP_UDP6_OPTION_URI_QUERY, queries);
         scheme = g_uri_get_scheme (parsed);
-        coap_udp6_message_set_requested_scheme (
-                self, g_ascii_strcasecmp (scheme, "coap") == 0 ? NULL : scheme);
+        is_coap = g_ascii_strcasecmp (scheme, "coap") == 0;
+        set_remote_from_host (self, g_uri_get_host (parsed),
+                              g_uri_get_port (parsed),
+                              is_coap ? COAP_DEFAULT_PORT : -1);
+        coap_udp6_message_set_requested_scheme (self, is_coap ? NULL : scheme);
         return TRUE;
 }
 
@@ -319,7 +335,8 @@ append_authority (CoapUdp6Message *self,
 
         if (host != NULL && (self->unresolved_remote == NULL || port != 0)) {
                 append_host (out, host, strlen (host));
-                if (port != 0 && port != COAP_DEFAULT_PORT)
+                if (port != 0 && (port != COAP_DEFAULT_PORT ||
+                                  self->requested_scheme != NULL))
                         g_string_append_printf (out, ":%u", port);
         } else if (self->unresolved_remote != NULL) {
                 append_unresolved (out, self->unresolved_remote);

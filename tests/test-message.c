@@ -300,6 +300,8 @@ test_uri (void)
                 { "//[::1]/?q", "[::1]", NULL, "", "q", NULL, "coap://[::1]/?q" },
                 { "coaps://h:5684/s", "h:5684", "h", "s", "", "coaps",
                   "coaps://h:5684/s" },
+                { "coaps://h:5683/s", "h:5683", "h", "s", "", "coaps",
+                  "coaps://h:5683/s" },
                 { "coap://h/%C3%A4%20b", "h", "h", "ä b", "", NULL,
                   "coap://h/%C3%A4%20b" },
         };
@@ -313,17 +315,24 @@ test_uri_errors (void)
 {
         static const char *const bad[] = {
                 "coap://h/a#frag", "coap:///nohost", "coap://h/%zz", "coap://h/?%4",
-                "coap://[::1/", "",
+                "coap://[::1/", "", "coap://[fe80::1%25a%2Fb]/",
+                "coap://a%3Ab/",
         };
 
         for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
                 g_autoptr (CoapUdp6Message) msg = coap_udp6_message_new (0, 1);
                 g_autoptr (GError) error = NULL;
+                g_autofree char *before = NULL, *after = NULL;
 
+                g_assert_true (coap_udp6_message_set_request_uri (
+                        msg, "coap://h/keep?q", NULL));
+                before = coap_udp6_message_get_request_uri (msg);
                 g_test_message ("bad URI %s", bad[i]);
                 g_assert_false (coap_udp6_message_set_request_uri (msg, bad[i],
                                                                    &error));
                 g_assert_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_URI);
+                after = coap_udp6_message_get_request_uri (msg);
+                g_assert_cmpstr (before, ==, after);
         }
 }
 
