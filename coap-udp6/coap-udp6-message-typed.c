@@ -477,9 +477,9 @@ coap_udp6_message_get_hop_limit (CoapUdp6Message *self)
 /**
  * coap_udp6_message_set_hop_limit:
  * @self: a #CoapUdp6Message
- * @value: the value, 0 to 255; -1 removes the option
+ * @value: the value, 1 to 255; -1 removes the option
  *
- * Sets the Hop-Limit (RFC 8768) option in the fewest bytes.
+ * Sets the Hop-Limit (RFC 8768) option, which is always one byte long.
  *
  * Since: 1.0
  */
@@ -487,7 +487,7 @@ void
 coap_udp6_message_set_hop_limit (CoapUdp6Message *self,
                                  gint            value)
 {
-        g_return_if_fail (value >= -1 && value <= 255);
+        g_return_if_fail (value == -1 || (value >= 1 && value <= 255));
 
         if (value < 0)
                 coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_HOP_LIMIT);
