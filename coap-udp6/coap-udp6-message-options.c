@@ -537,7 +537,8 @@ coap_udp6_message_set_uri_port (CoapUdp6Message *self,
         g_return_if_fail (port <= 65535);
 
         if (port == 0)
-                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_URI_PORT);
+                coap_udp6_message_remove_option (
+                        self, COAP_UDP6_OPTION_URI_PORT);
         else
                 coap_udp6_message_set_option_uint (self,
                                                    COAP_UDP6_OPTION_URI_PORT,

@@ -18,7 +18,8 @@
 char **
 coap_udp6_message_get_uri_path (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_strv (self, COAP_UDP6_OPTION_URI_PATH);
+        return coap_udp6_message_get_option_strv (
+                self, COAP_UDP6_OPTION_URI_PATH);
 }
 
 /**
@@ -35,7 +36,8 @@ void
 coap_udp6_message_set_uri_path (CoapUdp6Message   *self,
                                 const char *const *values)
 {
-        coap_udp6_message_set_option_strv (self, COAP_UDP6_OPTION_URI_PATH, values);
+        coap_udp6_message_set_option_strv (
+                self, COAP_UDP6_OPTION_URI_PATH, values);
 }
 
 /**
@@ -52,7 +54,8 @@ coap_udp6_message_set_uri_path (CoapUdp6Message   *self,
 char **
 coap_udp6_message_get_uri_query (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_strv (self, COAP_UDP6_OPTION_URI_QUERY);
+        return coap_udp6_message_get_option_strv (
+                self, COAP_UDP6_OPTION_URI_QUERY);
 }
 
 /**
@@ -69,7 +72,8 @@ void
 coap_udp6_message_set_uri_query (CoapUdp6Message   *self,
                                  const char *const *values)
 {
-        coap_udp6_message_set_option_strv (self, COAP_UDP6_OPTION_URI_QUERY, values);
+        coap_udp6_message_set_option_strv (
+                self, COAP_UDP6_OPTION_URI_QUERY, values);
 }
 
 /**
@@ -86,7 +90,8 @@ coap_udp6_message_set_uri_query (CoapUdp6Message   *self,
 char **
 coap_udp6_message_get_location_path (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_strv (self, COAP_UDP6_OPTION_LOCATION_PATH);
+        return coap_udp6_message_get_option_strv (
+                self, COAP_UDP6_OPTION_LOCATION_PATH);
 }
 
 /**
@@ -103,7 +108,8 @@ void
 coap_udp6_message_set_location_path (CoapUdp6Message   *self,
                                      const char *const *values)
 {
-        coap_udp6_message_set_option_strv (self, COAP_UDP6_OPTION_LOCATION_PATH, values);
+        coap_udp6_message_set_option_strv (
+                self, COAP_UDP6_OPTION_LOCATION_PATH, values);
 }
 
 /**
@@ -120,7 +126,8 @@ coap_udp6_message_set_location_path (CoapUdp6Message   *self,
 char **
 coap_udp6_message_get_location_query (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_strv (self, COAP_UDP6_OPTION_LOCATION_QUERY);
+        return coap_udp6_message_get_option_strv (
+                self, COAP_UDP6_OPTION_LOCATION_QUERY);
 }
 
 /**
@@ -137,7 +144,8 @@ void
 coap_udp6_message_set_location_query (CoapUdp6Message   *self,
                                       const char *const *values)
 {
-        coap_udp6_message_set_option_strv (self, COAP_UDP6_OPTION_LOCATION_QUERY, values);
+        coap_udp6_message_set_option_strv (
+                self, COAP_UDP6_OPTION_LOCATION_QUERY, values);
 }
 
 /**
@@ -153,7 +161,8 @@ coap_udp6_message_set_location_query (CoapUdp6Message   *self,
 char *
 coap_udp6_message_get_uri_host (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_string (self, COAP_UDP6_OPTION_URI_HOST);
+        return coap_udp6_message_get_option_string (
+                self, COAP_UDP6_OPTION_URI_HOST);
 }
 
 /**
@@ -169,7 +178,8 @@ void
 coap_udp6_message_set_uri_host (CoapUdp6Message *self,
                                 const char      *value)
 {
-        coap_udp6_message_set_option_string (self, COAP_UDP6_OPTION_URI_HOST, value);
+        coap_udp6_message_set_option_string (
+                self, COAP_UDP6_OPTION_URI_HOST, value);
 }
 
 /**
@@ -185,7 +195,8 @@ coap_udp6_message_set_uri_host (CoapUdp6Message *self,
 char *
 coap_udp6_message_get_proxy_uri (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_string (self, COAP_UDP6_OPTION_PROXY_URI);
+        return coap_udp6_message_get_option_string (
+                self, COAP_UDP6_OPTION_PROXY_URI);
 }
 
 /**
@@ -201,7 +212,8 @@ void
 coap_udp6_message_set_proxy_uri (CoapUdp6Message *self,
                                  const char      *value)
 {
-        coap_udp6_message_set_option_string (self, COAP_UDP6_OPTION_PROXY_URI, value);
+        coap_udp6_message_set_option_string (
+                self, COAP_UDP6_OPTION_PROXY_URI, value);
 }
 
 /**
@@ -217,7 +229,8 @@ coap_udp6_message_set_proxy_uri (CoapUdp6Message *self,
 char *
 coap_udp6_message_get_proxy_scheme (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_string (self, COAP_UDP6_OPTION_PROXY_SCHEME);
+        return coap_udp6_message_get_option_string (
+                self, COAP_UDP6_OPTION_PROXY_SCHEME);
 }
 
 /**
@@ -233,7 +246,8 @@ void
 coap_udp6_message_set_proxy_scheme (CoapUdp6Message *self,
                                     const char      *value)
 {
-        coap_udp6_message_set_option_string (self, COAP_UDP6_OPTION_PROXY_SCHEME, value);
+        coap_udp6_message_set_option_string (
+                self, COAP_UDP6_OPTION_PROXY_SCHEME, value);
 }
 
 /**
@@ -249,7 +263,8 @@ coap_udp6_message_set_proxy_scheme (CoapUdp6Message *self,
 gint
 coap_udp6_message_get_content_format (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_CONTENT_FORMAT);
+        return coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_CONTENT_FORMAT);
 }
 
 /**
@@ -268,9 +283,11 @@ coap_udp6_message_set_content_format (CoapUdp6Message *self,
         g_return_if_fail (value >= -1 && value <= 65535);
 
         if (value < 0)
-                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_CONTENT_FORMAT);
+                coap_udp6_message_remove_option (
+                        self, COAP_UDP6_OPTION_CONTENT_FORMAT);
         else
-                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_CONTENT_FORMAT, value);
+                coap_udp6_message_set_option_uint (
+                        self, COAP_UDP6_OPTION_CONTENT_FORMAT, value);
 }
 
 /**
@@ -286,7 +303,8 @@ coap_udp6_message_set_content_format (CoapUdp6Message *self,
 gint
 coap_udp6_message_get_accept (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_ACCEPT);
+        return coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_ACCEPT);
 }
 
 /**
@@ -307,7 +325,8 @@ coap_udp6_message_set_accept (CoapUdp6Message *self,
         if (value < 0)
                 coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_ACCEPT);
         else
-                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_ACCEPT, value);
+                coap_udp6_message_set_option_uint (
+                        self, COAP_UDP6_OPTION_ACCEPT, value);
 }
 
 /**
@@ -323,7 +342,8 @@ coap_udp6_message_set_accept (CoapUdp6Message *self,
 gint64
 coap_udp6_message_get_observe (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_OBSERVE);
+        return coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_OBSERVE);
 }
 
 /**
@@ -342,9 +362,11 @@ coap_udp6_message_set_observe (CoapUdp6Message *self,
         g_return_if_fail (value >= -1 && value <= 16777215);
 
         if (value < 0)
-                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_OBSERVE);
+                coap_udp6_message_remove_option (
+                        self, COAP_UDP6_OPTION_OBSERVE);
         else
-                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_OBSERVE, value);
+                coap_udp6_message_set_option_uint (
+                        self, COAP_UDP6_OPTION_OBSERVE, value);
 }
 
 /**
@@ -381,7 +403,8 @@ coap_udp6_message_set_size1 (CoapUdp6Message *self,
         if (value < 0)
                 coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_SIZE1);
         else
-                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_SIZE1, value);
+                coap_udp6_message_set_option_uint (
+                        self, COAP_UDP6_OPTION_SIZE1, value);
 }
 
 /**
@@ -418,7 +441,8 @@ coap_udp6_message_set_size2 (CoapUdp6Message *self,
         if (value < 0)
                 coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_SIZE2);
         else
-                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_SIZE2, value);
+                coap_udp6_message_set_option_uint (
+                        self, COAP_UDP6_OPTION_SIZE2, value);
 }
 
 /**
@@ -434,7 +458,8 @@ coap_udp6_message_set_size2 (CoapUdp6Message *self,
 gint
 coap_udp6_message_get_no_response (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_NO_RESPONSE);
+        return coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_NO_RESPONSE);
 }
 
 /**
@@ -453,9 +478,11 @@ coap_udp6_message_set_no_response (CoapUdp6Message *self,
         g_return_if_fail (value >= -1 && value <= 255);
 
         if (value < 0)
-                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_NO_RESPONSE);
+                coap_udp6_message_remove_option (
+                        self, COAP_UDP6_OPTION_NO_RESPONSE);
         else
-                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_NO_RESPONSE, value);
+                coap_udp6_message_set_option_uint (
+                        self, COAP_UDP6_OPTION_NO_RESPONSE, value);
 }
 
 /**
@@ -471,7 +498,8 @@ coap_udp6_message_set_no_response (CoapUdp6Message *self,
 gint
 coap_udp6_message_get_hop_limit (CoapUdp6Message *self)
 {
-        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_HOP_LIMIT);
+        return coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_HOP_LIMIT);
 }
 
 /**
@@ -490,9 +518,11 @@ coap_udp6_message_set_hop_limit (CoapUdp6Message *self,
         g_return_if_fail (value == -1 || (value >= 1 && value <= 255));
 
         if (value < 0)
-                coap_udp6_message_remove_option (self, COAP_UDP6_OPTION_HOP_LIMIT);
+                coap_udp6_message_remove_option (
+                        self, COAP_UDP6_OPTION_HOP_LIMIT);
         else
-                coap_udp6_message_set_option_uint (self, COAP_UDP6_OPTION_HOP_LIMIT, value);
+                coap_udp6_message_set_option_uint (
+                        self, COAP_UDP6_OPTION_HOP_LIMIT, value);
 }
 
 /**
@@ -512,7 +542,8 @@ coap_udp6_message_get_etags (CoapUdp6Message *self)
 {
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
-        return coap_udp6_message_get_opaque_values (self, COAP_UDP6_OPTION_ETAG);
+        return coap_udp6_message_get_opaque_values (
+                self, COAP_UDP6_OPTION_ETAG);
 }
 
 /**
@@ -550,7 +581,8 @@ coap_udp6_message_get_if_match (CoapUdp6Message *self)
 {
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
-        return coap_udp6_message_get_opaque_values (self, COAP_UDP6_OPTION_IF_MATCH);
+        return coap_udp6_message_get_opaque_values (
+                self, COAP_UDP6_OPTION_IF_MATCH);
 }
 
 /**
@@ -588,7 +620,8 @@ coap_udp6_message_get_request_tags (CoapUdp6Message *self)
 {
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
-        return coap_udp6_message_get_opaque_values (self, COAP_UDP6_OPTION_REQUEST_TAG);
+        return coap_udp6_message_get_opaque_values (
+                self, COAP_UDP6_OPTION_REQUEST_TAG);
 }
 
 /**
@@ -606,7 +639,8 @@ coap_udp6_message_add_request_tag (CoapUdp6Message *self,
 {
         g_return_if_fail (value != NULL);
 
-        coap_udp6_message_add_option (self, COAP_UDP6_OPTION_REQUEST_TAG, value);
+        coap_udp6_message_add_option (
+                self, COAP_UDP6_OPTION_REQUEST_TAG, value);
 }
 
 /**
