@@ -160,7 +160,7 @@ quiet_writer (GLogLevelFlags   level,
 void
 test_init (int *argc, char ***argv)
 {
-        g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+        g_test_init (argc, argv, NULL);
         if (g_getenv ("G_MESSAGES_DEBUG") == NULL)
                 g_log_set_writer_func (quiet_writer, NULL, NULL);
 }
