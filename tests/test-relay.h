@@ -1,0 +1,34 @@
+/* test-relay.h: a lossy UDP relay for loss tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _TestRelay TestRelay;
+
+/* Listens on [::1]:0 (see test_relay_get_address) and forwards every
+ * datagram to @target; answers from @target go back to whoever sent the
+ * last datagram through the relay. Each datagram, in each direction, is
+ * dropped with probability @loss, decided by a GRand seeded with @seed, so a
+ * run is reproducible. Runs on @context. */
+TestRelay *test_relay_new (GMainContext   *context,
+                           GSocketAddress *target,
+                           double          loss,
+                           guint32         seed);
+
+/* The address clients send to. */
+GInetSocketAddress *test_relay_get_address (TestRelay *relay);
+
+/* Datagrams forwarded and dropped so far, both directions together. */
+guint test_relay_get_forwarded (TestRelay *relay);
+guint test_relay_get_dropped (TestRelay *relay);
+
+void test_relay_free (TestRelay *relay);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestRelay, test_relay_free)
+
+G_END_DECLS
