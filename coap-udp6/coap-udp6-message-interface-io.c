@@ -1,0 +1,392 @@
+/* coap-udp6-message-interface-io.c: reception, the error queue and sending
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-message-interface-private.h"
+#include "coap-udp6-error.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const char *const coap_groups[] = { "ff02::fd", "ff05::fd", "224.0.1.187" };
+
+typedef struct {
+        CoapUdp6EndpointAddress *remote;
+        GError                  *error;
+} PendingError;
+
+static void
+pending_error_free (gpointer data)
+{
+        PendingError *p = data;
+
+        g_object_unref (p->remote);
+        g_error_free (p->error);
+        g_free (p);
+}
+
+static void
+dispatch_error (CoapUdp6MessageInterface *self,
+                const GError             *error,
+                CoapUdp6EndpointAddress  *remote)
+{
+        g_autoptr (CoapUdp6MessageManager) manager = g_weak_ref_get (&self->manager);
+
+        if (manager != NULL && !self->shut_down)
+                coap_udp6_message_manager_dispatch_error (manager, error, remote);
+}
+
+static gboolean
+flush_errors (gpointer user_data)
+{
+        CoapUdp6MessageInterface *self = user_data;
+        PendingError *p;
+
+        g_object_ref (self);
+        g_clear_pointer (&self->error_source, g_source_unref);
+        while (!self->shut_down && (p = g_queue_pop_head (&self->pending_errors))) {
+                dispatch_error (self, p->error, p->remote);
+                pending_error_free (p);
+        }
+        g_object_unref (self);
+        return G_SOURCE_REMOVE;
+}
+
+/* Send errors are reported from the main loop, never from inside send (),
+ * so a manager need not be reentrant. */
+static void
+queue_error (CoapUdp6MessageInterface *self,
+             CoapUdp6EndpointAddress  *remote,
+             GError                   *error)
+{
+        PendingError *p = g_new0 (PendingError, 1);
+
+        p->remote = g_object_ref (remote);
+        p->error = error;
+        g_queue_push_tail (&self->pending_errors, p);
+        if (self->error_source != NULL)
+                return;
+        self->error_source = g_idle_source_new ();
+        g_source_set_static_name (self->error_source, "CoapUdp6 send errors");
+        g_source_set_callback (self->error_source, flush_errors, self, NULL);
+        g_source_attach (self->error_source, self->context);
+}
+
+static void
+handle_errqueue_entry (CoapUdp6MessageInterface  *self,
+                       const struct sockaddr_in6 *dest,
+                       CoapUdp6SockExtendedErr   *ee)
+{
+        g_autoptr (GInetSocketAddress) sockaddr = NULL;
+        g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
+        g_autoptr (GError) error = NULL;
+        int errnum;
+
+        self->errors_received++;
+        if (ee == NULL || dest->sin6_family == 0 ||
+            !coap_udp6_sock_extended_err_is_icmp (ee)) {
+                g_debug ("Ignoring an error-queue entry of local origin");
+                return;
+        }
+        errnum = ee->ee_errno;
+        sockaddr = coap_udp6_sockaddr_from_native (dest);
+        remote = coap_udp6_endpoint_address_new (sockaddr, self, NULL);
+        error = g_error_new (G_IO_ERROR, g_io_error_from_errno (errnum),
+                             "%s (%s, received through errqueue)",
+                             g_strerror (errnum), coap_udp6_errno_name (errnum));
+        dispatch_error (self, error, remote);
+}
+
+static void
+drain_errqueue (CoapUdp6MessageInterface *self)
+{
+        while (!self->shut_down) {
+                g_autoptr (CoapUdp6SockExtendedErr) ee = NULL;
+                struct sockaddr_in6 dest;
+                int err = coap_udp6_socket_io_recv_error (self->fd, &dest, &ee);
+
+                if (err == EAGAIN || err == EWOULDBLOCK)
+                        break;
+                if (err != 0) {
+                        g_debug ("Reading the error queue failed: %s",
+                                 g_strerror (err));
+                        break;
+                }
+                handle_errqueue_entry (self, &dest, ee);
+        }
+}
+
+static void
+handle_datagram (CoapUdp6MessageInterface *self,
+                 CoapUdp6Received         *r)
+{
+        g_autoptr (CoapUdp6Pktinfo) pktinfo = g_steal_pointer (&r->pktinfo);
+        g_autoptr (GInetSocketAddress) sockaddr = NULL;
+        g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
+        g_autoptr (CoapUdp6MessageManager) manager = NULL;
+        g_autoptr (CoapUdp6Message) message = NULL;
+        g_autoptr (GBytes) datagram = NULL;
+        g_autoptr (GError) error = NULL;
+
+        self->datagrams_received++;
+        if (r->truncated) {
+                self->datagrams_dropped_truncated++;
+                g_debug ("Dropping a truncated datagram of %" G_GSSIZE_FORMAT
+                         " bytes", r->length);
+                return;
+        }
+        if (r->from.sin6_family == 0)
+                return;
+        if (pktinfo == NULL && !self->warned_no_pktinfo) {
+                self->warned_no_pktinfo = TRUE;
+                g_warning ("Datagrams arrive without IPV6_PKTINFO; responses "
+                           "may leave from the wrong address");
+        }
+        sockaddr = coap_udp6_sockaddr_from_native (&r->from);
+        remote = coap_udp6_endpoint_address_new (sockaddr, self, pktinfo);
+        datagram = g_bytes_new (self->buffer, r->length);
+        manager = g_weak_ref_get (&self->manager);
+        message = coap_udp6_message_decode (datagram, remote, &error);
+        if (message == NULL) {
+                self->datagrams_dropped_unparsable++;
+                g_debug ("Dropping an unparsable datagram: %s", error->message);
+                if (manager != NULL)
+                        coap_udp6_message_manager_dispatch_unparsable (manager,
+                                datagram, remote, error);
+                return;
+        }
+        if (manager != NULL)
+                coap_udp6_message_manager_dispatch_message (manager, message);
+}
+
+static gboolean
+socket_ready (GSocket      *socket,
+              GIOCondition  condition,
+              gpointer      user_data)
+{
+        CoapUdp6MessageInterface *self = user_data;
+
+        g_object_ref (self);
+        drain_errqueue (self);
+        /* A bounded batch, so a flood cannot starve timers. */
+        for (guint i = 0; i < COAP_UDP6_RECV_BATCH && !self->shut_down; i++) {
+                CoapUdp6Received r;
+                int err = coap_udp6_socket_io_recv (self->fd, self->buffer,
+                                                    COAP_UDP6_RECV_BUFFER_SIZE, &r);
+
+                if (err == EAGAIN || err == EWOULDBLOCK)
+                        break;
+                if (err != 0) {
+                        /* A pending ICMP error (sk_err) surfaces here once. */
+                        g_debug ("recvmsg: %s", g_strerror (err));
+                        drain_errqueue (self);
+                        continue;
+                }
+                handle_datagram (self, &r);
+        }
+        if (!self->shut_down && (condition & G_IO_ERR)) {
+                int pending = 0;
+
+                /* Clears a socket error that came without a queue entry. */
+                g_socket_get_option (self->socket, SOL_SOCKET, SO_ERROR,
+                                     &pending, NULL);
+        }
+        g_object_unref (self);
+        return G_SOURCE_CONTINUE;
+}
+
+static void
+join_groups (CoapUdp6MessageInterface *self)
+{
+        for (guint i = 0; self->multicast != NULL && self->multicast[i]; i++) {
+                const char *name = self->multicast[i];
+                guint ifindex = if_nametoindex (name);
+
+                for (guint g = 0; g < G_N_ELEMENTS (coap_groups); g++) {
+                        int err = ifindex ? coap_udp6_socket_io_join (self->fd, ifindex,
+                                                                      coap_groups[g])
+                                          : ENODEV;
+
+                        if (err != 0)
+                                g_warning ("Could not join multicast group %s on "
+                                           "interface %s: %s", coap_groups[g],
+                                           name, g_strerror (err));
+                }
+        }
+}
+
+gboolean
+coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
+                                   const struct sockaddr_in6 *bind_addr,
+                                   GError                   **error)
+{
+        g_autoptr (GSocketAddress) local = NULL;
+        const char *step = NULL;
+        int fd = -1;
+        int err;
+
+        err = coap_udp6_socket_io_open (bind_addr, self->server, &fd, &step);
+        if (err != 0) {
+                g_autofree char *where = coap_udp6_format_in6 (&bind_addr->sin6_addr,
+                                                               bind_addr->sin6_scope_id);
+
+                g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+                             "Cannot open a UDP socket on [%s]:%u (%s): %s",
+                             where, g_ntohs (bind_addr->sin6_port), step,
+                             g_strerror (err));
+                return FALSE;
+        }
+        self->socket = g_socket_new_from_fd (fd, error);
+        if (self->socket == NULL) {
+                g_close (fd, NULL);
+                return FALSE;
+        }
+        self->fd = fd;
+        local = g_socket_get_local_address (self->socket, error);
+        if (local == NULL)
+                return FALSE;
+        self->local_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+        self->buffer = g_malloc (COAP_UDP6_RECV_BUFFER_SIZE);
+        join_groups (self);
+
+        self->source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
+        g_source_set_static_name (self->source, "CoapUdp6 socket");
+        g_source_set_callback (self->source, G_SOURCE_FUNC (socket_ready), self, NULL);
+        g_source_attach (self->source, self->context);
+        return TRUE;
+}
+
+void
+coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
+{
+        self->shut_down = TRUE;
+        if (self->source != NULL) {
+                g_source_destroy (self->source);
+                g_clear_pointer (&self->source, g_source_unref);
+        }
+        if (self->error_source != NULL) {
+                g_source_destroy (self->error_source);
+                g_clear_pointer (&self->error_source, g_source_unref);
+        }
+        g_queue_clear_full (&self->pending_errors, pending_error_free);
+        if (self->socket != NULL)
+                g_socket_close (self->socket, NULL);
+        g_clear_object (&self->socket);
+        self->fd = -1;
+        g_clear_pointer (&self->buffer, g_free);
+}
+
+/**
+ * coap_udp6_message_interface_send_datagram:
+ * @self: a #CoapUdp6MessageInterface
+ * @datagram: an encoded message
+ * @remote: where to send it
+ *
+ * Sends pre-encoded bytes (retransmissions, replayed responses), from the
+ * remote's pktinfo address and interface when it has one. A failure
+ * reaches the manager's `dispatch_error` for @remote from the main loop.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
+                                           GBytes                   *datagram,
+                                           CoapUdp6EndpointAddress  *remote)
+{
+        const guint8 *data;
+        gsize size;
+        int err;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (self));
+        g_return_if_fail (datagram != NULL);
+        g_return_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (remote));
+
+        if (self->shut_down || self->fd < 0) {
+                g_debug ("Not sending on a message interface that is shut down");
+                return;
+        }
+        data = g_bytes_get_data (datagram, &size);
+        err = coap_udp6_socket_io_send (self->fd, data, size,
+                                        coap_udp6_endpoint_address_peek_native (remote),
+                                        coap_udp6_endpoint_address_get_pktinfo (remote));
+        if (err != 0) {
+                g_autofree char *to = coap_udp6_endpoint_address_to_string (remote);
+
+                queue_error (self, remote,
+                             g_error_new (G_IO_ERROR, g_io_error_from_errno (err),
+                                          "Sending to %s failed: %s (%s)", to,
+                                          g_strerror (err),
+                                          coap_udp6_errno_name (err)));
+        }
+}
+
+/**
+ * coap_udp6_message_interface_send:
+ * @self: a #CoapUdp6MessageInterface
+ * @message: a message whose [property@Message:remote] is set
+ *
+ * Encodes and sends a message. Failures (encoding or sending) reach the
+ * manager's `dispatch_error` for the message's remote from the main loop.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_interface_send (CoapUdp6MessageInterface *self,
+                                  CoapUdp6Message          *message)
+{
+        CoapUdp6EndpointAddress *remote;
+        g_autoptr (GBytes) datagram = NULL;
+        GError *error = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (self));
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (message));
+        remote = coap_udp6_message_get_remote (message);
+        g_return_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (remote));
+
+        datagram = coap_udp6_message_encode (message, &error);
+        if (datagram == NULL) {
+                queue_error (self, remote, error);
+                return;
+        }
+        coap_udp6_message_interface_send_datagram (self, datagram, remote);
+}
+
+/**
+ * coap_udp6_message_interface_set_multicast_hop_limit:
+ * @self: a #CoapUdp6MessageInterface
+ * @hop_limit: the hop limit (IPv6) and TTL (IPv4) of multicast datagrams
+ * @error: return location for a #GError
+ *
+ * Sets how far multicast requests travel (the default is 1).
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_message_interface_set_multicast_hop_limit (CoapUdp6MessageInterface *self,
+                                                     guint                     hop_limit,
+                                                     GError                  **error)
+{
+        int err;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (self), FALSE);
+        g_return_val_if_fail (hop_limit <= 255, FALSE);
+
+        if (self->fd < 0) {
+                g_set_error_literal (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
+                                     "The message interface is shut down");
+                return FALSE;
+        }
+        err = coap_udp6_socket_io_set_hop_limit (self->fd, hop_limit);
+        if (err != 0) {
+                g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+                             "Cannot set the multicast hop limit: %s",
+                             g_strerror (err));
+                return FALSE;
+        }
+        return TRUE;
+}

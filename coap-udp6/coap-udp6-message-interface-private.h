@@ -1,0 +1,60 @@
+/* coap-udp6-message-interface-private.h: shared by the message interface
+ * files (not installed)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "coap-udp6-message-interface.h"
+#include "coap-udp6-socket-io-private.h"
+
+G_BEGIN_DECLS
+
+struct _CoapUdp6MessageInterface {
+        GObject        parent_instance;
+
+        GWeakRef       manager;
+        GMainContext  *context;
+        char          *bind;
+        char         **multicast;
+        gboolean       server;
+
+        gboolean       initialized;
+        gboolean       shut_down;
+        GSocket       *socket;
+        int            fd;
+        GSource       *source;
+        guint          local_port;
+        guint8        *buffer;
+
+        GQueue         pending_errors;
+        GSource       *error_source;
+        gboolean       warned_no_pktinfo;
+
+        guint64        datagrams_received;
+        guint64        datagrams_dropped_unparsable;
+        guint64        datagrams_dropped_truncated;
+        guint64        errors_received;
+};
+
+/* coap-udp6-message-interface-remote.c */
+gboolean coap_udp6_parse_hostport (const char  *text,
+                                   guint        default_port,
+                                   char       **host,
+                                   guint       *ifindex,
+                                   guint       *port,
+                                   GError     **error);
+gboolean coap_udp6_literal_to_native (const char          *host,
+                                      guint                ifindex,
+                                      guint                port,
+                                      struct sockaddr_in6 *out,
+                                      GError             **error);
+
+/* coap-udp6-message-interface-io.c */
+gboolean coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
+                                            const struct sockaddr_in6 *bind_addr,
+                                            GError                   **error);
+void coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self);
+const struct sockaddr_in6 *coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self);
+
+G_END_DECLS

@@ -1,0 +1,316 @@
+/* coap-udp6-message-interface-remote.c: host and port parsing, resolution
+ * of a message's remote
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-message-interface-private.h"
+#include "coap-udp6-error.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <string.h>
+
+#define COAP_PORT 5683
+
+static gboolean
+parse_port (const char *text,
+            guint      *port,
+            GError    **error)
+{
+        guint64 value;
+
+        if (!g_ascii_string_to_unsigned (text, 10, 0, 65535, &value, NULL)) {
+                g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_URI,
+                             "“%s” is not a port number", text);
+                return FALSE;
+        }
+        *port = value;
+        return TRUE;
+}
+
+static gboolean
+parse_zone (const char *zone,
+            guint      *ifindex,
+            GError    **error)
+{
+        guint64 value;
+
+        *ifindex = if_nametoindex (zone);
+        if (*ifindex != 0)
+                return TRUE;
+        if (g_ascii_string_to_unsigned (zone, 10, 1, G_MAXUINT32, &value, NULL)) {
+                *ifindex = value;
+                return TRUE;
+        }
+        g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESOLUTION,
+                     "Unknown network interface “%s” in zone", zone);
+        return FALSE;
+}
+
+/* "host", "host:port", "v4:port", "[v6]", "[v6%zone]:port", or a bare v6
+ * literal. */
+gboolean
+coap_udp6_parse_hostport (const char  *text,
+                          guint        default_port,
+                          char       **host,
+                          guint       *ifindex,
+                          guint       *port,
+                          GError     **error)
+{
+        g_autofree char *h = NULL;
+        const char *rest = NULL;
+        char *percent;
+
+        *port = default_port;
+        *ifindex = 0;
+        if (text[0] == '[') {
+                const char *end = strchr (text, ']');
+
+                if (end == NULL || (end[1] != '\0' && end[1] != ':')) {
+                        g_set_error (error, COAP_UDP6_ERROR,
+                                     COAP_UDP6_ERROR_INVALID_URI,
+                                     "“%s” is not a valid host and port", text);
+                        return FALSE;
+                }
+                h = g_strndup (text + 1, end - text - 1);
+                rest = end[1] == ':' ? end + 2 : NULL;
+        } else if (strchr (text, ':') != strrchr (text, ':')) {
+                h = g_strdup (text);
+        } else {
+                const char *colon = strchr (text, ':');
+
+                h = colon ? g_strndup (text, colon - text) : g_strdup (text);
+                rest = colon ? colon + 1 : NULL;
+        }
+        if (rest != NULL && !parse_port (rest, port, error))
+                return FALSE;
+        percent = strchr (h, '%');
+        if (percent != NULL) {
+                *percent = '\0';
+                if (!parse_zone (percent + 1, ifindex, error))
+                        return FALSE;
+        }
+        if (h[0] == '\0') {
+                g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_URI,
+                             "“%s” has no host", text);
+                return FALSE;
+        }
+        *host = g_steal_pointer (&h);
+        return TRUE;
+}
+
+/* FALSE without error: @host is not a literal (a name to resolve). */
+gboolean
+coap_udp6_literal_to_native (const char          *host,
+                             guint                ifindex,
+                             guint                port,
+                             struct sockaddr_in6 *out,
+                             GError             **error)
+{
+        g_autoptr (GInetAddress) address = g_inet_address_new_from_string (host);
+
+        memset (out, 0, sizeof *out);
+        if (address == NULL) {
+                if (ifindex != 0)
+                        g_set_error (error, COAP_UDP6_ERROR,
+                                     COAP_UDP6_ERROR_RESOLUTION,
+                                     "A zone needs an IPv6 address, not “%s”",
+                                     host);
+                return FALSE;
+        }
+        out->sin6_family = AF_INET6;
+        out->sin6_port = g_htons (port);
+        out->sin6_scope_id = ifindex;
+        coap_udp6_in6_from_inet_address (address, &out->sin6_addr);
+        if (ifindex == 0 && coap_udp6_in6_needs_scope (&out->sin6_addr)) {
+                g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESOLUTION,
+                             "The link-local address %s needs a zone "
+                             "(like [%s%%eth0])", host, host);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+static CoapUdp6EndpointAddress *
+remote_from_native (CoapUdp6MessageInterface  *self,
+                    const struct sockaddr_in6 *sin6)
+{
+        g_autoptr (GInetSocketAddress) sockaddr = coap_udp6_sockaddr_from_native (sin6);
+        g_autoptr (CoapUdp6Pktinfo) pktinfo = NULL;
+
+        /* Linux picks the link by the scope id only for link-local
+         * destinations; an interface-only pktinfo makes it explicit. */
+        if (sin6->sin6_scope_id != 0)
+                pktinfo = coap_udp6_pktinfo_new_interface_only (sin6->sin6_scope_id,
+                                                                IN6_IS_ADDR_V4MAPPED (&sin6->sin6_addr));
+        return coap_udp6_endpoint_address_new (sockaddr, self, pktinfo);
+}
+
+static void
+lookup_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+        g_autoptr (GTask) task = user_data;
+        CoapUdp6MessageInterface *self = g_task_get_source_object (task);
+        guint port = GPOINTER_TO_UINT (g_task_get_task_data (task));
+        g_autoptr (GError) error = NULL;
+        GList *addresses;
+        struct sockaddr_in6 sin6 = { 0 };
+
+        addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source),
+                                                      result, &error);
+        if (addresses == NULL) {
+                g_task_return_new_error (task, COAP_UDP6_ERROR,
+                                         COAP_UDP6_ERROR_RESOLUTION,
+                                         "%s", error->message);
+                return;
+        }
+        sin6.sin6_family = AF_INET6;
+        sin6.sin6_port = g_htons (port);
+        coap_udp6_in6_from_inet_address (addresses->data, &sin6.sin6_addr);
+        g_resolver_free_addresses (addresses);
+        g_task_return_pointer (task, remote_from_native (self, &sin6),
+                               g_object_unref);
+}
+
+static gboolean
+split_target (CoapUdp6Message *message,
+              char           **host,
+              guint           *ifindex,
+              guint           *port,
+              GError         **error)
+{
+        const char *unresolved = coap_udp6_message_get_unresolved_remote (message);
+        guint uri_port = coap_udp6_message_get_uri_port (message);
+        g_autofree char *uri_host = NULL;
+
+        if (uri_port == 0)
+                uri_port = COAP_PORT;
+        if (unresolved != NULL)
+                return coap_udp6_parse_hostport (unresolved, uri_port, host,
+                                                 ifindex, port, error);
+        uri_host = coap_udp6_message_get_uri_host (message);
+        if (uri_host == NULL) {
+                g_set_error_literal (error, COAP_UDP6_ERROR,
+                                     COAP_UDP6_ERROR_INVALID_URI,
+                                     "The message has neither a remote nor a "
+                                     "Uri-Host");
+                return FALSE;
+        }
+        if (uri_host[0] != '[' && strchr (uri_host, ':') != NULL) {
+                g_autofree char *bracketed = g_strdup_printf ("[%s]", uri_host);
+
+                return coap_udp6_parse_hostport (bracketed, uri_port, host,
+                                                 ifindex, port, error);
+        }
+        return coap_udp6_parse_hostport (uri_host, uri_port, host, ifindex,
+                                         port, error);
+}
+
+/**
+ * coap_udp6_message_interface_determine_remote_async:
+ * @self: a #CoapUdp6MessageInterface
+ * @message: a request without a remote
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Finds the remote for @message: the host from its
+ * [property@Message:unresolved-remote] or its Uri-Host option (brackets
+ * stripped), the port from there, from Uri-Port, or 5683. Literals and
+ * zones (`[fe80::1%eth0]`) need no resolver; names are resolved without
+ * blocking. IPv4 results become IPv4-mapped; a scoped destination gets an
+ * interface-only pktinfo.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_interface_determine_remote_async (CoapUdp6MessageInterface *self,
+                                                    CoapUdp6Message          *message,
+                                                    GCancellable             *cancellable,
+                                                    GAsyncReadyCallback       callback,
+                                                    gpointer                  user_data)
+{
+        g_autoptr (GTask) task = NULL;
+        g_autoptr (GError) error = NULL;
+        g_autofree char *host = NULL;
+        const char *scheme;
+        struct sockaddr_in6 sin6;
+        guint ifindex, port;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (self));
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (message));
+
+        task = g_task_new (self, cancellable, callback, user_data);
+        g_task_set_source_tag (task, coap_udp6_message_interface_determine_remote_async);
+        scheme = coap_udp6_message_get_requested_scheme (message);
+        if (scheme != NULL && g_ascii_strcasecmp (scheme, "coap") != 0) {
+                g_task_return_pointer (task, NULL, NULL);
+                return;
+        }
+        if (!split_target (message, &host, &ifindex, &port, &error)) {
+                g_task_return_error (task, g_steal_pointer (&error));
+                return;
+        }
+        if (coap_udp6_literal_to_native (host, ifindex, port, &sin6, &error)) {
+                g_task_return_pointer (task, remote_from_native (self, &sin6),
+                                       g_object_unref);
+                return;
+        }
+        if (error != NULL) {
+                g_task_return_error (task, g_steal_pointer (&error));
+                return;
+        }
+        g_task_set_task_data (task, GUINT_TO_POINTER (port), NULL);
+        g_resolver_lookup_by_name_async (g_resolver_get_default (), host,
+                                         cancellable, lookup_done,
+                                         g_steal_pointer (&task));
+}
+
+/**
+ * coap_udp6_message_interface_determine_remote_finish:
+ * @self: a #CoapUdp6MessageInterface
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@MessageInterface.determine_remote_async].
+ *
+ * Returns: (transfer full) (nullable): the remote, or %NULL without an
+ *   error when the message's scheme is not handled by this transport
+ *
+ * Since: 1.0
+ */
+CoapUdp6EndpointAddress *
+coap_udp6_message_interface_determine_remote_finish (CoapUdp6MessageInterface *self,
+                                                     GAsyncResult             *result,
+                                                     GError                  **error)
+{
+        g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+        return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * coap_udp6_message_interface_recognize_remote:
+ * @self: a #CoapUdp6MessageInterface
+ * @remote: a remote
+ *
+ * Whether @remote belongs to this message interface.
+ *
+ * Returns: %TRUE when messages to @remote go through @self
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_message_interface_recognize_remote (CoapUdp6MessageInterface *self,
+                                              CoapUdp6EndpointAddress  *remote)
+{
+        g_autoptr (CoapUdp6MessageInterface) interface = NULL;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (self), FALSE);
+        g_return_val_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (remote), FALSE);
+
+        interface = coap_udp6_endpoint_address_get_interface (remote);
+        return interface == self;
+}

@@ -1,0 +1,83 @@
+/* coap-udp6-socket-io-private.h: the raw socket calls of the udp6 transport
+ * and helpers shared by its files (not installed)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "coap-udp6-types.h"
+#include "coap-udp6-pktinfo.h"
+#include "coap-udp6-sock-extended-err.h"
+
+#include <netinet/in.h>
+
+G_BEGIN_DECLS
+
+/* The 20 bytes the kernel uses; glibc only declares it under _GNU_SOURCE. */
+typedef struct {
+        struct in6_addr addr;
+        guint32         ifindex;
+} CoapUdp6RawPktinfo;
+
+G_STATIC_ASSERT (sizeof (CoapUdp6RawPktinfo) == 20);
+
+#define COAP_UDP6_RECV_BUFFER_SIZE 65536
+#define COAP_UDP6_RECV_BATCH 32
+
+const CoapUdp6RawPktinfo *coap_udp6_pktinfo_peek (const CoapUdp6Pktinfo *self);
+CoapUdp6Pktinfo *coap_udp6_pktinfo_new_raw (const CoapUdp6RawPktinfo *raw);
+
+/* "127.0.0.1" for mapped addresses, "fe80::1%lo" when @scope is set. */
+char *coap_udp6_format_in6 (const struct in6_addr *addr,
+                            guint32                scope);
+char *coap_udp6_format_ifname (guint32 ifindex);
+gboolean coap_udp6_in6_is_multicast (const struct in6_addr *addr);
+gboolean coap_udp6_in6_needs_scope (const struct in6_addr *addr);
+void coap_udp6_in6_from_inet_address (GInetAddress    *address,
+                                      struct in6_addr *out);
+GInetSocketAddress *coap_udp6_sockaddr_normalize (GInetSocketAddress *sockaddr);
+void coap_udp6_sockaddr_to_native (GInetSocketAddress  *sockaddr,
+                                   struct sockaddr_in6 *out);
+GInetSocketAddress *coap_udp6_sockaddr_from_native (const struct sockaddr_in6 *sin6);
+
+/* Socket calls: 0 or an errno. */
+int coap_udp6_socket_io_open (const struct sockaddr_in6 *bind_addr,
+                              gboolean                   server,
+                              int                       *fd_out,
+                              const char               **failed_step);
+int coap_udp6_socket_io_join (int         fd,
+                              guint       ifindex,
+                              const char *group);
+int coap_udp6_socket_io_set_hop_limit (int   fd,
+                                       guint hop_limit);
+
+typedef struct {
+        gssize                length;
+        gboolean              truncated;
+        struct sockaddr_in6   from;
+        CoapUdp6Pktinfo      *pktinfo;
+} CoapUdp6Received;
+
+/* Reads one datagram into @buffer; returns 0, or an errno (EAGAIN: empty). */
+int coap_udp6_socket_io_recv (int               fd,
+                              guint8           *buffer,
+                              gsize             size,
+                              CoapUdp6Received *out);
+
+/* Reads one error-queue entry; 0, or an errno (EAGAIN: empty). *@ee is NULL
+ * when the entry carried no extended error. */
+int coap_udp6_socket_io_recv_error (int                       fd,
+                                    struct sockaddr_in6      *dest,
+                                    CoapUdp6SockExtendedErr **ee);
+
+int coap_udp6_socket_io_send (int                        fd,
+                              const guint8              *data,
+                              gsize                      length,
+                              const struct sockaddr_in6 *to,
+                              const CoapUdp6Pktinfo     *pktinfo);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+const char *coap_udp6_errno_name (int errnum);
+G_END_DECLS
