@@ -23,8 +23,18 @@
 GInetSocketAddress *
 coap_udp6_sockaddr_from_native (const struct sockaddr_in6 *sin6)
 {
-        return G_INET_SOCKET_ADDRESS (
-                g_socket_address_new_from_native ((gpointer) sin6, sizeof *sin6));
+        g_autoptr (GInetAddress) address = NULL;
+
+        /* Not g_socket_address_new_from_native (): it turns IPv4-mapped
+         * addresses into IPv4 ones. */
+        address = g_inet_address_new_from_bytes (sin6->sin6_addr.s6_addr,
+                                                 G_SOCKET_FAMILY_IPV6);
+        return g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
+                             "address", address,
+                             "port", (guint) g_ntohs (sin6->sin6_port),
+                             "flowinfo", (guint) g_ntohl (sin6->sin6_flowinfo),
+                             "scope-id", (guint) sin6->sin6_scope_id,
+                             NULL);
 }
 
 void
