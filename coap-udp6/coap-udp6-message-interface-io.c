@@ -82,7 +82,6 @@ handle_errqueue_entry (CoapUdp6MessageInterface  *self,
 {
         g_autoptr (GInetSocketAddress) sockaddr = NULL;
         g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
-        g_autoptr (GError) error = NULL;
         int errnum;
 
         self->errors_received++;
@@ -94,10 +93,11 @@ handle_errqueue_entry (CoapUdp6MessageInterface  *self,
         errnum = ee->ee_errno;
         sockaddr = coap_udp6_sockaddr_from_native (dest);
         remote = coap_udp6_endpoint_address_new (sockaddr, self, NULL);
-        error = g_error_new (G_IO_ERROR, g_io_error_from_errno (errnum),
-                             "%s (%s, received through errqueue)",
-                             g_strerror (errnum), coap_udp6_errno_name (errnum));
-        dispatch_error (self, error, remote);
+        queue_error (self, remote,
+                     g_error_new (G_IO_ERROR, g_io_error_from_errno (errnum),
+                                  "%s (%s, received through errqueue)",
+                                  g_strerror (errnum),
+                                  coap_udp6_errno_name (errnum)));
 }
 
 static void
@@ -312,6 +312,17 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
         err = coap_udp6_socket_io_send (self->fd, data, size,
                                         coap_udp6_endpoint_address_peek_native (remote),
                                         coap_udp6_endpoint_address_get_pktinfo (remote));
+        if (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH ||
+            err == EHOSTDOWN || err == EPROTO) {
+                /* Most likely the pending error (sk_err) of an ICMP message
+                 * about another remote, not about this datagram: hand the
+                 * queued errors to their remotes, which clears it, and
+                 * retry once. */
+                drain_errqueue (self);
+                err = coap_udp6_socket_io_send (self->fd, data, size,
+                                                coap_udp6_endpoint_address_peek_native (remote),
+                                                coap_udp6_endpoint_address_get_pktinfo (remote));
+        }
         if (err != 0) {
                 g_autofree char *to = coap_udp6_endpoint_address_to_string (remote);
 

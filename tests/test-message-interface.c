@@ -1,0 +1,598 @@
+/* test-message-interface.c: CoapUdp6MessageInterface on real loopback
+ * sockets: exchange, pktinfo, ICMP errors, large datagrams, bind errors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "test-utils.h"
+
+#include <net/if.h>
+#include <string.h>
+
+/* A message manager that records what it is given. */
+#define TEST_TYPE_MANAGER (test_manager_get_type ())
+G_DECLARE_FINAL_TYPE (TestManager, test_manager, TEST, MANAGER, GObject)
+
+struct _TestManager {
+        GObject    parent_instance;
+        GPtrArray *messages;
+        GPtrArray *errors;
+        GPtrArray *error_remotes;
+        guint      unparsable;
+};
+
+static void test_manager_iface_init (CoapUdp6MessageManagerInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestManager, test_manager, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (COAP_UDP6_TYPE_MESSAGE_MANAGER,
+                                                      test_manager_iface_init))
+
+static void
+test_manager_finalize (GObject *object)
+{
+        TestManager *self = TEST_MANAGER (object);
+
+        g_ptr_array_unref (self->messages);
+        g_ptr_array_unref (self->errors);
+        g_ptr_array_unref (self->error_remotes);
+        G_OBJECT_CLASS (test_manager_parent_class)->finalize (object);
+}
+
+static void
+test_manager_class_init (TestManagerClass *klass)
+{
+        G_OBJECT_CLASS (klass)->finalize = test_manager_finalize;
+}
+
+static void
+test_manager_init (TestManager *self)
+{
+        self->messages = g_ptr_array_new_with_free_func (g_object_unref);
+        self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+        self->error_remotes = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+manager_dispatch_message (CoapUdp6MessageManager *manager,
+                          CoapUdp6Message        *message)
+{
+        g_ptr_array_add (TEST_MANAGER (manager)->messages, g_object_ref (message));
+}
+
+static void
+manager_dispatch_error (CoapUdp6MessageManager  *manager,
+                        const GError            *error,
+                        CoapUdp6EndpointAddress *remote)
+{
+        TestManager *self = TEST_MANAGER (manager);
+
+        g_ptr_array_add (self->errors, g_error_copy (error));
+        g_ptr_array_add (self->error_remotes, g_object_ref (remote));
+}
+
+static void
+manager_dispatch_unparsable (CoapUdp6MessageManager  *manager,
+                             GBytes                  *datagram,
+                             CoapUdp6EndpointAddress *remote,
+                             const GError            *reason)
+{
+        TEST_MANAGER (manager)->unparsable++;
+}
+
+static void
+test_manager_iface_init (CoapUdp6MessageManagerInterface *iface)
+{
+        iface->dispatch_message = manager_dispatch_message;
+        iface->dispatch_error = manager_dispatch_error;
+        iface->dispatch_unparsable = manager_dispatch_unparsable;
+}
+
+/* Fixture: a context pushed thread-default, a server on [::]:0 and a
+ * client, each with its own manager. */
+typedef struct {
+        GMainContext             *context;
+        TestManager              *server_manager;
+        TestManager              *client_manager;
+        CoapUdp6MessageInterface *server;
+        CoapUdp6MessageInterface *client;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+        g_autoptr (GError) error = NULL;
+
+        f->context = g_main_context_new ();
+        g_main_context_push_thread_default (f->context);
+        f->server_manager = g_object_new (TEST_TYPE_MANAGER, NULL);
+        f->client_manager = g_object_new (TEST_TYPE_MANAGER, NULL);
+        f->server = coap_udp6_message_interface_new_server (
+                COAP_UDP6_MESSAGE_MANAGER (f->server_manager), "[::]:0", NULL, &error);
+        g_assert_no_error (error);
+        f->client = coap_udp6_message_interface_new_client (
+                COAP_UDP6_MESSAGE_MANAGER (f->client_manager), &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (coap_udp6_message_interface_get_local_port (f->server), >, 0);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+        g_clear_object (&f->server);
+        g_clear_object (&f->client);
+        g_clear_object (&f->server_manager);
+        g_clear_object (&f->client_manager);
+        while (g_main_context_iteration (f->context, FALSE))
+                ;
+        g_main_context_pop_thread_default (f->context);
+        g_main_context_unref (f->context);
+}
+
+static void
+remote_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+        GAsyncResult **out = user_data;
+
+        *out = g_object_ref (result);
+}
+
+/* Runs determine_remote on @unresolved; NULL with @error set on failure. */
+static CoapUdp6EndpointAddress *
+determine (Fixture                  *f,
+           CoapUdp6MessageInterface *interface,
+           CoapUdp6Message          *message,
+           GError                  **error)
+{
+        g_autoptr (GAsyncResult) result = NULL;
+
+        coap_udp6_message_interface_determine_remote_async (interface, message, NULL,
+                                                            remote_done, &result);
+        while (result == NULL)
+                g_main_context_iteration (f->context, TRUE);
+        return coap_udp6_message_interface_determine_remote_finish (interface, result,
+                                                                    error);
+}
+
+static CoapUdp6EndpointAddress *
+remote_for (Fixture                  *f,
+            CoapUdp6MessageInterface *interface,
+            const char               *unresolved)
+{
+        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (
+                COAP_UDP6_MESSAGE_TYPE_CON, COAP_UDP6_CODE_GET);
+        g_autoptr (GError) error = NULL;
+        CoapUdp6EndpointAddress *remote;
+
+        coap_udp6_message_set_unresolved_remote (message, unresolved);
+        remote = determine (f, interface, message, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (remote);
+        return remote;
+}
+
+static gboolean
+has_messages (gpointer user_data)
+{
+        TestManager *m = ((gpointer *) user_data)[0];
+
+        return m->messages->len >= GPOINTER_TO_UINT (((gpointer *) user_data)[1]);
+}
+
+static void
+wait_messages (Fixture     *f,
+               TestManager *m,
+               guint        n)
+{
+        gpointer data[2] = { m, GUINT_TO_POINTER (n) };
+
+        g_assert_true (test_iterate_until (f->context, has_messages, data, 2000));
+}
+
+static CoapUdp6Message *
+make_message (CoapUdp6EndpointAddress *remote,
+              guint                    mid)
+{
+        CoapUdp6Message *m = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
+                                                    COAP_UDP6_CODE_GET);
+
+        coap_udp6_message_set_mid (m, mid);
+        coap_udp6_message_set_remote (m, remote);
+        return m;
+}
+
+static char *
+hostport (const char *host,
+          guint       port)
+{
+        if (strchr (host, ':') != NULL)
+                return g_strdup_printf ("[%s]:%u", host, port);
+        return g_strdup_printf ("%s:%u", host, port);
+}
+
+static void
+check_request_remote (Fixture                 *f,
+                      CoapUdp6EndpointAddress *remote,
+                      const char              *host)
+{
+        guint sport = coap_udp6_message_interface_get_local_port (f->server);
+        guint cport = coap_udp6_message_interface_get_local_port (f->client);
+        /* Linux sends from 127.0.0.1 to any 127/8 address. */
+        g_autofree char *expected_remote = hostport (
+                g_str_has_prefix (host, "127.") ? "127.0.0.1" : host, cport);
+        g_autofree char *expected_local = hostport (host, sport);
+        g_autofree char *hostinfo = coap_udp6_endpoint_address_get_hostinfo (remote);
+        g_autofree char *local = NULL;
+        g_autoptr (GInetAddress) dest = g_inet_address_new_from_string (host);
+        g_autoptr (GInetAddress) pkt_address = NULL;
+        g_autoptr (CoapUdp6Pktinfo) expected_pktinfo = NULL;
+        g_autoptr (GError) error = NULL;
+        CoapUdp6Pktinfo *pktinfo = coap_udp6_endpoint_address_get_pktinfo (remote);
+
+        g_assert_cmpstr (hostinfo, ==, expected_remote);
+        g_assert_nonnull (pktinfo);
+        pkt_address = coap_udp6_pktinfo_get_address (pktinfo);
+        expected_pktinfo = coap_udp6_pktinfo_new (dest, 0);
+        {
+                g_autoptr (GInetAddress) want = coap_udp6_pktinfo_get_address (expected_pktinfo);
+
+                g_assert_true (g_inet_address_equal (pkt_address, want));
+        }
+        g_assert_cmpuint (coap_udp6_pktinfo_get_ifindex (pktinfo), >, 0);
+        local = coap_udp6_endpoint_address_get_hostinfo_local (remote, &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (local, ==, expected_local);
+        g_assert_true (coap_udp6_message_interface_recognize_remote (f->server, remote));
+        g_assert_false (coap_udp6_message_interface_recognize_remote (f->client, remote));
+}
+
+static void
+test_exchange (Fixture       *f,
+               gconstpointer  data)
+{
+        const char *host = data;
+        guint sport = coap_udp6_message_interface_get_local_port (f->server);
+        g_autofree char *target = hostport (host, sport);
+        g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
+        g_autoptr (CoapUdp6EndpointAddress) back = NULL;
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autofree char *reply_from = NULL;
+        CoapUdp6Message *received;
+
+        g_test_summary ("A request reaches the server with the destination "
+                        "address as pktinfo, and the reply leaves from it");
+        if (strchr (host, ':') != NULL && !test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 loopback");
+                return;
+        }
+        remote = remote_for (f, f->client, target);
+        request = make_message (remote, 0x1234);
+        coap_udp6_message_interface_send (f->client, request);
+        wait_messages (f, f->server_manager, 1);
+        received = g_ptr_array_index (f->server_manager->messages, 0);
+        g_assert_cmpuint (coap_udp6_message_get_mid (received), ==, 0x1234);
+        check_request_remote (f, coap_udp6_message_get_remote (received), host);
+
+        back = coap_udp6_endpoint_address_as_response_address (
+                coap_udp6_message_get_remote (received));
+        response = make_message (back, 0x1234);
+        coap_udp6_message_set_mtype (response, COAP_UDP6_MESSAGE_TYPE_ACK);
+        coap_udp6_message_set_code (response, COAP_UDP6_CODE_CONTENT);
+        coap_udp6_message_interface_send (f->server, response);
+        wait_messages (f, f->client_manager, 1);
+        received = g_ptr_array_index (f->client_manager->messages, 0);
+        reply_from = coap_udp6_endpoint_address_get_hostinfo (
+                coap_udp6_message_get_remote (received));
+        g_assert_cmpstr (reply_from, ==, target);
+        g_assert_cmpuint (f->server_manager->errors->len, ==, 0);
+        g_assert_cmpuint (f->client_manager->errors->len, ==, 0);
+        g_assert_cmpuint (coap_udp6_message_interface_get_datagrams_received (f->server), ==, 1);
+}
+
+static guint
+closed_port (GSocketFamily family)
+{
+        g_autoptr (GSocket) sock = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM,
+                                                 G_SOCKET_PROTOCOL_UDP, NULL);
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (family);
+        g_autoptr (GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+        g_autoptr (GSocketAddress) bound = NULL;
+
+        g_assert_true (g_socket_bind (sock, addr, FALSE, NULL));
+        bound = g_socket_get_local_address (sock, NULL);
+        return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static gboolean
+has_error_and_message (gpointer user_data)
+{
+        Fixture *f = user_data;
+
+        return f->client_manager->errors->len >= 1 &&
+               f->server_manager->messages->len >= 1;
+}
+
+static void
+test_icmp (Fixture       *f,
+           gconstpointer  data)
+{
+        const char *host = data;
+        gboolean v6 = strchr (host, ':') != NULL;
+        guint port = closed_port (v6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
+        g_autofree char *dead_target = hostport (host, port);
+        g_autofree char *live_target = hostport (host, coap_udp6_message_interface_get_local_port (f->server));
+        g_autoptr (CoapUdp6EndpointAddress) dead = NULL;
+        g_autoptr (CoapUdp6EndpointAddress) live = NULL;
+        g_autoptr (CoapUdp6Message) m1 = NULL;
+        g_autoptr (CoapUdp6Message) m2 = NULL;
+        const GError *error;
+
+        g_test_summary ("A datagram to a closed port yields ECONNREFUSED from "
+                        "the error queue for that remote only");
+        if (v6 && !test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 loopback");
+                return;
+        }
+        dead = remote_for (f, f->client, dead_target);
+        live = remote_for (f, f->client, live_target);
+        m1 = make_message (dead, 1);
+        m2 = make_message (live, 2);
+        coap_udp6_message_interface_send (f->client, m1);
+        coap_udp6_message_interface_send (f->client, m2);
+        g_assert_true (test_iterate_until (f->context, has_error_and_message, f, 100));
+        g_assert_cmpuint (f->client_manager->errors->len, ==, 1);
+        error = g_ptr_array_index (f->client_manager->errors, 0);
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+        g_assert_cmpstr (error->message, ==,
+                         "Connection refused (ECONNREFUSED, received through errqueue)");
+        g_assert_true (coap_udp6_endpoint_address_equal (
+                g_ptr_array_index (f->client_manager->error_remotes, 0), dead));
+        g_assert_false (coap_udp6_endpoint_address_equal (
+                g_ptr_array_index (f->client_manager->error_remotes, 0), live));
+        g_assert_cmpuint (coap_udp6_message_interface_get_errors_received (f->client), ==, 1);
+}
+
+static void
+test_largest_datagram (Fixture       *f,
+                       gconstpointer  data)
+{
+        g_autofree char *target = hostport ("127.0.0.1",
+                                            coap_udp6_message_interface_get_local_port (f->server));
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+        g_autoptr (CoapUdp6Message) m = make_message (remote, 3);
+        g_autofree guint8 *payload = g_malloc (65507 - 5);
+        g_autoptr (GBytes) bytes = NULL;
+        GBytes *got;
+        CoapUdp6Message *received;
+
+        g_test_summary ("The largest IPv4 UDP datagram (65507 bytes) arrives "
+                        "whole and parses");
+        memset (payload, 'x', 65507 - 5);
+        bytes = g_bytes_new_take (g_steal_pointer (&payload), 65507 - 5);
+        /* 4 header bytes + the 0xff payload marker. */
+        coap_udp6_message_set_payload (m, bytes);
+        coap_udp6_message_interface_send (f->client, m);
+        wait_messages (f, f->server_manager, 1);
+        received = g_ptr_array_index (f->server_manager->messages, 0);
+        got = coap_udp6_message_get_payload (received);
+        g_assert_cmpuint (g_bytes_get_size (got), ==, 65507 - 5);
+        g_assert_true (g_bytes_equal (got, bytes));
+        g_assert_cmpuint (coap_udp6_message_interface_get_datagrams_dropped_truncated (f->server), ==, 0);
+        g_assert_cmpuint (f->client_manager->errors->len, ==, 0);
+}
+
+static gboolean
+has_unparsable (gpointer user_data)
+{
+        Fixture *f = user_data;
+
+        return f->server_manager->unparsable >= 3;
+}
+
+static void
+test_unparsable (Fixture       *f,
+                 gconstpointer  data)
+{
+        g_autofree char *target = hostport ("127.0.0.1",
+                                            coap_udp6_message_interface_get_local_port (f->server));
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+        const char *bad[] = { "40", "80 01 00 01", "44 01 00 01 aa" };
+
+        g_test_summary ("Unparsable datagrams are counted and handed to "
+                        "dispatch_unparsable, never to dispatch_message");
+        for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+                g_autoptr (GBytes) datagram = test_bytes_from_hex (bad[i]);
+
+                coap_udp6_message_interface_send_datagram (f->client, datagram, remote);
+        }
+        g_assert_true (test_iterate_until (f->context, has_unparsable, f, 2000));
+        g_assert_cmpuint (coap_udp6_message_interface_get_datagrams_dropped_unparsable (f->server), ==, 3);
+        g_assert_cmpuint (coap_udp6_message_interface_get_datagrams_received (f->server), ==, 3);
+        g_assert_cmpuint (f->server_manager->messages->len, ==, 0);
+}
+
+static void
+assert_bind_fails (const char *bind,
+                   GQuark      domain,
+                   int         code)
+{
+        g_autoptr (TestManager) m = g_object_new (TEST_TYPE_MANAGER, NULL);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (CoapUdp6MessageInterface) mi = NULL;
+
+        mi = coap_udp6_message_interface_new_server (COAP_UDP6_MESSAGE_MANAGER (m),
+                                                     bind, NULL, &error);
+        g_assert_null (mi);
+        g_assert_error (error, domain, code);
+}
+
+static void
+test_bind_errors (void)
+{
+        g_autoptr (GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                                 G_SOCKET_PROTOCOL_UDP, NULL);
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+        g_autoptr (GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+        g_autoptr (GSocketAddress) bound = NULL;
+        g_autofree char *in_use = NULL;
+
+        g_test_summary ("Bind failures are GErrors: address in use, a bad "
+                        "string, an unknown zone, a link-local address "
+                        "without zone");
+        g_assert_true (g_socket_bind (sock, addr, FALSE, NULL));
+        bound = g_socket_get_local_address (sock, NULL);
+        in_use = g_strdup_printf ("127.0.0.1:%u",
+                                  g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+        assert_bind_fails (in_use, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+        assert_bind_fails ("[::1", COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_URI);
+        assert_bind_fails ("[::1]:70000", COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_URI);
+        assert_bind_fails ("[fe80::1%nosuchif0]:0", COAP_UDP6_ERROR,
+                           COAP_UDP6_ERROR_RESOLUTION);
+        assert_bind_fails ("[fe80::1]:0", COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESOLUTION);
+}
+
+static void
+test_determine_remote (Fixture       *f,
+                       gconstpointer  data)
+{
+        g_autoptr (CoapUdp6Message) m = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
+                                                               COAP_UDP6_CODE_GET);
+        g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
+        g_autoptr (CoapUdp6EndpointAddress) scoped = NULL;
+        g_autoptr (CoapUdp6EndpointAddress) named = NULL;
+        g_autoptr (GError) error = NULL;
+        g_autofree char *hostinfo = NULL;
+        g_autofree char *netif = NULL;
+
+        coap_udp6_message_set_requested_scheme (m, "coaps");
+        g_assert_null (determine (f, f->client, m, &error));
+        g_assert_no_error (error);
+        coap_udp6_message_set_requested_scheme (m, "coap");
+        coap_udp6_message_set_uri_host (m, "127.0.0.1");
+        coap_udp6_message_set_uri_port (m, 1234);
+        remote = determine (f, f->client, m, &error);
+        g_assert_no_error (error);
+        hostinfo = coap_udp6_endpoint_address_get_hostinfo (remote);
+        g_assert_cmpstr (hostinfo, ==, "127.0.0.1:1234");
+        g_assert_null (coap_udp6_endpoint_address_get_pktinfo (remote));
+        g_assert_true (coap_udp6_message_interface_recognize_remote (f->client, remote));
+
+        if (if_nametoindex ("lo") != 0) {
+                scoped = remote_for (f, f->client, "[fe80::1%lo]");
+                netif = coap_udp6_endpoint_address_get_netif (scoped);
+                g_assert_cmpstr (netif, ==, "lo");
+                g_assert_true (coap_udp6_pktinfo_is_interface_only (
+                        coap_udp6_endpoint_address_get_pktinfo (scoped)));
+        }
+        coap_udp6_message_set_unresolved_remote (m, "[fe80::1]:1");
+        g_assert_null (determine (f, f->client, m, &error));
+        g_assert_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESOLUTION);
+        g_clear_error (&error);
+        coap_udp6_message_set_unresolved_remote (m, "[::1%nosuchif0]");
+        g_assert_null (determine (f, f->client, m, &error));
+        g_assert_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESOLUTION);
+        g_clear_error (&error);
+        named = remote_for (f, f->client, "localhost:5683");
+        g_clear_pointer (&hostinfo, g_free);
+        hostinfo = coap_udp6_endpoint_address_get_hostinfo (named);
+        g_assert_true (g_strcmp0 (hostinfo, "127.0.0.1") == 0 ||
+                       g_strcmp0 (hostinfo, "[::1]") == 0);
+}
+
+static void
+shutdown_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+        gboolean *done = user_data;
+
+        g_assert_true (coap_udp6_message_interface_shutdown_finish (
+                COAP_UDP6_MESSAGE_INTERFACE (source), result, NULL));
+        *done = TRUE;
+}
+
+static void
+test_shutdown (Fixture       *f,
+               gconstpointer  data)
+{
+        g_autofree char *target = hostport ("127.0.0.1",
+                                            coap_udp6_message_interface_get_local_port (f->server));
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+        g_autoptr (CoapUdp6Message) m = make_message (remote, 9);
+        gboolean done = FALSE;
+
+        g_test_summary ("After shutdown nothing reaches the manager");
+        coap_udp6_message_interface_shutdown_async (f->server, NULL, shutdown_done, &done);
+        g_assert_true (test_iterate_until_flag (f->context, &done, 1000));
+        coap_udp6_message_interface_send (f->client, m);
+        test_iterate_for (f->context, 50);
+        g_assert_cmpuint (f->server_manager->messages->len, ==, 0);
+        coap_udp6_message_interface_send (f->server, m);
+        test_iterate_for (f->context, 20);
+        g_assert_cmpuint (f->server_manager->errors->len, ==, 0);
+}
+
+static void
+server_created (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+        CoapUdp6MessageInterface **out = user_data;
+        g_autoptr (GError) error = NULL;
+
+        *out = coap_udp6_message_interface_new_server_finish (result, &error);
+        g_assert_no_error (error);
+}
+
+static void
+test_server_async (Fixture       *f,
+                   gconstpointer  data)
+{
+        g_autoptr (CoapUdp6MessageInterface) mi = NULL;
+
+        g_test_summary ("A server bound to a name resolves it without blocking");
+        coap_udp6_message_interface_new_server_async (
+                COAP_UDP6_MESSAGE_MANAGER (f->server_manager), "localhost:0", NULL,
+                NULL, server_created, &mi);
+        while (mi == NULL)
+                g_main_context_iteration (f->context, TRUE);
+        g_assert_cmpuint (coap_udp6_message_interface_get_local_port (mi), >, 0);
+}
+
+static void
+test_hop_limit (Fixture       *f,
+                gconstpointer  data)
+{
+        g_autoptr (GError) error = NULL;
+
+        g_assert_true (coap_udp6_message_interface_set_multicast_hop_limit (f->client, 4, &error));
+        g_assert_no_error (error);
+}
+
+#define ADD(path, data, func) \
+        g_test_add ("/message-interface/" path, Fixture, data, fixture_setup, \
+                    func, fixture_teardown)
+
+int
+main (int argc, char **argv)
+{
+        test_init (&argc, &argv);
+
+        ADD ("exchange/ipv6", "::1", test_exchange);
+        ADD ("exchange/ipv4", "127.0.0.1", test_exchange);
+        ADD ("exchange/ipv4-other-address", "127.0.0.2", test_exchange);
+        ADD ("icmp/ipv6", "::1", test_icmp);
+        ADD ("icmp/ipv4", "127.0.0.1", test_icmp);
+        ADD ("largest-datagram", NULL, test_largest_datagram);
+        ADD ("unparsable", NULL, test_unparsable);
+        ADD ("determine-remote", NULL, test_determine_remote);
+        ADD ("shutdown", NULL, test_shutdown);
+        ADD ("server-async", NULL, test_server_async);
+        ADD ("hop-limit", NULL, test_hop_limit);
+        g_test_add_func ("/message-interface/bind-errors", test_bind_errors);
+
+        return g_test_run ();
+}
