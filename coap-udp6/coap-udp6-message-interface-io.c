@@ -75,6 +75,59 @@ queue_error (CoapUdp6MessageInterface *self,
         g_source_attach (self->error_source, self->context);
 }
 
+#define MAX_DESTINATIONS 4096
+
+/* Address and port, as remote_key () sees them. */
+typedef struct {
+        struct in6_addr addr;
+        guint16         port;
+} DestinationKey;
+
+static guint
+destination_hash (gconstpointer key)
+{
+        const DestinationKey *k = key;
+        guint h = k->port;
+
+        for (guint i = 0; i < 16; i++)
+                h = h * 31 + k->addr.s6_addr[i];
+        return h;
+}
+
+static gboolean
+destination_equal (gconstpointer a,
+                   gconstpointer b)
+{
+        const DestinationKey *x = a, *y = b;
+
+        return x->port == y->port && IN6_ARE_ADDR_EQUAL (&x->addr, &y->addr);
+}
+
+static void
+make_key (const struct sockaddr_in6 *sin6,
+          DestinationKey            *key)
+{
+        memset (key, 0, sizeof *key);
+        key->addr = sin6->sin6_addr;
+        key->port = sin6->sin6_port;
+}
+
+/* Errors from the queue are only believed for destinations we sent to; the
+ * set is bounded, and simply forgotten when full. */
+static void
+remember_destination (CoapUdp6MessageInterface  *self,
+                      const struct sockaddr_in6 *sin6)
+{
+        DestinationKey key;
+
+        make_key (sin6, &key);
+        if (g_hash_table_contains (self->destinations, &key))
+                return;
+        if (g_hash_table_size (self->destinations) >= MAX_DESTINATIONS)
+                g_hash_table_remove_all (self->destinations);
+        g_hash_table_add (self->destinations, g_memdup2 (&key, sizeof key));
+}
+
 static void
 handle_errqueue_entry (CoapUdp6MessageInterface  *self,
                        const struct sockaddr_in6 *dest,
@@ -82,12 +135,19 @@ handle_errqueue_entry (CoapUdp6MessageInterface  *self,
 {
         g_autoptr (GInetSocketAddress) sockaddr = NULL;
         g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
+        DestinationKey key;
         int errnum;
 
         self->errors_received++;
         if (ee == NULL || dest->sin6_family == 0 ||
             !coap_udp6_sock_extended_err_is_icmp (ee)) {
                 g_debug ("Ignoring an error-queue entry of local origin");
+                return;
+        }
+        make_key (dest, &key);
+        if (!g_hash_table_contains (self->destinations, &key)) {
+                g_debug ("Ignoring an ICMP error about a destination never "
+                         "sent to");
                 return;
         }
         errnum = ee->ee_errno;
@@ -175,7 +235,7 @@ socket_ready (GSocket      *socket,
         for (guint i = 0; i < COAP_UDP6_RECV_BATCH && !self->shut_down; i++) {
                 CoapUdp6Received r;
                 int err = coap_udp6_socket_io_recv (self->fd, self->buffer,
-                                                    COAP_UDP6_RECV_BUFFER_SIZE, &r);
+                                                    self->buffer_size, &r);
 
                 if (err == EAGAIN || err == EWOULDBLOCK)
                         break;
@@ -249,7 +309,11 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         if (local == NULL)
                 return FALSE;
         self->local_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-        self->buffer = g_malloc (COAP_UDP6_RECV_BUFFER_SIZE);
+        self->buffer_size = COAP_UDP6_RECV_BUFFER_SIZE;
+        self->buffer = g_malloc (self->buffer_size);
+        self->destinations = g_hash_table_new_full (destination_hash,
+                                                    destination_equal,
+                                                    g_free, NULL);
         join_groups (self);
 
         self->source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
@@ -277,6 +341,16 @@ coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
         g_clear_object (&self->socket);
         self->fd = -1;
         g_clear_pointer (&self->buffer, g_free);
+        g_clear_pointer (&self->destinations, g_hash_table_unref);
+}
+
+void
+coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,
+                                                     gsize                     size)
+{
+        g_return_if_fail (size > 0 && size <= COAP_UDP6_RECV_BUFFER_SIZE);
+
+        self->buffer_size = size;
 }
 
 /**
@@ -309,6 +383,7 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
                 return;
         }
         data = g_bytes_get_data (datagram, &size);
+        remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
         err = coap_udp6_socket_io_send (self->fd, data, size,
                                         coap_udp6_endpoint_address_peek_native (remote),
                                         coap_udp6_endpoint_address_get_pktinfo (remote));

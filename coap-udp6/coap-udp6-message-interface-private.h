@@ -26,6 +26,8 @@ struct _CoapUdp6MessageInterface {
         GSource       *source;
         guint          local_port;
         guint8        *buffer;
+        gsize          buffer_size;
+        GHashTable    *destinations;
 
         GQueue         pending_errors;
         GSource       *error_source;
@@ -55,6 +57,9 @@ gboolean coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
                                             const struct sockaddr_in6 *bind_addr,
                                             GError                   **error);
 void coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self);
+/* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
+void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,
+                                                          gsize                     size);
 const struct sockaddr_in6 *coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-utils.h"
+#include "coap-udp6-message-interface-private.h"
 
 #include <net/if.h>
 #include <string.h>
@@ -385,6 +386,39 @@ test_largest_datagram (Fixture       *f,
 }
 
 static gboolean
+has_truncated (gpointer user_data)
+{
+        Fixture *f = user_data;
+
+        return coap_udp6_message_interface_get_datagrams_dropped_truncated (f->server) >= 1 &&
+               f->server_manager->messages->len >= 1;
+}
+
+static void
+test_truncated (Fixture       *f,
+                gconstpointer  data)
+{
+        g_autofree char *target = hostport ("127.0.0.1",
+                                            coap_udp6_message_interface_get_local_port (f->server));
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+        g_autoptr (CoapUdp6Message) big = make_message (remote, 4);
+        g_autoptr (CoapUdp6Message) small = make_message (remote, 5);
+        g_autoptr (GBytes) payload = g_bytes_new_take (g_malloc0 (200), 200);
+
+        g_test_summary ("A datagram longer than the receive buffer (MSG_TRUNC) "
+                        "is dropped and counted, never parsed short");
+        coap_udp6_message_interface_set_receive_buffer_size (f->server, 100);
+        coap_udp6_message_set_payload (big, payload);
+        coap_udp6_message_interface_send (f->client, big);
+        coap_udp6_message_interface_send (f->client, small);
+        g_assert_true (test_iterate_until (f->context, has_truncated, f, 2000));
+        g_assert_cmpuint (f->server_manager->messages->len, ==, 1);
+        g_assert_cmpuint (coap_udp6_message_get_mid (
+                g_ptr_array_index (f->server_manager->messages, 0)), ==, 5);
+        g_assert_cmpuint (coap_udp6_message_interface_get_datagrams_dropped_unparsable (f->server), ==, 0);
+}
+
+static gboolean
 has_unparsable (gpointer user_data)
 {
         Fixture *f = user_data;
@@ -588,6 +622,7 @@ main (int argc, char **argv)
         ADD ("icmp/ipv4", "127.0.0.1", test_icmp);
         ADD ("largest-datagram", NULL, test_largest_datagram);
         ADD ("unparsable", NULL, test_unparsable);
+        ADD ("truncated", NULL, test_truncated);
         ADD ("determine-remote", NULL, test_determine_remote);
         ADD ("shutdown", NULL, test_shutdown);
         ADD ("server-async", NULL, test_server_async);
