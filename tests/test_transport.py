@@ -128,6 +128,35 @@ class TransportTest(unittest.TestCase):
         self.assertIn('received through errqueue', error.message)
         self.assertTrue(CoapUdp6.EndpointAddress.equal(where, remote))
 
+    def test_construct_and_init(self):
+        manager = Manager()
+        interface = CoapUdp6.MessageInterface(manager=manager,
+                                              bind='[::]:0', is_server=True)
+        self.assertEqual(interface.get_local_port(), 0)
+        self.assertTrue(interface.init(None))
+        self.assertGreater(interface.get_local_port(), 0)
+        self.assertIs(interface.get_manager(), manager)
+
+    def test_new_server_async(self):
+        manager = Manager()
+        out = []
+
+        def done(source, result):
+            out.append(CoapUdp6.MessageInterface.new_server_finish(result))
+            self.loop.quit()
+        CoapUdp6.MessageInterface.new_server_async(manager, 'localhost:0',
+                                                   None, None, done)
+        self.run_loop()
+        self.assertGreater(out[0].get_local_port(), 0)
+        done_flag = []
+
+        def shut(source, result):
+            done_flag.append(source.shutdown_finish(result))
+            self.loop.quit()
+        out[0].shutdown_async(None, shut)
+        self.run_loop()
+        self.assertEqual(done_flag, [True])
+
     def test_bind_error(self):
         manager = Manager()
         with self.assertRaises(GLib.Error) as ctx:
