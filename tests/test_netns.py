@@ -122,6 +122,9 @@ def setup(ns_a, ns_b, if_a, if_b):
         run('ip', 'route', 'add', '224.0.0.0/4', 'dev', ifname, ns=ns)
         run('ip', '-6', 'route', 'add', 'ff05::/16', 'dev', ifname,
             'table', 'local', ns=ns, check=False)
+    # The server host has a second address of each family.
+    run('ip', 'addr', 'add', 'fd00:77::22/64', 'dev', if_b, 'nodad', ns=ns_b)
+    run('ip', 'addr', 'add', '10.77.0.22/24', 'dev', if_b, ns=ns_b)
 
 
 def main():
@@ -150,7 +153,8 @@ def main():
         assert server.stdout.readline().strip() == 'READY'
         targets = ['[ff02::fd%%%s]' % if_a, '[ff05::fd%%%s]' % if_a,
                    '224.0.1.187', '[fe80::2%%%s]' % if_a, '10.77.0.2',
-                   '[fd00:77::2]', '[ff05::fd]']
+                   '[fd00:77::2]', '[ff05::fd]', '10.77.0.22',
+                   '[fd00:77::22]']
         client = run(sys.executable, me, 'client', *targets, ns=ns_a)
         results = json.loads(client.stdout)
         print(json.dumps(results, indent=1))
@@ -163,6 +167,8 @@ def main():
             targets[4]: (False, '10.77.0.1'),
             targets[5]: (False, '[fd00:77::1]'),
             targets[6]: (True, '[fd00:77::1]'),
+            targets[7]: (False, '10.77.0.1'),
+            targets[8]: (False, '[fd00:77::1]'),
         }
         for target, (mc, client_host) in expect.items():
             got = results.get(target)
@@ -179,9 +185,13 @@ def main():
         # Unicast replies leave from the address the request reached.
         for target, local in ((targets[3], '[fe80::2%{}]'.format(if_a)),
                               (targets[4], '10.77.0.2'),
-                              (targets[5], '[fd00:77::2]')):
+                              (targets[5], '[fd00:77::2]'),
+                              (targets[7], '10.77.0.22'),
+                              (targets[8], '[fd00:77::22]')):
             got = results.get(target)
-            if got and got['from'] != local:
+            if got and (got['from'] != local or
+                        not got['server']['local'].startswith(
+                            local.replace(if_a, if_b))):
                 failures.append('%s: reply from %s' % (target, got['from']))
         if results['errors']:
             failures.append('errors: %s' % results['errors'])
