@@ -265,10 +265,14 @@ join_groups (CoapUdp6MessageInterface *self)
                 const char *name = self->multicast[i];
                 guint ifindex = if_nametoindex (name);
 
+                if (ifindex == 0) {
+                        g_warning ("Cannot join the CoAP multicast groups on "
+                                   "interface %s: no such interface", name);
+                        continue;
+                }
                 for (guint g = 0; g < G_N_ELEMENTS (coap_groups); g++) {
-                        int err = ifindex ? coap_udp6_socket_io_join (self->fd, ifindex,
-                                                                      coap_groups[g])
-                                          : ENODEV;
+                        int err = coap_udp6_socket_io_join (self->fd, ifindex,
+                                                            coap_groups[g]);
 
                         if (err != 0)
                                 g_warning ("Could not join multicast group %s on "
@@ -276,6 +280,29 @@ join_groups (CoapUdp6MessageInterface *self)
                                            name, g_strerror (err));
                 }
         }
+}
+
+static void
+set_open_error (const struct sockaddr_in6 *bind_addr,
+                const char                *step,
+                int                        err,
+                GError                   **error)
+{
+        g_autofree char *where = coap_udp6_format_in6 (&bind_addr->sin6_addr,
+                                                       bind_addr->sin6_scope_id);
+
+        if (err == EAFNOSUPPORT || err == ENOPROTOOPT) {
+                /* No fallback: the transport needs a dual-stack socket with
+                 * pktinfo (see the udp6 design notes). */
+                g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_NOT_SUPPORTED,
+                             "The udp6 transport needs IPv6 sockets with %s, "
+                             "which this system lacks: %s", step,
+                             g_strerror (err));
+                return;
+        }
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+                     "Cannot open a UDP socket on [%s]:%u (%s): %s", where,
+                     g_ntohs (bind_addr->sin6_port), step, g_strerror (err));
 }
 
 gboolean
@@ -290,13 +317,7 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
 
         err = coap_udp6_socket_io_open (bind_addr, self->server, &fd, &step);
         if (err != 0) {
-                g_autofree char *where = coap_udp6_format_in6 (&bind_addr->sin6_addr,
-                                                               bind_addr->sin6_scope_id);
-
-                g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
-                             "Cannot open a UDP socket on [%s]:%u (%s): %s",
-                             where, g_ntohs (bind_addr->sin6_port), step,
-                             g_strerror (err));
+                set_open_error (bind_addr, step, err, error);
                 return FALSE;
         }
         self->socket = g_socket_new_from_fd (fd, error);
