@@ -418,6 +418,32 @@ test_truncated (Fixture       *f,
         g_assert_cmpuint (coap_udp6_message_interface_get_datagrams_dropped_unparsable (f->server), ==, 0);
 }
 
+static void
+test_bounded_batch (Fixture       *f,
+                    gconstpointer  data)
+{
+        g_autofree char *target = hostport ("127.0.0.1",
+                                            coap_udp6_message_interface_get_local_port (f->server));
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+        g_autoptr (GBytes) datagram = test_bytes_from_hex ("50 01 00 01");
+        guint64 first;
+
+        g_test_summary ("One wake-up reads at most 32 datagrams, so a flood "
+                        "cannot starve other sources");
+        for (guint i = 0; i < 100; i++)
+                coap_udp6_message_interface_send_datagram (f->client, datagram, remote);
+        /* Loopback delivers inside sendmsg (), so all 100 are queued now. */
+        while (coap_udp6_message_interface_get_datagrams_received (f->server) == 0)
+                g_main_context_iteration (f->context, TRUE);
+        first = coap_udp6_message_interface_get_datagrams_received (f->server);
+        g_assert_cmpuint (first, ==, 32);
+        g_assert_true (test_iterate_until (f->context, has_messages,
+                                           (gpointer[]) { f->server_manager,
+                                                          GUINT_TO_POINTER (100) },
+                                           2000));
+        g_assert_cmpuint (coap_udp6_message_interface_get_datagrams_received (f->server), ==, 100);
+}
+
 static gboolean
 has_unparsable (gpointer user_data)
 {
@@ -648,6 +674,7 @@ main (int argc, char **argv)
         ADD ("largest-datagram", NULL, test_largest_datagram);
         ADD ("unparsable", NULL, test_unparsable);
         ADD ("truncated", NULL, test_truncated);
+        ADD ("bounded-batch", NULL, test_bounded_batch);
         ADD ("determine-remote", NULL, test_determine_remote);
         ADD ("shutdown", NULL, test_shutdown);
         ADD ("server-async", NULL, test_server_async);
