@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-utils.h"
+#include "coap-udp6-message-interface-private.h"
 
 #include <net/if.h>
 #include <string.h>
@@ -276,6 +277,59 @@ test_sock_extended_err (void)
         g_assert_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_FAILED);
 }
 
+static void
+test_parse_hostport (void)
+{
+        static const struct {
+                const char *text;
+                const char *host;
+                guint port;
+        } cases[] = {
+                { "[::1]:1234", "::1", 1234 }, { "[::]", "::", 5683 },
+                { "::1", "::1", 5683 }, { "127.0.0.1:0", "127.0.0.1", 0 },
+                { "example.com", "example.com", 5683 }, { "h:7", "h", 7 },
+                { "[", NULL, 0 }, { "[]", NULL, 0 }, { ":", NULL, 0 },
+                { "[::1]x", NULL, 0 }, { "h:", NULL, 0 }, { "h:65536", NULL, 0 },
+                { "[fe80::1%]", NULL, 0 }, { "[fe80::1%nosuchif0]:1", NULL, 0 },
+                { "h:-1", NULL, 0 }, { "h:+1", NULL, 0 },
+        };
+
+        g_test_summary ("Host and port parsing of bind strings and unresolved "
+                        "remotes, and garbage that must fail cleanly");
+        for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+                g_autofree char *host = NULL;
+                g_autoptr (GError) error = NULL;
+                guint ifindex = 0, port = 0;
+                gboolean ok = coap_udp6_parse_hostport (cases[i].text, 5683, &host,
+                                                        &ifindex, &port, &error);
+
+                g_assert_cmpint (ok, ==, cases[i].host != NULL);
+                if (!ok) {
+                        g_assert_nonnull (error);
+                        continue;
+                }
+                g_assert_cmpstr (host, ==, cases[i].host);
+                g_assert_cmpuint (port, ==, cases[i].port);
+        }
+        for (guint i = 0; i < 20000; i++) {
+                char text[12];
+                const char alphabet[] = "[]:%0123456789abcdef.lo";
+                guint len = g_test_rand_int_range (0, sizeof text);
+                g_autofree char *host = NULL;
+                g_autoptr (GError) error = NULL;
+                struct sockaddr_in6 sin6;
+                guint ifindex, port;
+
+                for (guint j = 0; j < len; j++)
+                        text[j] = alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)];
+                text[len] = '\0';
+                if (coap_udp6_parse_hostport (text, 5683, &host, &ifindex, &port, &error))
+                        (void) coap_udp6_literal_to_native (host, ifindex, port, &sin6, NULL);
+                else
+                        g_assert_nonnull (error);
+        }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -289,6 +343,7 @@ main (int argc, char **argv)
         g_test_add_func ("/endpoint-address/uri-and-local", test_uri_and_local);
         g_test_add_func ("/endpoint-address/block-size", test_block_size);
         g_test_add_func ("/pktinfo/basics", test_pktinfo);
+        g_test_add_func ("/endpoint-address/parse-hostport", test_parse_hostport);
         g_test_add_func ("/sock-extended-err/load", test_sock_extended_err);
 
         return g_test_run ();
