@@ -32,10 +32,10 @@
 struct _CoapUdp6EndpointAddress {
         GObject              parent_instance;
 
-        GInetSocketAddress  *sockaddr;
+        GInetSocketAddress  *sockaddr;  /* (owned) */
         struct sockaddr_in6  native;
         GWeakRef             interface;
-        CoapUdp6Pktinfo     *pktinfo;
+        CoapUdp6Pktinfo     *pktinfo;   /* (owned) (nullable) */
         guint                maximum_block_size_exp;
 };
 

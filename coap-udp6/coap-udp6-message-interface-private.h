@@ -14,23 +14,23 @@ struct _CoapUdp6MessageInterface {
         GObject        parent_instance;
 
         GWeakRef       manager;
-        GMainContext  *context;
-        char          *bind;
-        char         **multicast;
+        GMainContext  *context;        /* (owned) */
+        char          *bind;           /* (owned) */
+        char         **multicast;      /* (owned) */
         gboolean       server;
 
         gboolean       initialized;
         gboolean       shut_down;
-        GSocket       *socket;
+        GSocket       *socket;         /* (owned) */
         int            fd;
-        GSource       *source;
+        GSource       *source;         /* (owned) */
         guint          local_port;
-        guint8        *buffer;
+        guint8        *buffer;         /* (owned) */
         gsize          buffer_size;
-        GHashTable    *destinations;
+        GHashTable    *destinations;   /* (owned) */
 
-        GQueue         pending_errors;
-        GSource       *error_source;
+        GQueue         pending_errors; /* (owned) PendingError */
+        GSource       *error_source;   /* (owned) */
         gboolean       warned_no_pktinfo;
 
         guint64        datagrams_received;
