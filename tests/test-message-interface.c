@@ -19,6 +19,8 @@ struct _TestManager {
         GPtrArray *errors;
         GPtrArray *error_remotes;
         guint      unparsable;
+        /* (nullable) (unowned): shut down from inside dispatch_message */
+        CoapUdp6MessageInterface *shutdown_on_message;
 };
 
 static void test_manager_iface_init (CoapUdp6MessageManagerInterface *iface);
@@ -56,7 +58,12 @@ static void
 manager_dispatch_message (CoapUdp6MessageManager *manager,
                           CoapUdp6Message        *message)
 {
-        g_ptr_array_add (TEST_MANAGER (manager)->messages, g_object_ref (message));
+        TestManager *self = TEST_MANAGER (manager);
+
+        g_ptr_array_add (self->messages, g_object_ref (message));
+        if (self->shutdown_on_message != NULL)
+                coap_udp6_message_interface_shutdown_async (self->shutdown_on_message,
+                                                            NULL, NULL, NULL);
 }
 
 static void
@@ -621,6 +628,26 @@ test_shutdown (Fixture       *f,
 }
 
 static void
+test_shutdown_in_dispatch (Fixture       *f,
+                           gconstpointer  data)
+{
+        g_autofree char *target = hostport ("127.0.0.1",
+                                            coap_udp6_message_interface_get_local_port (f->server));
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+        g_autoptr (GBytes) datagram = test_bytes_from_hex ("50 01 00 01");
+
+        g_test_summary ("A manager may shut the interface down from inside "
+                        "dispatch_message; the rest of the batch is not read");
+        f->server_manager->shutdown_on_message = f->server;
+        for (guint i = 0; i < 5; i++)
+                coap_udp6_message_interface_send_datagram (f->client, datagram, remote);
+        wait_messages (f, f->server_manager, 1);
+        test_iterate_for (f->context, 20);
+        g_assert_cmpuint (f->server_manager->messages->len, ==, 1);
+        g_assert_cmpuint (coap_udp6_message_interface_get_local_port (f->server), >, 0);
+}
+
+static void
 server_created (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -677,6 +704,7 @@ main (int argc, char **argv)
         ADD ("bounded-batch", NULL, test_bounded_batch);
         ADD ("determine-remote", NULL, test_determine_remote);
         ADD ("shutdown", NULL, test_shutdown);
+        ADD ("shutdown-in-dispatch", NULL, test_shutdown_in_dispatch);
         ADD ("server-async", NULL, test_server_async);
         ADD ("hop-limit", NULL, test_hop_limit);
         g_test_add_func ("/message-interface/bind-errors", test_bind_errors);
