@@ -234,6 +234,7 @@ coap_udp6_message_interface_determine_remote_async (CoapUdp6MessageInterface *se
 {
         g_autoptr (GTask) task = NULL;
         g_autoptr (GError) error = NULL;
+        g_autoptr (GResolver) resolver = NULL;
         g_autofree char *host = NULL;
         const char *scheme;
         struct sockaddr_in6 sin6;
@@ -263,7 +264,8 @@ coap_udp6_message_interface_determine_remote_async (CoapUdp6MessageInterface *se
                 return;
         }
         g_task_set_task_data (task, GUINT_TO_POINTER (port), NULL);
-        g_resolver_lookup_by_name_async (g_resolver_get_default (), host,
+        resolver = g_resolver_get_default ();
+        g_resolver_lookup_by_name_async (resolver, host,
                                          cancellable, lookup_done,
                                          g_steal_pointer (&task));
 }

@@ -310,6 +310,7 @@ initable_init (GInitable    *initable,
 {
         CoapUdp6MessageInterface *self = COAP_UDP6_MESSAGE_INTERFACE (initable);
         g_autofree char *name = NULL;
+        g_autoptr (GResolver) resolver = NULL;
         struct sockaddr_in6 sin6;
         GError *local_error = NULL;
         GList *addresses;
@@ -329,7 +330,8 @@ initable_init (GInitable    *initable,
         }
         /* The synchronous constructor blocks on a name; use the _async one
          * from a main loop. */
-        addresses = g_resolver_lookup_by_name (g_resolver_get_default (), name,
+        resolver = g_resolver_get_default ();
+        addresses = g_resolver_lookup_by_name (resolver, name,
                                                cancellable, &local_error);
         if (addresses == NULL) {
                 g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESOLUTION,
@@ -387,6 +389,7 @@ async_initable_init_async (GAsyncInitable      *initable,
         CoapUdp6MessageInterface *self = COAP_UDP6_MESSAGE_INTERFACE (initable);
         g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
         g_autoptr (GError) error = NULL;
+        g_autoptr (GResolver) resolver = NULL;
         g_autofree char *name = NULL;
         struct sockaddr_in6 sin6;
         guint port;
@@ -417,7 +420,8 @@ async_initable_init_async (GAsyncInitable      *initable,
                 return;
         }
         g_task_set_task_data (task, GUINT_TO_POINTER (port), NULL);
-        g_resolver_lookup_by_name_async (g_resolver_get_default (), name,
+        resolver = g_resolver_get_default ();
+        g_resolver_lookup_by_name_async (resolver, name,
                                          cancellable, bind_lookup_done,
                                          g_steal_pointer (&task));
 }
