@@ -21,7 +21,7 @@
  * and interface the message arrived at, so a response leaves from there.
  *
  * IPv4 peers are kept as IPv4-mapped IPv6 addresses and shown as dotted
- * quads. Two addresses are [func@EndpointAddress.equal] when their address
+ * quads. Two addresses are [method@EndpointAddress.equal] when their address
  * and port agree; the pktinfo and the scope id are not compared.
  *
  * Apart from [property@EndpointAddress:maximum-block-size-exp], which can
@@ -694,7 +694,7 @@ coap_udp6_endpoint_address_equal (gconstpointer a,
  * coap_udp6_endpoint_address_hash:
  * @address: (type CoapUdp6EndpointAddress): an address
  *
- * Hashes what [func@EndpointAddress.equal] compares. Usable as a
+ * Hashes what [method@EndpointAddress.equal] compares. Usable as a
  * #GHashFunc.
  *
  * Returns: the hash
