@@ -1,7 +1,979 @@
-/* coap-udp6-context.c (placeholder)
+/* coap-udp6-context.c: the RFC 7252 message layer, client and server
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "coap-udp6-types.h"
+#include "coap-udp6-context.h"
+#include "coap-udp6-context-private.h"
+#include "coap-udp6-code.h"
+#include "coap-udp6-error.h"
+#include "coap-udp6-message-interface.h"
 
-typedef int coap_udp6_placeholder_context;
+#include <string.h>
+
+/**
+ * CoapUdp6Context:
+ *
+ * A CoAP endpoint: it owns message interfaces (UDP sockets), runs the
+ * message layer of RFC 7252 (message IDs, retransmission, deduplication,
+ * separate responses, NSTART), sends requests with
+ * [method@Context.request_async] and serves [class@Resource]s added with
+ * [method@Context.add_resource].
+ *
+ * Every timer runs on the thread-default main context of the thread that
+ * created the context.
+ *
+ * A request to a multicast group is sent with
+ * [method@Context.request_multicast_async]: every response that arrives
+ * within the chosen time is emitted as [signal@Context::multicast-response]
+ * and all of them are returned at the end.
+ *
+ * Since: 1.0
+ */
+
+static void coap_udp6_context_manager_iface_init (CoapUdp6MessageManagerInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CoapUdp6Context, coap_udp6_context, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (COAP_UDP6_TYPE_MESSAGE_MANAGER,
+                                                      coap_udp6_context_manager_iface_init))
+
+enum {
+        PROP_0,
+        PROP_ACK_TIMEOUT,
+        PROP_ACK_RANDOM_FACTOR,
+        PROP_MAX_RETRANSMIT,
+        PROP_NSTART,
+        PROP_DEFAULT_LEISURE,
+        PROP_MAX_LATENCY,
+        PROP_MAX_EXCHANGES,
+        PROP_MAX_DEDUP_ENTRIES,
+        PROP_EXCHANGE_LIFETIME,
+        PROP_MAX_TRANSMIT_SPAN,
+        PROP_LOCAL_PORT,
+        N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+enum {
+        SIGNAL_MULTICAST_RESPONSE,
+        N_SIGNALS
+};
+
+guint coap_udp6_context_signals[N_SIGNALS];
+
+guint
+coap_udp6_mid_key_hash (gconstpointer key)
+{
+        const CoapUdp6MidKey *k = key;
+
+        return coap_udp6_endpoint_address_hash (k->remote) ^ (k->mid * 2654435761u);
+}
+
+gboolean
+coap_udp6_mid_key_equal (gconstpointer a,
+                         gconstpointer b)
+{
+        const CoapUdp6MidKey *ka = a, *kb = b;
+
+        return ka->mid == kb->mid && coap_udp6_endpoint_address_equal (ka->remote, kb->remote);
+}
+
+CoapUdp6MidKey *
+coap_udp6_mid_key_new (CoapUdp6EndpointAddress *remote,
+                       guint                    mid)
+{
+        CoapUdp6MidKey *key = g_new0 (CoapUdp6MidKey, 1);
+
+        key->remote = g_object_ref (remote);
+        key->mid = mid;
+        return key;
+}
+
+void
+coap_udp6_mid_key_free (gpointer data)
+{
+        CoapUdp6MidKey *key = data;
+
+        g_object_unref (key->remote);
+        g_free (key);
+}
+
+GSource *
+coap_udp6_context_add_timeout (CoapUdp6Context *self,
+                               guint            ms,
+                               GSourceFunc      func,
+                               gpointer         data)
+{
+        GSource *source = g_timeout_source_new (ms);
+
+        g_source_set_callback (source, func, data, NULL);
+        g_source_attach (source, self->main_context);
+        return source;
+}
+
+guint
+coap_udp6_context_next_mid (CoapUdp6Context *self)
+{
+        self->next_mid = (self->next_mid + 1) & 0xffff;
+        return self->next_mid;
+}
+
+gdouble
+coap_udp6_context_max_transmit_span (CoapUdp6Context *self)
+{
+        return self->ack_timeout * ((gdouble) (1u << MIN (self->max_retransmit, 30)) - 1) * self->ack_random_factor;
+}
+
+/**
+ * coap_udp6_context_get_exchange_lifetime: (get-property exchange-lifetime)
+ * @self: a #CoapUdp6Context
+ *
+ * Gets EXCHANGE_LIFETIME (RFC 7252 §4.8.2) derived from the transmission
+ * parameters: how long duplicates are detected.
+ *
+ * Returns: the exchange lifetime in seconds
+ *
+ * Since: 1.0
+ */
+gdouble
+coap_udp6_context_get_exchange_lifetime (CoapUdp6Context *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), 0);
+
+        return coap_udp6_context_max_transmit_span (self) + 2 * self->max_latency + self->ack_timeout;
+}
+
+/**
+ * coap_udp6_context_get_ack_timeout: (get-property ack-timeout)
+ * @self: a #CoapUdp6Context
+ *
+ * Gets ACK_TIMEOUT.
+ *
+ * Returns: the ACK timeout in seconds
+ *
+ * Since: 1.0
+ */
+gdouble
+coap_udp6_context_get_ack_timeout (CoapUdp6Context *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), 0);
+
+        return self->ack_timeout;
+}
+
+/**
+ * coap_udp6_context_get_max_retransmit: (get-property max-retransmit)
+ * @self: a #CoapUdp6Context
+ *
+ * Gets MAX_RETRANSMIT.
+ *
+ * Returns: the number of retransmissions of a CON message
+ *
+ * Since: 1.0
+ */
+guint
+coap_udp6_context_get_max_retransmit (CoapUdp6Context *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), 0);
+
+        return self->max_retransmit;
+}
+
+static CoapUdp6MessageInterface *
+interface_for (CoapUdp6Context         *self,
+               CoapUdp6EndpointAddress *remote)
+{
+        CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_get_interface (remote);
+
+        if (iface == NULL && self->interfaces->len > 0)
+                iface = g_object_ref (g_ptr_array_index (self->interfaces, 0));
+        return iface;
+}
+
+void
+coap_udp6_context_send_raw (CoapUdp6Context         *self,
+                            CoapUdp6Message         *message,
+                            CoapUdp6EndpointAddress *remote)
+{
+        g_autoptr (GBytes) bytes = coap_udp6_context_send_encoded (self, message, remote);
+}
+
+GBytes *
+coap_udp6_context_send_encoded (CoapUdp6Context         *self,
+                                CoapUdp6Message         *message,
+                                CoapUdp6EndpointAddress *remote)
+{
+        g_autoptr (CoapUdp6MessageInterface) iface = interface_for (self, remote);
+        g_autoptr (GError) error = NULL;
+        GBytes *datagram;
+
+        coap_udp6_message_set_remote (message, remote);
+        datagram = coap_udp6_message_encode (message, &error);
+        if (datagram == NULL) {
+                g_debug ("cannot encode a message: %s", error->message);
+                return NULL;
+        }
+        if (iface != NULL && !self->shut_down)
+                coap_udp6_message_interface_send_datagram (iface, datagram, remote);
+        return datagram;
+}
+
+void
+coap_udp6_context_send_empty (CoapUdp6Context         *self,
+                              CoapUdp6MessageType      mtype,
+                              guint                    mid,
+                              CoapUdp6EndpointAddress *remote)
+{
+        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (mtype, COAP_UDP6_CODE_EMPTY);
+
+        coap_udp6_message_set_mid (message, mid);
+        coap_udp6_context_send_raw (self, message, remote);
+}
+
+static void
+coap_udp6_context_dispatch_message (CoapUdp6MessageManager *manager,
+                                    CoapUdp6Message        *message)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (manager);
+        CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (message);
+        guint code = coap_udp6_message_get_code (message);
+        guint klass = coap_udp6_code_get_class (code);
+        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
+        gboolean con = mtype == COAP_UDP6_MESSAGE_TYPE_CON;
+        gboolean mcast;
+
+        if (self->shut_down || remote == NULL)
+                return;
+        mcast = coap_udp6_endpoint_address_is_multicast_locally (remote);
+
+        /* Never an RST to an ACK or an RST (RFC 7252 §4.2, §4.3). */
+        if (mtype == COAP_UDP6_MESSAGE_TYPE_ACK || mtype == COAP_UDP6_MESSAGE_TYPE_RST) {
+                coap_udp6_context_handle_ack_rst (self, message);
+                if (mtype == COAP_UDP6_MESSAGE_TYPE_ACK && coap_udp6_code_is_response (code))
+                        coap_udp6_context_handle_response (self, message);
+                return;
+        }
+
+        /* Empty CON is a ping (§4.3); reserved classes 1, 6, 7 are rejected. */
+        if (code == COAP_UDP6_CODE_EMPTY || klass == 1 || klass >= 6) {
+                if (con && !mcast)
+                        coap_udp6_context_send_empty (self, COAP_UDP6_MESSAGE_TYPE_RST,
+                                                      coap_udp6_message_get_mid (message),
+                                                      remote);
+                return;
+        }
+
+        if (coap_udp6_context_dedup_check (self, message))
+                return;
+
+        if (coap_udp6_code_is_request (code)) {
+                coap_udp6_context_handle_request (self, message);
+                return;
+        }
+
+        if (!coap_udp6_context_handle_response (self, message) && con && !mcast)
+                coap_udp6_context_send_empty (self, COAP_UDP6_MESSAGE_TYPE_RST,
+                                              coap_udp6_message_get_mid (message), remote);
+}
+
+static void
+coap_udp6_context_dispatch_error (CoapUdp6MessageManager  *manager,
+                                  const GError            *error,
+                                  CoapUdp6EndpointAddress *remote)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (manager);
+
+        if (remote != NULL)
+                coap_udp6_context_fail_remote (self, remote, error);
+}
+
+static void
+coap_udp6_context_dispatch_unparsable (CoapUdp6MessageManager  *manager,
+                                       GBytes                  *datagram,
+                                       CoapUdp6EndpointAddress *remote,
+                                       const GError            *reason)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (manager);
+        CoapUdp6MessageType mtype;
+        guint code, mid;
+
+        if (self->shut_down || remote == NULL)
+                return;
+        /* A CON with a format error is rejected with RST (RFC 7252 §4.2). */
+        if (coap_udp6_message_peek_header (datagram, &mtype, &code, &mid) &&
+            mtype == COAP_UDP6_MESSAGE_TYPE_CON &&
+            !coap_udp6_endpoint_address_is_multicast_locally (remote))
+                coap_udp6_context_send_empty (self, COAP_UDP6_MESSAGE_TYPE_RST, mid, remote);
+}
+
+static void
+coap_udp6_context_manager_iface_init (CoapUdp6MessageManagerInterface *iface)
+{
+        iface->dispatch_message = coap_udp6_context_dispatch_message;
+        iface->dispatch_error = coap_udp6_context_dispatch_error;
+        iface->dispatch_unparsable = coap_udp6_context_dispatch_unparsable;
+}
+
+
+static void
+coap_udp6_context_dispose (GObject *object)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (object);
+        g_autoptr (GError) error = g_error_new_literal (COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
+                                                        "The context was disposed");
+
+        if (self->exchanges != NULL)
+                coap_udp6_context_fail_all (self, error);
+        self->shut_down = TRUE;
+        if (self->transmissions != NULL)
+                coap_udp6_context_clear_transmissions (self);
+        g_clear_pointer (&self->transmissions, g_hash_table_unref);
+        g_clear_pointer (&self->dedup, g_hash_table_unref);
+        g_queue_clear (&self->dedup_order);
+        g_clear_pointer (&self->interfaces, g_ptr_array_unref);
+        g_clear_pointer (&self->resources, g_hash_table_unref);
+
+        G_OBJECT_CLASS (coap_udp6_context_parent_class)->dispose (object);
+}
+
+static void
+coap_udp6_context_finalize (GObject *object)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (object);
+
+        g_clear_pointer (&self->exchanges, g_hash_table_unref);
+        g_clear_pointer (&self->active, g_hash_table_unref);
+        g_main_context_unref (self->main_context);
+
+        G_OBJECT_CLASS (coap_udp6_context_parent_class)->finalize (object);
+}
+
+static void
+coap_udp6_context_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (object);
+
+        switch (prop_id) {
+        case PROP_ACK_TIMEOUT: g_value_set_double (value, self->ack_timeout); break;
+        case PROP_ACK_RANDOM_FACTOR: g_value_set_double (value, self->ack_random_factor); break;
+        case PROP_MAX_RETRANSMIT: g_value_set_uint (value, self->max_retransmit); break;
+        case PROP_NSTART: g_value_set_uint (value, self->nstart); break;
+        case PROP_DEFAULT_LEISURE: g_value_set_double (value, self->default_leisure); break;
+        case PROP_MAX_LATENCY: g_value_set_double (value, self->max_latency); break;
+        case PROP_MAX_EXCHANGES: g_value_set_uint (value, self->max_exchanges); break;
+        case PROP_MAX_DEDUP_ENTRIES: g_value_set_uint (value, self->max_dedup_entries); break;
+        case PROP_EXCHANGE_LIFETIME:
+                g_value_set_double (value, coap_udp6_context_get_exchange_lifetime (self));
+                break;
+        case PROP_MAX_TRANSMIT_SPAN:
+                g_value_set_double (value, coap_udp6_context_max_transmit_span (self));
+                break;
+        case PROP_LOCAL_PORT:
+                g_value_set_uint (value, coap_udp6_context_get_local_port (self));
+                break;
+        default:
+                G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        }
+}
+
+static void
+coap_udp6_context_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (object);
+
+        switch (prop_id) {
+        case PROP_ACK_TIMEOUT: self->ack_timeout = g_value_get_double (value); break;
+        case PROP_ACK_RANDOM_FACTOR: self->ack_random_factor = g_value_get_double (value); break;
+        case PROP_MAX_RETRANSMIT: self->max_retransmit = g_value_get_uint (value); break;
+        case PROP_NSTART: self->nstart = g_value_get_uint (value); break;
+        case PROP_DEFAULT_LEISURE: self->default_leisure = g_value_get_double (value); break;
+        case PROP_MAX_LATENCY: self->max_latency = g_value_get_double (value); break;
+        case PROP_MAX_EXCHANGES: self->max_exchanges = g_value_get_uint (value); break;
+        case PROP_MAX_DEDUP_ENTRIES: self->max_dedup_entries = g_value_get_uint (value); break;
+        default:
+                G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+                return;
+        }
+        g_object_notify_by_pspec (object, pspec);
+        if (prop_id != PROP_MAX_EXCHANGES && prop_id != PROP_MAX_DEDUP_ENTRIES &&
+            prop_id != PROP_NSTART && prop_id != PROP_DEFAULT_LEISURE) {
+                g_object_notify_by_pspec (object, props[PROP_EXCHANGE_LIFETIME]);
+                g_object_notify_by_pspec (object, props[PROP_MAX_TRANSMIT_SPAN]);
+        }
+}
+
+static GParamSpec *
+double_prop (const char *name,
+             gdouble     min,
+             gdouble     max,
+             gdouble     def)
+{
+        return g_param_spec_double (name, NULL, NULL, min, max, def,
+                                    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                    G_PARAM_EXPLICIT_NOTIFY);
+}
+
+static GParamSpec *
+uint_prop (const char *name,
+           guint       min,
+           guint       max,
+           guint       def)
+{
+        return g_param_spec_uint (name, NULL, NULL, min, max, def,
+                                  G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                  G_PARAM_EXPLICIT_NOTIFY);
+}
+
+static void
+coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
+{
+        GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+        object_class->dispose = coap_udp6_context_dispose;
+        object_class->finalize = coap_udp6_context_finalize;
+        object_class->get_property = coap_udp6_context_get_property;
+        object_class->set_property = coap_udp6_context_set_property;
+
+        /**
+         * CoapUdp6Context:ack-timeout: (getter get_ack_timeout)
+         *
+         * ACK_TIMEOUT in seconds (RFC 7252 §4.8).
+         *
+         * Since: 1.0
+         */
+        props[PROP_ACK_TIMEOUT] = double_prop ("ack-timeout", 0.001, 3600, 2.0);
+        /**
+         * CoapUdp6Context:ack-random-factor:
+         *
+         * ACK_RANDOM_FACTOR (RFC 7252 §4.8).
+         *
+         * Since: 1.0
+         */
+        props[PROP_ACK_RANDOM_FACTOR] = double_prop ("ack-random-factor", 1.0, 10.0, 1.5);
+        /**
+         * CoapUdp6Context:max-retransmit: (getter get_max_retransmit)
+         *
+         * MAX_RETRANSMIT (RFC 7252 §4.8).
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_RETRANSMIT] = uint_prop ("max-retransmit", 0, 20, 4);
+        /**
+         * CoapUdp6Context:nstart:
+         *
+         * NSTART: outstanding requests per remote (RFC 7252 §4.7); more wait
+         * in a queue.
+         *
+         * Since: 1.0
+         */
+        props[PROP_NSTART] = uint_prop ("nstart", 1, 1000, 1);
+        /**
+         * CoapUdp6Context:default-leisure:
+         *
+         * DEFAULT_LEISURE in seconds: the longest random delay before a
+         * response to a multicast request (RFC 7252 §8.2).
+         *
+         * Since: 1.0
+         */
+        props[PROP_DEFAULT_LEISURE] = double_prop ("default-leisure", 0, 3600, 5.0);
+        /**
+         * CoapUdp6Context:max-latency:
+         *
+         * MAX_LATENCY in seconds (RFC 7252 §4.8.2).
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_LATENCY] = double_prop ("max-latency", 0, 3600, 100.0);
+        /**
+         * CoapUdp6Context:max-exchanges:
+         *
+         * The most client requests outstanding or queued at once; more fail
+         * with %COAP_UDP6_ERROR_LIMIT_REACHED.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_EXCHANGES] = uint_prop ("max-exchanges", 1, G_MAXUINT, 4096);
+        /**
+         * CoapUdp6Context:max-dedup-entries:
+         *
+         * The most (remote, message ID) pairs remembered for duplicate
+         * detection; the oldest is forgotten first.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_DEDUP_ENTRIES] = uint_prop ("max-dedup-entries", 1, G_MAXUINT, 8192);
+        /**
+         * CoapUdp6Context:exchange-lifetime: (getter get_exchange_lifetime)
+         *
+         * EXCHANGE_LIFETIME in seconds, derived (RFC 7252 §4.8.2).
+         *
+         * Since: 1.0
+         */
+        props[PROP_EXCHANGE_LIFETIME] =
+                g_param_spec_double ("exchange-lifetime", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+        /**
+         * CoapUdp6Context:max-transmit-span:
+         *
+         * MAX_TRANSMIT_SPAN in seconds, derived (RFC 7252 §4.8.2).
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_TRANSMIT_SPAN] =
+                g_param_spec_double ("max-transmit-span", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+        /**
+         * CoapUdp6Context:local-port: (getter get_local_port)
+         *
+         * The UDP port of the first message interface.
+         *
+         * Since: 1.0
+         */
+        props[PROP_LOCAL_PORT] =
+                g_param_spec_uint ("local-port", NULL, NULL, 0, 65535, 0,
+                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+        g_object_class_install_properties (object_class, N_PROPS, props);
+
+        /**
+         * CoapUdp6Context::multicast-response:
+         * @self: the context
+         * @response: a response to a request made with
+         *   [method@Context.request_multicast_async]; its remote tells who sent it
+         *
+         * Emitted for every response to a multicast request as it arrives.
+         *
+         * Since: 1.0
+         */
+        coap_udp6_context_signals[SIGNAL_MULTICAST_RESPONSE] =
+                g_signal_new ("multicast-response", G_TYPE_FROM_CLASS (klass),
+                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                              G_TYPE_NONE, 1, COAP_UDP6_TYPE_MESSAGE);
+}
+
+static void
+coap_udp6_context_init (CoapUdp6Context *self)
+{
+        self->main_context = g_main_context_ref_thread_default ();
+        self->interfaces = g_ptr_array_new_with_free_func (g_object_unref);
+        self->ack_timeout = 2.0;
+        self->ack_random_factor = 1.5;
+        self->max_retransmit = 4;
+        self->nstart = 1;
+        self->default_leisure = 5.0;
+        self->max_latency = 100.0;
+        self->max_exchanges = 4096;
+        self->max_dedup_entries = 8192;
+        self->next_mid = g_random_int_range (0, 65536);
+        self->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+        self->transmissions = g_hash_table_new_full (coap_udp6_mid_key_hash, coap_udp6_mid_key_equal,
+                                                     NULL, NULL);
+        self->exchanges = g_hash_table_new (g_bytes_hash, g_bytes_equal);
+        self->active = g_hash_table_new_full (coap_udp6_endpoint_address_hash,
+                                              coap_udp6_endpoint_address_equal,
+                                              g_object_unref, NULL);
+        self->dedup = g_hash_table_new_full (coap_udp6_mid_key_hash, coap_udp6_mid_key_equal,
+                                             NULL, coap_udp6_dedup_entry_free);
+}
+
+/**
+ * coap_udp6_context_new_client:
+ * @error: return location for a #GError
+ *
+ * Creates a client context with one message interface on an ephemeral
+ * port.
+ *
+ * Returns: (transfer full) (nullable): the context, or %NULL
+ *
+ * Since: 1.0
+ */
+CoapUdp6Context *
+coap_udp6_context_new_client (GError **error)
+{
+        g_autoptr (CoapUdp6Context) self = g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL);
+        CoapUdp6MessageInterface *iface;
+
+        iface = coap_udp6_message_interface_new_client (COAP_UDP6_MESSAGE_MANAGER (self), error);
+        if (iface == NULL)
+                return NULL;
+        g_ptr_array_add (self->interfaces, iface);
+        return g_steal_pointer (&self);
+}
+
+/**
+ * coap_udp6_context_new_server:
+ * @binds: (nullable) (array zero-terminated=1): where to listen
+ *   ("HOST:PORT", "[v6]:PORT"); %NULL means `[::]:5683`
+ * @multicast_interfaces: (nullable) (array zero-terminated=1): interfaces
+ *   on which to join the All-CoAP-Nodes groups
+ * @error: return location for a #GError
+ *
+ * Creates a server context (which can also make requests). Host names in
+ * @binds are resolved while blocking; use
+ * [func@Context.new_server_async] to avoid that.
+ *
+ * Returns: (transfer full) (nullable): the context, or %NULL
+ *
+ * Since: 1.0
+ */
+CoapUdp6Context *
+coap_udp6_context_new_server (const char *const *binds,
+                              const char *const *multicast_interfaces,
+                              GError           **error)
+{
+        g_autoptr (CoapUdp6Context) self = g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL);
+        const char *const default_binds[] = { NULL };
+        guint n = binds != NULL ? g_strv_length ((char **) binds) : 0;
+
+        if (n == 0) {
+                binds = default_binds;
+                n = 1;
+        }
+        for (guint i = 0; i < n; i++) {
+                CoapUdp6MessageInterface *iface;
+
+                iface = coap_udp6_message_interface_new_server (COAP_UDP6_MESSAGE_MANAGER (self),
+                                                                binds[i], multicast_interfaces,
+                                                                error);
+                if (iface == NULL)
+                        return NULL;
+                g_ptr_array_add (self->interfaces, iface);
+        }
+        return g_steal_pointer (&self);
+}
+
+typedef struct {
+        CoapUdp6Context *context;
+        char **binds;
+        char **multicast;
+        guint next;
+} NewServerData;
+
+static void
+new_server_data_free (gpointer data)
+{
+        NewServerData *d = data;
+
+        g_clear_object (&d->context);
+        g_strfreev (d->binds);
+        g_strfreev (d->multicast);
+        g_free (d);
+}
+
+static void new_server_step (GTask *task);
+
+static void
+new_server_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+        g_autoptr (GTask) task = user_data;
+        NewServerData *d = g_task_get_task_data (task);
+        GError *error = NULL;
+        CoapUdp6MessageInterface *iface;
+
+        iface = coap_udp6_message_interface_new_server_finish (result, &error);
+        if (iface == NULL) {
+                g_task_return_error (task, error);
+                return;
+        }
+        g_ptr_array_add (d->context->interfaces, iface);
+        new_server_step (g_steal_pointer (&task));
+}
+
+static void
+new_server_step (GTask *task)
+{
+        NewServerData *d = g_task_get_task_data (task);
+        guint n = d->binds != NULL ? g_strv_length (d->binds) : 0;
+
+        if (d->next >= MAX (n, 1)) {
+                g_task_return_pointer (task, g_object_ref (d->context), g_object_unref);
+                g_object_unref (task);
+                return;
+        }
+        coap_udp6_message_interface_new_server_async (COAP_UDP6_MESSAGE_MANAGER (d->context),
+                                                      n > 0 ? d->binds[d->next] : NULL,
+                                                      (const char *const *) d->multicast,
+                                                      g_task_get_cancellable (task),
+                                                      new_server_cb, task);
+        d->next++;
+}
+
+/**
+ * coap_udp6_context_new_server_async:
+ * @binds: (nullable) (array zero-terminated=1): where to listen; %NULL
+ *   means `[::]:5683`
+ * @multicast_interfaces: (nullable) (array zero-terminated=1): interfaces
+ *   on which to join the All-CoAP-Nodes groups
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the context is ready
+ * @user_data: data for @callback
+ *
+ * Creates a server context, resolving host names in @binds without
+ * blocking.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_context_new_server_async (const char *const  *binds,
+                                    const char *const  *multicast_interfaces,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+        GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+        NewServerData *d = g_new0 (NewServerData, 1);
+
+        g_task_set_source_tag (task, coap_udp6_context_new_server_async);
+        d->context = g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL);
+        d->binds = g_strdupv ((char **) binds);
+        d->multicast = g_strdupv ((char **) multicast_interfaces);
+        g_task_set_task_data (task, d, new_server_data_free);
+        new_server_step (task);
+}
+
+/**
+ * coap_udp6_context_new_server_finish:
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [func@Context.new_server_async].
+ *
+ * Returns: (transfer full) (nullable): the context, or %NULL
+ *
+ * Since: 1.0
+ */
+CoapUdp6Context *
+coap_udp6_context_new_server_finish (GAsyncResult *result,
+                                     GError      **error)
+{
+        g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+        return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * coap_udp6_context_get_local_port: (get-property local-port)
+ * @self: a #CoapUdp6Context
+ *
+ * Gets the UDP port of the first message interface (useful after binding
+ * port 0).
+ *
+ * Returns: the port, or 0
+ *
+ * Since: 1.0
+ */
+guint
+coap_udp6_context_get_local_port (CoapUdp6Context *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), 0);
+
+        if (self->interfaces == NULL || self->interfaces->len == 0)
+                return 0;
+        return coap_udp6_message_interface_get_local_port (g_ptr_array_index (self->interfaces, 0));
+}
+
+static char *
+normalize_path (const char *path)
+{
+        g_auto (GStrv) parts = g_strsplit (path != NULL ? path : "", "/", -1);
+        g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+        g_auto (GStrv) kept = NULL;
+
+        for (guint i = 0; parts[i] != NULL; i++)
+                if (parts[i][0] != '\0')
+                        g_strv_builder_add (builder, parts[i]);
+        kept = g_strv_builder_end (builder);
+        return g_strjoinv ("/", kept);
+}
+
+/**
+ * coap_udp6_context_add_resource:
+ * @self: a #CoapUdp6Context
+ * @path: the path, segments separated by "/" ("sensors/temp"; leading and
+ *   doubled slashes are ignored; "" is the root)
+ * @resource: the resource
+ *
+ * Serves @resource under @path, replacing any resource there.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_context_add_resource (CoapUdp6Context  *self,
+                                const char       *path,
+                                CoapUdp6Resource *resource)
+{
+        g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (resource));
+
+        g_hash_table_replace (self->resources, normalize_path (path), g_object_ref (resource));
+}
+
+/**
+ * coap_udp6_context_remove_resource:
+ * @self: a #CoapUdp6Context
+ * @path: the path given to [method@Context.add_resource]
+ *
+ * Stops serving the resource at @path.
+ *
+ * Returns: %TRUE if there was one
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_context_remove_resource (CoapUdp6Context *self,
+                                   const char      *path)
+{
+        g_autofree char *key = NULL;
+
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), FALSE);
+
+        key = normalize_path (path);
+        return g_hash_table_remove (self->resources, key);
+}
+
+static gboolean
+rt_matches (const char *rt,
+            const char *filter)
+{
+        gsize n;
+
+        if (filter == NULL)
+                return TRUE;
+        if (rt == NULL)
+                return FALSE;
+        n = strlen (filter);
+        /* RFC 6690 §4.1: a trailing "*" matches a prefix. */
+        if (n > 0 && filter[n - 1] == '*')
+                return strncmp (rt, filter, n - 1) == 0;
+        {
+                g_auto (GStrv) types = g_strsplit (rt, " ", -1);
+
+                return g_strv_contains ((const char *const *) types, filter);
+        }
+}
+
+/**
+ * coap_udp6_context_get_link_format:
+ * @self: a #CoapUdp6Context
+ * @rt_filter: (nullable): keep only resources with this resource type (a
+ *   trailing "*" matches a prefix)
+ *
+ * Describes the served resources in RFC 6690 link format, as
+ * `/.well-known/core` returns it.
+ *
+ * Returns: (transfer full): the link-format document
+ *
+ * Since: 1.0
+ */
+char *
+coap_udp6_context_get_link_format (CoapUdp6Context *self,
+                                   const char      *rt_filter)
+{
+        g_autoptr (GList) keys = NULL;
+        GString *out = g_string_new (NULL);
+
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), NULL);
+
+        keys = g_list_sort (g_hash_table_get_keys (self->resources), (GCompareFunc) strcmp);
+        for (GList *l = keys; l != NULL; l = l->next) {
+                CoapUdp6Resource *resource = g_hash_table_lookup (self->resources, l->data);
+                g_autofree char *attrs = NULL;
+
+                if (!rt_matches (coap_udp6_resource_get_resource_type (resource), rt_filter))
+                        continue;
+                attrs = coap_udp6_resource_get_link_attributes (resource);
+                g_string_append_printf (out, "%s</%s>%s", out->len > 0 ? "," : "",
+                                        (const char *) l->data, attrs);
+        }
+        return g_string_free (out, FALSE);
+}
+
+static void
+interface_shutdown_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+        g_autoptr (GTask) task = user_data;
+        guint *pending = g_task_get_task_data (task);
+
+        coap_udp6_message_interface_shutdown_finish (COAP_UDP6_MESSAGE_INTERFACE (source),
+                                                     result, NULL);
+        if (--(*pending) == 0)
+                g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * coap_udp6_context_shutdown_async:
+ * @self: a #CoapUdp6Context
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the sockets are closed
+ * @user_data: data for @callback
+ *
+ * Fails every pending request with %COAP_UDP6_ERROR_SHUT_DOWN, stops all
+ * retransmissions and closes the message interfaces.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_context_shutdown_async (CoapUdp6Context    *self,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+        g_autoptr (GTask) task = NULL;
+        g_autoptr (GError) error = NULL;
+        guint *pending;
+
+        g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
+
+        task = g_task_new (self, cancellable, callback, user_data);
+        g_task_set_source_tag (task, coap_udp6_context_shutdown_async);
+        error = g_error_new_literal (COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
+                                     "The context was shut down");
+        coap_udp6_context_fail_all (self, error);
+        self->shut_down = TRUE;
+        coap_udp6_context_clear_transmissions (self);
+        g_hash_table_remove_all (self->dedup);
+        g_queue_clear (&self->dedup_order);
+
+        pending = g_new0 (guint, 1);
+        *pending = self->interfaces->len;
+        g_task_set_task_data (task, pending, g_free);
+        if (*pending == 0) {
+                g_task_return_boolean (task, TRUE);
+                return;
+        }
+        for (guint i = 0; i < self->interfaces->len; i++)
+                coap_udp6_message_interface_shutdown_async (g_ptr_array_index (self->interfaces, i),
+                                                            NULL, interface_shutdown_cb,
+                                                            g_object_ref (task));
+}
+
+/**
+ * coap_udp6_context_shutdown_finish:
+ * @self: a #CoapUdp6Context
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Context.shutdown_async].
+ *
+ * Returns: %TRUE when shut down
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_context_shutdown_finish (CoapUdp6Context *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+        g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+        return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,4 +1,4 @@
-/* coap-udp6-context.h (placeholder, filled in by its issue)
+/* coap-udp6-context.h: the RFC 7252 message layer, client and server
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,3 +9,95 @@
 #endif
 
 #include <coap-udp6/coap-udp6-types.h>
+#include <coap-udp6/coap-udp6-message.h>
+#include <coap-udp6/coap-udp6-resource.h>
+#include <coap-udp6/coap-udp6-message-manager.h>
+
+G_BEGIN_DECLS
+
+#define COAP_UDP6_TYPE_CONTEXT (coap_udp6_context_get_type ())
+
+COAP_UDP6_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (CoapUdp6Context, coap_udp6_context, COAP_UDP6, CONTEXT, GObject)
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Context *coap_udp6_context_new_client (GError **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Context *coap_udp6_context_new_server (const char *const *binds,
+                                               const char *const *multicast_interfaces,
+                                               GError           **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_context_new_server_async (const char *const  *binds,
+                                         const char *const  *multicast_interfaces,
+                                         GCancellable       *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer            user_data);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Context *coap_udp6_context_new_server_finish (GAsyncResult *result,
+                                                      GError      **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+guint coap_udp6_context_get_local_port (CoapUdp6Context *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_context_request_async (CoapUdp6Context    *self,
+                                      CoapUdp6Message    *request,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Message *coap_udp6_context_request_finish (CoapUdp6Context *self,
+                                                   GAsyncResult    *result,
+                                                   GError         **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_context_request_multicast_async (CoapUdp6Context    *self,
+                                                CoapUdp6Message    *request,
+                                                guint               timeout_ms,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+GPtrArray *coap_udp6_context_request_multicast_finish (CoapUdp6Context *self,
+                                                       GAsyncResult    *result,
+                                                       GError         **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_context_add_resource (CoapUdp6Context  *self,
+                                     const char       *path,
+                                     CoapUdp6Resource *resource);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_context_remove_resource (CoapUdp6Context *self,
+                                            const char      *path);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+char *coap_udp6_context_get_link_format (CoapUdp6Context *self,
+                                         const char      *rt_filter);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_context_shutdown_async (CoapUdp6Context    *self,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_context_shutdown_finish (CoapUdp6Context *self,
+                                            GAsyncResult    *result,
+                                            GError         **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gdouble coap_udp6_context_get_ack_timeout (CoapUdp6Context *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gdouble coap_udp6_context_get_exchange_lifetime (CoapUdp6Context *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+guint coap_udp6_context_get_max_retransmit (CoapUdp6Context *self);
+
+G_END_DECLS

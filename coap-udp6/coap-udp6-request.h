@@ -1,4 +1,4 @@
-/* coap-udp6-request.h (placeholder, filled in by its issue)
+/* coap-udp6-request.h: one request a server context is handling
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,3 +9,36 @@
 #endif
 
 #include <coap-udp6/coap-udp6-types.h>
+#include <coap-udp6/coap-udp6-message.h>
+#include <coap-udp6/coap-udp6-endpoint-address.h>
+
+G_BEGIN_DECLS
+
+#define COAP_UDP6_TYPE_REQUEST (coap_udp6_request_get_type ())
+
+COAP_UDP6_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (CoapUdp6Request, coap_udp6_request, COAP_UDP6, REQUEST, GObject)
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Message *coap_udp6_request_get_message (CoapUdp6Request *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6EndpointAddress *coap_udp6_request_get_remote (CoapUdp6Request *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_request_get_responded (CoapUdp6Request *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_request_respond (CoapUdp6Request *self,
+                                CoapUdp6Message *response);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_request_respond_code (CoapUdp6Request *self,
+                                     guint            code,
+                                     const char      *text);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_request_fail (CoapUdp6Request *self,
+                             const GError    *error);
+
+G_END_DECLS

@@ -1,7 +1,418 @@
-/* coap-udp6-resource.c (placeholder)
+/* coap-udp6-resource.c: something a server context serves
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "coap-udp6-types.h"
+#include "coap-udp6-resource.h"
+#include "coap-udp6-code.h"
 
-typedef int coap_udp6_placeholder_resource;
+/**
+ * CoapUdp6Resource:
+ *
+ * A resource served by a [class@Context] under a path given to
+ * [method@Context.add_resource]. Subclasses override
+ * [vfunc@Resource.render]; the link-format attributes (RFC 6690) appear
+ * in `/.well-known/core`.
+ *
+ * Since: 1.0
+ */
+typedef struct {
+        char *resource_type;
+        char *interface_description;
+        char *title;
+        gint content_format;
+        gboolean observable;
+} CoapUdp6ResourcePrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (CoapUdp6Resource, coap_udp6_resource, G_TYPE_OBJECT)
+
+enum {
+        PROP_0,
+        PROP_RESOURCE_TYPE,
+        PROP_INTERFACE_DESCRIPTION,
+        PROP_CONTENT_FORMAT,
+        PROP_TITLE,
+        PROP_OBSERVABLE,
+        N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+static void
+coap_udp6_resource_real_render (CoapUdp6Resource *self,
+                                CoapUdp6Request  *request)
+{
+        coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
+}
+
+static void
+coap_udp6_resource_finalize (GObject *object)
+{
+        CoapUdp6ResourcePrivate *priv =
+                coap_udp6_resource_get_instance_private (COAP_UDP6_RESOURCE (object));
+
+        g_free (priv->resource_type);
+        g_free (priv->interface_description);
+        g_free (priv->title);
+
+        G_OBJECT_CLASS (coap_udp6_resource_parent_class)->finalize (object);
+}
+
+static void
+coap_udp6_resource_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+        CoapUdp6ResourcePrivate *priv =
+                coap_udp6_resource_get_instance_private (COAP_UDP6_RESOURCE (object));
+
+        switch (prop_id) {
+        case PROP_RESOURCE_TYPE:
+                g_value_set_string (value, priv->resource_type);
+                break;
+        case PROP_INTERFACE_DESCRIPTION:
+                g_value_set_string (value, priv->interface_description);
+                break;
+        case PROP_CONTENT_FORMAT:
+                g_value_set_int (value, priv->content_format);
+                break;
+        case PROP_TITLE:
+                g_value_set_string (value, priv->title);
+                break;
+        case PROP_OBSERVABLE:
+                g_value_set_boolean (value, priv->observable);
+                break;
+        default:
+                G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        }
+}
+
+static void
+coap_udp6_resource_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+        CoapUdp6Resource *self = COAP_UDP6_RESOURCE (object);
+
+        switch (prop_id) {
+        case PROP_RESOURCE_TYPE:
+                coap_udp6_resource_set_resource_type (self, g_value_get_string (value));
+                break;
+        case PROP_INTERFACE_DESCRIPTION:
+                coap_udp6_resource_set_interface_description (self, g_value_get_string (value));
+                break;
+        case PROP_CONTENT_FORMAT:
+                coap_udp6_resource_set_content_format (self, g_value_get_int (value));
+                break;
+        case PROP_TITLE:
+                coap_udp6_resource_set_title (self, g_value_get_string (value));
+                break;
+        case PROP_OBSERVABLE:
+                coap_udp6_resource_set_observable (self, g_value_get_boolean (value));
+                break;
+        default:
+                G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        }
+}
+
+static void
+coap_udp6_resource_class_init (CoapUdp6ResourceClass *klass)
+{
+        GObjectClass *object_class = G_OBJECT_CLASS (klass);
+        GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+        object_class->finalize = coap_udp6_resource_finalize;
+        object_class->get_property = coap_udp6_resource_get_property;
+        object_class->set_property = coap_udp6_resource_set_property;
+        klass->render = coap_udp6_resource_real_render;
+
+        /**
+         * CoapUdp6Resource:resource-type: (getter get_resource_type) (setter set_resource_type)
+         *
+         * The `rt` link attribute, or %NULL.
+         *
+         * Since: 1.0
+         */
+        props[PROP_RESOURCE_TYPE] = g_param_spec_string ("resource-type", NULL, NULL, NULL, flags);
+        /**
+         * CoapUdp6Resource:interface-description: (getter get_interface_description) (setter set_interface_description)
+         *
+         * The `if` link attribute, or %NULL.
+         *
+         * Since: 1.0
+         */
+        props[PROP_INTERFACE_DESCRIPTION] =
+                g_param_spec_string ("interface-description", NULL, NULL, NULL, flags);
+        /**
+         * CoapUdp6Resource:content-format: (getter get_content_format) (setter set_content_format)
+         *
+         * The `ct` link attribute, or -1 for none.
+         *
+         * Since: 1.0
+         */
+        props[PROP_CONTENT_FORMAT] =
+                g_param_spec_int ("content-format", NULL, NULL, -1, 65535, -1, flags);
+        /**
+         * CoapUdp6Resource:title: (getter get_title) (setter set_title)
+         *
+         * The `title` link attribute, or %NULL.
+         *
+         * Since: 1.0
+         */
+        props[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+        /**
+         * CoapUdp6Resource:observable: (getter get_observable) (setter set_observable)
+         *
+         * Whether the link carries the `obs` attribute.
+         *
+         * Since: 1.0
+         */
+        props[PROP_OBSERVABLE] = g_param_spec_boolean ("observable", NULL, NULL, FALSE, flags);
+
+        g_object_class_install_properties (object_class, N_PROPS, props);
+}
+
+static void
+coap_udp6_resource_init (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+
+        priv->content_format = -1;
+}
+
+/**
+ * coap_udp6_resource_new:
+ *
+ * Creates a plain resource, which answers every request with 4.05 (useful
+ * as a `/.well-known/core` entry only). Subclass to serve content.
+ *
+ * Returns: (transfer full): a new resource
+ *
+ * Since: 1.0
+ */
+CoapUdp6Resource *
+coap_udp6_resource_new (void)
+{
+        return g_object_new (COAP_UDP6_TYPE_RESOURCE, NULL);
+}
+
+/**
+ * coap_udp6_resource_render: (virtual render)
+ * @self: a #CoapUdp6Resource
+ * @request: the request to handle
+ *
+ * Handles a request by calling the class's `render`.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_render (CoapUdp6Resource *self,
+                           CoapUdp6Request  *request)
+{
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        g_return_if_fail (COAP_UDP6_IS_REQUEST (request));
+
+        COAP_UDP6_RESOURCE_GET_CLASS (self)->render (self, request);
+}
+
+#define DEFINE_STRING_PROP(name, PROP)                                                  \
+        const char *coap_udp6_resource_get_##name (CoapUdp6Resource *self)             \
+        {                                                                               \
+                g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), NULL);              \
+                return ((CoapUdp6ResourcePrivate *)                                     \
+                        coap_udp6_resource_get_instance_private (self))->name;          \
+        }                                                                               \
+        void coap_udp6_resource_set_##name (CoapUdp6Resource *self, const char *value)  \
+        {                                                                               \
+                CoapUdp6ResourcePrivate *priv;                                          \
+                g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));                        \
+                priv = coap_udp6_resource_get_instance_private (self);                  \
+                if (g_strcmp0 (priv->name, value) == 0)                                 \
+                        return;                                                         \
+                g_free (priv->name);                                                    \
+                priv->name = g_strdup (value);                                          \
+                g_object_notify_by_pspec (G_OBJECT (self), props[PROP]);                \
+        }
+
+/**
+ * coap_udp6_resource_get_resource_type: (get-property resource-type)
+ * @self: a #CoapUdp6Resource
+ *
+ * Gets the `rt` link attribute.
+ *
+ * Returns: (nullable): the resource type
+ *
+ * Since: 1.0
+ */
+/**
+ * coap_udp6_resource_set_resource_type: (set-property resource-type)
+ * @self: a #CoapUdp6Resource
+ * @resource_type: (nullable): the `rt` link attribute
+ *
+ * Sets the `rt` link attribute.
+ *
+ * Since: 1.0
+ */
+DEFINE_STRING_PROP (resource_type, PROP_RESOURCE_TYPE)
+
+/**
+ * coap_udp6_resource_get_interface_description: (get-property interface-description)
+ * @self: a #CoapUdp6Resource
+ *
+ * Gets the `if` link attribute.
+ *
+ * Returns: (nullable): the interface description
+ *
+ * Since: 1.0
+ */
+/**
+ * coap_udp6_resource_set_interface_description: (set-property interface-description)
+ * @self: a #CoapUdp6Resource
+ * @interface_description: (nullable): the `if` link attribute
+ *
+ * Sets the `if` link attribute.
+ *
+ * Since: 1.0
+ */
+DEFINE_STRING_PROP (interface_description, PROP_INTERFACE_DESCRIPTION)
+
+/**
+ * coap_udp6_resource_get_title: (get-property title)
+ * @self: a #CoapUdp6Resource
+ *
+ * Gets the `title` link attribute.
+ *
+ * Returns: (nullable): the title
+ *
+ * Since: 1.0
+ */
+/**
+ * coap_udp6_resource_set_title: (set-property title)
+ * @self: a #CoapUdp6Resource
+ * @title: (nullable): the `title` link attribute
+ *
+ * Sets the `title` link attribute.
+ *
+ * Since: 1.0
+ */
+DEFINE_STRING_PROP (title, PROP_TITLE)
+
+/**
+ * coap_udp6_resource_get_content_format: (get-property content-format)
+ * @self: a #CoapUdp6Resource
+ *
+ * Gets the `ct` link attribute.
+ *
+ * Returns: the content format, or -1
+ *
+ * Since: 1.0
+ */
+gint
+coap_udp6_resource_get_content_format (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), -1);
+        priv = coap_udp6_resource_get_instance_private (self);
+        return priv->content_format;
+}
+
+/**
+ * coap_udp6_resource_set_content_format: (set-property content-format)
+ * @self: a #CoapUdp6Resource
+ * @content_format: the `ct` link attribute, or -1
+ *
+ * Sets the `ct` link attribute.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_content_format (CoapUdp6Resource *self,
+                                       gint              content_format)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        priv = coap_udp6_resource_get_instance_private (self);
+        if (priv->content_format == content_format)
+                return;
+        priv->content_format = content_format;
+        g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CONTENT_FORMAT]);
+}
+
+/**
+ * coap_udp6_resource_get_observable: (get-property observable)
+ * @self: a #CoapUdp6Resource
+ *
+ * Gets whether the link carries `obs`.
+ *
+ * Returns: %TRUE when observable
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_resource_get_observable (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), FALSE);
+        priv = coap_udp6_resource_get_instance_private (self);
+        return priv->observable;
+}
+
+/**
+ * coap_udp6_resource_set_observable: (set-property observable)
+ * @self: a #CoapUdp6Resource
+ * @observable: whether to advertise `obs`
+ *
+ * Sets whether the link carries `obs`.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_observable (CoapUdp6Resource *self,
+                                   gboolean          observable)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        priv = coap_udp6_resource_get_instance_private (self);
+        if (priv->observable == !!observable)
+                return;
+        priv->observable = !!observable;
+        g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OBSERVABLE]);
+}
+
+/**
+ * coap_udp6_resource_get_link_attributes:
+ * @self: a #CoapUdp6Resource
+ *
+ * Formats the link attributes as they follow the target in RFC 6690 link
+ * format, for example `;rt="temperature";ct=0;obs`.
+ *
+ * Returns: (transfer full): the attributes (possibly empty)
+ *
+ * Since: 1.0
+ */
+char *
+coap_udp6_resource_get_link_attributes (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv;
+        GString *out;
+
+        g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), NULL);
+        priv = coap_udp6_resource_get_instance_private (self);
+        out = g_string_new (NULL);
+        if (priv->resource_type != NULL)
+                g_string_append_printf (out, ";rt=\"%s\"", priv->resource_type);
+        if (priv->interface_description != NULL)
+                g_string_append_printf (out, ";if=\"%s\"", priv->interface_description);
+        if (priv->content_format >= 0)
+                g_string_append_printf (out, ";ct=%d", priv->content_format);
+        if (priv->title != NULL)
+                g_string_append_printf (out, ";title=\"%s\"", priv->title);
+        if (priv->observable)
+                g_string_append (out, ";obs");
+        return g_string_free (out, FALSE);
+}

@@ -1,4 +1,4 @@
-/* coap-udp6-resource.h (placeholder, filled in by its issue)
+/* coap-udp6-resource.h: something a server context serves
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,3 +9,80 @@
 #endif
 
 #include <coap-udp6/coap-udp6-types.h>
+#include <coap-udp6/coap-udp6-request.h>
+
+G_BEGIN_DECLS
+
+#define COAP_UDP6_TYPE_RESOURCE (coap_udp6_resource_get_type ())
+
+COAP_UDP6_AVAILABLE_IN_ALL
+G_DECLARE_DERIVABLE_TYPE (CoapUdp6Resource, coap_udp6_resource, COAP_UDP6, RESOURCE, GObject)
+
+/**
+ * CoapUdp6ResourceClass:
+ * @parent_class: the parent class
+ * @render: handles one request; respond with [method@Request.respond]
+ *   now or later (a later response is a separate response), or fail it
+ *   with [method@Request.fail]. The default answers 4.05 Method Not
+ *   Allowed.
+ *
+ * The class of a [class@Resource].
+ *
+ * Since: 1.0
+ */
+struct _CoapUdp6ResourceClass {
+        GObjectClass parent_class;
+
+        void (*render) (CoapUdp6Resource *self,
+                        CoapUdp6Request  *request);
+
+        /*< private >*/
+        gpointer padding[8];
+};
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Resource *coap_udp6_resource_new (void);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_render (CoapUdp6Resource *self,
+                                CoapUdp6Request  *request);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+const char *coap_udp6_resource_get_resource_type (CoapUdp6Resource *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_resource_type (CoapUdp6Resource *self,
+                                           const char       *resource_type);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+const char *coap_udp6_resource_get_interface_description (CoapUdp6Resource *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_interface_description (CoapUdp6Resource *self,
+                                                   const char       *interface_description);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gint coap_udp6_resource_get_content_format (CoapUdp6Resource *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_content_format (CoapUdp6Resource *self,
+                                            gint              content_format);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+const char *coap_udp6_resource_get_title (CoapUdp6Resource *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_title (CoapUdp6Resource *self,
+                                   const char       *title);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_resource_get_observable (CoapUdp6Resource *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_observable (CoapUdp6Resource *self,
+                                        gboolean          observable);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+char *coap_udp6_resource_get_link_attributes (CoapUdp6Resource *self);
+
+G_END_DECLS

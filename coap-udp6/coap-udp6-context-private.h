@@ -1,0 +1,115 @@
+/* coap-udp6-context-private.h: state shared by the context's files
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "coap-udp6-context.h"
+#include "coap-udp6-message-interface.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CoapUdp6Exchange CoapUdp6Exchange;
+typedef struct _CoapUdp6Transmission CoapUdp6Transmission;
+
+/* Key of the (remote, MID) tables. */
+typedef struct {
+        CoapUdp6EndpointAddress *remote;    /* owned */
+        guint mid;
+} CoapUdp6MidKey;
+
+struct _CoapUdp6Context {
+        GObject parent_instance;
+
+        GMainContext *main_context;         /* owned, captured at construction */
+        GPtrArray *interfaces;              /* of CoapUdp6MessageInterface, owned */
+        gboolean shut_down;
+
+        gdouble ack_timeout;
+        gdouble ack_random_factor;
+        guint max_retransmit;
+        guint nstart;
+        gdouble default_leisure;
+        gdouble max_latency;
+        guint max_exchanges;
+        guint max_dedup_entries;
+
+        guint next_mid;
+        GHashTable *resources;              /* path → CoapUdp6Resource, owned */
+
+        GHashTable *transmissions;          /* MidKey → CoapUdp6Transmission (owned) */
+        GHashTable *exchanges;              /* token GBytes → CoapUdp6Exchange (not owned) */
+        GQueue waiting;                     /* CoapUdp6Exchange waiting for NSTART */
+        GHashTable *active;                 /* remote → active count (GUINT) */
+
+        GHashTable *dedup;                  /* MidKey → DedupEntry (owned) */
+        GQueue dedup_order;                 /* DedupEntry, oldest first */
+};
+
+typedef void (*CoapUdp6TransmissionDone) (CoapUdp6Transmission *tx,
+                                          CoapUdp6Message      *answer, /* ACK/RST, NULL on timeout */
+                                          gpointer              user_data);
+
+guint coap_udp6_mid_key_hash (gconstpointer key);
+gboolean coap_udp6_mid_key_equal (gconstpointer a,
+                                  gconstpointer b);
+void coap_udp6_mid_key_free (gpointer key);
+CoapUdp6MidKey *coap_udp6_mid_key_new (CoapUdp6EndpointAddress *remote,
+                                       guint                    mid);
+
+GSource *coap_udp6_context_add_timeout (CoapUdp6Context *self,
+                                        guint            ms,
+                                        GSourceFunc      func,
+                                        gpointer         data);
+guint coap_udp6_context_next_mid (CoapUdp6Context *self);
+gdouble coap_udp6_context_max_transmit_span (CoapUdp6Context *self);
+void coap_udp6_context_send_raw (CoapUdp6Context         *self,
+                                 CoapUdp6Message         *message,
+                                 CoapUdp6EndpointAddress *remote);
+GBytes *coap_udp6_context_send_encoded (CoapUdp6Context         *self,
+                                        CoapUdp6Message         *message,
+                                        CoapUdp6EndpointAddress *remote);
+void coap_udp6_context_send_empty (CoapUdp6Context         *self,
+                                   CoapUdp6MessageType      mtype,
+                                   guint                    mid,
+                                   CoapUdp6EndpointAddress *remote);
+
+/* coap-udp6-transmission.c: reliable transmission of CON messages */
+void coap_udp6_context_transmit_con (CoapUdp6Context         *self,
+                                     GBytes                  *datagram,
+                                     CoapUdp6EndpointAddress *remote,
+                                     guint                    mid,
+                                     CoapUdp6TransmissionDone done,
+                                     gpointer                 user_data);
+gboolean coap_udp6_context_handle_ack_rst (CoapUdp6Context *self,
+                                           CoapUdp6Message *message);
+void coap_udp6_context_cancel_transmissions (CoapUdp6Context *self,
+                                             gpointer         user_data);
+void coap_udp6_context_clear_transmissions (CoapUdp6Context *self);
+
+extern guint coap_udp6_context_signals[1];
+
+/* coap-udp6-dedup.c (in coap-udp6-transmission.c) */
+void coap_udp6_dedup_entry_free (gpointer data);
+gboolean coap_udp6_context_dedup_check (CoapUdp6Context *self,
+                                        CoapUdp6Message *message);
+void coap_udp6_context_dedup_store (CoapUdp6Context         *self,
+                                    CoapUdp6EndpointAddress *remote,
+                                    guint                    mid,
+                                    GBytes                  *reply,
+                                    CoapUdp6EndpointAddress *reply_remote);
+
+/* coap-udp6-exchange.c: the client side */
+gboolean coap_udp6_context_handle_response (CoapUdp6Context *self,
+                                            CoapUdp6Message *message);
+void coap_udp6_context_fail_remote (CoapUdp6Context         *self,
+                                    CoapUdp6EndpointAddress *remote,
+                                    const GError            *error);
+void coap_udp6_context_fail_all (CoapUdp6Context *self,
+                                 const GError    *error);
+
+/* coap-udp6-server.c */
+void coap_udp6_context_handle_request (CoapUdp6Context *self,
+                                       CoapUdp6Message *message);
+
+G_END_DECLS

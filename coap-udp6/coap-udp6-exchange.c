@@ -1,0 +1,536 @@
+/* coap-udp6-exchange.c: client requests of a context
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-context-private.h"
+#include "coap-udp6-code.h"
+#include "coap-udp6-error.h"
+
+#include <sys/random.h>
+
+#define TOKEN_LENGTH 8
+
+struct _CoapUdp6Exchange {
+        CoapUdp6Context *context;           /* unowned; the task holds a ref */
+        GTask *task;                        /* owned */
+        CoapUdp6Message *request;           /* owned copy */
+        CoapUdp6EndpointAddress *remote;    /* owned, nullable until resolved */
+        GBytes *token;                      /* owned */
+        gboolean multicast;
+        guint multicast_ms;
+        GPtrArray *responses;               /* owned, multicast only */
+        GSource *timer;                     /* owned */
+        GSource *cancel_idle;               /* owned */
+        gulong cancel_id;
+        gboolean active;                    /* counted against NSTART */
+        gboolean waiting;                   /* in context->waiting */
+        gboolean resolving;
+        gboolean done;
+};
+
+static void exchange_send (CoapUdp6Exchange *ex);
+
+static void
+clear_source (GSource **source)
+{
+        if (*source != NULL) {
+                g_source_destroy (*source);
+                g_clear_pointer (source, g_source_unref);
+        }
+}
+
+static void
+exchange_free (CoapUdp6Exchange *ex)
+{
+        clear_source (&ex->timer);
+        clear_source (&ex->cancel_idle);
+        g_clear_object (&ex->request);
+        g_clear_object (&ex->remote);
+        g_clear_pointer (&ex->token, g_bytes_unref);
+        g_clear_pointer (&ex->responses, g_ptr_array_unref);
+        g_clear_object (&ex->task);
+        g_free (ex);
+}
+
+static void
+pump_waiting (CoapUdp6Context *self)
+{
+        for (GList *l = self->waiting.head; l != NULL;) {
+                CoapUdp6Exchange *ex = l->data;
+                GList *next = l->next;
+
+                if (GPOINTER_TO_UINT (g_hash_table_lookup (self->active, ex->remote)) < self->nstart) {
+                        g_queue_delete_link (&self->waiting, l);
+                        ex->waiting = FALSE;
+                        exchange_send (ex);
+                }
+                l = next;
+        }
+}
+
+/* Completes @ex with @response (transfer none) or @error (transfer none). */
+static void
+exchange_finish (CoapUdp6Exchange *ex,
+                 CoapUdp6Message  *response,
+                 const GError     *error)
+{
+        CoapUdp6Context *self = ex->context;
+        GCancellable *cancellable = g_task_get_cancellable (ex->task);
+        gboolean pump = FALSE;
+
+        if (ex->done)
+                return;
+        ex->done = TRUE;
+        g_hash_table_remove (self->exchanges, ex->token);
+        if (self->transmissions != NULL)
+                coap_udp6_context_cancel_transmissions (self, ex);
+        if (ex->waiting)
+                g_queue_remove (&self->waiting, ex);
+        if (ex->active) {
+                guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->active, ex->remote));
+
+                if (n <= 1)
+                        g_hash_table_remove (self->active, ex->remote);
+                else
+                        g_hash_table_insert (self->active, g_object_ref (ex->remote),
+                                             GUINT_TO_POINTER (n - 1));
+                pump = TRUE;
+        }
+        if (ex->cancel_id != 0)
+                g_cancellable_disconnect (cancellable, ex->cancel_id);
+        if (error != NULL)
+                g_task_return_error (ex->task, g_error_copy (error));
+        else if (ex->multicast)
+                g_task_return_pointer (ex->task, g_ptr_array_ref (ex->responses),
+                                       (GDestroyNotify) g_ptr_array_unref);
+        else
+                g_task_return_pointer (ex->task, g_object_ref (response), g_object_unref);
+        if (!ex->resolving)
+                exchange_free (ex);
+        if (pump && !self->shut_down)
+                pump_waiting (self);
+}
+
+static void
+exchange_fail (CoapUdp6Exchange *ex,
+               GQuark            domain,
+               gint              code,
+               const char       *message)
+{
+        g_autoptr (GError) error = g_error_new_literal (domain, code, message);
+
+        exchange_finish (ex, NULL, error);
+}
+
+static gboolean
+exchange_timeout_cb (gpointer data)
+{
+        CoapUdp6Exchange *ex = data;
+
+        g_clear_pointer (&ex->timer, g_source_unref);
+        if (ex->multicast)
+                exchange_finish (ex, NULL, NULL);
+        else
+                exchange_fail (ex, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT,
+                               "No response from the peer");
+        return G_SOURCE_REMOVE;
+}
+
+static void
+exchange_set_timer (CoapUdp6Exchange *ex,
+                    gdouble           seconds)
+{
+        clear_source (&ex->timer);
+        ex->timer = coap_udp6_context_add_timeout (ex->context, MAX (1, (guint) (seconds * 1000)),
+                                                   exchange_timeout_cb, ex);
+}
+
+static void
+exchange_tx_done (CoapUdp6Transmission *tx,
+                  CoapUdp6Message      *answer,
+                  gpointer              user_data)
+{
+        CoapUdp6Exchange *ex = user_data;
+
+        if (answer == NULL) {
+                exchange_fail (ex, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT,
+                               "No acknowledgement after every retransmission");
+        } else if (coap_udp6_message_get_mtype (answer) == COAP_UDP6_MESSAGE_TYPE_RST) {
+                exchange_fail (ex, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESET,
+                               "The peer answered with a Reset");
+        } else {
+                /* Acknowledged: a piggybacked response follows in handle_response,
+                 * or a separate one later (RFC 7252 §5.2.2). */
+                exchange_set_timer (ex, coap_udp6_context_get_exchange_lifetime (ex->context));
+        }
+}
+
+static void
+exchange_send (CoapUdp6Exchange *ex)
+{
+        CoapUdp6Context *self = ex->context;
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->active, ex->remote));
+        guint mid = coap_udp6_context_next_mid (self);
+        g_autoptr (GBytes) datagram = NULL;
+        g_autoptr (GError) error = NULL;
+
+        if (!ex->multicast) {
+                ex->active = TRUE;
+                g_hash_table_insert (self->active, g_object_ref (ex->remote), GUINT_TO_POINTER (n + 1));
+        }
+        coap_udp6_message_set_mid (ex->request, mid);
+        coap_udp6_message_set_remote (ex->request, ex->remote);
+        datagram = coap_udp6_message_encode (ex->request, &error);
+        if (datagram == NULL) {
+                exchange_finish (ex, NULL, error);
+                return;
+        }
+        if (coap_udp6_message_get_mtype (ex->request) == COAP_UDP6_MESSAGE_TYPE_CON) {
+                coap_udp6_context_transmit_con (self, datagram, ex->remote, mid, exchange_tx_done, ex);
+                return;
+        }
+        {
+                g_autoptr (CoapUdp6MessageInterface) iface =
+                        coap_udp6_endpoint_address_get_interface (ex->remote);
+
+                if (iface == NULL)
+                        iface = g_object_ref (g_ptr_array_index (self->interfaces, 0));
+                coap_udp6_message_interface_send_datagram (iface, datagram, ex->remote);
+        }
+        if (ex->multicast)
+                exchange_set_timer (ex, ex->multicast_ms / 1000.0);
+        else
+                exchange_set_timer (ex, coap_udp6_context_max_transmit_span (self) +
+                                        self->max_latency * 2 + self->ack_timeout);
+}
+
+static void
+exchange_start (CoapUdp6Exchange *ex)
+{
+        CoapUdp6Context *self = ex->context;
+
+        if (coap_udp6_endpoint_address_is_multicast (ex->remote)) {
+                ex->multicast = TRUE;
+                /* RFC 7252 §8.1: multicast requests are NON. */
+                coap_udp6_message_set_mtype (ex->request, COAP_UDP6_MESSAGE_TYPE_NON);
+                if (ex->responses == NULL)
+                        ex->responses = g_ptr_array_new_with_free_func (g_object_unref);
+                if (ex->multicast_ms == 0)
+                        ex->multicast_ms = (guint) (self->default_leisure * 1000) + 1000;
+        }
+        if (!ex->multicast &&
+            GPOINTER_TO_UINT (g_hash_table_lookup (self->active, ex->remote)) >= self->nstart) {
+                ex->waiting = TRUE;
+                g_queue_push_tail (&self->waiting, ex);
+                return;
+        }
+        exchange_send (ex);
+}
+
+static void
+determine_remote_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+        CoapUdp6Exchange *ex = user_data;
+        g_autoptr (GError) error = NULL;
+        CoapUdp6EndpointAddress *remote;
+
+        remote = coap_udp6_message_interface_determine_remote_finish (COAP_UDP6_MESSAGE_INTERFACE (source),
+                                                                      result, &error);
+        ex->resolving = FALSE;
+        if (ex->done) {
+                g_clear_object (&remote);
+                exchange_free (ex);
+                return;
+        }
+        if (remote == NULL && error == NULL)
+                error = g_error_new_literal (COAP_UDP6_ERROR, COAP_UDP6_ERROR_UNSUPPORTED_SCHEME,
+                                             "No transport handles the request's scheme");
+        if (remote == NULL) {
+                exchange_finish (ex, NULL, error);
+                return;
+        }
+        ex->remote = remote;
+        exchange_start (ex);
+}
+
+static gboolean
+cancel_idle_cb (gpointer data)
+{
+        CoapUdp6Exchange *ex = data;
+
+        g_clear_pointer (&ex->cancel_idle, g_source_unref);
+        exchange_fail (ex, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The request was cancelled");
+        return G_SOURCE_REMOVE;
+}
+
+static void
+cancelled_cb (GCancellable *cancellable,
+              gpointer      data)
+{
+        CoapUdp6Exchange *ex = data;
+
+        /* g_cancellable_disconnect() must not run inside this handler. */
+        if (ex->cancel_idle != NULL || ex->done)
+                return;
+        ex->cancel_idle = g_idle_source_new ();
+        g_source_set_priority (ex->cancel_idle, G_PRIORITY_HIGH);
+        g_source_set_callback (ex->cancel_idle, cancel_idle_cb, ex, NULL);
+        g_source_attach (ex->cancel_idle, ex->context->main_context);
+}
+
+static void
+random_token (guint8 *buf)
+{
+        if (getrandom (buf, TOKEN_LENGTH, 0) != TOKEN_LENGTH) {
+                for (guint i = 0; i < TOKEN_LENGTH; i++)
+                        buf[i] = g_random_int_range (0, 256);
+        }
+}
+
+static void
+request_common (CoapUdp6Context    *self,
+                CoapUdp6Message    *request,
+                guint               multicast_ms,
+                GCancellable       *cancellable,
+                GTask              *task)
+{
+        CoapUdp6Exchange *ex;
+        guint8 buf[TOKEN_LENGTH];
+
+        if (self->shut_down) {
+                g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
+                                         "The context was shut down");
+                return;
+        }
+        if (g_hash_table_size (self->exchanges) >= self->max_exchanges) {
+                g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_LIMIT_REACHED,
+                                         "Too many outstanding requests");
+                return;
+        }
+        if (g_cancellable_set_error_if_cancelled (cancellable, NULL)) {
+                g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                         "The request was cancelled");
+                return;
+        }
+        ex = g_new0 (CoapUdp6Exchange, 1);
+        ex->context = self;
+        ex->task = g_object_ref (task);
+        ex->request = coap_udp6_message_copy (request);
+        ex->multicast_ms = multicast_ms;
+        do {
+                random_token (buf);
+                g_clear_pointer (&ex->token, g_bytes_unref);
+                ex->token = g_bytes_new (buf, TOKEN_LENGTH);
+        } while (g_hash_table_contains (self->exchanges, ex->token));
+        coap_udp6_message_set_token (ex->request, ex->token);
+        g_hash_table_insert (self->exchanges, ex->token, ex);
+        if (cancellable != NULL)
+                ex->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), ex, NULL);
+
+        if (coap_udp6_message_get_remote (request) != NULL) {
+                ex->remote = g_object_ref (coap_udp6_message_get_remote (request));
+                exchange_start (ex);
+                return;
+        }
+        ex->resolving = TRUE;
+        coap_udp6_message_interface_determine_remote_async (g_ptr_array_index (self->interfaces, 0),
+                                                            ex->request, cancellable,
+                                                            determine_remote_cb, ex);
+}
+
+/**
+ * coap_udp6_context_request_async:
+ * @self: a #CoapUdp6Context
+ * @request: the request: a request code, a type (CON or NON) and a target
+ *   set with [method@Message.set_request_uri] or a remote. The context
+ *   sends a copy with its own message ID and a random token.
+ * @cancellable: (nullable): cancels the request; nothing more is sent
+ * @callback: (scope async): called with the response
+ * @user_data: data for @callback
+ *
+ * Sends a request and waits for its response, retransmitting a CON
+ * request with exponential back-off. At most
+ * [property@Context:nstart] requests are outstanding per remote; others
+ * wait in a queue. A request to a multicast group returns the first
+ * response; see [method@Context.request_multicast_async] for all.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_context_request_async (CoapUdp6Context    *self,
+                                 CoapUdp6Message    *request,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
+{
+        g_autoptr (GTask) task = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (request));
+
+        task = g_task_new (self, cancellable, callback, user_data);
+        g_task_set_source_tag (task, coap_udp6_context_request_async);
+        g_task_set_check_cancellable (task, FALSE);
+        request_common (self, request, 0, cancellable, task);
+}
+
+/**
+ * coap_udp6_context_request_finish:
+ * @self: a #CoapUdp6Context
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Context.request_async].
+ *
+ * Returns: (transfer full) (nullable): the response (its remote is the
+ *   responder), or %NULL with %COAP_UDP6_ERROR_TIMEOUT,
+ *   %COAP_UDP6_ERROR_RESET, %COAP_UDP6_ERROR_SHUT_DOWN, a resolution
+ *   error, the %G_IO_ERROR an ICMP message reported, or
+ *   %G_IO_ERROR_CANCELLED
+ *
+ * Since: 1.0
+ */
+CoapUdp6Message *
+coap_udp6_context_request_finish (CoapUdp6Context *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+        g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+        return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * coap_udp6_context_request_multicast_async:
+ * @self: a #CoapUdp6Context
+ * @request: the request, addressed to a multicast group (for example
+ *   `coap://[ff02::fd%eth0]/.well-known/core`); it is sent as NON
+ * @timeout_ms: how long to collect responses
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called after @timeout_ms
+ * @user_data: data for @callback
+ *
+ * Sends a request to a group (RFC 7252 §8) and collects every response
+ * that arrives within @timeout_ms. Each is also emitted as
+ * [signal@Context::multicast-response] as soon as it arrives.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_context_request_multicast_async (CoapUdp6Context    *self,
+                                           CoapUdp6Message    *request,
+                                           guint               timeout_ms,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data)
+{
+        g_autoptr (GTask) task = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (request));
+
+        task = g_task_new (self, cancellable, callback, user_data);
+        g_task_set_source_tag (task, coap_udp6_context_request_multicast_async);
+        g_task_set_check_cancellable (task, FALSE);
+        request_common (self, request, MAX (timeout_ms, 1), cancellable, task);
+}
+
+/**
+ * coap_udp6_context_request_multicast_finish:
+ * @self: a #CoapUdp6Context
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Context.request_multicast_async].
+ *
+ * Returns: (transfer container) (element-type CoapUdp6Message) (nullable):
+ *   the responses in arrival order (possibly none), or %NULL on error
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+coap_udp6_context_request_multicast_finish (CoapUdp6Context *self,
+                                            GAsyncResult    *result,
+                                            GError         **error)
+{
+        g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+        return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+coap_udp6_context_handle_response (CoapUdp6Context *self,
+                                   CoapUdp6Message *message)
+{
+        CoapUdp6Exchange *ex = g_hash_table_lookup (self->exchanges,
+                                                    coap_udp6_message_get_token (message));
+        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
+        CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (message);
+
+        if (ex == NULL || ex->remote == NULL || ex->waiting ||
+            (!ex->multicast && !coap_udp6_endpoint_address_equal (ex->remote, remote)))
+                return FALSE;
+        if (mtype == COAP_UDP6_MESSAGE_TYPE_CON) {
+                g_autoptr (CoapUdp6Message) ack =
+                        coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_EMPTY);
+                g_autoptr (GBytes) bytes = NULL;
+
+                coap_udp6_message_set_mid (ack, coap_udp6_message_get_mid (message));
+                bytes = coap_udp6_context_send_encoded (self, ack, remote);
+                coap_udp6_context_dedup_store (self, remote, coap_udp6_message_get_mid (message),
+                                               bytes, NULL);
+        } else if (mtype == COAP_UDP6_MESSAGE_TYPE_NON) {
+                coap_udp6_context_dedup_store (self, remote, coap_udp6_message_get_mid (message),
+                                               NULL, NULL);
+        }
+        if (ex->multicast) {
+                g_ptr_array_add (ex->responses, g_object_ref (message));
+                g_signal_emit (self, coap_udp6_context_signals[0], 0, message);
+                return TRUE;
+        }
+        exchange_finish (ex, message, NULL);
+        return TRUE;
+}
+
+static void
+fail_matching (CoapUdp6Context         *self,
+               CoapUdp6EndpointAddress *remote,
+               const GError            *error)
+{
+        g_autoptr (GPtrArray) victims = g_ptr_array_new ();
+        GHashTableIter iter;
+        gpointer value;
+
+        g_hash_table_iter_init (&iter, self->exchanges);
+        while (g_hash_table_iter_next (&iter, NULL, &value)) {
+                CoapUdp6Exchange *ex = value;
+
+                if (remote == NULL ||
+                    (ex->remote != NULL && coap_udp6_endpoint_address_equal (ex->remote, remote)))
+                        g_ptr_array_add (victims, ex);
+        }
+        for (guint i = 0; i < victims->len; i++)
+                exchange_finish (g_ptr_array_index (victims, i), NULL, error);
+}
+
+void
+coap_udp6_context_fail_remote (CoapUdp6Context         *self,
+                               CoapUdp6EndpointAddress *remote,
+                               const GError            *error)
+{
+        fail_matching (self, remote, error);
+}
+
+void
+coap_udp6_context_fail_all (CoapUdp6Context *self,
+                            const GError    *error)
+{
+        gboolean was = self->shut_down;
+
+        /* No queued request may start while everything fails. */
+        self->shut_down = TRUE;
+        fail_matching (self, NULL, error);
+        self->shut_down = was;
+}

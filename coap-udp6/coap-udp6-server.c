@@ -1,0 +1,254 @@
+/* coap-udp6-server.c: the server side of a context
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-context-private.h"
+#include "coap-udp6-request-private.h"
+#include "coap-udp6-code.h"
+#include "coap-udp6-error.h"
+
+#include <string.h>
+
+typedef struct {
+        CoapUdp6Context *context;           /* owned */
+        CoapUdp6EndpointAddress *remote;    /* owned: the requester */
+        CoapUdp6EndpointAddress *reply_remote; /* owned */
+        guint mid;
+        gint no_response;
+        gboolean con;
+        gboolean mcast;
+        gboolean acked;
+        gboolean in_render;
+        gboolean responded;
+} ServerExchange;
+
+static void
+server_exchange_clear (gpointer data)
+{
+        ServerExchange *se = data;
+
+        g_clear_object (&se->context);
+        g_clear_object (&se->remote);
+        g_clear_object (&se->reply_remote);
+}
+
+static void
+server_exchange_unref (gpointer data)
+{
+        g_rc_box_release_full (data, server_exchange_clear);
+}
+
+static void
+send_empty_ack (ServerExchange *se)
+{
+        g_autoptr (CoapUdp6Message) ack = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
+                                                                 COAP_UDP6_CODE_EMPTY);
+        g_autoptr (GBytes) bytes = NULL;
+
+        se->acked = TRUE;
+        coap_udp6_message_set_mid (ack, se->mid);
+        bytes = coap_udp6_context_send_encoded (se->context, ack, se->reply_remote);
+        coap_udp6_context_dedup_store (se->context, se->remote, se->mid, bytes, se->reply_remote);
+}
+
+typedef struct {
+        CoapUdp6Context *context;           /* owned */
+        GBytes *datagram;                   /* owned */
+        CoapUdp6EndpointAddress *remote;    /* owned */
+} Delayed;
+
+static gboolean
+delayed_send_cb (gpointer data)
+{
+        Delayed *d = data;
+
+        if (!d->context->shut_down && d->context->interfaces != NULL) {
+                g_autoptr (CoapUdp6MessageInterface) iface =
+                        coap_udp6_endpoint_address_get_interface (d->remote);
+
+                if (iface != NULL)
+                        coap_udp6_message_interface_send_datagram (iface, d->datagram, d->remote);
+        }
+        g_object_unref (d->context);
+        g_bytes_unref (d->datagram);
+        g_object_unref (d->remote);
+        g_free (d);
+        return G_SOURCE_REMOVE;
+}
+
+static gboolean
+suppressed_by_no_response (gint no_response,
+                           guint code)
+{
+        guint klass = coap_udp6_code_get_class (code);
+
+        if (no_response <= 0)
+                return FALSE;
+        /* RFC 7967 §2.1: bit 2 = 2.xx, bit 8 = 4.xx, bit 16 = 5.xx. */
+        return (klass == 2 && (no_response & 2)) || (klass == 4 && (no_response & 8)) ||
+               (klass == 5 && (no_response & 16));
+}
+
+static void
+server_respond (CoapUdp6Request *request,
+                CoapUdp6Message *response,
+                gpointer         user_data)
+{
+        ServerExchange *se = user_data;
+        CoapUdp6Context *self = se->context;
+        CoapUdp6Message *req = coap_udp6_request_get_message (request);
+        g_autoptr (CoapUdp6Message) reply = NULL;
+        g_autoptr (GBytes) bytes = NULL;
+        guint code = coap_udp6_message_get_code (response);
+
+        se->responded = TRUE;
+        if (self->shut_down || self->interfaces == NULL)
+                return;
+        /* RFC 7252 §8.2: no error responses to multicast requests. */
+        if ((se->mcast && !coap_udp6_code_is_successful (code)) ||
+            suppressed_by_no_response (se->no_response, code)) {
+                if (se->con && !se->acked)
+                        send_empty_ack (se);
+                return;
+        }
+        reply = coap_udp6_message_copy (response);
+        coap_udp6_message_set_token (reply, coap_udp6_message_get_token (req));
+        if (se->con && !se->acked) {
+                coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_ACK);
+                coap_udp6_message_set_mid (reply, se->mid);
+                se->acked = TRUE;
+                bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);
+                coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes, se->reply_remote);
+                return;
+        }
+        coap_udp6_message_set_mid (reply, coap_udp6_context_next_mid (self));
+        coap_udp6_message_set_remote (reply, se->reply_remote);
+        if (se->con) {
+                coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_CON);
+                bytes = coap_udp6_message_encode (reply, NULL);
+                if (bytes != NULL)
+                        coap_udp6_context_transmit_con (self, bytes, se->reply_remote,
+                                                        coap_udp6_message_get_mid (reply), NULL, NULL);
+                return;
+        }
+        coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_NON);
+        if (se->mcast) {
+                Delayed *d = g_new0 (Delayed, 1);
+                GSource *source;
+
+                d->datagram = coap_udp6_message_encode (reply, NULL);
+                if (d->datagram == NULL) {
+                        g_free (d);
+                        return;
+                }
+                d->context = g_object_ref (self);
+                d->remote = g_object_ref (se->reply_remote);
+                /* RFC 7252 §8.2: a random leisure before a multicast response. */
+                source = coap_udp6_context_add_timeout (self,
+                                                        g_random_int_range (0, (gint) (self->default_leisure * 1000) + 1),
+                                                        delayed_send_cb, d);
+                g_source_unref (source);
+                coap_udp6_context_dedup_store (self, se->remote, se->mid, d->datagram, se->reply_remote);
+                return;
+        }
+        bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);
+        coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes, se->reply_remote);
+}
+
+static char *
+join_path (CoapUdp6Message *message)
+{
+        g_auto (GStrv) segments = coap_udp6_message_get_uri_path (message);
+
+        if (segments == NULL)
+                return g_strdup ("");
+        return g_strjoinv ("/", segments);
+}
+
+static void
+render_well_known_core (CoapUdp6Context *self,
+                        CoapUdp6Request *request)
+{
+        CoapUdp6Message *message = coap_udp6_request_get_message (request);
+        g_auto (GStrv) query = coap_udp6_message_get_uri_query (message);
+        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autoptr (GBytes) payload = NULL;
+        const char *rt = NULL;
+        char *text;
+
+        if (coap_udp6_message_get_code (message) != COAP_UDP6_CODE_GET) {
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
+                return;
+        }
+        for (guint i = 0; query != NULL && query[i] != NULL; i++)
+                if (g_str_has_prefix (query[i], "rt="))
+                        rt = query[i] + 3;
+        text = coap_udp6_context_get_link_format (self, rt);
+        /* RFC 6690 §4.1: a filtered query with no match is answered with 4.04 on multicast only. */
+        response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
+                                          text[0] == '\0' && rt != NULL ? COAP_UDP6_CODE_NOT_FOUND
+                                                                        : COAP_UDP6_CODE_CONTENT);
+        payload = g_bytes_new_take (text, strlen (text));
+        coap_udp6_message_set_payload (response, payload);
+        coap_udp6_message_set_content_format (response, 40);
+        coap_udp6_request_respond (request, response);
+}
+
+static void
+dispatch_request (CoapUdp6Context *self,
+                  CoapUdp6Request *request)
+{
+        CoapUdp6Message *message = coap_udp6_request_get_message (request);
+        g_autoptr (GError) error = NULL;
+        g_autofree char *path = NULL;
+        CoapUdp6Resource *resource;
+
+        /* RFC 7252 §5.4.1: unrecognised critical options → 4.02, no side effect. */
+        if (!coap_udp6_message_check_options (message, &error)) {
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_BAD_OPTION, error->message);
+                return;
+        }
+        path = join_path (message);
+        if (g_str_equal (path, ".well-known/core")) {
+                render_well_known_core (self, request);
+                return;
+        }
+        resource = g_hash_table_lookup (self->resources, path);
+        if (resource == NULL) {
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_NOT_FOUND, NULL);
+                return;
+        }
+        g_object_ref (resource);
+        coap_udp6_resource_render (resource, request);
+        g_object_unref (resource);
+}
+
+void
+coap_udp6_context_handle_request (CoapUdp6Context *self,
+                                  CoapUdp6Message *message)
+{
+        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
+        ServerExchange *se = g_rc_box_new0 (ServerExchange);
+        CoapUdp6Request *request;
+
+        se->context = g_object_ref (self);
+        se->remote = g_object_ref (remote);
+        se->reply_remote = coap_udp6_endpoint_address_as_response_address (remote);
+        se->mid = coap_udp6_message_get_mid (message);
+        se->con = coap_udp6_message_get_mtype (message) == COAP_UDP6_MESSAGE_TYPE_CON;
+        se->mcast = coap_udp6_endpoint_address_is_multicast_locally (remote);
+        se->no_response = coap_udp6_message_get_no_response (message);
+        coap_udp6_context_dedup_store (self, remote, se->mid, NULL, NULL);
+
+        request = coap_udp6_request_new_internal (message, server_respond,
+                                                  g_rc_box_acquire (se), server_exchange_unref);
+        se->in_render = TRUE;
+        dispatch_request (self, request);
+        /* A request dropped without a response is answered with 5.00 here. */
+        g_object_unref (request);
+        se->in_render = FALSE;
+        /* Not answered during render: acknowledge now, respond separately (§5.2.2). */
+        if (!se->responded && se->con && !se->acked && !self->shut_down)
+                send_empty_ack (se);
+        server_exchange_unref (se);
+}
