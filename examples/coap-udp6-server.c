@@ -1,0 +1,212 @@
+/* coap-udp6-server.c: a small CoAP server
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <coap-udp6/coap-udp6.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef void (*DemoHandler) (CoapUdp6Request *request);
+
+#define DEMO_TYPE_RESOURCE (demo_resource_get_type ())
+G_DECLARE_FINAL_TYPE (DemoResource, demo_resource, DEMO, RESOURCE, CoapUdp6Resource)
+
+struct _DemoResource {
+        CoapUdp6Resource parent_instance;
+        DemoHandler handler;
+};
+
+G_DEFINE_FINAL_TYPE (DemoResource, demo_resource, COAP_UDP6_TYPE_RESOURCE)
+
+static gboolean verbose;
+
+static void
+log_message (const char      *prefix,
+             CoapUdp6Message *message)
+{
+        g_autofree char *text = NULL;
+        g_autofree char *from = NULL;
+        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
+
+        if (!verbose)
+                return;
+        text = coap_udp6_message_to_string (message);
+        if (remote != NULL)
+                from = coap_udp6_endpoint_address_to_string (remote);
+        fprintf (stderr, "%s %s%s%s\n", prefix, text, from != NULL ? " from " : "",
+                 from != NULL ? from : "");
+}
+
+static void
+respond (CoapUdp6Request *request,
+         guint            code,
+         const char      *text,
+         gint             content_format)
+{
+        g_autoptr (CoapUdp6Message) response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, code);
+
+        if (text != NULL) {
+                g_autoptr (GBytes) payload = g_bytes_new (text, strlen (text));
+
+                coap_udp6_message_set_payload (response, payload);
+        }
+        if (content_format >= 0)
+                coap_udp6_message_set_content_format (response, content_format);
+        log_message ("<-", response);
+        coap_udp6_request_respond (request, response);
+}
+
+static void
+demo_resource_render (CoapUdp6Resource *resource,
+                      CoapUdp6Request  *request)
+{
+        log_message ("->", coap_udp6_request_get_message (request));
+        DEMO_RESOURCE (resource)->handler (request);
+}
+
+static void
+demo_resource_class_init (DemoResourceClass *klass)
+{
+        COAP_UDP6_RESOURCE_CLASS (klass)->render = demo_resource_render;
+}
+
+static void
+demo_resource_init (DemoResource *self)
+{
+}
+
+static gboolean
+is_get (CoapUdp6Request *request)
+{
+        if (coap_udp6_message_get_code (coap_udp6_request_get_message (request)) == COAP_UDP6_CODE_GET)
+                return TRUE;
+        respond (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL, -1);
+        return FALSE;
+}
+
+static void
+hello_handler (CoapUdp6Request *request)
+{
+        if (is_get (request))
+                respond (request, COAP_UDP6_CODE_CONTENT, "Hello, world!", 0);
+}
+
+static void
+echo_handler (CoapUdp6Request *request)
+{
+        CoapUdp6Message *message = coap_udp6_request_get_message (request);
+        guint code = coap_udp6_message_get_code (message);
+        g_autoptr (CoapUdp6Message) response = NULL;
+
+        if (code != COAP_UDP6_CODE_POST && code != COAP_UDP6_CODE_PUT) {
+                respond (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL, -1);
+                return;
+        }
+        response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CHANGED);
+        coap_udp6_message_set_payload (response, coap_udp6_message_get_payload (message));
+        if (coap_udp6_message_get_content_format (message) >= 0)
+                coap_udp6_message_set_content_format (response,
+                                                      coap_udp6_message_get_content_format (message));
+        log_message ("<-", response);
+        coap_udp6_request_respond (request, response);
+}
+
+static void
+whoami_handler (CoapUdp6Request *request)
+{
+        CoapUdp6EndpointAddress *remote = coap_udp6_request_get_remote (request);
+        g_autofree char *peer = NULL;
+        g_autofree char *local = NULL;
+        g_autofree char *text = NULL;
+
+        if (!is_get (request))
+                return;
+        peer = coap_udp6_endpoint_address_get_hostinfo (remote);
+        local = coap_udp6_endpoint_address_get_hostinfo_local (remote, NULL);
+        text = g_strdup_printf ("You are %s; you reached %s", peer, local != NULL ? local : "(unknown)");
+        respond (request, COAP_UDP6_CODE_CONTENT, text, 0);
+}
+
+static void
+time_handler (CoapUdp6Request *request)
+{
+        g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+        g_autofree char *text = NULL;
+
+        if (!is_get (request))
+                return;
+        text = g_date_time_format_iso8601 (now);
+        respond (request, COAP_UDP6_CODE_CONTENT, text, 0);
+}
+
+static void
+add (CoapUdp6Context *context,
+     const char      *path,
+     DemoHandler      handler,
+     const char      *rt,
+     const char      *title)
+{
+        g_autoptr (DemoResource) resource = g_object_new (DEMO_TYPE_RESOURCE,
+                                                          "resource-type", rt,
+                                                          "title", title,
+                                                          "content-format", 0,
+                                                          NULL);
+
+        resource->handler = handler;
+        coap_udp6_context_add_resource (context, path, COAP_UDP6_RESOURCE (resource));
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+        g_main_loop_quit (data);
+        return G_SOURCE_REMOVE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+        g_auto (GStrv) binds = NULL;
+        g_auto (GStrv) multicast = NULL;
+        g_autoptr (GOptionContext) options = NULL;
+        g_autoptr (GError) error = NULL;
+        g_autoptr (CoapUdp6Context) context = NULL;
+        g_autoptr (GMainLoop) loop = NULL;
+        GOptionEntry entries[] = {
+                { "bind", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &binds,
+                  "Listen on HOST:PORT (repeatable; default [::]:5683)", "HOST:PORT" },
+                { "multicast", 'M', 0, G_OPTION_ARG_STRING_ARRAY, &multicast,
+                  "Join the All-CoAP-Nodes groups on IFACE (repeatable)", "IFACE" },
+                { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+                  "Show every exchange on stderr", NULL },
+                G_OPTION_ENTRY_NULL
+        };
+
+        options = g_option_context_new ("- serve /hello, /echo, /whoami and /time over CoAP");
+        g_option_context_add_main_entries (options, entries, NULL);
+        if (!g_option_context_parse (options, &argc, &argv, &error)) {
+                fprintf (stderr, "coap-udp6-server: %s\n", error->message);
+                return 2;
+        }
+        context = coap_udp6_context_new_server ((const char *const *) binds,
+                                                (const char *const *) multicast, &error);
+        if (context == NULL) {
+                fprintf (stderr, "coap-udp6-server: %s\n", error->message);
+                return 2;
+        }
+        add (context, "hello", hello_handler, "demo.hello", "Hello world");
+        add (context, "echo", echo_handler, "demo.echo", "Echo");
+        add (context, "whoami", whoami_handler, "demo.whoami", "Who am I");
+        add (context, "time", time_handler, "demo.time", "Current time");
+        if (verbose)
+                fprintf (stderr, "coap-udp6-server: listening on port %u\n",
+                         coap_udp6_context_get_local_port (context));
+
+        loop = g_main_loop_new (NULL, FALSE);
+        g_unix_signal_add (SIGINT, quit_cb, loop);
+        g_unix_signal_add (SIGTERM, quit_cb, loop);
+        g_main_loop_run (loop);
+        return 0;
+}
