@@ -1,0 +1,524 @@
+/* test-context.c: the message layer, client and server, on loopback
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "test-utils.h"
+#include "coap-udp6-context-private.h"
+
+#include <string.h>
+
+/* A resource whose behaviour the test picks. */
+#define TEST_TYPE_RESOURCE (test_resource_get_type ())
+G_DECLARE_FINAL_TYPE (TestResource, test_resource, TEST, RESOURCE, CoapUdp6Resource)
+
+typedef enum { MODE_HELLO, MODE_SLOW, MODE_COUNTER, MODE_DROP } TestMode;
+
+struct _TestResource {
+        CoapUdp6Resource parent_instance;
+        TestMode mode;
+        guint calls;
+};
+
+G_DEFINE_FINAL_TYPE (TestResource, test_resource, COAP_UDP6_TYPE_RESOURCE)
+
+static gboolean
+slow_cb (gpointer data)
+{
+        coap_udp6_request_respond_code (data, COAP_UDP6_CODE_CONTENT, "slow");
+        return G_SOURCE_REMOVE;
+}
+
+static void
+test_resource_render (CoapUdp6Resource *resource,
+                      CoapUdp6Request  *request)
+{
+        TestResource *self = TEST_RESOURCE (resource);
+        GSource *source;
+
+        self->calls++;
+        switch (self->mode) {
+        case MODE_HELLO:
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CONTENT, "hello");
+                break;
+        case MODE_SLOW:
+                source = g_timeout_source_new (50);
+                g_source_set_callback (source, slow_cb, g_object_ref (request), g_object_unref);
+                g_source_attach (source, g_main_context_get_thread_default ());
+                g_source_unref (source);
+                break;
+        case MODE_COUNTER:
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
+                break;
+        case MODE_DROP:
+                break;
+        }
+}
+
+static void
+test_resource_class_init (TestResourceClass *klass)
+{
+        COAP_UDP6_RESOURCE_CLASS (klass)->render = test_resource_render;
+}
+
+static void
+test_resource_init (TestResource *self)
+{
+}
+
+typedef struct {
+        GMainContext *main_context;
+        CoapUdp6Context *server;
+        TestResource *resources[4];
+        GSocket *raw;                       /* [::1]:0, non-blocking */
+        GSocketAddress *server_address;
+} Fixture;
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+        const char *binds[] = { "[::1]:0", NULL };
+        const char *names[] = { "hello", "slow", "counter", "drop" };
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+
+        f->main_context = g_main_context_new ();
+        g_main_context_push_thread_default (f->main_context);
+        f->server = coap_udp6_context_new_server (binds, NULL, &error);
+        g_assert_no_error (error);
+        g_object_set (f->server, "ack-timeout", 0.05, "max-latency", 0.5, "default-leisure", 0.0, NULL);
+        for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+                f->resources[i] = g_object_new (TEST_TYPE_RESOURCE, NULL);
+                f->resources[i]->mode = i;
+                coap_udp6_context_add_resource (f->server, names[i], COAP_UDP6_RESOURCE (f->resources[i]));
+        }
+        f->raw = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+        g_assert_no_error (error);
+        g_socket_set_blocking (f->raw, FALSE);
+        g_socket_bind (f->raw, any, FALSE, &error);
+        g_assert_no_error (error);
+        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+        g_clear_object (&f->server);
+        for (guint i = 0; i < G_N_ELEMENTS (f->resources); i++)
+                g_clear_object (&f->resources[i]);
+        g_clear_object (&f->raw);
+        g_clear_object (&f->server_address);
+        test_iterate_for (f->main_context, 10);
+        g_main_context_pop_thread_default (f->main_context);
+        g_main_context_unref (f->main_context);
+}
+
+static void
+raw_send (Fixture    *f,
+          const char *hex)
+{
+        g_autoptr (GBytes) bytes = test_bytes_from_hex (hex);
+        g_autoptr (GError) error = NULL;
+
+        g_socket_send_to (f->raw, f->server_address, g_bytes_get_data (bytes, NULL),
+                          g_bytes_get_size (bytes), NULL, &error);
+        g_assert_no_error (error);
+}
+
+static gboolean
+raw_readable (gpointer data)
+{
+        return g_socket_condition_check (data, G_IO_IN) != 0;
+}
+
+/* The next datagram as hex, or NULL after @ms. */
+static char *
+raw_recv (Fixture *f,
+          guint    ms)
+{
+        guint8 buf[2048];
+        gssize n;
+        g_autoptr (GBytes) bytes = NULL;
+
+        if (!test_iterate_until (f->main_context, raw_readable, f->raw, ms))
+                return NULL;
+        n = g_socket_receive (f->raw, (char *) buf, sizeof buf, NULL, NULL);
+        g_assert_cmpint (n, >=, 0);
+        bytes = g_bytes_new (buf, n);
+        return test_hex_from_bytes (bytes);
+}
+
+static void
+expect (Fixture    *f,
+        const char *hex_out,
+        const char *hex_in)
+{
+        g_autofree char *got = NULL;
+
+        raw_send (f, hex_out);
+        got = raw_recv (f, 1000);
+        g_assert_cmpstr (got, ==, hex_in);
+}
+
+static void
+expect_silence (Fixture    *f,
+                const char *hex_out)
+{
+        g_autofree char *got = NULL;
+
+        raw_send (f, hex_out);
+        got = raw_recv (f, 100);
+        g_assert_cmpstr (got, ==, NULL);
+}
+
+static void
+test_rules_reset (Fixture      *f,
+                  gconstpointer data)
+{
+        expect (f, "40001234", "70001234");              /* ping */
+        expect (f, "42011235ab", "70001235");            /* token longer than the datagram */
+        expect (f, "40201236", "70001236");              /* class 1 */
+        expect (f, "40c01237", "70001237");              /* class 6 */
+        expect (f, "40e01238", "70001238");              /* class 7 */
+        expect (f, "41451239aa", "70001239");            /* a response nobody asked for */
+}
+
+static void
+test_rules_silence (Fixture      *f,
+                    gconstpointer data)
+{
+        expect_silence (f, "80011234");                  /* version 2 */
+        expect_silence (f, "400112");                    /* under 4 bytes */
+        expect_silence (f, "60451234");                  /* unmatched ACK */
+        expect_silence (f, "70001234");                  /* RST */
+        expect_silence (f, "51451234aa");                /* unmatched NON response */
+        expect_silence (f, "50001234");                  /* empty NON */
+        expect_silence (f, "62011234abcd");              /* broken ACK: never an RST */
+}
+
+static void
+test_piggybacked (Fixture      *f,
+                  gconstpointer data)
+{
+        /* CON GET /hello, token 0xaa → ACK 2.05 same MID, Content-Format 0, "hello". */
+        expect (f, "41012000aab568656c6c6f", "61452000aac0ff68656c6c6f");
+        /* 4.04, 4.05 (POST to .well-known/core), 4.02 (unknown critical option 25). */
+        expect (f, "41012001aab46e6f6e6f", "61842001aa");
+        expect (f, "41022002aabb2e77656c6c2d6b6e6f776e04636f7265", "61852002aa");
+}
+
+static void
+test_bad_option (Fixture      *f,
+                 gconstpointer data)
+{
+        g_autofree char *got = NULL;
+
+        /* Uri-Path "hello" (11), then option 25 (delta 14: 0xd0 0x01). */
+        raw_send (f, "41012003aab568656c6c6fd001");
+        got = raw_recv (f, 1000);
+        g_assert_nonnull (got);
+        g_assert_true (g_str_has_prefix (got, "61822003aa"));
+        g_assert_cmpuint (f->resources[0]->calls, ==, 0);
+}
+
+static void
+test_dedup (Fixture      *f,
+            gconstpointer data)
+{
+        g_autofree char *first = NULL, *second = NULL;
+
+        /* CON POST /counter twice with one MID: one call, identical replies. */
+        raw_send (f, "42033000abcdb7636f756e746572");
+        first = raw_recv (f, 1000);
+        raw_send (f, "42033000abcdb7636f756e746572");
+        second = raw_recv (f, 1000);
+        g_assert_cmpstr (first, ==, "62443000abcd");
+        g_assert_cmpstr (first, ==, second);
+        g_assert_cmpuint (f->resources[2]->calls, ==, 1);
+}
+
+static void
+test_non_fresh_mid (Fixture      *f,
+                    gconstpointer data)
+{
+        g_autofree char *got = NULL;
+
+        raw_send (f, "51014000aab568656c6c6f");
+        got = raw_recv (f, 1000);
+        g_assert_nonnull (got);
+        g_assert_true (g_str_has_prefix (got, "5145"));
+        g_assert_false (g_str_has_prefix (got, "51454000"));
+}
+
+static void
+test_separate (Fixture      *f,
+               gconstpointer data)
+{
+        g_autofree char *ack = NULL, *response = NULL, *again = NULL, *dup = NULL;
+        g_autofree char *ack_hex = NULL;
+
+        raw_send (f, "41015000aab4736c6f77");
+        ack = raw_recv (f, 1000);
+        g_assert_cmpstr (ack, ==, "60005000");
+        /* A duplicate now gets the empty ACK again. */
+        raw_send (f, "41015000aab4736c6f77");
+        dup = raw_recv (f, 1000);
+        g_assert_cmpstr (dup, ==, "60005000");
+        response = raw_recv (f, 1000);
+        g_assert_nonnull (response);
+        g_assert_true (g_str_has_prefix (response, "4145"));
+        g_assert_cmpuint (f->resources[1]->calls, ==, 1);
+        /* Unacknowledged, the CON response is retransmitted byte for byte. */
+        again = raw_recv (f, 1000);
+        g_assert_cmpstr (again, ==, response);
+        ack_hex = g_strdup_printf ("6000%.4s", response + 4);
+        raw_send (f, ack_hex);
+        test_iterate_for (f->main_context, 50);
+        while (g_socket_condition_check (f->raw, G_IO_IN)) {
+                g_autofree char *stale = raw_recv (f, 10);
+        }
+        g_assert_null (raw_recv (f, 300));
+}
+
+static void
+test_no_response (Fixture      *f,
+                  gconstpointer data)
+{
+        /* NON GET /hello with No-Response 2 (option 258: 0xd1 0xf4... via delta 247). */
+        expect_silence (f, "51016000aab568656c6c6fd1ea02");
+}
+
+static void
+test_well_known_core (Fixture      *f,
+                      gconstpointer data)
+{
+        g_autofree char *links = NULL;
+
+        coap_udp6_resource_set_resource_type (COAP_UDP6_RESOURCE (f->resources[0]), "greeting");
+        links = coap_udp6_context_get_link_format (f->server, "greeting");
+        g_assert_cmpstr (links, ==, "</hello>;rt=\"greeting\"");
+        g_free (links);
+        links = coap_udp6_context_get_link_format (f->server, "gree*");
+        g_assert_cmpstr (links, ==, "</hello>;rt=\"greeting\"");
+        g_free (links);
+        links = coap_udp6_context_get_link_format (f->server, NULL);
+        g_assert_cmpstr (links, ==, "</counter>,</drop>,</hello>;rt=\"greeting\",</slow>");
+}
+
+typedef struct {
+        gboolean done;
+        CoapUdp6Message *response;
+        GError *error;
+} Result;
+
+static void
+request_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+        Result *r = user_data;
+
+        r->response = coap_udp6_context_request_finish (COAP_UDP6_CONTEXT (source), result, &r->error);
+        r->done = TRUE;
+}
+
+static CoapUdp6Context *
+new_client (void)
+{
+        g_autoptr (GError) error = NULL;
+        CoapUdp6Context *client = coap_udp6_context_new_client (&error);
+
+        g_assert_no_error (error);
+        g_object_set (client, "ack-timeout", 0.05, "max-retransmit", 2, "max-latency", 0.5, NULL);
+        return client;
+}
+
+static CoapUdp6Message *
+new_request (const char *uri,
+             CoapUdp6MessageType mtype)
+{
+        CoapUdp6Message *request = coap_udp6_message_new (mtype, COAP_UDP6_CODE_GET);
+        g_autoptr (GError) error = NULL;
+
+        coap_udp6_message_set_request_uri (request, uri, &error);
+        g_assert_no_error (error);
+        return request;
+}
+
+static void
+test_client_get (Fixture      *f,
+                 gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        const char *paths[] = { "hello", "slow" };
+
+        for (guint i = 0; i < G_N_ELEMENTS (paths); i++) {
+                g_autofree char *uri = g_strdup_printf ("coap://[::1]:%u/%s",
+                                                        coap_udp6_context_get_local_port (f->server),
+                                                        paths[i]);
+                g_autoptr (CoapUdp6Message) request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+                Result r = { 0 };
+                GBytes *payload;
+
+                coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+                g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+                g_assert_no_error (r.error);
+                g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CONTENT);
+                payload = coap_udp6_message_get_payload (r.response);
+                g_assert_cmpmem (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload),
+                                 paths[i], strlen (paths[i]));
+                g_clear_object (&r.response);
+        }
+}
+
+static void
+test_client_retransmit (Fixture      *f,
+                        gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autofree char *uri = NULL;
+        g_autofree char *first = NULL;
+        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
+        Result r = { 0 };
+
+        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
+        g_object_unref (raw_address);
+        request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+        coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+        first = raw_recv (f, 1000);
+        g_assert_nonnull (first);
+        for (guint i = 0; i < 2; i++) {
+                g_autofree char *again = raw_recv (f, 2000);
+
+                g_assert_cmpstr (again, ==, first);
+        }
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT);
+        g_assert_null (raw_recv (f, 100));
+        g_clear_error (&r.error);
+}
+
+static void
+test_client_reset_and_cancel (Fixture      *f,
+                              gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autoptr (GSocketAddress) from = NULL;
+        g_autofree char *uri = NULL;
+        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
+        Result r = { 0 }, c = { 0 };
+        guint8 buf[256];
+        gssize n;
+
+        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
+        g_object_unref (raw_address);
+        request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+        coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+        g_assert_true (test_iterate_until (f->main_context, raw_readable, f->raw, 1000));
+        n = g_socket_receive_from (f->raw, &from, (char *) buf, sizeof buf, NULL, NULL);
+        g_assert_cmpint (n, >=, 4);
+        buf[0] = 0x70;
+        buf[1] = 0;
+        g_socket_send_to (f->raw, from, (char *) buf, 4, NULL, NULL);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 1000));
+        g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESET);
+        g_clear_error (&r.error);
+
+        coap_udp6_context_request_async (client, request, cancellable, request_cb, &c);
+        g_free (raw_recv (f, 1000));
+        g_cancellable_cancel (cancellable);
+        g_assert_true (test_iterate_until_flag (f->main_context, &c.done, 1000));
+        g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+        g_assert_null (raw_recv (f, 300));
+        g_clear_error (&c.error);
+}
+
+static void
+test_client_refused (Fixture      *f,
+                     gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autofree char *uri = NULL;
+        guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (f->server_address));
+        Result r = { 0 };
+
+        g_clear_object (&f->server);
+        test_iterate_for (f->main_context, 20);
+        uri = g_strdup_printf ("coap://[::1]:%u/x", port);
+        request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+        coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 2000));
+        g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+        g_clear_error (&r.error);
+}
+
+static void
+test_client_nstart (Fixture      *f,
+                    gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autoptr (GSocketAddress) from = NULL;
+        g_autofree char *uri = NULL;
+        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
+        Result r1 = { 0 }, r2 = { 0 };
+        guint8 buf[256];
+        gssize n;
+
+        g_object_set (client, "ack-timeout", 1.0, NULL);
+        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
+        g_object_unref (raw_address);
+        request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+        coap_udp6_context_request_async (client, request, NULL, request_cb, &r1);
+        coap_udp6_context_request_async (client, request, NULL, request_cb, &r2);
+        g_assert_true (test_iterate_until (f->main_context, raw_readable, f->raw, 1000));
+        n = g_socket_receive_from (f->raw, &from, (char *) buf, sizeof buf, NULL, NULL);
+        g_assert_cmpint (n, >=, 4);
+        /* NSTART = 1: the second request waits. */
+        g_assert_null (raw_recv (f, 200));
+        buf[0] = 0x60 | (buf[0] & 0x0f);
+        buf[1] = COAP_UDP6_CODE_CONTENT;
+        g_socket_send_to (f->raw, from, (char *) buf, 4 + (buf[0] & 0x0f), NULL, NULL);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r1.done, 1000));
+        g_assert_no_error (r1.error);
+        g_clear_object (&r1.response);
+        g_free (raw_recv (f, 1000));
+        coap_udp6_context_shutdown_async (client, NULL, NULL, NULL);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r2.done, 1000));
+        g_assert_error (r2.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN);
+        g_clear_error (&r2.error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+        test_init (&argc, &argv);
+
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 loopback");
+                return g_test_run ();
+        }
+#define ADD(name, func) g_test_add ("/context/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+        ADD ("rules/reset", test_rules_reset);
+        ADD ("rules/silence", test_rules_silence);
+        ADD ("server/piggybacked", test_piggybacked);
+        ADD ("server/bad-option", test_bad_option);
+        ADD ("server/dedup", test_dedup);
+        ADD ("server/non-fresh-mid", test_non_fresh_mid);
+        ADD ("server/separate", test_separate);
+        ADD ("server/no-response", test_no_response);
+        ADD ("server/well-known-core", test_well_known_core);
+        ADD ("client/get", test_client_get);
+        ADD ("client/retransmit", test_client_retransmit);
+        ADD ("client/reset-and-cancel", test_client_reset_and_cancel);
+        ADD ("client/refused", test_client_refused);
+        ADD ("client/nstart", test_client_nstart);
+        return g_test_run ();
+}
