@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""A Python CoapUdp6.Resource subclass served by a context, requested async."""
+
+import unittest
+
+import gi
+gi.require_version('CoapUdp6', '1.0')
+from gi.repository import CoapUdp6, Gio, GLib
+
+
+class Greeter(CoapUdp6.Resource):
+    def __init__(self):
+        super().__init__(resource_type='greeting', title='Greeter')
+        self.calls = 0
+
+    def do_render(self, request):
+        self.calls += 1
+        message = request.get_message()
+        if message.get_code() != CoapUdp6.Code.GET:
+            request.respond_code(CoapUdp6.Code.METHOD_NOT_ALLOWED, None)
+            return
+        response = CoapUdp6.Message.new(CoapUdp6.MessageType.ACK, CoapUdp6.Code.CONTENT)
+        response.set_payload(GLib.Bytes.new(b'hi from python'))
+        request.respond(response)
+
+
+class Later(CoapUdp6.Resource):
+    def do_render(self, request):
+        def answer():
+            request.respond_code(CoapUdp6.Code.CONTENT, 'later')
+            return GLib.SOURCE_REMOVE
+        GLib.timeout_add(30, answer)
+
+
+class Failing(CoapUdp6.Resource):
+    def do_render(self, request):
+        request.fail(GLib.Error.new_literal(Gio.io_error_quark(), 'broken handler', 0))
+
+
+class ContextTest(unittest.TestCase):
+    def setUp(self):
+        self.loop = GLib.MainLoop()
+        self.server = CoapUdp6.Context.new_server(['[::1]:0'], None)
+        self.server.props.ack_timeout = 0.05
+        self.greeter = Greeter()
+        self.server.add_resource('greet', self.greeter)
+        self.server.add_resource('later', Later())
+        self.server.add_resource('fail', Failing())
+        self.client = CoapUdp6.Context.new_client()
+        self.client.props.ack_timeout = 0.05
+        self.client.props.max_retransmit = 1
+        self.port = self.server.get_local_port()
+
+    def request(self, path, code=CoapUdp6.Code.GET, cancellable=None, port=None):
+        message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, code)
+        message.set_request_uri('coap://[::1]:%d/%s' % (port or self.port, path))
+        result = {}
+
+        def done(ctx, res):
+            try:
+                result['response'] = ctx.request_finish(res)
+            except GLib.Error as e:
+                result['error'] = e
+            self.loop.quit()
+        self.client.request_async(message, cancellable, done)
+        GLib.timeout_add(5000, self.loop.quit)
+        self.loop.run()
+        return result
+
+    def payload(self, response):
+        return bytes(response.get_payload().get_data() or b'')
+
+    def test_subclass_served(self):
+        result = self.request('greet')
+        response = result['response']
+        self.assertEqual(response.get_code(), CoapUdp6.Code.CONTENT)
+        self.assertEqual(self.payload(response), b'hi from python')
+        self.assertEqual(self.greeter.calls, 1)
+
+    def test_method_not_allowed_and_not_found(self):
+        self.assertEqual(self.request('greet', CoapUdp6.Code.POST)['response'].get_code(),
+                         CoapUdp6.Code.METHOD_NOT_ALLOWED)
+        self.assertEqual(self.request('nothing')['response'].get_code(), CoapUdp6.Code.NOT_FOUND)
+
+    def test_separate_response(self):
+        response = self.request('later')['response']
+        self.assertEqual(self.payload(response), b'later')
+
+    def test_failing_handler(self):
+        response = self.request('fail')['response']
+        self.assertEqual(response.get_code(), CoapUdp6.Code.INTERNAL_SERVER_ERROR)
+        self.assertEqual(self.payload(response), b'broken handler')
+
+    def test_well_known_core(self):
+        response = self.request('.well-known/core?rt=greeting')['response']
+        self.assertEqual(self.payload(response), b'</greet>;rt="greeting";title="Greeter"')
+
+    def test_error_domain(self):
+        self.server.remove_resource('greet')
+        del self.server
+        error = self.request('greet', port=self.port)['error']
+        self.assertTrue(error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CONNECTION_REFUSED) or
+                        error.matches(CoapUdp6.error_quark(), CoapUdp6.Error.TIMEOUT))
+
+    def test_cancellation(self):
+        cancellable = Gio.Cancellable()
+        silent = Gio.Socket.new(Gio.SocketFamily.IPV6, Gio.SocketType.DATAGRAM,
+                                Gio.SocketProtocol.UDP)
+        silent.bind(Gio.InetSocketAddress.new_from_string('::1', 0), False)
+        GLib.timeout_add(20, lambda: cancellable.cancel() or GLib.SOURCE_REMOVE)
+        error = self.request('x', cancellable=cancellable,
+                             port=silent.get_local_address().get_port())['error']
+        self.assertTrue(error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED))
+
+
+if __name__ == '__main__':
+    unittest.main()
