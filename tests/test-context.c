@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-utils.h"
+#include "test-relay.h"
 #include "coap-udp6-context-private.h"
 
 #include <string.h>
@@ -17,6 +18,8 @@ struct _TestResource {
         CoapUdp6Resource parent_instance;
         TestMode mode;
         guint calls;
+        GHashTable *seen;                   /* payloads handled (MODE_COUNTER) */
+        guint duplicates;
 };
 
 G_DEFINE_FINAL_TYPE (TestResource, test_resource, COAP_UDP6_TYPE_RESOURCE)
@@ -47,6 +50,13 @@ test_resource_render (CoapUdp6Resource *resource,
                 g_source_unref (source);
                 break;
         case MODE_COUNTER:
+                if (self->seen != NULL) {
+                        GBytes *payload = coap_udp6_message_get_payload (coap_udp6_request_get_message (request));
+                        char *key = g_strndup (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+
+                        if (!g_hash_table_add (self->seen, key))
+                                self->duplicates++;
+                }
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
                 break;
         case MODE_DROP:
@@ -495,6 +505,72 @@ test_client_nstart (Fixture      *f,
         g_clear_error (&r2.error);
 }
 
+typedef struct {
+        guint done;
+        guint succeeded;
+        guint timed_out;
+} LossResult;
+
+static void
+loss_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+        LossResult *r = user_data;
+        g_autoptr (GError) error = NULL;
+        g_autoptr (CoapUdp6Message) response = NULL;
+
+        response = coap_udp6_context_request_finish (COAP_UDP6_CONTEXT (source), result, &error);
+        r->done++;
+        if (response != NULL && coap_udp6_message_get_code (response) == COAP_UDP6_CODE_CHANGED)
+                r->succeeded++;
+        else if (g_error_matches (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT))
+                r->timed_out++;
+}
+
+static gboolean
+loss_all_done (gpointer data)
+{
+        return ((LossResult *) data)->done == 200;
+}
+
+static void
+test_loss (Fixture      *f,
+           gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (TestRelay) relay = test_relay_new (f->main_context, f->server_address, 0.3, 4242);
+        TestResource *counter = f->resources[2];
+        LossResult r = { 0 };
+        g_autofree char *uri = NULL;
+        g_autofree char *host = NULL;
+        GInetSocketAddress *relay_address = test_relay_get_address (relay);
+
+        counter->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+        g_object_set (f->server, "ack-timeout", 0.02, "max-latency", 0.1, NULL);
+        g_object_set (client, "ack-timeout", 0.02, "max-retransmit", 4, "max-latency", 0.1, NULL);
+        uri = g_strdup_printf ("coap://[::1]:%u/counter", g_inet_socket_address_get_port (relay_address));
+        for (guint i = 0; i < 200; i++) {
+                g_autoptr (CoapUdp6Message) request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+                g_autofree char *text = g_strdup_printf ("%u", i);
+                g_autoptr (GBytes) payload = g_bytes_new (text, strlen (text));
+
+                coap_udp6_message_set_code (request, COAP_UDP6_CODE_POST);
+                coap_udp6_message_set_payload (request, payload);
+                coap_udp6_context_request_async (client, request, NULL, loss_cb, &r);
+        }
+        g_assert_true (test_iterate_until (f->main_context, loss_all_done, &r, 200000));
+        /* Each attempt succeeds with 0.7 * 0.7; five attempts fail with
+         * 0.51^5 ≈ 3.5 %: about 193 of 200 succeed, 182 is four sigmas below. */
+        g_test_message ("%u succeeded, %u timed out, %u handled, %u dropped", r.succeeded,
+                        r.timed_out, g_hash_table_size (counter->seen), test_relay_get_dropped (relay));
+        g_assert_cmpuint (r.succeeded + r.timed_out, ==, 200);
+        g_assert_cmpuint (r.succeeded, >=, 182);
+        g_assert_cmpuint (counter->duplicates, ==, 0);
+        g_assert_cmpuint (g_hash_table_size (counter->seen), >=, r.succeeded);
+        g_clear_pointer (&counter->seen, g_hash_table_unref);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,5 +596,6 @@ main (int   argc,
         ADD ("client/reset-and-cancel", test_client_reset_and_cancel);
         ADD ("client/refused", test_client_refused);
         ADD ("client/nstart", test_client_nstart);
+        ADD ("client/loss", test_loss);
         return g_test_run ();
 }
