@@ -43,10 +43,10 @@ fail (Client       *client,
       const GError *error)
 {
         g_autofree char *text = g_strdup (error->message);
-        char *detail = strstr (text, " (");
+        char *detail = g_strrstr (text, " (");
 
-        /* One clear line: the transport's detail in parentheses is dropped. */
-        if (error->domain == G_IO_ERROR && detail != NULL)
+        /* One clear line: the transport's errno detail in parentheses is dropped. */
+        if (error->domain == G_IO_ERROR && detail != NULL && g_str_has_suffix (detail, ")"))
                 *detail = '\0';
         if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
                 fprintf (stderr, "coap-udp6-client: Timed out\n");
