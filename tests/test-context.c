@@ -505,6 +505,124 @@ test_client_nstart (Fixture      *f,
         g_clear_error (&r2.error);
 }
 
+/* Feeds @hex to the server as if it arrived on ff02::fd from the raw socket. */
+static void
+inject_multicast (Fixture    *f,
+                  const char *hex)
+{
+        g_autoptr (GBytes) bytes = test_bytes_from_hex (hex);
+        g_autoptr (GInetAddress) group = g_inet_address_new_from_string ("ff02::fd");
+        g_autoptr (CoapUdp6Pktinfo) pktinfo = coap_udp6_pktinfo_new (group, 1);
+        g_autoptr (GSocketAddress) raw_address = g_socket_get_local_address (f->raw, NULL);
+        g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
+        g_autoptr (CoapUdp6Message) message = NULL;
+        g_autoptr (GError) error = NULL;
+
+        remote = coap_udp6_endpoint_address_new (G_INET_SOCKET_ADDRESS (raw_address),
+                                                  g_ptr_array_index (f->server->interfaces, 0),
+                                                  pktinfo);
+        g_assert_true (coap_udp6_endpoint_address_is_multicast_locally (remote));
+        message = coap_udp6_message_decode (bytes, remote, &error);
+        if (message == NULL) {
+                coap_udp6_message_manager_dispatch_unparsable (COAP_UDP6_MESSAGE_MANAGER (f->server),
+                                                               bytes, remote, error);
+                return;
+        }
+        coap_udp6_message_manager_dispatch_message (COAP_UDP6_MESSAGE_MANAGER (f->server), message);
+}
+
+static void
+test_multicast_server (Fixture      *f,
+                       gconstpointer data)
+{
+        g_autofree char *got = NULL;
+        gint64 start;
+
+        g_object_set (f->server, "default-leisure", 0.2, NULL);
+        /* Never an RST for anything that arrived by multicast. */
+        inject_multicast (f, "40001234");
+        inject_multicast (f, "42011235ab");
+        inject_multicast (f, "40e01236");
+        /* Errors are suppressed. */
+        inject_multicast (f, "51017000aab46e6f6e6f");
+        g_assert_null (raw_recv (f, 300));
+        /* A success is NON with a fresh MID, from a unicast address. */
+        start = g_get_monotonic_time ();
+        inject_multicast (f, "51017001aab568656c6c6f");
+        got = raw_recv (f, 1000);
+        g_assert_nonnull (got);
+        g_assert_true (g_str_has_prefix (got, "5145"));
+        g_assert_false (g_str_has_prefix (got, "51457001"));
+        g_assert_cmpint (g_get_monotonic_time () - start, <=, 600000);
+}
+
+static void
+test_limits (Fixture      *f,
+             gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autofree char *uri = NULL;
+        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
+        Result r[3] = { { 0 } };
+
+        g_object_set (client, "max-exchanges", 2, "ack-timeout", 5.0, NULL);
+        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
+        g_object_unref (raw_address);
+        request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+        for (guint i = 0; i < 3; i++)
+                coap_udp6_context_request_async (client, request, NULL, request_cb, &r[i]);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r[2].done, 1000));
+        g_assert_error (r[2].error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_LIMIT_REACHED);
+        g_clear_error (&r[2].error);
+
+        /* The dedup table forgets the oldest beyond its limit. */
+        g_object_set (f->server, "max-dedup-entries", 4, NULL);
+        for (guint i = 0; i < 10; i++) {
+                g_autofree char *hex = g_strdup_printf ("420380%02xabcdb7636f756e746572", i);
+                g_autofree char *got = NULL;
+
+                raw_send (f, hex);
+                got = raw_recv (f, 1000);
+                g_assert_nonnull (got);
+        }
+        g_assert_cmpuint (g_hash_table_size (f->server->dedup), <=, 4);
+
+        coap_udp6_context_shutdown_async (client, NULL, NULL, NULL);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r[1].done, 1000));
+        g_assert_true (r[0].done);
+        g_assert_error (r[0].error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN);
+        g_assert_error (r[1].error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN);
+        g_clear_error (&r[0].error);
+        g_clear_error (&r[1].error);
+}
+
+static void
+test_icmp_fails_all (Fixture      *f,
+                     gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autofree char *uri = NULL;
+        guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (f->server_address));
+        Result r[3] = { { 0 } };
+
+        g_clear_object (&f->server);
+        test_iterate_for (f->main_context, 20);
+        g_object_set (client, "nstart", 1, NULL);
+        uri = g_strdup_printf ("coap://[::1]:%u/x", port);
+        request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+        for (guint i = 0; i < 3; i++)
+                coap_udp6_context_request_async (client, request, NULL, request_cb, &r[i]);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r[0].done, 2000));
+        /* The queued ones failed with the same ICMP error, not after retransmissions. */
+        for (guint i = 0; i < 3; i++) {
+                g_assert_true (r[i].done);
+                g_assert_error (r[i].error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+                g_clear_error (&r[i].error);
+        }
+}
+
 typedef struct {
         guint done;
         guint succeeded;
@@ -597,5 +715,8 @@ main (int   argc,
         ADD ("client/refused", test_client_refused);
         ADD ("client/nstart", test_client_nstart);
         ADD ("client/loss", test_loss);
+        ADD ("server/multicast", test_multicast_server);
+        ADD ("client/limits-and-shutdown", test_limits);
+        ADD ("client/icmp-fails-all", test_icmp_fails_all);
         return g_test_run ();
 }
