@@ -235,8 +235,9 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         se->remote = g_object_ref (remote);
         se->reply_remote = coap_udp6_endpoint_address_as_response_address (remote);
         se->mid = coap_udp6_message_get_mid (message);
-        se->con = coap_udp6_message_get_mtype (message) == COAP_UDP6_MESSAGE_TYPE_CON;
         se->mcast = coap_udp6_endpoint_address_is_multicast_locally (remote);
+        /* RFC 7252 §8.1: a multicast request is never acknowledged. */
+        se->con = coap_udp6_message_get_mtype (message) == COAP_UDP6_MESSAGE_TYPE_CON && !se->mcast;
         se->no_response = coap_udp6_message_get_no_response (message);
         coap_udp6_context_dedup_store (self, remote, se->mid, NULL, NULL);
 

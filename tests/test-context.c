@@ -381,6 +381,9 @@ test_client_get (Fixture      *f,
                                  paths[i], strlen (paths[i]));
                 g_clear_object (&r.response);
         }
+        /* The client acknowledged the separate CON response: no retransmission left. */
+        test_iterate_for (f->main_context, 50);
+        g_assert_cmpuint (g_hash_table_size (f->server->transmissions), ==, 0);
 }
 
 static void
@@ -391,6 +394,7 @@ test_client_retransmit (Fixture      *f,
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autofree char *uri = NULL;
         g_autofree char *first = NULL;
+        gint64 last;
         GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
         Result r = { 0 };
 
@@ -400,10 +404,17 @@ test_client_retransmit (Fixture      *f,
         coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
         first = raw_recv (f, 1000);
         g_assert_nonnull (first);
+        last = g_get_monotonic_time ();
         for (guint i = 0; i < 2; i++) {
                 g_autofree char *again = raw_recv (f, 2000);
+                gint64 now = g_get_monotonic_time ();
+                /* ACK_TIMEOUT 50 ms, random factor 1.5, doubled each time. */
+                gint64 low = 50000 * (1 << i), high = 75000 * (1 << i) + 40000;
 
                 g_assert_cmpstr (again, ==, first);
+                g_assert_cmpint (now - last, >=, low - 5000);
+                g_assert_cmpint (now - last, <=, high);
+                last = now;
         }
         g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
         g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT);
