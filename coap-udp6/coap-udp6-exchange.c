@@ -16,7 +16,8 @@ struct _CoapUdp6Exchange {
         CoapUdp6Message *request;           /* owned copy */
         CoapUdp6EndpointAddress *remote;    /* owned, nullable until resolved */
         GBytes *token;                      /* owned */
-        gboolean multicast;
+        gboolean multicast;                 /* the remote is a group */
+        gboolean collect;                   /* request_multicast_async: all responses */
         guint multicast_ms;
         GPtrArray *responses;               /* owned, multicast only */
         GSource *timer;                     /* owned */
@@ -100,7 +101,7 @@ exchange_finish (CoapUdp6Exchange *ex,
                 g_cancellable_disconnect (cancellable, ex->cancel_id);
         if (error != NULL)
                 g_task_return_error (ex->task, g_error_copy (error));
-        else if (ex->multicast)
+        else if (ex->collect)
                 g_task_return_pointer (ex->task, g_ptr_array_ref (ex->responses),
                                        (GDestroyNotify) g_ptr_array_unref);
         else
@@ -128,7 +129,7 @@ exchange_timeout_cb (gpointer data)
         CoapUdp6Exchange *ex = data;
 
         g_clear_pointer (&ex->timer, g_source_unref);
-        if (ex->multicast)
+        if (ex->collect)
                 exchange_finish (ex, NULL, NULL);
         else
                 exchange_fail (ex, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT,
@@ -197,7 +198,7 @@ exchange_send (CoapUdp6Exchange *ex)
                         iface = g_object_ref (g_ptr_array_index (self->interfaces, 0));
                 coap_udp6_message_interface_send_datagram (iface, datagram, ex->remote);
         }
-        if (ex->multicast)
+        if (ex->multicast || ex->collect)
                 exchange_set_timer (ex, ex->multicast_ms / 1000.0);
         else
                 exchange_set_timer (ex, coap_udp6_context_max_transmit_span (self) +
@@ -213,8 +214,6 @@ exchange_start (CoapUdp6Exchange *ex)
                 ex->multicast = TRUE;
                 /* RFC 7252 §8.1: multicast requests are NON. */
                 coap_udp6_message_set_mtype (ex->request, COAP_UDP6_MESSAGE_TYPE_NON);
-                if (ex->responses == NULL)
-                        ex->responses = g_ptr_array_new_with_free_func (g_object_unref);
                 if (ex->multicast_ms == 0)
                         ex->multicast_ms = (guint) (self->default_leisure * 1000) + 1000;
         }
@@ -319,6 +318,9 @@ request_common (CoapUdp6Context    *self,
         ex->task = g_object_ref (task);
         ex->request = coap_udp6_message_copy (request);
         ex->multicast_ms = multicast_ms;
+        ex->collect = multicast_ms > 0;
+        if (ex->collect)
+                ex->responses = g_ptr_array_new_with_free_func (g_object_unref);
         do {
                 random_token (buf);
                 g_clear_pointer (&ex->token, g_bytes_unref);
@@ -485,7 +487,7 @@ coap_udp6_context_handle_response (CoapUdp6Context *self,
                 coap_udp6_context_dedup_store (self, remote, coap_udp6_message_get_mid (message),
                                                NULL, NULL);
         }
-        if (ex->multicast) {
+        if (ex->collect) {
                 g_ptr_array_add (ex->responses, g_object_ref (message));
                 g_signal_emit (self, coap_udp6_context_signals[0], 0, message);
                 return TRUE;

@@ -634,6 +634,54 @@ test_icmp_fails_all (Fixture      *f,
         }
 }
 
+static void
+collect_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+        GPtrArray **out = user_data;
+        g_autoptr (GError) error = NULL;
+
+        *out = coap_udp6_context_request_multicast_finish (COAP_UDP6_CONTEXT (source), result, &error);
+        g_assert_no_error (error);
+}
+
+static void
+count_signal (CoapUdp6Context *context,
+              CoapUdp6Message *response,
+              gpointer         user_data)
+{
+        (*(guint *) user_data)++;
+}
+
+static gboolean
+array_set (gpointer data)
+{
+        return *(GPtrArray **) data != NULL;
+}
+
+static void
+test_collect (Fixture      *f,
+              gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autofree char *uri = NULL;
+        GPtrArray *responses = NULL;
+        guint signals = 0;
+
+        uri = g_strdup_printf ("coap://[::1]:%u/hello", coap_udp6_context_get_local_port (f->server));
+        request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_NON);
+        g_signal_connect (client, "multicast-response", G_CALLBACK (count_signal), &signals);
+        coap_udp6_context_request_multicast_async (client, request, 200, NULL, collect_cb, &responses);
+        g_assert_true (test_iterate_until (f->main_context, array_set, &responses, 2000));
+        g_assert_cmpuint (responses->len, ==, 1);
+        g_assert_cmpuint (signals, ==, 1);
+        g_assert_cmpuint (coap_udp6_message_get_code (g_ptr_array_index (responses, 0)), ==,
+                          COAP_UDP6_CODE_CONTENT);
+        g_ptr_array_unref (responses);
+}
+
 typedef struct {
         guint done;
         guint succeeded;
@@ -729,5 +777,6 @@ main (int   argc,
         ADD ("server/multicast", test_multicast_server);
         ADD ("client/limits-and-shutdown", test_limits);
         ADD ("client/icmp-fails-all", test_icmp_fails_all);
+        ADD ("client/collect", test_collect);
         return g_test_run ();
 }
