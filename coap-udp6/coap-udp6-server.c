@@ -208,6 +208,11 @@ dispatch_request (CoapUdp6Context *self,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_BAD_OPTION, error->message);
                 return;
         }
+        /* Method codes beyond iPATCH are unknown methods (RFC 7252 §5.8). */
+        if (coap_udp6_message_get_code (message) > COAP_UDP6_CODE_IPATCH) {
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
+                return;
+        }
         path = join_path (message);
         if (g_str_equal (path, ".well-known/core")) {
                 render_well_known_core (self, request);

@@ -217,6 +217,7 @@ test_piggybacked (Fixture      *f,
         /* 4.04, 4.05 (POST to .well-known/core), 4.02 (unknown critical option 25). */
         expect (f, "41012001aab46e6f6e6f", "61842001aa");
         expect (f, "41022002aabb2e77656c6c2d6b6e6f776e04636f7265", "61852002aa");
+        expect (f, "411f2004aab568656c6c6f", "61852004aa");   /* method 0.31 */
 }
 
 static void
