@@ -56,16 +56,20 @@ exchange_free (CoapUdp6Exchange *ex)
 static void
 pump_waiting (CoapUdp6Context *self)
 {
-        for (GList *l = self->waiting.head; l != NULL;) {
+        GList *l = self->waiting.head;
+
+        /* Restart after each send: a send can finish exchanges and edit the queue. */
+        while (l != NULL) {
                 CoapUdp6Exchange *ex = l->data;
-                GList *next = l->next;
 
                 if (GPOINTER_TO_UINT (g_hash_table_lookup (self->active, ex->remote)) < self->nstart) {
                         g_queue_delete_link (&self->waiting, l);
                         ex->waiting = FALSE;
                         exchange_send (ex);
+                        l = self->waiting.head;
+                        continue;
                 }
-                l = next;
+                l = l->next;
         }
 }
 
