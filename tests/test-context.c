@@ -235,6 +235,46 @@ test_bad_option (Fixture      *f,
 }
 
 static void
+test_dropped_request (Fixture      *f,
+                      gconstpointer data)
+{
+        /* A handler that lets the request go unanswered: 5.00, piggybacked. */
+        expect (f, "41012010aab464726f70", "61a02010aa");
+}
+
+static void
+new_server_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+        CoapUdp6Context **out = user_data;
+        g_autoptr (GError) error = NULL;
+
+        *out = coap_udp6_context_new_server_finish (result, &error);
+        g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+        return *(gpointer *) data != NULL;
+}
+
+static void
+test_new_server_async (Fixture      *f,
+                       gconstpointer data)
+{
+        const char *binds[] = { "localhost:0", "[::1]:0", NULL };
+        CoapUdp6Context *server = NULL;
+
+        coap_udp6_context_new_server_async (binds, NULL, NULL, new_server_cb, &server);
+        g_assert_true (test_iterate_until (f->main_context, pointer_set, &server, 5000));
+        g_assert_cmpuint (server->interfaces->len, ==, 2);
+        g_assert_cmpuint (coap_udp6_context_get_local_port (server), >, 0);
+        g_object_unref (server);
+}
+
+static void
 test_dedup (Fixture      *f,
             gconstpointer data)
 {
@@ -765,6 +805,8 @@ main (int   argc,
         ADD ("server/piggybacked", test_piggybacked);
         ADD ("server/bad-option", test_bad_option);
         ADD ("server/dedup", test_dedup);
+        ADD ("server/dropped-request", test_dropped_request);
+        ADD ("server/new-async", test_new_server_async);
         ADD ("server/non-fresh-mid", test_non_fresh_mid);
         ADD ("server/separate", test_separate);
         ADD ("server/no-response", test_no_response);
