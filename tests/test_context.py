@@ -103,6 +103,16 @@ class ContextTest(unittest.TestCase):
         self.assertTrue(error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CONNECTION_REFUSED) or
                         error.matches(CoapUdp6.error_quark(), CoapUdp6.Error.TIMEOUT))
 
+    def test_transmission_parameters(self):
+        client = CoapUdp6.Context.new_client()
+        self.assertEqual(client.props.ack_timeout, 2.0)
+        self.assertEqual(client.props.max_retransmit, 4)
+        self.assertEqual(client.props.nstart, 1)
+        self.assertAlmostEqual(client.props.max_transmit_span, 45.0)
+        self.assertAlmostEqual(client.props.exchange_lifetime, 247.0)
+        client.props.max_latency = 1.0
+        self.assertAlmostEqual(client.props.exchange_lifetime, 49.0)
+
     def test_cancellation(self):
         cancellable = Gio.Cancellable()
         silent = Gio.Socket.new(Gio.SocketFamily.IPV6, Gio.SocketType.DATAGRAM,
