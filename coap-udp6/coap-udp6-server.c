@@ -9,6 +9,122 @@
 
 #include <string.h>
 
+static char *
+normalize_path (const char *path)
+{
+        g_auto (GStrv) parts = g_strsplit (path != NULL ? path : "", "/", -1);
+        g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+        g_auto (GStrv) kept = NULL;
+
+        for (guint i = 0; parts[i] != NULL; i++)
+                if (parts[i][0] != '\0')
+                        g_strv_builder_add (builder, parts[i]);
+        kept = g_strv_builder_end (builder);
+        return g_strjoinv ("/", kept);
+}
+
+/**
+ * coap_udp6_context_add_resource:
+ * @self: a #CoapUdp6Context
+ * @path: the path, segments separated by "/" ("sensors/temp"; leading and
+ *   doubled slashes are ignored; "" is the root)
+ * @resource: the resource
+ *
+ * Serves @resource under @path, replacing any resource there.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_context_add_resource (CoapUdp6Context  *self,
+                                const char       *path,
+                                CoapUdp6Resource *resource)
+{
+        g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (resource));
+
+        g_hash_table_replace (self->resources, normalize_path (path), g_object_ref (resource));
+}
+
+/**
+ * coap_udp6_context_remove_resource:
+ * @self: a #CoapUdp6Context
+ * @path: the path given to [method@Context.add_resource]
+ *
+ * Stops serving the resource at @path.
+ *
+ * Returns: %TRUE if there was one
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_context_remove_resource (CoapUdp6Context *self,
+                                   const char      *path)
+{
+        g_autofree char *key = NULL;
+
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), FALSE);
+
+        key = normalize_path (path);
+        return g_hash_table_remove (self->resources, key);
+}
+
+static gboolean
+rt_matches (const char *rt,
+            const char *filter)
+{
+        gsize n;
+
+        if (filter == NULL)
+                return TRUE;
+        if (rt == NULL)
+                return FALSE;
+        n = strlen (filter);
+        /* RFC 6690 §4.1: a trailing "*" matches a prefix. */
+        if (n > 0 && filter[n - 1] == '*')
+                return strncmp (rt, filter, n - 1) == 0;
+        {
+                g_auto (GStrv) types = g_strsplit (rt, " ", -1);
+
+                return g_strv_contains ((const char *const *) types, filter);
+        }
+}
+
+/**
+ * coap_udp6_context_get_link_format:
+ * @self: a #CoapUdp6Context
+ * @rt_filter: (nullable): keep only resources with this resource type (a
+ *   trailing "*" matches a prefix)
+ *
+ * Describes the served resources in RFC 6690 link format, as
+ * `/.well-known/core` returns it.
+ *
+ * Returns: (transfer full): the link-format document
+ *
+ * Since: 1.0
+ */
+char *
+coap_udp6_context_get_link_format (CoapUdp6Context *self,
+                                   const char      *rt_filter)
+{
+        g_autoptr (GList) keys = NULL;
+        GString *out = g_string_new (NULL);
+
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), NULL);
+
+        keys = g_list_sort (g_hash_table_get_keys (self->resources), (GCompareFunc) strcmp);
+        for (GList *l = keys; l != NULL; l = l->next) {
+                CoapUdp6Resource *resource = g_hash_table_lookup (self->resources, l->data);
+                g_autofree char *attrs = NULL;
+
+                if (!rt_matches (coap_udp6_resource_get_resource_type (resource), rt_filter))
+                        continue;
+                attrs = coap_udp6_resource_get_link_attributes (resource);
+                g_string_append_printf (out, "%s</%s>%s", out->len > 0 ? "," : "",
+                                        (const char *) l->data, attrs);
+        }
+        return g_string_free (out, FALSE);
+}
+
 typedef struct {
         CoapUdp6Context *context;           /* owned */
         CoapUdp6EndpointAddress *remote;    /* owned: the requester */
