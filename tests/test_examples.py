@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-# test_examples.py: runs every example server (Python, GJS, Vala and the C
+# test_examples.py: runs every example server (C, Python, GJS, Vala and the
 # coap-udp6-server tool) on a loopback port the kernel picks, and every
-# example client (Python, GJS, Vala, the C coap-udp6-client tool) against
+# example client (C, Python, GJS, Vala, the coap-udp6-client tool) against
 # each; checks the payload each resource computes from the request, the exit
 # status on 4.04 and on a malformed URI, and /.well-known/core.
 #
@@ -34,8 +34,10 @@ def servers():
         found['gjs'] = ([GJS, os.path.join(EXAMPLES, 'server.js')], 'GJS')
     if built('example-server-vala'):
         found['vala'] = ([built('example-server-vala')], 'Vala')
+    if built('example-server'):
+        found['c'] = ([built('example-server')], 'C')
     if built('coap-udp6-server'):
-        found['c'] = ([built('coap-udp6-server'), '-v', '--bind'], None)
+        found['tool'] = ([built('coap-udp6-server'), '-v', '--bind'], None)
     return found
 
 
@@ -45,8 +47,10 @@ def clients():
         found['gjs'] = [GJS, os.path.join(EXAMPLES, 'client.js')]
     if built('example-client-vala'):
         found['vala'] = [built('example-client-vala')]
+    if built('example-client'):
+        found['c'] = [built('example-client')]
     if built('coap-udp6-client'):
-        found['c'] = [built('coap-udp6-client')]
+        found['tool'] = [built('coap-udp6-client')]
     return found
 
 
@@ -96,7 +100,7 @@ class Examples(unittest.TestCase):
                                                        re.escape(host), lang))
                     got = run_client(client, base + '/missing')
                     self.assertEqual(got.returncode, 1, got.stderr)
-                    if client_name != 'c':  # the tool prints payloads only
+                    if client_name != 'tool':  # it prints payloads only
                         self.assertIn('4.04', got.stderr)
             got = run_client(clients()['python'], base + '/.well-known/core')
             self.assertEqual(got.returncode, 0, got.stderr)
@@ -131,6 +135,9 @@ class Examples(unittest.TestCase):
         if os.path.exists(os.path.join(BUILD, 'coap-udp6',
                                        'coap-udp6-1.0.vapi')):
             self.assertIn('vala', names)
+        if os.path.exists(os.path.join(BUILT, 'coap-udp6-demo')):
+            self.assertIn('c', names)
+            self.assertIn('tool', names)
 
 
 if __name__ == '__main__':
