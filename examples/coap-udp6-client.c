@@ -68,8 +68,14 @@ response_cb (GObject      *source,
         if (response == NULL) {
                 fail (client, error);
         } else {
+                guint code = coap_udp6_message_get_code (response);
+                g_autofree char *text = coap_udp6_code_to_string (code);
+
                 print_response (client, response, FALSE);
-                client->status = coap_udp6_code_is_successful (coap_udp6_message_get_code (response)) ? 0 : 1;
+                client->status = coap_udp6_code_is_successful (code) ? 0 : 1;
+                /* Without -v an error response would otherwise be silent. */
+                if (client->status != 0 && !client->verbose)
+                        fprintf (stderr, "coap-udp6-client: %s\n", text);
         }
         g_main_loop_quit (client->loop);
 }
