@@ -110,11 +110,28 @@ host_is_usable (const char *host)
         return TRUE;
 }
 
+/* RFC 6874 writes a zone as "%25eth0"; like aiocoap (and as RFC 6874 §4
+ * suggests for user input) a bare "[fe80::1%eth0]" is accepted too. */
+static char *
+escape_bare_zone (const char *uri)
+{
+        const char *open = strstr (uri, "//[");
+        const char *close = open != NULL ? strchr (open, ']') : NULL;
+        const char *percent = open != NULL ? strchr (open, '%') : NULL;
+
+        if (close == NULL || percent == NULL || percent > close ||
+            g_str_has_prefix (percent, "%25"))
+                return g_strdup (uri);
+        return g_strdup_printf ("%.*s%%25%s", (int) (percent - uri), uri,
+                                percent + 1);
+}
+
 static GUri *
 parse (const char *uri,
        GError    **error)
 {
         g_autofree char *full = NULL;
+        g_autofree char *escaped = NULL;
         const char *scheme = g_uri_peek_scheme (uri);
         GUri *parsed;
 
@@ -122,7 +139,8 @@ parse (const char *uri,
                 full = g_strconcat (g_str_has_prefix (uri, "//") ? "coap:"
                                                                  : "coap://",
                                     uri, NULL);
-        parsed = g_uri_parse (full != NULL ? full : uri,
+        escaped = escape_bare_zone (full != NULL ? full : uri);
+        parsed = g_uri_parse (escaped,
                               G_URI_FLAGS_ENCODED_PATH |
                                       G_URI_FLAGS_ENCODED_QUERY |
                                       G_URI_FLAGS_ENCODED_FRAGMENT,

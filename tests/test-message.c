@@ -400,6 +400,37 @@ test_properties (void)
         g_assert_cmpstr (str, ==, "NON POST mid=7 token=6162 (3 bytes)");
 }
 
+static void
+test_uri_bare_zone (void)
+{
+        const struct {
+                const char *uri, *remote, *back;
+        } cases[] = {
+                { "coap://[ff02::fd%lo]/.well-known/core", "[ff02::fd%lo]",
+                  "coap://[ff02::fd%25lo]/.well-known/core" },
+                { "coap://[fe80::1%25eth0]:99/x", "[fe80::1%eth0]:99",
+                  "coap://[fe80::1%25eth0]:99/x" },
+                { "[::1%lo]/a", "[::1%lo]", "coap://[::1%25lo]/a" },
+        };
+
+        g_test_summary ("A zone may be written bare (%eth0) or as RFC 6874 "
+                        "has it (%25eth0)");
+        for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+                g_autoptr (GError) error = NULL;
+                g_autoptr (CoapUdp6Message) msg = coap_udp6_message_new (
+                        COAP_UDP6_MESSAGE_TYPE_CON, COAP_UDP6_CODE_GET);
+                g_autofree char *back = NULL;
+
+                g_assert_true (coap_udp6_message_set_request_uri (
+                        msg, cases[i].uri, &error));
+                g_assert_no_error (error);
+                g_assert_cmpstr (coap_udp6_message_get_unresolved_remote (msg),
+                                 ==, cases[i].remote);
+                back = coap_udp6_message_get_request_uri (msg);
+                g_assert_cmpstr (back, ==, cases[i].back);
+        }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +445,7 @@ main (int   argc,
         g_test_add_func ("/message/typed-roundtrip", test_typed_roundtrip);
         g_test_add_func ("/message/generic-options", test_generic_options);
         g_test_add_func ("/message/uri", test_uri);
+        g_test_add_func ("/message/uri-bare-zone", test_uri_bare_zone);
         g_test_add_func ("/message/uri-errors", test_uri_errors);
         g_test_add_func ("/message/encode-errors", test_encode_errors);
         g_test_add_func ("/message/properties", test_properties);
