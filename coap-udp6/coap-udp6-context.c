@@ -195,7 +195,9 @@ coap_udp6_context_send_raw (CoapUdp6Context         *self,
                             CoapUdp6Message         *message,
                             CoapUdp6EndpointAddress *remote)
 {
-        g_autoptr (GBytes) bytes = coap_udp6_context_send_encoded (self, message, remote);
+        GBytes *bytes = coap_udp6_context_send_encoded (self, message, remote);
+
+        g_clear_pointer (&bytes, g_bytes_unref);
 }
 
 GBytes *

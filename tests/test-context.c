@@ -327,9 +327,8 @@ test_separate (Fixture      *f,
         ack_hex = g_strdup_printf ("6000%.4s", response + 4);
         raw_send (f, ack_hex);
         test_iterate_for (f->main_context, 50);
-        while (g_socket_condition_check (f->raw, G_IO_IN)) {
-                g_autofree char *stale = raw_recv (f, 10);
-        }
+        while (g_socket_condition_check (f->raw, G_IO_IN))
+                g_free (raw_recv (f, 10));
         g_assert_null (raw_recv (f, 300));
 }
 
@@ -761,7 +760,6 @@ test_loss (Fixture      *f,
         TestResource *counter = f->resources[2];
         LossResult r = { 0 };
         g_autofree char *uri = NULL;
-        g_autofree char *host = NULL;
         GInetSocketAddress *relay_address = test_relay_get_address (relay);
 
         counter->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
