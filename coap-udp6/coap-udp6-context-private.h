@@ -6,6 +6,7 @@
 
 #include "coap-udp6-context.h"
 #include "coap-udp6-message-interface.h"
+#include "coap-udp6-timers.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,8 @@ struct _CoapUdp6Context {
         GObject parent_instance;
 
         GMainContext *main_context;         /* owned, captured at construction */
+        CoapUdp6Timers *timers;             /* owned: every deadline of the context */
+        GQueue delayed;                     /* of CoapUdp6Delayed: multicast responses in leisure */
         GPtrArray *interfaces;              /* of CoapUdp6MessageInterface, owned */
         gboolean shut_down;
 
@@ -57,10 +60,19 @@ void coap_udp6_mid_key_free (gpointer key);
 CoapUdp6MidKey *coap_udp6_mid_key_new (CoapUdp6EndpointAddress *remote,
                                        guint                    mid);
 
-GSource *coap_udp6_context_add_timeout (CoapUdp6Context *self,
-                                        guint            ms,
-                                        GSourceFunc      func,
-                                        gpointer         data);
+CoapUdp6Timer *coap_udp6_context_add_timer (CoapUdp6Context  *self,
+                                            gdouble           seconds,
+                                            CoapUdp6TimerFunc func,
+                                            gpointer          data);
+void coap_udp6_context_cancel_timer (CoapUdp6Context *self,
+                                     CoapUdp6Timer  **timer);
+gint64 coap_udp6_context_now (CoapUdp6Context *self);
+/* For tests and the stateful fuzzer: a clock of their own (µs); due timers
+ * then fire only from coap_udp6_context_run_due_timers(). */
+void coap_udp6_context_set_clock (CoapUdp6Context  *self,
+                                  CoapUdp6ClockFunc clock,
+                                  gpointer          data);
+guint coap_udp6_context_run_due_timers (CoapUdp6Context *self);
 guint coap_udp6_context_next_mid (CoapUdp6Context *self);
 gdouble coap_udp6_context_max_transmit_span (CoapUdp6Context *self);
 void coap_udp6_context_send_raw (CoapUdp6Context         *self,
@@ -111,5 +123,6 @@ void coap_udp6_context_fail_all (CoapUdp6Context *self,
 /* coap-udp6-server.c */
 void coap_udp6_context_handle_request (CoapUdp6Context *self,
                                        CoapUdp6Message *message);
+void coap_udp6_context_clear_delayed (CoapUdp6Context *self);
 
 G_END_DECLS

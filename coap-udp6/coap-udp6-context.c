@@ -98,17 +98,40 @@ coap_udp6_mid_key_free (gpointer data)
         g_free (key);
 }
 
-GSource *
-coap_udp6_context_add_timeout (CoapUdp6Context *self,
-                               guint            ms,
-                               GSourceFunc      func,
-                               gpointer         data)
+CoapUdp6Timer *
+coap_udp6_context_add_timer (CoapUdp6Context  *self,
+                             gdouble           seconds,
+                             CoapUdp6TimerFunc func,
+                             gpointer          data)
 {
-        GSource *source = g_timeout_source_new (ms);
+        return coap_udp6_timers_add (self->timers, (gint64) (seconds * G_USEC_PER_SEC), func, data);
+}
 
-        g_source_set_callback (source, func, data, NULL);
-        g_source_attach (source, self->main_context);
-        return source;
+void
+coap_udp6_context_cancel_timer (CoapUdp6Context *self,
+                                CoapUdp6Timer  **timer)
+{
+        coap_udp6_timers_cancel (self->timers, g_steal_pointer (timer));
+}
+
+gint64
+coap_udp6_context_now (CoapUdp6Context *self)
+{
+        return coap_udp6_timers_now (self->timers);
+}
+
+void
+coap_udp6_context_set_clock (CoapUdp6Context  *self,
+                             CoapUdp6ClockFunc clock,
+                             gpointer          data)
+{
+        coap_udp6_timers_set_clock (self->timers, clock, data);
+}
+
+guint
+coap_udp6_context_run_due_timers (CoapUdp6Context *self)
+{
+        return coap_udp6_timers_run_due (self->timers);
 }
 
 guint
@@ -329,6 +352,7 @@ coap_udp6_context_dispose (GObject *object)
         self->shut_down = TRUE;
         if (self->transmissions != NULL)
                 coap_udp6_context_clear_transmissions (self);
+        coap_udp6_context_clear_delayed (self);
         g_clear_pointer (&self->transmissions, g_hash_table_unref);
         g_clear_pointer (&self->dedup, g_hash_table_unref);
         g_queue_clear (&self->dedup_order);
@@ -345,6 +369,7 @@ coap_udp6_context_finalize (GObject *object)
 
         g_clear_pointer (&self->exchanges, g_hash_table_unref);
         g_clear_pointer (&self->active, g_hash_table_unref);
+        g_clear_pointer (&self->timers, coap_udp6_timers_free);
         g_main_context_unref (self->main_context);
 
         G_OBJECT_CLASS (coap_udp6_context_parent_class)->finalize (object);
@@ -562,6 +587,7 @@ static void
 coap_udp6_context_init (CoapUdp6Context *self)
 {
         self->main_context = g_main_context_ref_thread_default ();
+        self->timers = coap_udp6_timers_new (self->main_context);
         self->interfaces = g_ptr_array_new_with_free_func (g_object_unref);
         self->ack_timeout = 2.0;
         self->ack_random_factor = 1.5;

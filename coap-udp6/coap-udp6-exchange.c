@@ -20,7 +20,7 @@ struct _CoapUdp6Exchange {
         gboolean collect;                   /* request_multicast_async: all responses */
         guint multicast_ms;
         GPtrArray *responses;               /* owned, multicast only */
-        GSource *timer;                     /* owned */
+        CoapUdp6Timer *timer;               /* owned */
         GSource *cancel_idle;               /* owned */
         gulong cancel_id;
         gboolean active;                    /* counted against NSTART */
@@ -43,7 +43,7 @@ clear_source (GSource **source)
 static void
 exchange_free (CoapUdp6Exchange *ex)
 {
-        clear_source (&ex->timer);
+        coap_udp6_context_cancel_timer (ex->context, &ex->timer);
         clear_source (&ex->cancel_idle);
         g_clear_object (&ex->request);
         g_clear_object (&ex->remote);
@@ -127,27 +127,25 @@ exchange_fail (CoapUdp6Exchange *ex,
         exchange_finish (ex, NULL, error);
 }
 
-static gboolean
+static void
 exchange_timeout_cb (gpointer data)
 {
         CoapUdp6Exchange *ex = data;
 
-        g_clear_pointer (&ex->timer, g_source_unref);
+        ex->timer = NULL;
         if (ex->collect)
                 exchange_finish (ex, NULL, NULL);
         else
                 exchange_fail (ex, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT,
                                "No response from the peer");
-        return G_SOURCE_REMOVE;
 }
 
 static void
 exchange_set_timer (CoapUdp6Exchange *ex,
                     gdouble           seconds)
 {
-        clear_source (&ex->timer);
-        ex->timer = coap_udp6_context_add_timeout (ex->context, MAX (1, (guint) (seconds * 1000)),
-                                                   exchange_timeout_cb, ex);
+        coap_udp6_context_cancel_timer (ex->context, &ex->timer);
+        ex->timer = coap_udp6_context_add_timer (ex->context, seconds, exchange_timeout_cb, ex);
 }
 
 static void

@@ -168,28 +168,57 @@ send_empty_ack (ServerExchange *se)
 }
 
 typedef struct {
-        CoapUdp6Context *context;           /* owned */
+        CoapUdp6Context *context;           /* unowned: the context owns this */
         GBytes *datagram;                   /* owned */
         CoapUdp6EndpointAddress *remote;    /* owned */
+        CoapUdp6Timer *timer;               /* owned */
+        GList link;                         /* in context->delayed */
 } Delayed;
 
-static gboolean
-delayed_send_cb (gpointer data)
+static void
+delayed_free (Delayed *d)
 {
-        Delayed *d = data;
-
-        if (!d->context->shut_down && d->context->interfaces != NULL) {
-                g_autoptr (CoapUdp6MessageInterface) iface =
-                        coap_udp6_endpoint_address_get_interface (d->remote);
-
-                if (iface != NULL)
-                        coap_udp6_message_interface_send_datagram (iface, d->datagram, d->remote);
-        }
-        g_object_unref (d->context);
+        g_queue_unlink (&d->context->delayed, &d->link);
+        coap_udp6_context_cancel_timer (d->context, &d->timer);
         g_bytes_unref (d->datagram);
         g_object_unref (d->remote);
         g_free (d);
-        return G_SOURCE_REMOVE;
+}
+
+static void
+delayed_send_cb (gpointer data)
+{
+        Delayed *d = data;
+        g_autoptr (CoapUdp6MessageInterface) iface = coap_udp6_endpoint_address_get_interface (d->remote);
+
+        d->timer = NULL;
+        if (!d->context->shut_down && iface != NULL)
+                coap_udp6_message_interface_send_datagram (iface, d->datagram, d->remote);
+        delayed_free (d);
+}
+
+static void
+send_after_leisure (CoapUdp6Context         *self,
+                    GBytes                  *datagram,
+                    CoapUdp6EndpointAddress *remote)
+{
+        Delayed *d = g_new0 (Delayed, 1);
+
+        d->context = self;
+        d->datagram = g_bytes_ref (datagram);
+        d->remote = g_object_ref (remote);
+        d->link.data = d;
+        g_queue_push_tail_link (&self->delayed, &d->link);
+        /* RFC 7252 §8.2: a random leisure before a multicast response. */
+        d->timer = coap_udp6_context_add_timer (self, g_random_double_range (0, self->default_leisure),
+                                                delayed_send_cb, d);
+}
+
+void
+coap_udp6_context_clear_delayed (CoapUdp6Context *self)
+{
+        while (self->delayed.head != NULL)
+                delayed_free (self->delayed.head->data);
 }
 
 static gboolean
@@ -249,22 +278,11 @@ server_respond (CoapUdp6Request *request,
         }
         coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_NON);
         if (se->mcast) {
-                Delayed *d = g_new0 (Delayed, 1);
-                GSource *source;
-
-                d->datagram = coap_udp6_message_encode (reply, NULL);
-                if (d->datagram == NULL) {
-                        g_free (d);
+                bytes = coap_udp6_message_encode (reply, NULL);
+                if (bytes == NULL)
                         return;
-                }
-                d->context = g_object_ref (self);
-                d->remote = g_object_ref (se->reply_remote);
-                /* RFC 7252 §8.2: a random leisure before a multicast response. */
-                source = coap_udp6_context_add_timeout (self,
-                                                        g_random_int_range (0, (gint) (self->default_leisure * 1000) + 1),
-                                                        delayed_send_cb, d);
-                g_source_unref (source);
-                coap_udp6_context_dedup_store (self, se->remote, se->mid, d->datagram, se->reply_remote);
+                send_after_leisure (self, bytes, se->reply_remote);
+                coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes, se->reply_remote);
                 return;
         }
         bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);

@@ -11,7 +11,7 @@ struct _CoapUdp6Transmission {
         GBytes *datagram;                   /* owned: the first send's bytes */
         guint retransmits;
         guint timeout_ms;
-        GSource *timer;                     /* owned */
+        CoapUdp6Timer *timer;               /* owned */
         CoapUdp6TransmissionDone done;
         gpointer user_data;
 };
@@ -19,10 +19,7 @@ struct _CoapUdp6Transmission {
 static void
 transmission_free (CoapUdp6Transmission *tx)
 {
-        if (tx->timer != NULL) {
-                g_source_destroy (tx->timer);
-                g_source_unref (tx->timer);
-        }
+        coap_udp6_context_cancel_timer (tx->context, &tx->timer);
         coap_udp6_mid_key_free (tx->key);
         g_bytes_unref (tx->datagram);
         g_free (tx);
@@ -41,26 +38,25 @@ transmission_resend (CoapUdp6Transmission *tx)
         }
 }
 
-static gboolean
+static void
 transmission_timeout_cb (gpointer data)
 {
         CoapUdp6Transmission *tx = data;
         CoapUdp6Context *self = tx->context;
 
-        g_clear_pointer (&tx->timer, g_source_unref);
+        tx->timer = NULL;
         if (tx->retransmits < self->max_retransmit) {
                 tx->retransmits++;
                 tx->timeout_ms *= 2;
                 transmission_resend (tx);
-                tx->timer = coap_udp6_context_add_timeout (self, tx->timeout_ms,
-                                                           transmission_timeout_cb, tx);
-                return G_SOURCE_REMOVE;
+                tx->timer = coap_udp6_context_add_timer (self, tx->timeout_ms / 1000.0,
+                                                         transmission_timeout_cb, tx);
+                return;
         }
         g_hash_table_steal (self->transmissions, tx->key);
         if (tx->done != NULL)
                 tx->done (tx, NULL, tx->user_data);
         transmission_free (tx);
-        return G_SOURCE_REMOVE;
 }
 
 void
@@ -84,7 +80,8 @@ coap_udp6_context_transmit_con (CoapUdp6Context         *self,
         tx->timeout_ms = MAX (1, (guint) (initial * 1000));
         g_hash_table_replace (self->transmissions, tx->key, tx);
         transmission_resend (tx);
-        tx->timer = coap_udp6_context_add_timeout (self, tx->timeout_ms, transmission_timeout_cb, tx);
+        tx->timer = coap_udp6_context_add_timer (self, tx->timeout_ms / 1000.0,
+                                                 transmission_timeout_cb, tx);
 }
 
 gboolean
@@ -156,7 +153,7 @@ coap_udp6_dedup_entry_free (gpointer data)
 static void
 dedup_expire (CoapUdp6Context *self)
 {
-        gint64 now = g_get_monotonic_time ();
+        gint64 now = coap_udp6_context_now (self);
 
         while (!g_queue_is_empty (&self->dedup_order)) {
                 DedupEntry *oldest = g_queue_peek_head (&self->dedup_order);
@@ -209,7 +206,7 @@ coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                 dedup_expire (self);
                 entry = g_new0 (DedupEntry, 1);
                 entry->key = coap_udp6_mid_key_new (remote, mid);
-                entry->expires = g_get_monotonic_time () +
+                entry->expires = coap_udp6_context_now (self) +
                         (gint64) (coap_udp6_context_get_exchange_lifetime (self) * G_USEC_PER_SEC);
                 g_hash_table_insert (self->dedup, entry->key, entry);
                 g_queue_push_tail (&self->dedup_order, entry);

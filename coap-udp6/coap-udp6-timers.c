@@ -1,0 +1,238 @@
+/* coap-udp6-timers.c: one timer source per context, a heap behind it
+ *
+ * Retransmissions, exchange deadlines and multicast leisure all need
+ * timers; a GSource each would cost a timerfd-free but lock-taking
+ * attach/destroy pair per request. Instead the context keeps its deadlines
+ * in a binary min-heap and one GSource whose ready time is the earliest.
+ *
+ * A test clock can replace g_get_monotonic_time(): the source then stays
+ * idle and the owner fires due timers with coap_udp6_timers_run_due().
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-timers.h"
+
+struct _CoapUdp6Timer {
+        gint64 deadline;
+        guint64 sequence;                   /* FIFO among equal deadlines */
+        guint index;                        /* position in the heap */
+        CoapUdp6TimerFunc func;
+        gpointer data;
+};
+
+typedef struct {
+        GSource source;
+        CoapUdp6Timers *timers;
+} TimersSource;
+
+struct _CoapUdp6Timers {
+        GPtrArray *heap;                    /* of CoapUdp6Timer, owned */
+        GSource *source;                    /* owned */
+        guint64 next_sequence;
+        CoapUdp6ClockFunc clock;
+        gpointer clock_data;
+};
+
+static gboolean
+timer_before (const CoapUdp6Timer *a,
+              const CoapUdp6Timer *b)
+{
+        return a->deadline < b->deadline ||
+               (a->deadline == b->deadline && a->sequence < b->sequence);
+}
+
+static void
+heap_place (CoapUdp6Timers *timers,
+            CoapUdp6Timer  *timer,
+            guint           index)
+{
+        timers->heap->pdata[index] = timer;
+        timer->index = index;
+}
+
+static void
+sift_up (CoapUdp6Timers *timers,
+         guint           index)
+{
+        CoapUdp6Timer *timer = timers->heap->pdata[index];
+
+        while (index > 0) {
+                guint parent = (index - 1) / 2;
+                CoapUdp6Timer *above = timers->heap->pdata[parent];
+
+                if (!timer_before (timer, above))
+                        break;
+                heap_place (timers, above, index);
+                index = parent;
+        }
+        heap_place (timers, timer, index);
+}
+
+static void
+sift_down (CoapUdp6Timers *timers,
+           guint           index)
+{
+        CoapUdp6Timer *timer = timers->heap->pdata[index];
+        guint length = timers->heap->len;
+
+        for (;;) {
+                guint child = 2 * index + 1;
+                CoapUdp6Timer *below;
+
+                if (child >= length)
+                        break;
+                if (child + 1 < length &&
+                    timer_before (timers->heap->pdata[child + 1], timers->heap->pdata[child]))
+                        child++;
+                below = timers->heap->pdata[child];
+                if (!timer_before (below, timer))
+                        break;
+                heap_place (timers, below, index);
+                index = child;
+        }
+        heap_place (timers, timer, index);
+}
+
+static void
+heap_remove_at (CoapUdp6Timers *timers,
+                guint           index)
+{
+        CoapUdp6Timer *last = g_ptr_array_steal_index_fast (timers->heap, timers->heap->len - 1);
+
+        if (index == timers->heap->len)
+                return;
+        heap_place (timers, last, index);
+        sift_down (timers, index);
+        sift_up (timers, last->index);
+}
+
+static void
+update_ready_time (CoapUdp6Timers *timers)
+{
+        gint64 ready = -1;
+
+        if (timers->clock == NULL && timers->heap->len > 0)
+                ready = ((CoapUdp6Timer *) timers->heap->pdata[0])->deadline;
+        if (g_source_get_ready_time (timers->source) != ready)
+                g_source_set_ready_time (timers->source, ready);
+}
+
+static gboolean
+timers_source_dispatch (GSource    *source,
+                        GSourceFunc callback,
+                        gpointer    user_data)
+{
+        coap_udp6_timers_run_due (((TimersSource *) source)->timers);
+        return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs timers_source_funcs = {
+        .dispatch = timers_source_dispatch,
+};
+
+CoapUdp6Timers *
+coap_udp6_timers_new (GMainContext *main_context)
+{
+        CoapUdp6Timers *timers = g_new0 (CoapUdp6Timers, 1);
+
+        timers->heap = g_ptr_array_new_with_free_func (g_free);
+        timers->source = g_source_new (&timers_source_funcs, sizeof (TimersSource));
+        ((TimersSource *) timers->source)->timers = timers;
+        g_source_set_static_name (timers->source, "CoapUdp6Timers");
+        g_source_attach (timers->source, main_context);
+        return timers;
+}
+
+void
+coap_udp6_timers_free (CoapUdp6Timers *timers)
+{
+        g_source_destroy (timers->source);
+        g_source_unref (timers->source);
+        g_ptr_array_unref (timers->heap);
+        g_free (timers);
+}
+
+gint64
+coap_udp6_timers_now (CoapUdp6Timers *timers)
+{
+        if (timers->clock != NULL)
+                return timers->clock (timers->clock_data);
+        return g_get_monotonic_time ();
+}
+
+/* Returns a handle valid until the timer fires or is cancelled. */
+CoapUdp6Timer *
+coap_udp6_timers_add (CoapUdp6Timers   *timers,
+                      gint64            delay_us,
+                      CoapUdp6TimerFunc func,
+                      gpointer          data)
+{
+        CoapUdp6Timer *timer = g_new (CoapUdp6Timer, 1);
+
+        timer->deadline = coap_udp6_timers_now (timers) + MAX (delay_us, 0);
+        timer->sequence = timers->next_sequence++;
+        timer->func = func;
+        timer->data = data;
+        g_ptr_array_add (timers->heap, timer);
+        sift_up (timers, timers->heap->len - 1);
+        if (timer->index == 0)
+                update_ready_time (timers);
+        return timer;
+}
+
+void
+coap_udp6_timers_cancel (CoapUdp6Timers *timers,
+                         CoapUdp6Timer  *timer)
+{
+        gboolean was_first;
+
+        if (timer == NULL)
+                return;
+        g_return_if_fail (timer->index < timers->heap->len &&
+                          timers->heap->pdata[timer->index] == timer);
+        was_first = timer->index == 0;
+        heap_remove_at (timers, timer->index);
+        g_free (timer);
+        if (was_first)
+                update_ready_time (timers);
+}
+
+guint
+coap_udp6_timers_get_length (CoapUdp6Timers *timers)
+{
+        return timers->heap->len;
+}
+
+void
+coap_udp6_timers_set_clock (CoapUdp6Timers   *timers,
+                            CoapUdp6ClockFunc clock,
+                            gpointer          data)
+{
+        timers->clock = clock;
+        timers->clock_data = data;
+        update_ready_time (timers);
+}
+
+/* Fires every timer whose deadline has passed, earliest first; timers a
+ * callback adds for "now" run in the same call. */
+guint
+coap_udp6_timers_run_due (CoapUdp6Timers *timers)
+{
+        gint64 now = coap_udp6_timers_now (timers);
+        guint fired = 0;
+
+        while (timers->heap->len > 0) {
+                CoapUdp6Timer *first = timers->heap->pdata[0];
+                CoapUdp6TimerFunc func = first->func;
+                gpointer data = first->data;
+
+                if (first->deadline > now)
+                        break;
+                heap_remove_at (timers, 0);
+                g_free (first);
+                func (data);
+                fired++;
+        }
+        update_ready_time (timers);
+        return fired;
+}
