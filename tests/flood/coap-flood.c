@@ -9,7 +9,8 @@
  * ... (all of 127.0.0.0/8 is on lo and bindable without setup) with
  * --port-range ports each; ::1 is a single address, so an IPv6 target is
  * limited to one address' worth of ports. --source-base moves the first
- * source address (e.g. to addresses of a namespace's veth).
+ * source address (the last 32 bits count up, for IPv6 too), e.g. into a
+ * prefix routed "local" to lo in a network namespace (flood.py --netns).
  *
  * Remotes are handled in windows of --window sockets: every remote of the
  * window first sends one fresh datagram, then the window's share of the
@@ -369,12 +370,17 @@ open_remote (Flood *f)
                         len = sizeof *sin;
                 } else {
                         struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &ss;
+                        uint32_t low;
 
-                        if (host > 0)
+                        if (host > 0 && IN6_IS_ADDR_LOOPBACK (&f->base6))
                                 return -2;
                         sin6->sin6_family = AF_INET6;
                         sin6->sin6_port = htons (port);
                         sin6->sin6_addr = f->base6;
+                        /* the low 32 bits count up, as for IPv4 */
+                        memcpy (&low, &sin6->sin6_addr.s6_addr[12], 4);
+                        low = htonl (ntohl (low) + (uint32_t) host);
+                        memcpy (&sin6->sin6_addr.s6_addr[12], &low, 4);
                         len = sizeof *sin6;
                 }
                 fd = socket (f->family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -416,7 +422,7 @@ run_window (Flood        *f,
                 window[i].fd = open_remote (f);
                 window[i].has_last = 0;
                 if (window[i].fd == -2) {
-                        fprintf (stderr, "coap-flood: out of source tuples (IPv6 has a single source address)\n");
+                        fprintf (stderr, "coap-flood: out of source tuples (::1 is a single address)\n");
                         return -1;
                 }
                 if (window[i].fd < 0) {

@@ -48,12 +48,13 @@ def rss_kib(pid):
     return values['VmRSS'], values['VmHWM']
 
 
-def socket_drops(port):
-    """Datagrams the kernel dropped at the wildcard socket bound to port."""
+def socket_drops(pid, port):
+    """Datagrams the kernel dropped at the wildcard socket bound to port, as
+    seen from the network namespace of process pid."""
     total = 0
-    for name in ('/proc/net/udp6', '/proc/net/udp'):
+    for name in ('udp6', 'udp'):
         try:
-            with open(name) as f:
+            with open('/proc/%d/net/%s' % (pid, name)) as f:
                 next(f)
                 for line in f:
                     fields = line.split()
@@ -176,9 +177,13 @@ class ToolClient(threading.Thread):
 
 
 class Server:
-    def __init__(self, binary, port):
+    def __init__(self, binary, port, netns, probe_host):
         self.port = port
-        self.proc = subprocess.Popen([binary, '--bind', '[::]:%d' % port],
+        self.probe_host = probe_host
+        prefix = ['ip', 'netns', 'exec', netns] if netns else []
+        # `ip netns exec` execs the server: the pid stays the server's.
+        self.proc = subprocess.Popen(prefix + [binary, '--bind',
+                                               '[::]:%d' % port],
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE)
@@ -194,8 +199,8 @@ class Server:
                 self.log_head.append(line.decode(errors='replace').rstrip())
 
     def wait_ready(self, stats):
-        client = RawClient('probe', socket.AF_INET, '127.0.0.1', self.port,
-                           stats, None)
+        client = RawClient('probe', socket.AF_INET, self.probe_host,
+                           self.port, stats, None)
         for _ in range(20):
             if self.proc.poll() is not None:
                 break
@@ -221,6 +226,10 @@ def run_flood(flood, port, args, rate, seed):
     argv = [flood, '--port', str(port), '--target', args.target,
             '--count', str(args.count), '--remotes', str(args.remotes),
             '--rate', str(rate), '--seed', str(seed), '--quiet']
+    if args.source_base:
+        argv += ['--source-base', args.source_base]
+    if args.port_range:
+        argv += ['--port-range', args.port_range]
     start = time.monotonic()
     got = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
     elapsed = time.monotonic() - start
@@ -241,8 +250,10 @@ def summarize(records):
     return len(ok), len(records) - len(ok), first, median, worst
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description='Flood examples/coap-udp6-server with coap-flood while '
+        'legitimate clients ask /hello; check memory, answers and logs.')
     parser.add_argument('--build', default=os.environ.get('COAP_UDP6_BUILDDIR',
                                                           'build'))
     parser.add_argument('--quick', action='store_true',
@@ -254,6 +265,8 @@ def main():
                         'as fast as possible)')
     parser.add_argument('--target', default='127.0.0.1',
                         help='127.0.0.1 (many source addresses) or ::1')
+    parser.add_argument('--source-base', help='first source address')
+    parser.add_argument('--port-range', help='source ports LO-HI')
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--rss-bound', type=int, default=16384,
                         help='KiB VmRSS may grow over the whole run')
@@ -263,123 +276,201 @@ def main():
                         help='fraction of legitimate requests started during '
                         'the floods that must be answered within 5 s')
     parser.add_argument('--max-log-lines', type=int, default=10)
+    parser.add_argument('--netns', action='store_true',
+                        help='server and flood in two network namespaces on '
+                        'a veth pair; the flood comes from --remotes '
+                        'distinct IPv6 source addresses (root only)')
+    parser.add_argument('--server-netns', help=argparse.SUPPRESS)
+    parser.add_argument('--legit-hosts', default='127.0.0.1,::1',
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
         args.count, args.remotes = 50000, 5000
+    return args
 
-    server_bin = os.path.join(args.build, 'examples', 'coap-udp6-server')
-    client_bin = os.path.join(args.build, 'examples', 'coap-udp6-client')
-    flood_bin = os.path.join(args.build, 'tests', 'flood', 'coap-flood')
-    for path in (server_bin, client_bin, flood_bin):
-        if not os.access(path, os.X_OK):
-            print('SKIP: %s not built' % path)
-            return SKIP
 
-    port = free_port()
-    server = Server(server_bin, port)
-    stats = Stats()
+# --- the namespace variant ------------------------------------------------
+
+NETNS_SERVER = ('fd00:98::1', '10.98.0.1')
+NETNS_FLOOD_PREFIX = 'fd00:99::'  # routed "local" to lo in the flood's ns
+
+
+def ip(*argv, ns=None):
+    cmd = (['ip', '-n', ns] if ns else ['ip']) + list(argv)
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+
+
+def run_in_netns(args):
+    """Creates the namespaces, re-runs this script in the flood's one."""
+    if os.geteuid() != 0:
+        print('SKIP: --netns needs root')
+        return SKIP
+    tag = str(os.getpid())
+    ns_srv, ns_cli = 'coapflood-s' + tag, 'coapflood-c' + tag
+    created = []
+    try:
+        for ns in (ns_srv, ns_cli):
+            ip('netns', 'add', ns)
+            created.append(ns)
+        ip('link', 'add', 'cf' + tag, 'netns', ns_srv, 'type', 'veth',
+           'peer', 'name', 'cf' + tag, 'netns', ns_cli)
+        for ns, v6, v4 in ((ns_srv, 'fd00:98::1', '10.98.0.1'),
+                           (ns_cli, 'fd00:98::2', '10.98.0.2')):
+            ip('link', 'set', 'lo', 'up', ns=ns)
+            ip('link', 'set', 'cf' + tag, 'up', ns=ns)
+            ip('-6', 'addr', 'add', v6 + '/64', 'dev', 'cf' + tag, 'nodad',
+               ns=ns)
+            ip('addr', 'add', v4 + '/24', 'dev', 'cf' + tag, ns=ns)
+        # Every address of the prefix is local in the flood's namespace
+        # (like 127.0.0.0/8 on lo), and routed there from the server's.
+        ip('-6', 'route', 'add', 'local', NETNS_FLOOD_PREFIX + '/64',
+           'dev', 'lo', ns=ns_cli)
+        ip('-6', 'route', 'add', NETNS_FLOOD_PREFIX + '/64', 'via',
+           'fd00:98::2', ns=ns_srv)
+        # IPv6 bind() checks configured addresses only, not local routes.
+        subprocess.run(['ip', 'netns', 'exec', ns_cli, 'sysctl', '-qw',
+                        'net.ipv6.ip_nonlocal_bind=1'], check=True,
+                       capture_output=True)
+    except (subprocess.CalledProcessError, FileNotFoundError) as e:
+        for ns in created:
+            subprocess.run(['ip', 'netns', 'del', ns], capture_output=True)
+        print('SKIP: cannot create network namespaces: %s' % (
+            getattr(e, 'stderr', None) or e))
+        return SKIP
+    try:
+        argv = [a for a in sys.argv[1:] if a != '--netns']
+        argv += ['--build', os.path.abspath(args.build),
+                 '--server-netns', ns_srv,
+                 '--legit-hosts', ','.join(reversed(NETNS_SERVER)),
+                 '--target', NETNS_SERVER[0],
+                 '--source-base', NETNS_FLOOD_PREFIX + '1:0',
+                 '--port-range', '20000-20000']
+        return subprocess.run(['ip', 'netns', 'exec', ns_cli,
+                               sys.executable, os.path.abspath(__file__)] +
+                              argv).returncode
+    finally:
+        for ns in created:
+            subprocess.run(['ip', 'netns', 'del', ns], capture_output=True)
+
+
+# --- the run ----------------------------------------------------------------
+
+def flood_rounds(args, flood_bin, server, stats):
+    """Runs the rounds; returns [(start, end, rss_after_round)]."""
+    rounds = []
+    for i, rate in enumerate(int(r) for r in args.rates.split(',')):
+        port = server.port
+        drops = socket_drops(server.proc.pid, port)
+        line, sent, remotes, start, end = run_flood(
+            flood_bin, port, args, rate, args.seed + i)
+        drops = socket_drops(server.proc.pid, port) - drops
+        time.sleep(2)  # let the queue drain and the clients catch up
+        if server.proc.poll() is not None:
+            rounds.append((start, end, 0, sent))
+            break
+        rss, hwm = rss_kib(server.proc.pid)
+        rounds.append((start, end, rss, sent))
+        ok, bad, first, _, worst = summarize(stats.during([(start, end)]))
+        print('round %d (rate %s): %s' % (i + 1, rate or 'unlimited', line))
+        print('  %.2f s; kernel dropped %d at the server socket (the server '
+              'read ~%d); VmRSS %d KiB, VmHWM %d KiB; legit %d answered '
+              '(%d first try, worst %.0f ms), %d failed' % (
+                  end - start, drops, sent - drops, rss, hwm, ok, first,
+                  1000 * worst, bad))
+    return rounds
+
+
+def report(args, server, stats, rounds, rss_before, log_lines):
+    """Prints the figures; returns the list of failures."""
+    failures = []
+    windows = [(a, b) for a, b, _, _ in rounds]
+    alive = server.proc.poll() is None
+    rss_after, hwm = rss_kib(server.proc.pid) if alive else (0, 0)
+    during = stats.during(windows)
+    ok, bad, first, median, worst = summarize(during)
+    all_ok, all_bad, _, _, _ = summarize(stats.during([(0, 1e18)]))
+    rate_ok = ok / (ok + bad) if ok + bad else 0.0
+    rss_rounds = [r for _, _, r, _ in rounds]
+    print('flood: %d datagrams from %d remotes per round, %d round(s), '
+          '%.2f s of flooding' % (args.count, args.remotes, len(rounds),
+                                  sum(b - a for a, b in windows)))
+    for name in ('v4', 'v6', 'tool'):
+        n_ok, n_bad, n_first, _, _ = summarize(
+            [r for r in during if r[0] == name])
+        print('  legit %-4s during floods: %d answered (%d at the first try), '
+              '%d failed' % (name, n_ok, n_first, n_bad))
+    print('legit during floods: %d/%d answered (%.1f%%, need %.1f%%), %d at '
+          'the first try, median %.1f ms, worst %.1f ms; whole run %d '
+          'answered, %d failed' % (
+              ok, ok + bad, 100 * rate_ok, 100 * args.min_success, first,
+              1000 * median, 1000 * worst, all_ok, all_bad))
+    print('VmRSS before %d KiB, after rounds %s KiB, settled %d KiB (growth '
+          '%+d KiB, bound %d); VmHWM %d KiB' % (
+              rss_before, rss_rounds, rss_after, rss_after - rss_before,
+              args.rss_bound, hwm))
+    print('server stderr: %d line(s) during the run (bound %d)%s' % (
+        log_lines, args.max_log_lines,
+        ''.join('\n  | ' + line for line in server.log_head)))
+
+    if not alive:
+        failures.append('server is not running after the floods (status '
+                        '%s)' % server.proc.returncode)
+    elif not server.wait_ready(Stats()):
+        failures.append('server does not answer after the floods')
+    if ok + bad == 0:
+        failures.append('no legitimate request was made during a flood')
+    elif rate_ok < args.min_success:
+        failures.append('legitimate success %.1f%% < %.1f%%' % (
+            100 * rate_ok, 100 * args.min_success))
+    if alive and rss_after - rss_before > args.rss_bound:
+        failures.append('VmRSS grew by %d KiB > %d KiB' % (
+            rss_after - rss_before, args.rss_bound))
+    if len(rss_rounds) >= 2 and rss_rounds[-1] - rss_rounds[-2] > \
+            args.round_bound:
+        failures.append('VmRSS grew by %d KiB in the last round > %d KiB' % (
+            rss_rounds[-1] - rss_rounds[-2], args.round_bound))
+    if log_lines > args.max_log_lines:
+        failures.append('server wrote %d stderr lines > %d' % (
+            log_lines, args.max_log_lines))
+    return failures
+
+
+def run(args, server_bin, client_bin, flood_bin):
+    host4, host6 = args.legit_hosts.split(',')
+    port = 5683 if args.server_netns else free_port()
+    server = Server(server_bin, port, args.server_netns, host4)
     stop = threading.Event()
     failures = []
     try:
-        if not server.wait_ready(stats):
-            print('FAIL: the server did not answer /hello')
+        if not server.wait_ready(Stats()):
+            time.sleep(0.5)
+            print('FAIL: the server did not answer /hello (status %s)%s' % (
+                server.proc.poll(),
+                ''.join('\n  | ' + line for line in server.log_head)))
             return 1
         # Warm-up: lazily allocated state (GLib types, the first exchanges)
         # is not a flood's doing.
-        warm = RawClient('warm', socket.AF_INET, '127.0.0.1', port, stats,
-                         None)
+        warm = RawClient('warm', socket.AF_INET, host4, port, Stats(), None)
         for _ in range(50):
             warm.request()
         warm.sock.close()
         rss_before, _ = rss_kib(server.proc.pid)
         log_before = server.log_lines
-        drops_before = socket_drops(port)
         stats = Stats()
-        clients = [RawClient('v4', socket.AF_INET, '127.0.0.1', port, stats,
-                             stop),
-                   RawClient('v6', socket.AF_INET6, '::1', port, stats, stop),
-                   ToolClient(client_bin, 'coap://[::1]:%d/hello' % port,
-                              stats, stop)]
+        clients = [RawClient('v4', socket.AF_INET, host4, port, stats, stop),
+                   RawClient('v6', socket.AF_INET6, host6, port, stats, stop),
+                   ToolClient(client_bin, 'coap://[%s]:%d/hello' % (
+                       host6, port), stats, stop)]
         for c in clients:
             c.start()
         time.sleep(1)
-
-        windows = []
-        rss_rounds = []
-        total_sent = 0
-        for i, rate in enumerate(int(r) for r in args.rates.split(',')):
-            drops = socket_drops(port)
-            line, sent, remotes, start, end = run_flood(
-                flood_bin, port, args, rate, args.seed + i)
-            drops = socket_drops(port) - drops
-            windows.append((start, end))
-            total_sent += sent
-            time.sleep(2)  # let the queue drain and the clients catch up
-            rss, hwm = rss_kib(server.proc.pid)
-            rss_rounds.append(rss)
-            print('round %d (rate %s): %s' % (
-                i + 1, rate or 'unlimited', line))
-            print('  %.2f s; kernel dropped %d at the server socket (the '
-                  'server read ~%d); VmRSS %d KiB, VmHWM %d KiB' % (
-                      end - start, drops, sent - drops, rss, hwm))
-            if server.proc.poll() is not None:
-                failures.append('server died in round %d (status %s)' % (
-                    i + 1, server.proc.returncode))
-                break
-        # More legitimate traffic, then the settled figure.
-        time.sleep(3)
+        rounds = flood_rounds(args, flood_bin, server, stats)
+        time.sleep(3)  # more legitimate traffic before the settled figure
         stop.set()
         for c in clients:
             c.join(timeout=40)
-        alive = server.proc.poll() is None
-        rss_after, hwm = rss_kib(server.proc.pid) if alive else (0, 0)
-        log_lines = server.log_lines - log_before
-
-        during = stats.during(windows)
-        ok, bad, first, median, worst = summarize(during)
-        all_ok, all_bad, _, _, _ = summarize(stats.during([(0, 1e18)]))
-        rate_ok = ok / (ok + bad) if ok + bad else 0.0
-        print('flood: %d datagrams in %d round(s), %.2f s of flooding, '
-              'kernel drops total %d' % (
-                  total_sent, len(windows),
-                  sum(b - a for a, b in windows),
-                  socket_drops(port) - drops_before))
-        for name in ('v4', 'v6', 'tool'):
-            n_ok, n_bad, n_first, _, _ = summarize(
-                [r for r in during if r[0] == name])
-            print('  legit %-4s during floods: %d answered (%d at the first '
-                  'try), %d failed' % (name, n_ok, n_first, n_bad))
-        print('legit during floods: %d/%d answered (%.1f%%), %d at the first '
-              'try, median %.1f ms, worst %.1f ms; whole run %d answered, '
-              '%d failed' % (ok, ok + bad, 100 * rate_ok, first,
-                             1000 * median, 1000 * worst, all_ok, all_bad))
-        print('VmRSS before %d KiB, after rounds %s KiB, settled %d KiB '
-              '(growth %+d KiB, bound %d); VmHWM %d KiB' % (
-                  rss_before, rss_rounds, rss_after, rss_after - rss_before,
-                  args.rss_bound, hwm))
-        print('server stderr: %d line(s) during the run%s' % (
-            log_lines, ''.join('\n  | ' + l for l in server.log_head)))
-
-        if not alive:
-            failures.append('server is not running after the floods')
-        elif not server.wait_ready(Stats()):
-            failures.append('server does not answer after the floods')
-        if ok + bad == 0:
-            failures.append('no legitimate request was made during a flood')
-        elif rate_ok < args.min_success:
-            failures.append('legitimate success %.1f%% < %.1f%%' % (
-                100 * rate_ok, 100 * args.min_success))
-        if alive and rss_after - rss_before > args.rss_bound:
-            failures.append('VmRSS grew by %d KiB > %d KiB' % (
-                rss_after - rss_before, args.rss_bound))
-        if len(rss_rounds) >= 2 and \
-                rss_rounds[-1] - rss_rounds[-2] > args.round_bound:
-            failures.append('VmRSS grew by %d KiB in the last round > %d '
-                            'KiB' % (rss_rounds[-1] - rss_rounds[-2],
-                                     args.round_bound))
-        if log_lines > args.max_log_lines:
-            failures.append('server wrote %d stderr lines > %d' % (
-                log_lines, args.max_log_lines))
+        failures = report(args, server, stats, rounds, rss_before,
+                          server.log_lines - log_before)
     finally:
         stop.set()
         status = server.stop()
@@ -390,6 +481,20 @@ def main():
     if not failures:
         print('PASS')
     return 1 if failures else 0
+
+
+def main():
+    args = parse_args()
+    if args.netns:
+        return run_in_netns(args)
+    server_bin = os.path.join(args.build, 'examples', 'coap-udp6-server')
+    client_bin = os.path.join(args.build, 'examples', 'coap-udp6-client')
+    flood_bin = os.path.join(args.build, 'tests', 'flood', 'coap-flood')
+    for path in (server_bin, client_bin, flood_bin):
+        if not os.access(path, os.X_OK):
+            print('SKIP: %s not built' % path)
+            return SKIP
+    return run(args, server_bin, client_bin, flood_bin)
 
 
 if __name__ == '__main__':
