@@ -6,12 +6,30 @@
 
 #include "coap-udp6-context.h"
 #include "coap-udp6-message-interface.h"
+#include "coap-udp6-statistic.h"
 #include "coap-udp6-timers.h"
 
 G_BEGIN_DECLS
 
 typedef struct _CoapUdp6Exchange CoapUdp6Exchange;
 typedef struct _CoapUdp6Transmission CoapUdp6Transmission;
+
+#define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_TIMERS + 1)
+
+/* Problems a remote can cause over and over: each is logged at most once
+ * per COAP_UDP6_WARNING_INTERVAL, with a count of what was suppressed. */
+typedef enum {
+        COAP_UDP6_WARNING_DEDUP_FULL,
+        COAP_UDP6_WARNING_PENDING_FULL,
+        COAP_UDP6_N_WARNINGS
+} CoapUdp6WarningClass;
+
+#define COAP_UDP6_WARNING_INTERVAL (60 * G_USEC_PER_SEC)
+
+typedef struct {
+        gint64 last;                        /* 0: never warned */
+        guint64 suppressed;
+} CoapUdp6WarningState;
 
 /* Key of the (remote, MID) tables. */
 typedef struct {
@@ -36,6 +54,11 @@ struct _CoapUdp6Context {
         gdouble max_latency;
         guint max_exchanges;
         guint max_dedup_entries;
+        guint max_dedup_entries_per_remote;
+        guint max_pending_requests;
+        guint pending_requests;
+        guint64 statistics[COAP_UDP6_N_STATISTICS];
+        CoapUdp6WarningState warnings[COAP_UDP6_N_WARNINGS];
 
         guint next_mid;
         GHashTable *resources;              /* path → CoapUdp6Resource, owned */
@@ -45,8 +68,9 @@ struct _CoapUdp6Context {
         GQueue waiting;                     /* CoapUdp6Exchange waiting for NSTART */
         GHashTable *active;                 /* remote → active count (GUINT) */
 
-        GHashTable *dedup;                  /* MidKey → DedupEntry (owned) */
-        GQueue dedup_order;                 /* DedupEntry, oldest first */
+        GHashTable *dedup;                  /* MidKey → DedupEntry (owned, see coap-udp6-dedup.c) */
+        GHashTable *dedup_remotes;          /* remote → DedupRemote (owned) */
+        GQueue dedup_order;                 /* DedupEntry (embedded links), oldest first */
 };
 
 typedef void (*CoapUdp6TransmissionDone) (CoapUdp6Transmission *tx,
@@ -91,6 +115,7 @@ void coap_udp6_context_transmit_con (CoapUdp6Context         *self,
                                      GBytes                  *datagram,
                                      CoapUdp6EndpointAddress *remote,
                                      guint                    mid,
+                                     gboolean                 holds_pending_slot,
                                      CoapUdp6TransmissionDone done,
                                      gpointer                 user_data);
 gboolean coap_udp6_context_handle_ack_rst (CoapUdp6Context *self,
@@ -101,8 +126,22 @@ void coap_udp6_context_clear_transmissions (CoapUdp6Context *self);
 
 extern guint coap_udp6_context_signals[1];
 
-/* coap-udp6-dedup.c (in coap-udp6-transmission.c) */
-void coap_udp6_dedup_entry_free (gpointer data);
+static inline void
+coap_udp6_context_count (CoapUdp6Context  *self,
+                         CoapUdp6Statistic statistic)
+{
+        self->statistics[statistic]++;
+}
+
+void coap_udp6_context_warn_limited (CoapUdp6Context     *self,
+                                     CoapUdp6WarningClass klass,
+                                     const char          *format,
+                                     ...) G_GNUC_PRINTF (3, 4);
+
+/* coap-udp6-dedup.c */
+void coap_udp6_context_init_dedup (CoapUdp6Context *self);
+void coap_udp6_context_clear_dedup (CoapUdp6Context *self);
+void coap_udp6_context_free_dedup (CoapUdp6Context *self);
 gboolean coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                         CoapUdp6Message *message);
 void coap_udp6_context_dedup_store (CoapUdp6Context         *self,

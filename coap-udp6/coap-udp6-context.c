@@ -46,6 +46,8 @@ enum {
         PROP_MAX_LATENCY,
         PROP_MAX_EXCHANGES,
         PROP_MAX_DEDUP_ENTRIES,
+        PROP_MAX_DEDUP_ENTRIES_PER_REMOTE,
+        PROP_MAX_PENDING_REQUESTS,
         PROP_EXCHANGE_LIFETIME,
         PROP_MAX_TRANSMIT_SPAN,
         PROP_LOCAL_PORT,
@@ -252,6 +254,8 @@ coap_udp6_context_send_empty (CoapUdp6Context         *self,
         g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (mtype, COAP_UDP6_CODE_EMPTY);
 
         coap_udp6_message_set_mid (message, mid);
+        if (mtype == COAP_UDP6_MESSAGE_TYPE_RST)
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_RESETS_SENT);
         coap_udp6_context_send_raw (self, message, remote);
 }
 
@@ -354,8 +358,7 @@ coap_udp6_context_dispose (GObject *object)
                 coap_udp6_context_clear_transmissions (self);
         coap_udp6_context_clear_delayed (self);
         g_clear_pointer (&self->transmissions, g_hash_table_unref);
-        g_clear_pointer (&self->dedup, g_hash_table_unref);
-        g_queue_clear (&self->dedup_order);
+        coap_udp6_context_free_dedup (self);
         g_clear_pointer (&self->interfaces, g_ptr_array_unref);
         g_clear_pointer (&self->resources, g_hash_table_unref);
 
@@ -392,6 +395,10 @@ coap_udp6_context_get_property (GObject    *object,
         case PROP_MAX_LATENCY: g_value_set_double (value, self->max_latency); break;
         case PROP_MAX_EXCHANGES: g_value_set_uint (value, self->max_exchanges); break;
         case PROP_MAX_DEDUP_ENTRIES: g_value_set_uint (value, self->max_dedup_entries); break;
+        case PROP_MAX_DEDUP_ENTRIES_PER_REMOTE:
+                g_value_set_uint (value, self->max_dedup_entries_per_remote);
+                break;
+        case PROP_MAX_PENDING_REQUESTS: g_value_set_uint (value, self->max_pending_requests); break;
         case PROP_EXCHANGE_LIFETIME:
                 g_value_set_double (value, coap_udp6_context_get_exchange_lifetime (self));
                 break;
@@ -423,13 +430,17 @@ coap_udp6_context_set_property (GObject      *object,
         case PROP_MAX_LATENCY: self->max_latency = g_value_get_double (value); break;
         case PROP_MAX_EXCHANGES: self->max_exchanges = g_value_get_uint (value); break;
         case PROP_MAX_DEDUP_ENTRIES: self->max_dedup_entries = g_value_get_uint (value); break;
+        case PROP_MAX_DEDUP_ENTRIES_PER_REMOTE:
+                self->max_dedup_entries_per_remote = g_value_get_uint (value);
+                break;
+        case PROP_MAX_PENDING_REQUESTS: self->max_pending_requests = g_value_get_uint (value); break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
                 return;
         }
         g_object_notify_by_pspec (object, pspec);
-        if (prop_id != PROP_MAX_EXCHANGES && prop_id != PROP_MAX_DEDUP_ENTRIES &&
-            prop_id != PROP_NSTART && prop_id != PROP_DEFAULT_LEISURE) {
+        if (prop_id == PROP_ACK_TIMEOUT || prop_id == PROP_ACK_RANDOM_FACTOR ||
+            prop_id == PROP_MAX_RETRANSMIT || prop_id == PROP_MAX_LATENCY) {
                 g_object_notify_by_pspec (object, props[PROP_EXCHANGE_LIFETIME]);
                 g_object_notify_by_pspec (object, props[PROP_MAX_TRANSMIT_SPAN]);
         }
@@ -530,11 +541,41 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
          * CoapUdp6Context:max-dedup-entries:
          *
          * The most (remote, message ID) pairs remembered for duplicate
-         * detection; the oldest is forgotten first.
+         * detection (RFC 7252 §4.5), each for EXCHANGE_LIFETIME. At the
+         * limit the oldest is forgotten, counted as
+         * %COAP_UDP6_STATISTIC_DEDUP_EVICTIONS and warned about at most
+         * once a minute. An entry holds the reply sent (up to a datagram),
+         * so the default bounds the cache to about 8192 × (reply + 150)
+         * bytes.
          *
          * Since: 1.0
          */
         props[PROP_MAX_DEDUP_ENTRIES] = uint_prop ("max-dedup-entries", 1, G_MAXUINT, 8192);
+        /**
+         * CoapUdp6Context:max-dedup-entries-per-remote:
+         *
+         * The most deduplication entries one remote (address and port) may
+         * hold; at the limit its own oldest entry is forgotten (counted as
+         * %COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS), so a single busy
+         * peer cannot evict everybody else's.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_DEDUP_ENTRIES_PER_REMOTE] =
+                uint_prop ("max-dedup-entries-per-remote", 1, G_MAXUINT, 1024);
+        /**
+         * CoapUdp6Context:max-pending-requests:
+         *
+         * The most requests the server handles at once: requests whose
+         * resource has not responded yet, and separate CON responses not
+         * yet acknowledged. Beyond it a request is answered with 5.03
+         * Service Unavailable and a Max-Age of ACK_TIMEOUT rounded up
+         * (RFC 7252 §5.9.3.4), without reaching a resource; counted as
+         * %COAP_UDP6_STATISTIC_REQUESTS_REJECTED.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_PENDING_REQUESTS] = uint_prop ("max-pending-requests", 1, G_MAXUINT, 1024);
         /**
          * CoapUdp6Context:exchange-lifetime: (getter get_exchange_lifetime)
          *
@@ -597,6 +638,8 @@ coap_udp6_context_init (CoapUdp6Context *self)
         self->max_latency = 100.0;
         self->max_exchanges = 4096;
         self->max_dedup_entries = 8192;
+        self->max_dedup_entries_per_remote = 1024;
+        self->max_pending_requests = 1024;
         self->next_mid = g_random_int_range (0, 65536);
         self->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
         self->transmissions = g_hash_table_new_full (coap_udp6_mid_key_hash, coap_udp6_mid_key_equal,
@@ -605,8 +648,7 @@ coap_udp6_context_init (CoapUdp6Context *self)
         self->active = g_hash_table_new_full (coap_udp6_endpoint_address_hash,
                                               coap_udp6_endpoint_address_equal,
                                               g_object_unref, NULL);
-        self->dedup = g_hash_table_new_full (coap_udp6_mid_key_hash, coap_udp6_mid_key_equal,
-                                             NULL, coap_udp6_dedup_entry_free);
+        coap_udp6_context_init_dedup (self);
 }
 
 /**
@@ -852,8 +894,7 @@ coap_udp6_context_shutdown_async (CoapUdp6Context    *self,
         coap_udp6_context_fail_all (self, error);
         self->shut_down = TRUE;
         coap_udp6_context_clear_transmissions (self);
-        g_hash_table_remove_all (self->dedup);
-        g_queue_clear (&self->dedup_order);
+        coap_udp6_context_clear_dedup (self);
 
         pending = g_new0 (guint, 1);
         *pending = self->interfaces->len;

@@ -12,6 +12,7 @@
 #include <coap-udp6/coap-udp6-message.h>
 #include <coap-udp6/coap-udp6-resource.h>
 #include <coap-udp6/coap-udp6-message-manager.h>
+#include <coap-udp6/coap-udp6-statistic.h>
 
 G_BEGIN_DECLS
 
@@ -99,5 +100,9 @@ gdouble coap_udp6_context_get_exchange_lifetime (CoapUdp6Context *self);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 guint coap_udp6_context_get_max_retransmit (CoapUdp6Context *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+guint64 coap_udp6_context_get_statistic (CoapUdp6Context  *self,
+                                         CoapUdp6Statistic statistic);
 
 G_END_DECLS

@@ -189,7 +189,8 @@ exchange_send (CoapUdp6Exchange *ex)
                 return;
         }
         if (coap_udp6_message_get_mtype (ex->request) == COAP_UDP6_MESSAGE_TYPE_CON) {
-                coap_udp6_context_transmit_con (self, datagram, ex->remote, mid, exchange_tx_done, ex);
+                coap_udp6_context_transmit_con (self, datagram, ex->remote, mid, FALSE,
+                                                exchange_tx_done, ex);
                 return;
         }
         {
@@ -306,6 +307,7 @@ request_common (CoapUdp6Context    *self,
                 return;
         }
         if (g_hash_table_size (self->exchanges) >= self->max_exchanges) {
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_EXCHANGES_REJECTED);
                 g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_LIMIT_REACHED,
                                          "Too many outstanding requests");
                 return;

@@ -136,13 +136,24 @@ typedef struct {
         gboolean acked;
         gboolean in_render;
         gboolean responded;
+        gboolean holds_pending_slot;        /* counted in context->pending_requests */
 } ServerExchange;
+
+static void
+release_pending_slot (ServerExchange *se)
+{
+        if (se->holds_pending_slot) {
+                se->holds_pending_slot = FALSE;
+                se->context->pending_requests--;
+        }
+}
 
 static void
 server_exchange_clear (gpointer data)
 {
         ServerExchange *se = data;
 
+        release_pending_slot (se);
         g_clear_object (&se->context);
         g_clear_object (&se->remote);
         g_clear_object (&se->reply_remote);
@@ -247,6 +258,7 @@ server_respond (CoapUdp6Request *request,
         guint code = coap_udp6_message_get_code (response);
 
         se->responded = TRUE;
+        release_pending_slot (se);
         if (self->shut_down || self->interfaces == NULL)
                 return;
         /* RFC 7252 §8.2: no error responses to multicast requests. */
@@ -271,9 +283,12 @@ server_respond (CoapUdp6Request *request,
         if (se->con) {
                 coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_CON);
                 bytes = coap_udp6_message_encode (reply, NULL);
+                /* The slot passes to the transmission until it is acknowledged. */
+                self->pending_requests++;
                 if (bytes != NULL)
                         coap_udp6_context_transmit_con (self, bytes, se->reply_remote,
-                                                        coap_udp6_message_get_mid (reply), NULL, NULL);
+                                                        coap_udp6_message_get_mid (reply),
+                                                        TRUE, NULL, NULL);
                 return;
         }
         coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_NON);
@@ -362,14 +377,50 @@ dispatch_request (CoapUdp6Context *self,
         g_object_unref (resource);
 }
 
+static void
+reject_busy (CoapUdp6Context *self,
+             CoapUdp6Message *message)
+{
+        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
+        gboolean con = coap_udp6_message_get_mtype (message) == COAP_UDP6_MESSAGE_TYPE_CON;
+        g_autoptr (CoapUdp6Message) reply = NULL;
+        guint max_age = (guint) self->ack_timeout;
+
+        if (max_age < self->ack_timeout)
+                max_age++;
+        coap_udp6_context_count (self, COAP_UDP6_STATISTIC_REQUESTS_REJECTED);
+        coap_udp6_context_warn_limited (self, COAP_UDP6_WARNING_PENDING_FULL,
+                                        "Answering requests with 5.03: %u are pending "
+                                        "(max-pending-requests)", self->pending_requests);
+        /* RFC 7252 §8.2: no error responses to multicast requests. */
+        if (coap_udp6_endpoint_address_is_multicast_locally (remote))
+                return;
+        reply = coap_udp6_message_new (con ? COAP_UDP6_MESSAGE_TYPE_ACK : COAP_UDP6_MESSAGE_TYPE_NON,
+                                       COAP_UDP6_CODE_SERVICE_UNAVAILABLE);
+        coap_udp6_message_set_mid (reply, con ? coap_udp6_message_get_mid (message)
+                                              : coap_udp6_context_next_mid (self));
+        coap_udp6_message_set_token (reply, coap_udp6_message_get_token (message));
+        /* RFC 7252 §5.9.3.4: Max-Age says when to try again. */
+        coap_udp6_message_set_max_age (reply, max_age);
+        coap_udp6_context_send_raw (self, reply, remote);
+}
+
 void
 coap_udp6_context_handle_request (CoapUdp6Context *self,
                                   CoapUdp6Message *message)
 {
         CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
-        ServerExchange *se = g_rc_box_new0 (ServerExchange);
+        ServerExchange *se;
         CoapUdp6Request *request;
 
+        if (self->pending_requests >= self->max_pending_requests) {
+                reject_busy (self, message);
+                return;
+        }
+        coap_udp6_context_count (self, COAP_UDP6_STATISTIC_REQUESTS_HANDLED);
+        self->pending_requests++;
+        se = g_rc_box_new0 (ServerExchange);
+        se->holds_pending_slot = TRUE;
         se->context = g_object_ref (self);
         se->remote = g_object_ref (remote);
         se->reply_remote = coap_udp6_endpoint_address_as_response_address (remote);

@@ -11,6 +11,7 @@ struct _CoapUdp6Transmission {
         GBytes *datagram;                   /* owned: the first send's bytes */
         guint retransmits;
         guint timeout_ms;
+        gboolean holds_pending_slot;        /* a separate response: counts as pending */
         CoapUdp6Timer *timer;               /* owned */
         CoapUdp6TransmissionDone done;
         gpointer user_data;
@@ -20,6 +21,8 @@ static void
 transmission_free (CoapUdp6Transmission *tx)
 {
         coap_udp6_context_cancel_timer (tx->context, &tx->timer);
+        if (tx->holds_pending_slot)
+                tx->context->pending_requests--;
         coap_udp6_mid_key_free (tx->key);
         g_bytes_unref (tx->datagram);
         g_free (tx);
@@ -47,6 +50,7 @@ transmission_timeout_cb (gpointer data)
         tx->timer = NULL;
         if (tx->retransmits < self->max_retransmit) {
                 tx->retransmits++;
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_RETRANSMISSIONS);
                 tx->timeout_ms *= 2;
                 transmission_resend (tx);
                 tx->timer = coap_udp6_context_add_timer (self, tx->timeout_ms / 1000.0,
@@ -54,6 +58,7 @@ transmission_timeout_cb (gpointer data)
                 return;
         }
         g_hash_table_steal (self->transmissions, tx->key);
+        coap_udp6_context_count (self, COAP_UDP6_STATISTIC_TRANSMISSIONS_TIMED_OUT);
         if (tx->done != NULL)
                 tx->done (tx, NULL, tx->user_data);
         transmission_free (tx);
@@ -64,21 +69,31 @@ coap_udp6_context_transmit_con (CoapUdp6Context         *self,
                                 GBytes                  *datagram,
                                 CoapUdp6EndpointAddress *remote,
                                 guint                    mid,
+                                gboolean                 holds_pending_slot,
                                 CoapUdp6TransmissionDone done,
                                 gpointer                 user_data)
 {
         CoapUdp6Transmission *tx = g_new0 (CoapUdp6Transmission, 1);
+        CoapUdp6Transmission *old;
         gdouble initial;
 
         tx->context = self;
         tx->key = coap_udp6_mid_key_new (remote, mid);
         tx->datagram = g_bytes_ref (datagram);
+        tx->holds_pending_slot = holds_pending_slot;
         tx->done = done;
         tx->user_data = user_data;
         /* RFC 7252 §4.2: random in [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR]. */
         initial = self->ack_timeout * g_random_double_range (1.0, self->ack_random_factor);
         tx->timeout_ms = MAX (1, (guint) (initial * 1000));
-        g_hash_table_replace (self->transmissions, tx->key, tx);
+        /* Message IDs wrap: a transmission still waiting under this key is
+         * abandoned (its exchange has its own deadline). */
+        old = g_hash_table_lookup (self->transmissions, tx->key);
+        if (old != NULL) {
+                g_hash_table_steal (self->transmissions, old->key);
+                transmission_free (old);
+        }
+        g_hash_table_insert (self->transmissions, tx->key, tx);
         transmission_resend (tx);
         tx->timer = coap_udp6_context_add_timer (self, tx->timeout_ms / 1000.0,
                                                  transmission_timeout_cb, tx);
@@ -129,93 +144,5 @@ coap_udp6_context_clear_transmissions (CoapUdp6Context *self)
         while (g_hash_table_iter_next (&iter, NULL, &value)) {
                 g_hash_table_iter_steal (&iter);
                 transmission_free (value);
-        }
-}
-
-typedef struct {
-        CoapUdp6MidKey *key;                /* owned */
-        GBytes *reply;                      /* owned, nullable: no reply yet */
-        CoapUdp6EndpointAddress *reply_remote; /* owned, nullable */
-        gint64 expires;
-} DedupEntry;
-
-void
-coap_udp6_dedup_entry_free (gpointer data)
-{
-        DedupEntry *entry = data;
-
-        coap_udp6_mid_key_free (entry->key);
-        g_clear_pointer (&entry->reply, g_bytes_unref);
-        g_clear_object (&entry->reply_remote);
-        g_free (entry);
-}
-
-static void
-dedup_expire (CoapUdp6Context *self)
-{
-        gint64 now = coap_udp6_context_now (self);
-
-        while (!g_queue_is_empty (&self->dedup_order)) {
-                DedupEntry *oldest = g_queue_peek_head (&self->dedup_order);
-
-                if (oldest->expires > now &&
-                    g_queue_get_length (&self->dedup_order) < self->max_dedup_entries)
-                        break;
-                g_queue_pop_head (&self->dedup_order);
-                g_hash_table_remove (self->dedup, oldest->key);
-        }
-}
-
-gboolean
-coap_udp6_context_dedup_check (CoapUdp6Context *self,
-                               CoapUdp6Message *message)
-{
-        CoapUdp6MidKey key = { coap_udp6_message_get_remote (message),
-                               coap_udp6_message_get_mid (message) };
-        DedupEntry *entry;
-
-        dedup_expire (self);
-        entry = g_hash_table_lookup (self->dedup, &key);
-        if (entry == NULL)
-                return FALSE;
-        g_debug ("duplicate message ID %u", key.mid);
-        if (entry->reply != NULL) {
-                CoapUdp6EndpointAddress *to = entry->reply_remote != NULL ? entry->reply_remote
-                                                                         : key.remote;
-                CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_get_interface (to);
-
-                if (iface != NULL) {
-                        coap_udp6_message_interface_send_datagram (iface, entry->reply, to);
-                        g_object_unref (iface);
-                }
-        }
-        return TRUE;
-}
-
-void
-coap_udp6_context_dedup_store (CoapUdp6Context         *self,
-                               CoapUdp6EndpointAddress *remote,
-                               guint                    mid,
-                               GBytes                  *reply,
-                               CoapUdp6EndpointAddress *reply_remote)
-{
-        CoapUdp6MidKey key = { remote, mid };
-        DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
-
-        if (entry == NULL) {
-                dedup_expire (self);
-                entry = g_new0 (DedupEntry, 1);
-                entry->key = coap_udp6_mid_key_new (remote, mid);
-                entry->expires = coap_udp6_context_now (self) +
-                        (gint64) (coap_udp6_context_get_exchange_lifetime (self) * G_USEC_PER_SEC);
-                g_hash_table_insert (self->dedup, entry->key, entry);
-                g_queue_push_tail (&self->dedup_order, entry);
-        }
-        if (reply != NULL) {
-                g_clear_pointer (&entry->reply, g_bytes_unref);
-                entry->reply = g_bytes_ref (reply);
-                g_clear_object (&entry->reply_remote);
-                if (reply_remote != NULL)
-                        entry->reply_remote = g_object_ref (reply_remote);
         }
 }

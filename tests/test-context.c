@@ -629,6 +629,7 @@ test_limits (Fixture      *f,
 
         /* The dedup table forgets the oldest beyond its limit. */
         g_object_set (f->server, "max-dedup-entries", 4, NULL);
+        test_expect_warnings ("The deduplication table is full*");
         for (guint i = 0; i < 10; i++) {
                 g_autofree char *hex = g_strdup_printf ("420380%02xabcdb7636f756e746572", i);
                 g_autofree char *got = NULL;
@@ -637,7 +638,12 @@ test_limits (Fixture      *f,
                 got = raw_recv (f, 1000);
                 g_assert_nonnull (got);
         }
+        g_assert_cmpuint (test_end_expect_warnings (), ==, 1);
         g_assert_cmpuint (g_hash_table_size (f->server->dedup), <=, 4);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_DEDUP_ENTRIES),
+                          <=, 4);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_DEDUP_EVICTIONS),
+                          >=, 6);
 
         coap_udp6_context_shutdown_async (client, NULL, NULL, NULL);
         g_assert_true (test_iterate_until_flag (f->main_context, &r[1].done, 1000));

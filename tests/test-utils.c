@@ -144,23 +144,61 @@ test_hex_from_bytes (GBytes *bytes)
         return g_string_free (out, FALSE);
 }
 
+static char *expected_warning;             /* a g_pattern_match_simple() pattern */
+static guint expected_warning_count;
+
+static const char *
+field_message (const GLogField *fields,
+               gsize            n_fields)
+{
+        for (gsize i = 0; i < n_fields; i++)
+                if (g_str_equal (fields[i].key, "MESSAGE"))
+                        return fields[i].value;
+        return "";
+}
+
+/* Structured logging bypasses g_test_expect_message(), so expected
+ * warnings are caught here instead; anything else stays fatal. */
 static GLogWriterOutput
 quiet_writer (GLogLevelFlags   level,
               const GLogField *fields,
               gsize            n_fields,
               gpointer         user_data)
 {
-        if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL |
-                     G_LOG_LEVEL_WARNING))
+        gboolean verbose = GPOINTER_TO_INT (user_data);
+
+        if ((level & G_LOG_LEVEL_WARNING) && expected_warning != NULL &&
+            g_pattern_match_simple (expected_warning, field_message (fields, n_fields))) {
+                expected_warning_count++;
+                return G_LOG_WRITER_HANDLED;
+        }
+        if (verbose || (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL |
+                                 G_LOG_LEVEL_WARNING)))
                 return g_log_writer_default (level, fields, n_fields,
                                              user_data);
         return G_LOG_WRITER_HANDLED;
 }
 
 void
+test_expect_warnings (const char *pattern)
+{
+        g_free (expected_warning);
+        expected_warning = g_strdup (pattern);
+        expected_warning_count = 0;
+}
+
+guint
+test_end_expect_warnings (void)
+{
+        g_clear_pointer (&expected_warning, g_free);
+        return expected_warning_count;
+}
+
+void
 test_init (int *argc, char ***argv)
 {
         g_test_init (argc, argv, NULL);
-        if (g_getenv ("G_MESSAGES_DEBUG") == NULL)
-                g_log_set_writer_func (quiet_writer, NULL, NULL);
+        g_log_set_writer_func (quiet_writer,
+                               GINT_TO_POINTER (g_getenv ("G_MESSAGES_DEBUG") != NULL),
+                               NULL);
 }

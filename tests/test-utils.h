@@ -41,4 +41,9 @@ char *test_hex_from_bytes (GBytes *bytes);
 /* Silences log output below warnings (for tests that feed bad input). */
 void test_init (int *argc, char ***argv);
 
+/* Until test_end_expect_warnings(), warnings whose message matches
+ * @pattern are counted instead of aborting the test. */
+void test_expect_warnings (const char *pattern);
+guint test_end_expect_warnings (void);
+
 G_END_DECLS

@@ -113,6 +113,42 @@ class ContextTest(unittest.TestCase):
         client.props.max_latency = 1.0
         self.assertAlmostEqual(client.props.exchange_lifetime, 49.0)
 
+    def test_limits_and_statistics(self):
+        self.assertEqual(self.server.props.max_dedup_entries, 8192)
+        self.assertEqual(self.server.props.max_dedup_entries_per_remote, 1024)
+        self.assertEqual(self.server.props.max_pending_requests, 1024)
+        self.server.props.max_pending_requests = 1
+        pending = []
+
+        class Keep(CoapUdp6.Resource):
+            def do_render(self, request):
+                pending.append(request)
+        self.server.add_resource('keep', Keep())
+        self.client.props.max_retransmit = 0
+        first = {}
+        message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.GET)
+        message.set_request_uri('coap://[::1]:%d/keep' % self.port)
+        self.client.request_async(message, None, lambda c, r: first.update(r=r))
+        context = GLib.MainContext.default()
+        while not pending:
+            context.iteration(True)
+        # Another client: NSTART 1 queues this one's next request behind /keep.
+        self.client, keeper = CoapUdp6.Context.new_client(), self.client
+        busy = self.request('greet')['response']
+        self.client = keeper
+        self.assertEqual(busy.get_code(), CoapUdp6.Code.SERVICE_UNAVAILABLE)
+        self.assertEqual(busy.get_max_age(), 1)
+        stat = self.server.get_statistic
+        self.assertEqual(stat(CoapUdp6.Statistic.REQUESTS_REJECTED), 1)
+        self.assertEqual(stat(CoapUdp6.Statistic.PENDING_REQUESTS), 1)
+        self.assertEqual(stat(CoapUdp6.Statistic.REQUESTS_HANDLED), 1)
+        self.assertEqual(stat(CoapUdp6.Statistic.DATAGRAMS_RECEIVED), 2)
+        self.assertGreaterEqual(self.client.get_statistic(CoapUdp6.Statistic.EXCHANGES), 1)
+        pending.pop().respond_code(CoapUdp6.Code.CONTENT, 'done')
+        while 'r' not in first:
+            context.iteration(True)
+        self.assertEqual(self.client.request_finish(first['r']).get_payload().get_data(), b'done')
+
     def test_cancellation(self):
         cancellable = Gio.Cancellable()
         silent = Gio.Socket.new(Gio.SocketFamily.IPV6, Gio.SocketType.DATAGRAM,

@@ -1,0 +1,187 @@
+/* coap-udp6-dedup.c: deduplication of incoming CON and NON messages
+ *
+ * RFC 7252 §4.5: a recipient should recognise a duplicate (same remote and
+ * message ID) for EXCHANGE_LIFETIME (CON) or NON_LIFETIME (NON) and answer
+ * it as it answered the first; entries live EXCHANGE_LIFETIME, the longer. The table is bounded twice: in total
+ * (max-dedup-entries) and per remote (max-dedup-entries-per-remote), so one
+ * busy or hostile peer cannot push everybody else's entries out. At either
+ * limit the oldest entry goes, and the eviction is counted.
+ *
+ * Every entry sits in two queues through links embedded in it: the global
+ * insertion order (expiry is in that order too) and its remote's own.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-context-private.h"
+
+typedef struct {
+        CoapUdp6EndpointAddress *remote;    /* owned */
+        GQueue entries;                     /* of DedupEntry, oldest first */
+} DedupRemote;
+
+typedef struct {
+        CoapUdp6MidKey *key;                /* owned */
+        GBytes *reply;                      /* owned, nullable: no reply yet */
+        CoapUdp6EndpointAddress *reply_remote; /* owned, nullable */
+        gint64 expires;
+        DedupRemote *per_remote;            /* unowned */
+        GList order_link;                   /* in context->dedup_order */
+        GList remote_link;                  /* in per_remote->entries */
+} DedupEntry;
+
+static void
+dedup_remote_free (gpointer data)
+{
+        DedupRemote *per_remote = data;
+
+        g_object_unref (per_remote->remote);
+        g_free (per_remote);
+}
+
+void
+coap_udp6_context_init_dedup (CoapUdp6Context *self)
+{
+        self->dedup = g_hash_table_new (coap_udp6_mid_key_hash, coap_udp6_mid_key_equal);
+        self->dedup_remotes = g_hash_table_new_full (coap_udp6_endpoint_address_hash,
+                                                     coap_udp6_endpoint_address_equal,
+                                                     NULL, dedup_remote_free);
+        g_queue_init (&self->dedup_order);
+}
+
+static void
+dedup_remove (CoapUdp6Context *self,
+              DedupEntry      *entry)
+{
+        DedupRemote *per_remote = entry->per_remote;
+
+        g_hash_table_remove (self->dedup, entry->key);
+        g_queue_unlink (&self->dedup_order, &entry->order_link);
+        g_queue_unlink (&per_remote->entries, &entry->remote_link);
+        if (g_queue_is_empty (&per_remote->entries))
+                g_hash_table_remove (self->dedup_remotes, per_remote->remote);
+        coap_udp6_mid_key_free (entry->key);
+        g_clear_pointer (&entry->reply, g_bytes_unref);
+        g_clear_object (&entry->reply_remote);
+        g_free (entry);
+}
+
+void
+coap_udp6_context_clear_dedup (CoapUdp6Context *self)
+{
+        if (self->dedup == NULL)
+                return;
+        while (self->dedup_order.head != NULL)
+                dedup_remove (self, self->dedup_order.head->data);
+}
+
+void
+coap_udp6_context_free_dedup (CoapUdp6Context *self)
+{
+        coap_udp6_context_clear_dedup (self);
+        g_clear_pointer (&self->dedup, g_hash_table_unref);
+        g_clear_pointer (&self->dedup_remotes, g_hash_table_unref);
+}
+
+static void
+dedup_expire (CoapUdp6Context *self,
+              guint            room)
+{
+        gint64 now = coap_udp6_context_now (self);
+
+        while (!g_queue_is_empty (&self->dedup_order)) {
+                DedupEntry *oldest = g_queue_peek_head (&self->dedup_order);
+
+                if (oldest->expires > now) {
+                        if (self->dedup_order.length + room <= self->max_dedup_entries)
+                                break;
+                        coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DEDUP_EVICTIONS);
+                        coap_udp6_context_warn_limited (self, COAP_UDP6_WARNING_DEDUP_FULL,
+                                                        "The deduplication table is full "
+                                                        "(max-dedup-entries %u): duplicates of "
+                                                        "evicted messages will be handled again",
+                                                        self->max_dedup_entries);
+                }
+                dedup_remove (self, oldest);
+        }
+}
+
+gboolean
+coap_udp6_context_dedup_check (CoapUdp6Context *self,
+                               CoapUdp6Message *message)
+{
+        CoapUdp6MidKey key = { coap_udp6_message_get_remote (message),
+                               coap_udp6_message_get_mid (message) };
+        DedupEntry *entry;
+
+        dedup_expire (self, 0);
+        entry = g_hash_table_lookup (self->dedup, &key);
+        if (entry == NULL)
+                return FALSE;
+        g_debug ("duplicate message ID %u", key.mid);
+        coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DUPLICATES);
+        if (entry->reply != NULL) {
+                CoapUdp6EndpointAddress *to = entry->reply_remote != NULL ? entry->reply_remote
+                                                                         : key.remote;
+                CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_get_interface (to);
+
+                if (iface != NULL) {
+                        coap_udp6_message_interface_send_datagram (iface, entry->reply, to);
+                        g_object_unref (iface);
+                }
+        }
+        return TRUE;
+}
+
+static DedupEntry *
+dedup_insert (CoapUdp6Context         *self,
+              CoapUdp6EndpointAddress *remote,
+              guint                    mid)
+{
+        DedupRemote *per_remote;
+        DedupEntry *entry;
+
+        dedup_expire (self, 1);
+        per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
+        if (per_remote != NULL && per_remote->entries.length >= self->max_dedup_entries_per_remote) {
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS);
+                dedup_remove (self, g_queue_peek_head (&per_remote->entries));
+                per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
+        }
+        if (per_remote == NULL) {
+                per_remote = g_new0 (DedupRemote, 1);
+                per_remote->remote = g_object_ref (remote);
+                g_hash_table_insert (self->dedup_remotes, per_remote->remote, per_remote);
+        }
+        entry = g_new0 (DedupEntry, 1);
+        entry->key = coap_udp6_mid_key_new (remote, mid);
+        entry->expires = coap_udp6_context_now (self) +
+                (gint64) (coap_udp6_context_get_exchange_lifetime (self) * G_USEC_PER_SEC);
+        entry->per_remote = per_remote;
+        entry->order_link.data = entry;
+        entry->remote_link.data = entry;
+        g_hash_table_insert (self->dedup, entry->key, entry);
+        g_queue_push_tail_link (&self->dedup_order, &entry->order_link);
+        g_queue_push_tail_link (&per_remote->entries, &entry->remote_link);
+        return entry;
+}
+
+void
+coap_udp6_context_dedup_store (CoapUdp6Context         *self,
+                               CoapUdp6EndpointAddress *remote,
+                               guint                    mid,
+                               GBytes                  *reply,
+                               CoapUdp6EndpointAddress *reply_remote)
+{
+        CoapUdp6MidKey key = { remote, mid };
+        DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
+
+        if (entry == NULL)
+                entry = dedup_insert (self, remote, mid);
+        if (reply != NULL) {
+                g_clear_pointer (&entry->reply, g_bytes_unref);
+                entry->reply = g_bytes_ref (reply);
+                g_clear_object (&entry->reply_remote);
+                if (reply_remote != NULL)
+                        entry->reply_remote = g_object_ref (reply_remote);
+        }
+}

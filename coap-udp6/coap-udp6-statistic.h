@@ -1,0 +1,80 @@
+/* coap-udp6-statistic.h: what a context counts
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(__COAP_UDP6_H_INSIDE__) && !defined(COAP_UDP6_COMPILATION)
+#error "Only <coap-udp6/coap-udp6.h> can be included directly."
+#endif
+
+#include <coap-udp6/coap-udp6-types.h>
+
+G_BEGIN_DECLS
+
+/**
+ * CoapUdp6Statistic:
+ * @COAP_UDP6_STATISTIC_DATAGRAMS_RECEIVED: datagrams read from the
+ *   context's sockets, including the ones dropped
+ * @COAP_UDP6_STATISTIC_DATAGRAMS_DROPPED: datagrams dropped because they
+ *   are not CoAP (unparsable or truncated)
+ * @COAP_UDP6_STATISTIC_ERRORS_RECEIVED: ICMP errors read from the error
+ *   queues
+ * @COAP_UDP6_STATISTIC_REQUESTS_HANDLED: requests given to a resource or
+ *   answered by the context itself (4.04, 4.02, …)
+ * @COAP_UDP6_STATISTIC_REQUESTS_REJECTED: requests answered with 5.03
+ *   because [property@Context:max-pending-requests] was reached
+ * @COAP_UDP6_STATISTIC_DUPLICATES: duplicate CON and NON messages (same
+ *   remote and message ID within EXCHANGE_LIFETIME) answered from the
+ *   deduplication cache without running a handler
+ * @COAP_UDP6_STATISTIC_RESETS_SENT: Reset messages sent
+ * @COAP_UDP6_STATISTIC_DEDUP_EVICTIONS: deduplication entries dropped
+ *   before EXCHANGE_LIFETIME because [property@Context:max-dedup-entries]
+ *   was reached
+ * @COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS: deduplication entries
+ *   dropped early because one remote reached
+ *   [property@Context:max-dedup-entries-per-remote]
+ * @COAP_UDP6_STATISTIC_EXCHANGES_REJECTED: client requests refused with
+ *   %COAP_UDP6_ERROR_LIMIT_REACHED because
+ *   [property@Context:max-exchanges] was reached
+ * @COAP_UDP6_STATISTIC_RETRANSMISSIONS: CON messages sent again after
+ *   ACK_TIMEOUT
+ * @COAP_UDP6_STATISTIC_TRANSMISSIONS_TIMED_OUT: CON messages never
+ *   acknowledged after MAX_RETRANSMIT retransmissions
+ * @COAP_UDP6_STATISTIC_DEDUP_ENTRIES: current number of deduplication
+ *   entries (a gauge)
+ * @COAP_UDP6_STATISTIC_PENDING_REQUESTS: current number of requests being
+ *   handled or waiting for their separate response to be acknowledged (a
+ *   gauge)
+ * @COAP_UDP6_STATISTIC_EXCHANGES: current number of client requests in
+ *   flight or queued (a gauge)
+ * @COAP_UDP6_STATISTIC_TRANSMISSIONS: current number of CON messages
+ *   waiting for an acknowledgement (a gauge)
+ * @COAP_UDP6_STATISTIC_TIMERS: current number of armed timers (a gauge)
+ *
+ * What [method@Context.get_statistic] reports. Counters only grow; gauges
+ * are the current size of a table, bounded by its limit property.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+        COAP_UDP6_STATISTIC_DATAGRAMS_RECEIVED,
+        COAP_UDP6_STATISTIC_DATAGRAMS_DROPPED,
+        COAP_UDP6_STATISTIC_ERRORS_RECEIVED,
+        COAP_UDP6_STATISTIC_REQUESTS_HANDLED,
+        COAP_UDP6_STATISTIC_REQUESTS_REJECTED,
+        COAP_UDP6_STATISTIC_DUPLICATES,
+        COAP_UDP6_STATISTIC_RESETS_SENT,
+        COAP_UDP6_STATISTIC_DEDUP_EVICTIONS,
+        COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS,
+        COAP_UDP6_STATISTIC_EXCHANGES_REJECTED,
+        COAP_UDP6_STATISTIC_RETRANSMISSIONS,
+        COAP_UDP6_STATISTIC_TRANSMISSIONS_TIMED_OUT,
+        COAP_UDP6_STATISTIC_DEDUP_ENTRIES,
+        COAP_UDP6_STATISTIC_PENDING_REQUESTS,
+        COAP_UDP6_STATISTIC_EXCHANGES,
+        COAP_UDP6_STATISTIC_TRANSMISSIONS,
+        COAP_UDP6_STATISTIC_TIMERS,
+} CoapUdp6Statistic;
+
+G_END_DECLS
