@@ -48,6 +48,13 @@ def rss_kib(pid):
     return values['VmRSS'], values['VmHWM']
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process."""
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rpartition(')')[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def socket_drops(pid, port):
     """Datagrams the kernel dropped at the wildcard socket bound to port, as
     seen from the network namespace of process pid."""
@@ -194,9 +201,12 @@ class Server:
 
     def read_log(self):
         for line in self.proc.stderr:
+            text = line.decode(errors='replace').strip()
+            if not text:  # GLib puts a blank line before a warning
+                continue
             self.log_lines += 1
             if len(self.log_head) < 5:
-                self.log_head.append(line.decode(errors='replace').rstrip())
+                self.log_head.append(text)
 
     def wait_ready(self, stats):
         client = RawClient('probe', socket.AF_INET, self.probe_host,
@@ -361,6 +371,7 @@ def flood_rounds(args, flood_bin, server, stats):
     for i, rate in enumerate(int(r) for r in args.rates.split(',')):
         port = server.port
         drops = socket_drops(server.proc.pid, port)
+        cpu = cpu_seconds(server.proc.pid)
         line, sent, remotes, start, end = run_flood(
             flood_bin, port, args, rate, args.seed + i)
         drops = socket_drops(server.proc.pid, port) - drops
@@ -368,15 +379,18 @@ def flood_rounds(args, flood_bin, server, stats):
         if server.proc.poll() is not None:
             rounds.append((start, end, 0, sent))
             break
+        cpu = cpu_seconds(server.proc.pid) - cpu
         rss, hwm = rss_kib(server.proc.pid)
         rounds.append((start, end, rss, sent))
         ok, bad, first, _, worst = summarize(stats.during([(start, end)]))
         print('round %d (rate %s): %s' % (i + 1, rate or 'unlimited', line))
+        read = max(sent - drops, 1)
         print('  %.2f s; kernel dropped %d at the server socket (the server '
-              'read ~%d); VmRSS %d KiB, VmHWM %d KiB; legit %d answered '
-              '(%d first try, worst %.0f ms), %d failed' % (
-                  end - start, drops, sent - drops, rss, hwm, ok, first,
-                  1000 * worst, bad))
+              'read ~%d, %.1f CPU s, %.1f us each); VmRSS %d KiB, VmHWM %d '
+              'KiB; legit %d answered (%d first try, worst %.0f ms), %d '
+              'failed' % (end - start, drops, sent - drops, cpu,
+                          1e6 * cpu / read, rss, hwm, ok, first,
+                          1000 * worst, bad))
     return rounds
 
 
@@ -408,7 +422,7 @@ def report(args, server, stats, rounds, rss_before, log_lines):
           '%+d KiB, bound %d); VmHWM %d KiB' % (
               rss_before, rss_rounds, rss_after, rss_after - rss_before,
               args.rss_bound, hwm))
-    print('server stderr: %d line(s) during the run (bound %d)%s' % (
+    print('server stderr: %d non-empty line(s) during the run (bound %d)%s' % (
         log_lines, args.max_log_lines,
         ''.join('\n  | ' + line for line in server.log_head)))
 
