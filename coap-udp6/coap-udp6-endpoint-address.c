@@ -32,9 +32,9 @@
 struct _CoapUdp6EndpointAddress {
         GObject              parent_instance;
 
-        GInetSocketAddress  *sockaddr;  /* (owned) */
+        GInetSocketAddress  *sockaddr;  /* (owned) (nullable): made from native on demand */
         struct sockaddr_in6  native;
-        GWeakRef             interface;
+        CoapUdp6InterfaceAnchor *anchor; /* (owned) (nullable) */
         CoapUdp6Pktinfo     *pktinfo;   /* (owned) (nullable) */
         guint                maximum_block_size_exp;
 };
@@ -64,7 +64,7 @@ coap_udp6_endpoint_address_finalize (GObject *object)
         CoapUdp6EndpointAddress *self = COAP_UDP6_ENDPOINT_ADDRESS (object);
 
         g_clear_object (&self->sockaddr);
-        g_weak_ref_clear (&self->interface);
+        g_clear_pointer (&self->anchor, g_rc_box_release);
         g_clear_pointer (&self->pktinfo, coap_udp6_pktinfo_free);
 
         G_OBJECT_CLASS (coap_udp6_endpoint_address_parent_class)->finalize (object);
@@ -80,10 +80,10 @@ coap_udp6_endpoint_address_get_property (GObject    *object,
 
         switch (prop_id) {
         case PROP_SOCKADDR:
-                g_value_set_object (value, self->sockaddr);
+                g_value_set_object (value, coap_udp6_endpoint_address_get_sockaddr (self));
                 break;
         case PROP_INTERFACE:
-                g_value_take_object (value, g_weak_ref_get (&self->interface));
+                g_value_take_object (value, coap_udp6_endpoint_address_get_interface (self));
                 break;
         case PROP_PKTINFO:
                 g_value_set_boxed (value, self->pktinfo);
@@ -125,12 +125,14 @@ coap_udp6_endpoint_address_set_property (GObject      *object,
 
         switch (prop_id) {
         case PROP_SOCKADDR:
+                if (g_value_get_object (value) == NULL)
+                        break;
                 self->sockaddr = coap_udp6_sockaddr_normalize (g_value_get_object (value));
-                if (self->sockaddr != NULL)
-                        coap_udp6_sockaddr_to_native (self->sockaddr, &self->native);
+                coap_udp6_sockaddr_to_native (self->sockaddr, &self->native);
                 break;
         case PROP_INTERFACE:
-                g_weak_ref_set (&self->interface, g_value_get_object (value));
+                if (g_value_get_object (value) != NULL)
+                        self->anchor = g_rc_box_acquire (COAP_UDP6_MESSAGE_INTERFACE (g_value_get_object (value))->anchor);
                 break;
         case PROP_PKTINFO:
                 self->pktinfo = g_value_dup_boxed (value);
@@ -141,21 +143,6 @@ coap_udp6_endpoint_address_set_property (GObject      *object,
                 break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-        }
-}
-
-static void
-coap_udp6_endpoint_address_constructed (GObject *object)
-{
-        CoapUdp6EndpointAddress *self = COAP_UDP6_ENDPOINT_ADDRESS (object);
-
-        G_OBJECT_CLASS (coap_udp6_endpoint_address_parent_class)->constructed (object);
-
-        if (self->sockaddr == NULL) {
-                g_critical ("CoapUdp6EndpointAddress needs a sockaddr");
-                self->sockaddr = G_INET_SOCKET_ADDRESS (
-                        g_inet_socket_address_new_from_string ("::", 0));
-                coap_udp6_sockaddr_to_native (self->sockaddr, &self->native);
         }
 }
 
@@ -171,7 +158,6 @@ coap_udp6_endpoint_address_class_init (CoapUdp6EndpointAddressClass *klass)
         object_class->finalize = coap_udp6_endpoint_address_finalize;
         object_class->get_property = coap_udp6_endpoint_address_get_property;
         object_class->set_property = coap_udp6_endpoint_address_set_property;
-        object_class->constructed = coap_udp6_endpoint_address_constructed;
 
         /**
          * CoapUdp6EndpointAddress:sockaddr: (attributes org.gtk.Property.get=coap_udp6_endpoint_address_get_sockaddr)
@@ -264,7 +250,7 @@ coap_udp6_endpoint_address_class_init (CoapUdp6EndpointAddressClass *klass)
 static void
 coap_udp6_endpoint_address_init (CoapUdp6EndpointAddress *self)
 {
-        g_weak_ref_init (&self->interface, NULL);
+        self->native.sin6_family = AF_INET6;
         self->maximum_block_size_exp = 6;
 }
 
@@ -310,7 +296,23 @@ GInetSocketAddress *
 coap_udp6_endpoint_address_get_sockaddr (CoapUdp6EndpointAddress *self)
 {
         g_return_val_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (self), NULL);
+
+        if (self->sockaddr == NULL)
+                self->sockaddr = coap_udp6_sockaddr_from_native (&self->native);
         return self->sockaddr;
+}
+
+CoapUdp6EndpointAddress *
+coap_udp6_endpoint_address_new_native (const struct sockaddr_in6 *sin6,
+                                       CoapUdp6InterfaceAnchor   *anchor,
+                                       CoapUdp6Pktinfo           *pktinfo)
+{
+        CoapUdp6EndpointAddress *self = g_object_new (COAP_UDP6_TYPE_ENDPOINT_ADDRESS, NULL);
+
+        self->native = *sin6;
+        self->anchor = anchor != NULL ? g_rc_box_acquire (anchor) : NULL;
+        self->pktinfo = pktinfo;
+        return self;
 }
 
 /**
@@ -327,7 +329,10 @@ CoapUdp6MessageInterface *
 coap_udp6_endpoint_address_get_interface (CoapUdp6EndpointAddress *self)
 {
         g_return_val_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (self), NULL);
-        return g_weak_ref_get (&self->interface);
+
+        if (self->anchor == NULL || self->anchor->iface == NULL)
+                return NULL;
+        return g_object_ref (self->anchor->iface);
 }
 
 /**
@@ -527,7 +532,7 @@ coap_udp6_endpoint_address_get_hostinfo_local (CoapUdp6EndpointAddress *self,
                                      "The local address is not known");
                 return NULL;
         }
-        interface = g_weak_ref_get (&self->interface);
+        interface = coap_udp6_endpoint_address_get_interface (self);
         port = interface ? coap_udp6_message_interface_get_local_port (interface) : 0;
         if (port == 0) {
                 g_set_error_literal (error, COAP_UDP6_ERROR,
@@ -580,15 +585,13 @@ coap_udp6_endpoint_address_get_uri_local (CoapUdp6EndpointAddress *self,
 CoapUdp6EndpointAddress *
 coap_udp6_endpoint_address_as_response_address (CoapUdp6EndpointAddress *self)
 {
-        g_autoptr (CoapUdp6MessageInterface) interface = NULL;
         CoapUdp6EndpointAddress *copy;
 
         g_return_val_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (self), NULL);
 
         if (!coap_udp6_endpoint_address_is_multicast_locally (self))
                 return g_object_ref (self);
-        interface = g_weak_ref_get (&self->interface);
-        copy = coap_udp6_endpoint_address_new (self->sockaddr, interface, NULL);
+        copy = coap_udp6_endpoint_address_new_native (&self->native, self->anchor, NULL);
         copy->maximum_block_size_exp = self->maximum_block_size_exp;
         return copy;
 }

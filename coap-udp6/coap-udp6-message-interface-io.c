@@ -133,7 +133,6 @@ handle_errqueue_entry (CoapUdp6MessageInterface  *self,
                        const struct sockaddr_in6 *dest,
                        CoapUdp6SockExtendedErr   *ee)
 {
-        g_autoptr (GInetSocketAddress) sockaddr = NULL;
         g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
         DestinationKey key;
         int errnum;
@@ -151,8 +150,7 @@ handle_errqueue_entry (CoapUdp6MessageInterface  *self,
                 return;
         }
         errnum = ee->ee_errno;
-        sockaddr = coap_udp6_sockaddr_from_native (dest);
-        remote = coap_udp6_endpoint_address_new (sockaddr, self, NULL);
+        remote = coap_udp6_endpoint_address_new_native (dest, self->anchor, NULL);
         queue_error (self, remote,
                      g_error_new (G_IO_ERROR, g_io_error_from_errno (errnum),
                                   "%s (%s, received through errqueue)",
@@ -184,7 +182,6 @@ handle_datagram (CoapUdp6MessageInterface *self,
                  CoapUdp6Received         *r)
 {
         g_autoptr (CoapUdp6Pktinfo) pktinfo = g_steal_pointer (&r->pktinfo);
-        g_autoptr (GInetSocketAddress) sockaddr = NULL;
         g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
         g_autoptr (CoapUdp6MessageManager) manager = NULL;
         g_autoptr (CoapUdp6Message) message = NULL;
@@ -205,8 +202,8 @@ handle_datagram (CoapUdp6MessageInterface *self,
                 g_warning ("Datagrams arrive without IPV6_PKTINFO; responses "
                            "may leave from the wrong address");
         }
-        sockaddr = coap_udp6_sockaddr_from_native (&r->from);
-        remote = coap_udp6_endpoint_address_new (sockaddr, self, pktinfo);
+        remote = coap_udp6_endpoint_address_new_native (&r->from, self->anchor,
+                                                        g_steal_pointer (&pktinfo));
         datagram = g_bytes_new (self->buffer, r->length);
         manager = g_weak_ref_get (&self->manager);
         message = coap_udp6_message_decode (datagram, remote, &error);

@@ -10,8 +10,18 @@
 
 G_BEGIN_DECLS
 
+/* What endpoint addresses hold instead of a GWeakRef to their interface:
+ * a shared, refcounted pointer the interface clears when it is disposed.
+ * GWeakRef takes a global lock and walks a per-object list on every
+ * set/clear, which made each datagram's remote O(number of live remotes). */
+typedef struct {
+        CoapUdp6MessageInterface *iface;    /* unowned, NULL once disposed */
+} CoapUdp6InterfaceAnchor;
+
 struct _CoapUdp6MessageInterface {
         GObject        parent_instance;
+
+        CoapUdp6InterfaceAnchor *anchor; /* (owned) */
 
         GWeakRef       manager;
         GMainContext  *context;        /* (owned) */
@@ -60,6 +70,11 @@ void coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self);
 /* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
 void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,
                                                           gsize                     size);
+/* A remote straight from recvmsg: its GInetSocketAddress is made only if
+ * somebody asks for it. Takes @pktinfo. */
+CoapUdp6EndpointAddress *coap_udp6_endpoint_address_new_native (const struct sockaddr_in6 *sin6,
+                                                                CoapUdp6InterfaceAnchor   *anchor,
+                                                                CoapUdp6Pktinfo           *pktinfo);
 const struct sockaddr_in6 *coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self);
 
 G_END_DECLS

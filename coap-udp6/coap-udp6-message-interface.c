@@ -54,7 +54,10 @@ static GParamSpec *properties[N_PROPS];
 static void
 coap_udp6_message_interface_dispose (GObject *object)
 {
-        coap_udp6_message_interface_stop (COAP_UDP6_MESSAGE_INTERFACE (object));
+        CoapUdp6MessageInterface *self = COAP_UDP6_MESSAGE_INTERFACE (object);
+
+        coap_udp6_message_interface_stop (self);
+        self->anchor->iface = NULL;
 
         G_OBJECT_CLASS (coap_udp6_message_interface_parent_class)->dispose (object);
 }
@@ -65,6 +68,8 @@ coap_udp6_message_interface_finalize (GObject *object)
         CoapUdp6MessageInterface *self = COAP_UDP6_MESSAGE_INTERFACE (object);
 
         g_weak_ref_clear (&self->manager);
+        self->anchor->iface = NULL;
+        g_rc_box_release (self->anchor);
         g_main_context_unref (self->context);
         g_free (self->bind);
         g_strfreev (self->multicast);
@@ -251,6 +256,8 @@ static void
 coap_udp6_message_interface_init (CoapUdp6MessageInterface *self)
 {
         g_weak_ref_init (&self->manager, NULL);
+        self->anchor = g_rc_box_new0 (CoapUdp6InterfaceAnchor);
+        self->anchor->iface = self;
         self->context = g_main_context_ref_thread_default ();
         self->fd = -1;
         g_queue_init (&self->pending_errors);

@@ -268,7 +268,8 @@ server_respond (CoapUdp6Request *request,
                         send_empty_ack (se);
                 return;
         }
-        reply = coap_udp6_message_copy (response);
+        /* Documented: the context sets type, message ID, token and remote in place. */
+        reply = g_object_ref (response);
         coap_udp6_message_set_token (reply, coap_udp6_message_get_token (req));
         if (se->con && !se->acked) {
                 coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_ACK);
