@@ -437,6 +437,8 @@ def report(args, server, stats, rounds, rss_before, log_lines):
           '%+d KiB, bound %d); VmHWM %d KiB' % (
               rss_before, rss_rounds, rss_after, rss_after - rss_before,
               args.rss_bound, hwm))
+    print('load average (1 min) at the end: %.2f on %d CPU(s)' % (
+        os.getloadavg()[0], os.cpu_count()))
     print('server stderr: %d non-empty line(s) during the run (bound %d)%s' % (
         log_lines, args.max_log_lines,
         ''.join('\n  | ' + line for line in server.log_head)))
