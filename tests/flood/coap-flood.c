@@ -216,6 +216,32 @@ make_valid (Flood         *f,
         return n + put_path (buf + n, &last, paths[rnd_below (f, 7)]);
 }
 
+/* Requests with one fault: a payload marker without a payload, an unknown
+ * critical option (4.02 for a CON), a reserved code class. */
+static size_t
+make_bad_request (Flood         *f,
+                  unsigned char *buf,
+                  unsigned       kind)
+{
+        unsigned char value = 1;
+        unsigned last = 0;
+        size_t n;
+
+        n = put_header (f, buf, rnd_below (f, 2), 1, rnd_below (f, 9));
+        n += put_path (buf + n, &last, "hello");
+        switch (kind) {
+        case 6:
+                buf[n++] = 0xff;
+                return n;
+        case 7:
+                return n + put_option (buf + n, &last, 25 + 2 * rnd_below (f, 100), &value, 1);
+        default:
+                buf[1] = (unsigned char) ((rnd_below (f, 2) ? 1 : 6 + rnd_below (f, 2)) << 5 |
+                                          rnd_below (f, 32));
+                return n;
+        }
+}
+
 static size_t
 make_garbage (Flood         *f,
               unsigned char *buf)
@@ -257,23 +283,10 @@ make_garbage (Flood         *f,
                 buf[n++] = 0xbc; /* Uri-Path, 12 bytes ... */
                 buf[n++] = 'h';
                 return n;
-        case 6: /* payload marker without a payload */
-                n = put_header (f, buf, rnd_below (f, 2), 1, rnd_below (f, 9));
-                n += put_path (buf + n, &last, "hello");
-                buf[n++] = 0xff;
-                return n;
-        case 7: { /* unknown critical option: 4.02 for a CON */
-                unsigned char value = 1;
-
-                n = put_header (f, buf, rnd_below (f, 2), 1, rnd_below (f, 9));
-                n += put_path (buf + n, &last, "hello");
-                return n + put_option (buf + n, &last, 25 + 2 * rnd_below (f, 100), &value, 1);
-        }
-        case 8: /* a request with a reserved class (1.xx, 6.xx, 7.xx) */
-                n = put_header (f, buf, rnd_below (f, 2), 0, rnd_below (f, 9));
-                buf[1] = (unsigned char) ((rnd_below (f, 2) ? 1 : 6 + rnd_below (f, 2)) << 5 |
-                                          rnd_below (f, 32));
-                return n + put_path (buf + n, &last, "hello");
+        case 6:
+        case 7:
+        case 8:
+                return make_bad_request (f, buf, kind);
         default: /* random bytes, random length */
                 n = rnd_below (f, MAX_DATAGRAM + 1);
                 for (i = 0; i < n; i++)
