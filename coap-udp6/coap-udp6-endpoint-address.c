@@ -744,6 +744,22 @@ coap_udp6_endpoint_address_to_string (CoapUdp6EndpointAddress *self)
                                 hostinfo, local);
 }
 
+/* Exactly this peer (address, port, scope) seen at exactly this local
+ * address: the test of the message interface's remote cache. */
+gboolean
+coap_udp6_endpoint_address_matches_native (CoapUdp6EndpointAddress   *self,
+                                           const struct sockaddr_in6 *sin6,
+                                           const CoapUdp6RawPktinfo  *pktinfo)
+{
+        if (self->native.sin6_port != sin6->sin6_port ||
+            self->native.sin6_scope_id != sin6->sin6_scope_id ||
+            !IN6_ARE_ADDR_EQUAL (&self->native.sin6_addr, &sin6->sin6_addr))
+                return FALSE;
+        if (pktinfo == NULL || self->pktinfo == NULL)
+                return pktinfo == NULL && self->pktinfo == NULL;
+        return memcmp (coap_udp6_pktinfo_peek (self->pktinfo), pktinfo, sizeof *pktinfo) == 0;
+}
+
 const struct sockaddr_in6 *
 coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self)
 {

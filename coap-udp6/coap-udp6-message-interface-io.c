@@ -177,11 +177,37 @@ drain_errqueue (CoapUdp6MessageInterface *self)
         }
 }
 
+static CoapUdp6EndpointAddress *
+lookup_remote (CoapUdp6MessageInterface *self,
+               const CoapUdp6Received   *r)
+{
+        const CoapUdp6RawPktinfo *pktinfo = r->have_pktinfo ? &r->pktinfo : NULL;
+        const guint8 *a = r->from.sin6_addr.s6_addr;
+        guint slot = (r->from.sin6_port ^ a[15] ^ a[14] << 3 ^ a[13] << 5 ^ a[11] << 7 ^
+                      (pktinfo != NULL ? pktinfo->ifindex + pktinfo->addr.s6_addr[15] : 0)) %
+                     COAP_UDP6_REMOTE_CACHE_SIZE;
+        CoapUdp6EndpointAddress **cached = &self->remote_cache[slot];
+
+        if (*cached == NULL || !coap_udp6_endpoint_address_matches_native (*cached, &r->from, pktinfo)) {
+                g_clear_object (cached);
+                *cached = coap_udp6_endpoint_address_new_native (
+                        &r->from, self->anchor,
+                        pktinfo != NULL ? coap_udp6_pktinfo_new_raw (pktinfo) : NULL);
+        }
+        return g_object_ref (*cached);
+}
+
+void
+coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self)
+{
+        for (guint i = 0; i < COAP_UDP6_REMOTE_CACHE_SIZE; i++)
+                g_clear_object (&self->remote_cache[i]);
+}
+
 static void
 handle_datagram (CoapUdp6MessageInterface *self,
                  CoapUdp6Received         *r)
 {
-        g_autoptr (CoapUdp6Pktinfo) pktinfo = g_steal_pointer (&r->pktinfo);
         g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
         g_autoptr (CoapUdp6MessageManager) manager = NULL;
         g_autoptr (CoapUdp6Message) message = NULL;
@@ -197,13 +223,12 @@ handle_datagram (CoapUdp6MessageInterface *self,
         }
         if (r->from.sin6_family == 0)
                 return;
-        if (pktinfo == NULL && !self->warned_no_pktinfo) {
+        if (!r->have_pktinfo && !self->warned_no_pktinfo) {
                 self->warned_no_pktinfo = TRUE;
                 g_warning ("Datagrams arrive without IPV6_PKTINFO; responses "
                            "may leave from the wrong address");
         }
-        remote = coap_udp6_endpoint_address_new_native (&r->from, self->anchor,
-                                                        g_steal_pointer (&pktinfo));
+        remote = lookup_remote (self, r);
         datagram = g_bytes_new (self->buffer, r->length);
         manager = g_weak_ref_get (&self->manager);
         message = coap_udp6_message_decode (datagram, remote, &error);
@@ -360,6 +385,7 @@ coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
         self->fd = -1;
         g_clear_pointer (&self->buffer, g_free);
         g_clear_pointer (&self->destinations, g_hash_table_unref);
+        coap_udp6_message_interface_clear_remote_cache (self);
 }
 
 void

@@ -18,6 +18,8 @@ typedef struct {
         CoapUdp6MessageInterface *iface;    /* unowned, NULL once disposed */
 } CoapUdp6InterfaceAnchor;
 
+#define COAP_UDP6_REMOTE_CACHE_SIZE 256
+
 struct _CoapUdp6MessageInterface {
         GObject        parent_instance;
 
@@ -38,6 +40,10 @@ struct _CoapUdp6MessageInterface {
         guint8        *buffer;         /* (owned) */
         gsize          buffer_size;
         GHashTable    *destinations;   /* (owned) */
+        /* Recent remotes, direct-mapped: a peer that keeps talking reuses
+         * one immutable CoapUdp6EndpointAddress instead of a new object
+         * per datagram. */
+        CoapUdp6EndpointAddress *remote_cache[COAP_UDP6_REMOTE_CACHE_SIZE]; /* (owned) */
 
         GQueue         pending_errors; /* (owned) PendingError */
         GSource       *error_source;   /* (owned) */
@@ -67,6 +73,7 @@ gboolean coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
                                             const struct sockaddr_in6 *bind_addr,
                                             GError                   **error);
 void coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self);
+void coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self);
 /* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
 void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,
                                                           gsize                     size);
@@ -75,6 +82,9 @@ void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterfa
 CoapUdp6EndpointAddress *coap_udp6_endpoint_address_new_native (const struct sockaddr_in6 *sin6,
                                                                 CoapUdp6InterfaceAnchor   *anchor,
                                                                 CoapUdp6Pktinfo           *pktinfo);
+gboolean coap_udp6_endpoint_address_matches_native (CoapUdp6EndpointAddress   *self,
+                                                    const struct sockaddr_in6 *sin6,
+                                                    const CoapUdp6RawPktinfo  *pktinfo);
 const struct sockaddr_in6 *coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self);
 
 G_END_DECLS

@@ -55,7 +55,8 @@ typedef struct {
         gssize                length;
         gboolean              truncated;
         struct sockaddr_in6   from;
-        CoapUdp6Pktinfo      *pktinfo;
+        gboolean              have_pktinfo;
+        CoapUdp6RawPktinfo    pktinfo;
 } CoapUdp6Received;
 
 /* Reads one datagram into @buffer; returns 0, or an errno (EAGAIN: empty). */

@@ -152,21 +152,20 @@ coap_udp6_socket_io_set_hop_limit (int   fd,
         return 0;
 }
 
-static CoapUdp6Pktinfo *
-pktinfo_from_cmsgs (struct msghdr *msg)
+static gboolean
+pktinfo_from_cmsgs (struct msghdr      *msg,
+                    CoapUdp6RawPktinfo *raw)
 {
         for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c != NULL;
              c = CMSG_NXTHDR (msg, c)) {
-                CoapUdp6RawPktinfo raw;
-
                 if (c->cmsg_level != IPPROTO_IPV6 || c->cmsg_type != IPV6_PKTINFO)
                         continue;
-                if (c->cmsg_len < CMSG_LEN (sizeof raw))
+                if (c->cmsg_len < CMSG_LEN (sizeof *raw))
                         continue;
-                memcpy (&raw, CMSG_DATA (c), sizeof raw);
-                return coap_udp6_pktinfo_new_raw (&raw);
+                memcpy (raw, CMSG_DATA (c), sizeof *raw);
+                return TRUE;
         }
-        return NULL;
+        return FALSE;
 }
 
 int
@@ -191,7 +190,7 @@ coap_udp6_socket_io_recv (int               fd,
         ssize_t n;
 
         memset (&out->from, 0, sizeof out->from);
-        out->pktinfo = NULL;
+        out->have_pktinfo = FALSE;
         do
                 n = recvmsg (fd, &msg, MSG_TRUNC);
         while (n < 0 && errno == EINTR);
@@ -202,7 +201,7 @@ coap_udp6_socket_io_recv (int               fd,
         if (msg.msg_namelen < sizeof (struct sockaddr_in6) ||
             out->from.sin6_family != AF_INET6)
                 out->from.sin6_family = 0;
-        out->pktinfo = pktinfo_from_cmsgs (&msg);
+        out->have_pktinfo = pktinfo_from_cmsgs (&msg, &out->pktinfo);
         return 0;
 }
 
