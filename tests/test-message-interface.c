@@ -451,6 +451,35 @@ test_bounded_batch (Fixture       *f,
         g_assert_cmpuint (coap_udp6_message_interface_get_datagrams_received (f->server), ==, 100);
 }
 
+static void
+test_remote_cache (Fixture       *f,
+                   gconstpointer  data)
+{
+        guint port = coap_udp6_message_interface_get_local_port (f->server);
+        g_autofree char *v4 = hostport ("127.0.0.1", port);
+        g_autofree char *v6 = hostport ("::1", port);
+        g_autoptr (CoapUdp6EndpointAddress) to_v4 = remote_for (f, f->client, v4);
+        g_autoptr (CoapUdp6EndpointAddress) to_v6 = remote_for (f, f->client, v6);
+        g_autoptr (GBytes) datagram = test_bytes_from_hex ("50 01 00 01");
+        CoapUdp6EndpointAddress *r[4];
+
+        g_test_summary ("Datagrams from one peer to one local address share one "
+                        "endpoint address; another local address is another remote");
+        coap_udp6_message_interface_send_datagram (f->client, datagram, to_v4);
+        coap_udp6_message_interface_send_datagram (f->client, datagram, to_v4);
+        coap_udp6_message_interface_send_datagram (f->client, datagram, to_v6);
+        coap_udp6_message_interface_send_datagram (f->client, datagram, to_v4);
+        wait_messages (f, f->server_manager, 4);
+        for (guint i = 0; i < 4; i++)
+                r[i] = coap_udp6_message_get_remote (g_ptr_array_index (f->server_manager->messages, i));
+        g_assert_true (r[0] == r[1]);
+        g_assert_true (r[0] == r[3]);
+        g_assert_true (r[0] != r[2]);
+        g_assert_false (coap_udp6_endpoint_address_equal (r[0], r[2]));
+        check_request_remote (f, r[0], "127.0.0.1");
+        check_request_remote (f, r[2], "::1");
+}
+
 static gboolean
 has_unparsable (gpointer user_data)
 {
@@ -702,6 +731,7 @@ main (int argc, char **argv)
         ADD ("unparsable", NULL, test_unparsable);
         ADD ("truncated", NULL, test_truncated);
         ADD ("bounded-batch", NULL, test_bounded_batch);
+        ADD ("remote-cache", NULL, test_remote_cache);
         ADD ("determine-remote", NULL, test_determine_remote);
         ADD ("shutdown", NULL, test_shutdown);
         ADD ("shutdown-in-dispatch", NULL, test_shutdown_in_dispatch);
