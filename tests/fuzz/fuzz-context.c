@@ -1,0 +1,853 @@
+/* fuzz-context.c: stateful libFuzzer target for a context (issue 6 item 3)
+ *
+ * Each input is a program run against a fresh server context on [::1]:0
+ * whose clock is a variable of ours (coap_udp6_context_set_clock), so
+ * retransmissions, exchange deadlines, multicast leisure and duplicate
+ * expiry happen when the input says so. The first HEADER_SIZE bytes pick
+ * the transmission parameters and small table limits; the rest is a
+ * stream of operations (see the Op enum): datagrams from eight remotes
+ * (four loopback ports with sockets of ours behind them, the first one
+ * again as received on ff02::fd, a closed port that answers with ICMP, a
+ * v4-mapped address the socket cannot reach, one without pktinfo), raw
+ * or built from a few fields, replays, ACK/RST/responses forged from what
+ * the context last sent to a remote (read back from our sockets), clock
+ * steps, separate responses given or dropped, client requests (unicast,
+ * by URI, multicast on lo — which the kernel refuses), cancellations,
+ * transport errors, real datagrams through the socket, resource removal
+ * and shutdown.
+ *
+ * After every operation the tables must be within their limits and agree
+ * with the statistics; the POST counter resource must never run twice for
+ * one (remote, message ID) unless the deduplication entry expired or was
+ * evicted. At the end everything is shut down and the context, its
+ * interface and every request must be finalized, every callback called.
+ *
+ * Traffic stays on loopback. A warning is a finding, except the
+ * rate-limited ones the context emits when a table is full.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-context-private.h"
+
+#include <coap-udp6/coap-udp6.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+#define N_SINKS 4
+#define N_REMOTES 8
+#define HEADER_SIZE 8
+#define MAX_KEPT 32
+#define MAX_CANCELLABLES 16
+#define MAX_ITERATIONS 1000
+
+/* Where each remote's datagrams really go: a sink socket, or none. */
+enum { REMOTE_MCAST = 4, REMOTE_DEAD = 5, REMOTE_V4 = 6, REMOTE_NO_PKTINFO = 7 };
+static const int remote_sink[N_REMOTES] = { 0, 1, 2, 3, 0, -1, -1, 1 };
+
+typedef enum {
+        OP_FEED,
+        OP_FEED_REQUEST,
+        OP_REPLAY,
+        OP_FORGE,
+        OP_CLOCK,
+        OP_RESPOND,
+        OP_DROP,
+        OP_REQUEST,
+        OP_CANCEL,
+        OP_ERROR,
+        OP_ITERATE,
+        OP_REAL,
+        OP_RESOURCE,
+        OP_SHUTDOWN,
+        N_OPS
+} Op;
+
+typedef enum {
+        MODE_IMMEDIATE,
+        MODE_COUNTER,
+        MODE_SEPARATE,
+        MODE_DROP,
+        MODE_FAIL,
+} Mode;
+
+static const char *const paths[][3] = {
+        { "imm", NULL }, { "counter", NULL }, { "slow", NULL }, { "drop", NULL },
+        { ".well-known", "core", NULL }, { "missing", NULL }, { NULL }, { "fail", NULL },
+};
+
+typedef struct {
+        const guint8 *data;
+        gsize size;
+        gsize pos;
+} Input;
+
+typedef struct {
+        gint64 when;                        /* fake clock of the first run */
+        guint64 evictions;                  /* eviction counters then */
+} Execution;
+
+typedef struct {
+        CoapUdp6Context *ctx;
+        CoapUdp6MessageInterface *iface;    /* unowned */
+        CoapUdp6EndpointAddress *remotes[N_REMOTES];
+        GBytes *last_sent[N_SINKS];         /* what the context last sent there */
+        GBytes *previous;                   /* the last datagram fed */
+        guint previous_remote;
+        gint64 now;
+        GPtrArray *kept;                    /* of CoapUdp6Request owed a response */
+        GPtrArray *cancellables;
+        GHashTable *executed;               /* CoapUdp6MidKey → Execution */
+        guint started;
+        guint finished;
+        gboolean shutdown_started;
+        gboolean shutdown_done;
+} Fuzz;
+
+static struct {
+        GMainContext *main_context;
+        int sinks[N_SINKS];
+        guint16 sink_ports[N_SINKS];
+        guint16 dead_port;
+        guint lo_index;
+        Fuzz *current;
+} global;
+
+/* The resource: what it does depends on its mode. */
+#define FUZZ_TYPE_RESOURCE (fuzz_resource_get_type ())
+G_DECLARE_FINAL_TYPE (FuzzResource, fuzz_resource, FUZZ, RESOURCE, CoapUdp6Resource)
+
+struct _FuzzResource {
+        CoapUdp6Resource parent_instance;
+        Mode mode;
+};
+
+G_DEFINE_FINAL_TYPE (FuzzResource, fuzz_resource, COAP_UDP6_TYPE_RESOURCE)
+
+static guint64
+evictions (CoapUdp6Context *ctx)
+{
+        return coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_DEDUP_EVICTIONS) +
+               coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS);
+}
+
+/* A handler runs twice for one (remote, MID) only when the first entry is
+ * gone: expired after EXCHANGE_LIFETIME, or evicted at a limit. */
+static void
+count_execution (Fuzz            *f,
+                 CoapUdp6Request *request)
+{
+        CoapUdp6Message *message = coap_udp6_request_get_message (request);
+        CoapUdp6MidKey key = { coap_udp6_message_get_remote (message),
+                               coap_udp6_message_get_mid (message) };
+        gint64 lifetime = (gint64) (coap_udp6_context_get_exchange_lifetime (f->ctx) *
+                                    G_USEC_PER_SEC);
+        Execution *seen = g_hash_table_lookup (f->executed, &key);
+
+        if (seen != NULL) {
+                if (f->now - seen->when < lifetime - 1 && evictions (f->ctx) == seen->evictions)
+                        g_error ("POST handler ran twice for message ID %u within "
+                                 "EXCHANGE_LIFETIME without an eviction", key.mid);
+        } else {
+                seen = g_new0 (Execution, 1);
+                g_hash_table_insert (f->executed, coap_udp6_mid_key_new (key.remote, key.mid), seen);
+        }
+        seen->when = f->now;
+        seen->evictions = evictions (f->ctx);
+}
+
+static void
+fuzz_resource_render (CoapUdp6Resource *resource,
+                      CoapUdp6Request  *request)
+{
+        FuzzResource *self = FUZZ_RESOURCE (resource);
+        Fuzz *f = global.current;
+        CoapUdp6Message *message = coap_udp6_request_get_message (request);
+        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autoptr (GError) error = NULL;
+
+        switch (self->mode) {
+        case MODE_IMMEDIATE:
+                response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CONTENT);
+                coap_udp6_message_set_payload (response, coap_udp6_message_get_payload (message));
+                coap_udp6_request_respond (request, response);
+                break;
+        case MODE_COUNTER:
+                if (coap_udp6_message_get_code (message) == COAP_UDP6_CODE_POST)
+                        count_execution (f, request);
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
+                break;
+        case MODE_SEPARATE:
+                if (f->kept->len < MAX_KEPT)
+                        g_ptr_array_add (f->kept, g_object_ref (request));
+                break;
+        case MODE_DROP:
+                break;
+        case MODE_FAIL:
+                error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "fuzz");
+                coap_udp6_request_fail (request, error);
+                break;
+        }
+}
+
+static void
+fuzz_resource_class_init (FuzzResourceClass *klass)
+{
+        COAP_UDP6_RESOURCE_CLASS (klass)->render = fuzz_resource_render;
+}
+
+static void
+fuzz_resource_init (FuzzResource *self)
+{
+}
+
+static void
+add_resource (CoapUdp6Context *ctx,
+              const char      *path,
+              Mode             mode)
+{
+        g_autoptr (FuzzResource) resource = g_object_new (FUZZ_TYPE_RESOURCE, NULL);
+
+        resource->mode = mode;
+        coap_udp6_context_add_resource (ctx, path, COAP_UDP6_RESOURCE (resource));
+}
+
+static guint8
+take (Input *in)
+{
+        return in->pos < in->size ? in->data[in->pos++] : 0;
+}
+
+static guint
+take16 (Input *in)
+{
+        guint hi = take (in);
+
+        return hi << 8 | take (in);
+}
+
+static GBytes *
+take_bytes (Input *in,
+            gsize  n)
+{
+        GBytes *bytes;
+
+        n = MIN (n, in->size - in->pos);
+        bytes = g_bytes_new (in->data + in->pos, n);
+        in->pos += n;
+        return bytes;
+}
+
+/* Logging: debug output is dropped; a critical aborts; a warning aborts
+ * unless it is one of the context's rate-limited table-full warnings. */
+static GLogWriterOutput
+fuzz_log_writer (GLogLevelFlags   level,
+                 const GLogField *fields,
+                 gsize            n_fields,
+                 gpointer         user_data)
+{
+        const char *text = "";
+
+        if (!(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)))
+                return G_LOG_WRITER_HANDLED;
+        for (gsize i = 0; i < n_fields; i++)
+                if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+                        text = fields[i].value;
+        if ((level & G_LOG_LEVEL_WARNING) &&
+            (strstr (text, "deduplication table is full") != NULL ||
+             strstr (text, "Answering requests with 5.03") != NULL))
+                return G_LOG_WRITER_HANDLED;
+        g_log_writer_default (level, fields, n_fields, user_data);
+        abort ();
+}
+
+static int
+open_sink (int       family,
+           guint16  *port)
+{
+        struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+        socklen_t len = sizeof sin6;
+        int fd = socket (family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+        if (fd < 0 || bind (fd, (struct sockaddr *) &sin6, sizeof sin6) < 0 ||
+            getsockname (fd, (struct sockaddr *) &sin6, &len) < 0)
+                g_error ("cannot open a sink socket on [::1]: %s", g_strerror (errno));
+        *port = ntohs (sin6.sin6_port);
+        return fd;
+}
+
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+        int fd;
+
+        g_log_set_always_fatal (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL);
+        g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
+        global.main_context = g_main_context_new ();
+        g_main_context_push_thread_default (global.main_context);
+        global.lo_index = if_nametoindex ("lo");
+        for (guint i = 0; i < N_SINKS; i++)
+                global.sinks[i] = open_sink (AF_INET6, &global.sink_ports[i]);
+        /* A port nobody listens on: datagrams there come back as ICMP. */
+        fd = open_sink (AF_INET6, &global.dead_port);
+        close (fd);
+        return 0;
+}
+
+static CoapUdp6EndpointAddress *
+make_remote (CoapUdp6MessageInterface *iface,
+             const char               *address,
+             guint16                   port,
+             const char               *local)
+{
+        g_autoptr (GInetAddress) inet = g_inet_address_new_from_string (address);
+        g_autoptr (GSocketAddress) sockaddr = g_inet_socket_address_new (inet, port);
+        g_autoptr (CoapUdp6Pktinfo) pktinfo = NULL;
+
+        if (local != NULL) {
+                g_autoptr (GInetAddress) local_inet = g_inet_address_new_from_string (local);
+
+                pktinfo = coap_udp6_pktinfo_new (local_inet, global.lo_index);
+        }
+        return coap_udp6_endpoint_address_new (G_INET_SOCKET_ADDRESS (sockaddr), iface, pktinfo);
+}
+
+static void
+make_remotes (Fuzz *f)
+{
+        for (guint i = 0; i < N_SINKS; i++)
+                f->remotes[i] = make_remote (f->iface, "::1", global.sink_ports[i], "::1");
+        f->remotes[REMOTE_MCAST] = make_remote (f->iface, "::1", global.sink_ports[0], "ff02::fd");
+        f->remotes[REMOTE_DEAD] = make_remote (f->iface, "::1", global.dead_port, "::1");
+        f->remotes[REMOTE_V4] = make_remote (f->iface, "::ffff:127.0.0.1", global.sink_ports[2], NULL);
+        f->remotes[REMOTE_NO_PKTINFO] = make_remote (f->iface, "::1", global.sink_ports[1], NULL);
+}
+
+static gint64
+fuzz_clock (gpointer data)
+{
+        return ((Fuzz *) data)->now;
+}
+
+static void
+configure (Fuzz  *f,
+           Input *in)
+{
+        guint8 h[HEADER_SIZE];
+
+        for (guint i = 0; i < HEADER_SIZE; i++)
+                h[i] = take (in);
+        g_object_set (f->ctx,
+                      "ack-timeout", (1 + h[0]) * 0.01,
+                      "ack-random-factor", (h[1] & 0x80) ? 1.5 : 1.0,
+                      "max-retransmit", (guint) h[1] % 5,
+                      "nstart", 1 + (guint) (h[1] >> 4) % 3,
+                      "max-latency", (h[2] % 8) * 0.25,
+                      "default-leisure", ((h[2] >> 3) % 4) * 0.1,
+                      "max-dedup-entries", 1 + (guint) h[3] % 16,
+                      "max-dedup-entries-per-remote", 1 + (guint) h[4] % 8,
+                      "max-pending-requests", 1 + (guint) h[5] % 8,
+                      "max-exchanges", 1 + (guint) h[6] % 8,
+                      NULL);
+        g_random_set_seed (h[7]);
+}
+
+static void
+drain_sinks (Fuzz *f)
+{
+        guint8 buffer[2048];
+
+        for (guint i = 0; i < N_SINKS; i++) {
+                ssize_t n;
+
+                while ((n = recv (global.sinks[i], buffer, sizeof buffer, 0)) >= 0) {
+                        if (f == NULL)
+                                continue;
+                        g_clear_pointer (&f->last_sent[i], g_bytes_unref);
+                        f->last_sent[i] = g_bytes_new (buffer, n);
+                }
+        }
+}
+
+static void
+iterate (guint max)
+{
+        for (guint i = 0; i < max && g_main_context_iteration (global.main_context, FALSE); i++)
+                ;
+}
+
+static void
+feed (Fuzz   *f,
+      GBytes *datagram,
+      guint   r)
+{
+        CoapUdp6MessageManager *manager = COAP_UDP6_MESSAGE_MANAGER (f->ctx);
+        g_autoptr (CoapUdp6Message) message = NULL;
+        g_autoptr (GError) error = NULL;
+
+        message = coap_udp6_message_decode (datagram, f->remotes[r], &error);
+        if (message == NULL)
+                coap_udp6_message_manager_dispatch_unparsable (manager, datagram, f->remotes[r], error);
+        else
+                coap_udp6_message_manager_dispatch_message (manager, message);
+        if (f->previous != datagram) {
+                g_clear_pointer (&f->previous, g_bytes_unref);
+                f->previous = g_bytes_ref (datagram);
+        }
+        f->previous_remote = r;
+}
+
+static void
+feed_message (Fuzz            *f,
+              CoapUdp6Message *message,
+              guint            r)
+{
+        g_autoptr (GBytes) datagram = coap_udp6_message_encode (message, NULL);
+
+        if (datagram != NULL)
+                feed (f, datagram, r);
+}
+
+static void
+op_feed (Fuzz  *f,
+         Input *in)
+{
+        guint r = take (in) % N_REMOTES;
+        g_autoptr (GBytes) datagram = take_bytes (in, take (in));
+
+        feed (f, datagram, r);
+}
+
+/* A request built from fields, so most of them reach a resource. */
+static void
+op_feed_request (Fuzz  *f,
+                 Input *in)
+{
+        guint r = take (in) % N_REMOTES;
+        guint flags = take (in);
+        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (flags & 1, 1 + take (in) % 8);
+        g_autoptr (GBytes) payload = NULL;
+
+        coap_udp6_message_set_mid (message, take16 (in));
+        coap_udp6_message_set_uri_path (message, paths[(flags >> 1) % G_N_ELEMENTS (paths)]);
+        if (flags & 0x10) {
+                g_autoptr (GBytes) token = take_bytes (in, take (in) % 9);
+
+                coap_udp6_message_set_token (message, token);
+        }
+        if (flags & 0x20)
+                coap_udp6_message_set_no_response (message, take (in) & 0x1a);
+        if (flags & 0x40) {
+                g_autoptr (GBytes) value = take_bytes (in, 1);
+
+                /* 13 is unassigned and critical: 4.02 Bad Option. */
+                coap_udp6_message_add_option (message, 13, value);
+        }
+        if (flags & 0x80)
+                coap_udp6_message_set_mtype (message, COAP_UDP6_MESSAGE_TYPE_NON);
+        payload = take_bytes (in, take (in) % 16);
+        coap_udp6_message_set_payload (message, payload);
+        feed_message (f, message, r);
+}
+
+static void
+op_replay (Fuzz  *f,
+           Input *in)
+{
+        guint8 b = take (in);
+        g_autoptr (GBytes) datagram = NULL;
+
+        if (f->previous == NULL)
+                return;
+        datagram = g_bytes_ref (f->previous);
+        feed (f, datagram, (b & 0x80) ? b % N_REMOTES : f->previous_remote);
+}
+
+/* An answer to what the context last sent to remote r: ACK or RST with its
+ * message ID, or a response with its token. */
+static void
+op_forge (Fuzz  *f,
+          Input *in)
+{
+        guint r = take (in) % N_REMOTES;
+        guint kind = take (in);
+        int sink = remote_sink[r];
+        g_autoptr (CoapUdp6Message) sent = NULL;
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        guint mid = 0;
+        guint code = COAP_UDP6_CODE_EMPTY;
+        CoapUdp6MessageType mtype = COAP_UDP6_MESSAGE_TYPE_ACK;
+
+        if (sink >= 0 && f->last_sent[sink] != NULL)
+                sent = coap_udp6_message_decode (f->last_sent[sink], NULL, NULL);
+        if (sent != NULL)
+                mid = coap_udp6_message_get_mid (sent);
+        switch (kind % 6) {
+        case 0: break;
+        case 1: mtype = COAP_UDP6_MESSAGE_TYPE_RST; break;
+        case 2: code = 64 + take (in) % 128; break;
+        case 3: mtype = COAP_UDP6_MESSAGE_TYPE_CON; code = 64 + take (in) % 128; mid = take16 (in); break;
+        case 4: mtype = COAP_UDP6_MESSAGE_TYPE_NON; code = 64 + take (in) % 128; mid = take16 (in); break;
+        case 5: mid = (mid + take (in)) & 0xffff; break;
+        }
+        answer = coap_udp6_message_new (mtype, code);
+        coap_udp6_message_set_mid (answer, mid);
+        if (code != COAP_UDP6_CODE_EMPTY && sent != NULL)
+                coap_udp6_message_set_token (answer, coap_udp6_message_get_token (sent));
+        if (kind & 0x80) {
+                g_autoptr (GBytes) payload = take_bytes (in, take (in) % 16);
+
+                coap_udp6_message_set_payload (answer, payload);
+        }
+        feed_message (f, answer, r);
+}
+
+static void
+op_clock (Fuzz  *f,
+          Input *in)
+{
+        guint b = take (in);
+        gint64 ms = b < 200 ? b : (gint64) (b - 199) * 1000;
+
+        f->now += ms * 1000;
+        coap_udp6_context_run_due_timers (f->ctx);
+}
+
+static const guint response_codes[] = {
+        COAP_UDP6_CODE_CONTENT, COAP_UDP6_CODE_CHANGED, COAP_UDP6_CODE_NOT_FOUND,
+        COAP_UDP6_CODE_BAD_REQUEST, COAP_UDP6_CODE_INTERNAL_SERVER_ERROR,
+        COAP_UDP6_CODE_SERVICE_UNAVAILABLE, COAP_UDP6_CODE_VALID, 0xe0,
+};
+
+static void
+op_respond (Fuzz  *f,
+            Input *in,
+            gboolean drop)
+{
+        guint8 b = take (in);
+        CoapUdp6Request *request;
+
+        if (f->kept->len == 0)
+                return;
+        request = g_ptr_array_index (f->kept, b % f->kept->len);
+        if (!drop) {
+                guint code = response_codes[take (in) % G_N_ELEMENTS (response_codes)];
+
+                coap_udp6_request_respond_code (request, code, (b & 0x80) ? "later" : NULL);
+                /* Only the first response counts. */
+                if (b & 0x40)
+                        coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CONTENT, NULL);
+        }
+        g_ptr_array_remove_index (f->kept, b % f->kept->len);
+}
+
+static void
+request_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+        Fuzz *f = user_data;
+        g_autoptr (GError) error = NULL;
+
+        if (g_task_get_source_tag (G_TASK (result)) == coap_udp6_context_request_multicast_async) {
+                GPtrArray *responses = coap_udp6_context_request_multicast_finish (
+                        COAP_UDP6_CONTEXT (source), result, &error);
+
+                g_clear_pointer (&responses, g_ptr_array_unref);
+        } else {
+                g_autoptr (CoapUdp6Message) response = coap_udp6_context_request_finish (
+                        COAP_UDP6_CONTEXT (source), result, &error);
+
+                g_assert_true ((response == NULL) != (error == NULL));
+        }
+        f->finished++;
+}
+
+static GCancellable *
+new_cancellable (Fuzz *f)
+{
+        GCancellable *cancellable;
+
+        if (f->cancellables->len >= MAX_CANCELLABLES)
+                return NULL;
+        cancellable = g_cancellable_new ();
+        g_ptr_array_add (f->cancellables, cancellable);
+        return cancellable;
+}
+
+/* Link-local multicast scoped to lo, where the kernel refuses to send. */
+static CoapUdp6EndpointAddress *
+make_group_remote (Fuzz   *f,
+                   guint16 port)
+{
+        g_autoptr (GInetAddress) inet = g_inet_address_new_from_string ("ff02::fd");
+        g_autoptr (GSocketAddress) sockaddr = g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
+                                                            "address", inet, "port", port,
+                                                            "scope-id", global.lo_index, NULL);
+
+        return coap_udp6_endpoint_address_new (G_INET_SOCKET_ADDRESS (sockaddr), f->iface, NULL);
+}
+
+static void
+op_request (Fuzz  *f,
+            Input *in)
+{
+        guint r = take (in) % N_REMOTES;
+        guint flags = take (in);
+        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (flags & 1, 1 + (flags >> 1) % 4);
+        GCancellable *cancellable = (flags & 0x10) ? new_cancellable (f) : NULL;
+        const char *const path[] = { "x", NULL };
+        int sink = remote_sink[r];
+
+        if ((flags & 0x60) == 0x60) {
+                g_autoptr (CoapUdp6EndpointAddress) group = make_group_remote (f, global.sink_ports[0]);
+
+                coap_udp6_message_set_remote (message, group);
+                coap_udp6_message_set_uri_path (message, path);
+        } else if ((flags & 0x20) && sink >= 0) {
+                g_autofree char *uri = g_strdup_printf ("coap://[::1]:%u/x", global.sink_ports[sink]);
+
+                g_assert_true (coap_udp6_message_set_request_uri (message, uri, NULL));
+        } else {
+                coap_udp6_message_set_remote (message, f->remotes[r]);
+                coap_udp6_message_set_uri_path (message, path);
+        }
+        f->started++;
+        if (flags & 0x80)
+                coap_udp6_context_request_multicast_async (f->ctx, message, take (in), cancellable,
+                                                           request_cb, f);
+        else
+                coap_udp6_context_request_async (f->ctx, message, cancellable, request_cb, f);
+}
+
+static void
+op_cancel (Fuzz  *f,
+           Input *in)
+{
+        guint8 b = take (in);
+
+        if (f->cancellables->len > 0)
+                g_cancellable_cancel (g_ptr_array_index (f->cancellables, b % f->cancellables->len));
+}
+
+static void
+op_error (Fuzz  *f,
+          Input *in)
+{
+        guint r = take (in) % N_REMOTES;
+        g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
+                                                        "fuzz: port unreachable");
+
+        coap_udp6_message_manager_dispatch_error (COAP_UDP6_MESSAGE_MANAGER (f->ctx), error,
+                                                  f->remotes[r]);
+}
+
+/* A datagram through the real socket: pktinfo, reception, the ICMP queue. */
+static void
+op_real (Fuzz  *f,
+         Input *in)
+{
+        guint sink = take (in) % N_SINKS;
+        g_autoptr (GBytes) datagram = take_bytes (in, take (in));
+        struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
+                                   .sin6_port = htons (coap_udp6_context_get_local_port (f->ctx)) };
+        gsize size;
+        gconstpointer data = g_bytes_get_data (datagram, &size);
+
+        if (to.sin6_port == 0)
+                return;
+        (void) sendto (global.sinks[sink], data, size, 0, (struct sockaddr *) &to, sizeof to);
+        iterate (16);
+}
+
+static void
+op_resource (Fuzz  *f,
+             Input *in)
+{
+        guint8 b = take (in);
+
+        if (b & 1)
+                coap_udp6_context_remove_resource (f->ctx, paths[b / 2 % 4][0]);
+        else
+                add_resource (f->ctx, "slow", MODE_SEPARATE);
+}
+
+static void
+shutdown_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+        Fuzz *f = user_data;
+
+        g_assert_true (coap_udp6_context_shutdown_finish (COAP_UDP6_CONTEXT (source), result, NULL));
+        f->shutdown_done = TRUE;
+}
+
+static void
+op_shutdown (Fuzz *f)
+{
+        if (f->shutdown_started)
+                return;
+        f->shutdown_started = TRUE;
+        coap_udp6_context_shutdown_async (f->ctx, NULL, shutdown_cb, f);
+}
+
+static void
+run_op (Fuzz  *f,
+        Input *in)
+{
+        switch ((Op) (take (in) % N_OPS)) {
+        case OP_FEED: op_feed (f, in); break;
+        case OP_FEED_REQUEST: op_feed_request (f, in); break;
+        case OP_REPLAY: op_replay (f, in); break;
+        case OP_FORGE: op_forge (f, in); break;
+        case OP_CLOCK: op_clock (f, in); break;
+        case OP_RESPOND: op_respond (f, in, FALSE); break;
+        case OP_DROP: op_respond (f, in, TRUE); break;
+        case OP_REQUEST: op_request (f, in); break;
+        case OP_CANCEL: op_cancel (f, in); break;
+        case OP_ERROR: op_error (f, in); break;
+        case OP_ITERATE: iterate (16); break;
+        case OP_REAL: op_real (f, in); break;
+        case OP_RESOURCE: op_resource (f, in); break;
+        case OP_SHUTDOWN: op_shutdown (f); break;
+        case N_OPS: g_assert_not_reached ();
+        }
+}
+
+static void
+check_invariants (Fuzz *f)
+{
+        CoapUdp6Context *ctx = f->ctx;
+        guint dedup = g_hash_table_size (ctx->dedup);
+        guint exchanges = g_hash_table_size (ctx->exchanges);
+        guint transmissions = g_hash_table_size (ctx->transmissions);
+        guint timers = coap_udp6_timers_get_length (ctx->timers);
+        guint64 stat;
+
+        g_assert_cmpuint (dedup, <=, ctx->max_dedup_entries);
+        g_assert_cmpuint (dedup, ==, ctx->dedup_order.length);
+        g_assert_cmpuint (g_hash_table_size (ctx->dedup_remotes), <=, dedup);
+        g_assert_cmpuint (ctx->pending_requests, <=, ctx->max_pending_requests);
+        g_assert_cmpuint (f->kept->len, <=, ctx->pending_requests);
+        g_assert_cmpuint (exchanges, <=, ctx->max_exchanges);
+        g_assert_cmpuint (exchanges, <=, f->started - f->finished);
+        g_assert_cmpuint (ctx->waiting.length, <=, exchanges);
+        g_assert_cmpuint (timers, <=, transmissions + exchanges + ctx->delayed.length);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_DEDUP_ENTRIES), ==, dedup);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_PENDING_REQUESTS), ==,
+                          ctx->pending_requests);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_TRANSMISSIONS), ==,
+                          transmissions);
+        /* Queued exchanges are in the table too; the statistic used to
+         * count them twice. */
+        stat = coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_EXCHANGES);
+        g_assert_true (stat == exchanges || stat == exchanges + ctx->waiting.length);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_TIMERS), ==, timers);
+        if (f->shutdown_started) {
+                g_assert_cmpuint (dedup, ==, 0);
+                g_assert_cmpuint (exchanges, ==, 0);
+                g_assert_cmpuint (transmissions, ==, 0);
+        }
+}
+
+static gboolean
+settled (Fuzz *f)
+{
+        return f->started == f->finished && (!f->shutdown_started || f->shutdown_done);
+}
+
+/* Owed responses are dropped (5.00), then either the clock runs far ahead
+ * until every timer has fired, or the context is shut down; either way
+ * every callback must come, and the last reference must finalize it. */
+static void
+teardown (Fuzz    *f,
+          gboolean drain_timers)
+{
+        CoapUdp6Context *ctx = f->ctx;
+        gpointer ctx_alive = ctx, iface_alive = f->iface;
+
+        g_ptr_array_set_size (f->kept, 0);
+        drain_sinks (f);
+        for (guint i = 0; drain_timers && i < 64 && coap_udp6_timers_get_length (ctx->timers) > 0; i++) {
+                f->now += (gint64) 3600 * G_USEC_PER_SEC;
+                coap_udp6_context_run_due_timers (ctx);
+                iterate (MAX_ITERATIONS);
+        }
+        if (!drain_timers || g_hash_table_size (ctx->exchanges) > 0)
+                op_shutdown (f);
+        for (guint i = 0; i < MAX_ITERATIONS && !settled (f); i++)
+                iterate (MAX_ITERATIONS);
+        if (!settled (f))
+                g_error ("%u of %u request callbacks after teardown", f->finished, f->started);
+        check_invariants (f);
+        g_assert_cmpuint (g_hash_table_size (ctx->exchanges), ==, 0);
+        g_assert_cmpuint (g_hash_table_size (ctx->transmissions), ==, 0);
+        g_assert_cmpuint (ctx->pending_requests, ==, 0);
+        g_object_add_weak_pointer (G_OBJECT (ctx), &ctx_alive);
+        g_object_add_weak_pointer (G_OBJECT (f->iface), &iface_alive);
+        for (guint i = 0; i < N_REMOTES; i++)
+                g_clear_object (&f->remotes[i]);
+        g_clear_object (&f->ctx);
+        iterate (MAX_ITERATIONS);
+        if (ctx_alive != NULL || iface_alive != NULL)
+                g_error ("the context or its interface outlived its last reference");
+}
+
+static void
+fuzz_clear (Fuzz *f)
+{
+        for (guint i = 0; i < N_SINKS; i++)
+                g_clear_pointer (&f->last_sent[i], g_bytes_unref);
+        g_clear_pointer (&f->previous, g_bytes_unref);
+        g_clear_pointer (&f->kept, g_ptr_array_unref);
+        g_clear_pointer (&f->cancellables, g_ptr_array_unref);
+        g_clear_pointer (&f->executed, g_hash_table_unref);
+}
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data,
+                        size_t        size)
+{
+        const char *const binds[] = { "[::1]:0", NULL };
+        Input in = { data, size, 0 };
+        Fuzz f = { 0 };
+        g_autoptr (GError) error = NULL;
+        gboolean drain_timers = size > 6 && (data[6] & 0x80);
+
+        drain_sinks (NULL);
+        f.ctx = coap_udp6_context_new_server (binds, NULL, &error);
+        g_assert_no_error (error);
+        f.iface = g_ptr_array_index (f.ctx->interfaces, 0);
+        f.now = G_USEC_PER_SEC;
+        coap_udp6_context_set_clock (f.ctx, fuzz_clock, &f);
+        configure (&f, &in);
+        add_resource (f.ctx, "imm", MODE_IMMEDIATE);
+        add_resource (f.ctx, "counter", MODE_COUNTER);
+        add_resource (f.ctx, "slow", MODE_SEPARATE);
+        add_resource (f.ctx, "drop", MODE_DROP);
+        add_resource (f.ctx, "fail", MODE_FAIL);
+        make_remotes (&f);
+        f.kept = g_ptr_array_new_with_free_func (g_object_unref);
+        f.cancellables = g_ptr_array_new_with_free_func (g_object_unref);
+        f.executed = g_hash_table_new_full (coap_udp6_mid_key_hash, coap_udp6_mid_key_equal,
+                                            coap_udp6_mid_key_free, g_free);
+        global.current = &f;
+        while (in.pos < in.size) {
+                run_op (&f, &in);
+                drain_sinks (&f);
+                check_invariants (&f);
+        }
+        teardown (&f, drain_timers);
+        global.current = NULL;
+        fuzz_clear (&f);
+        return 0;
+}
