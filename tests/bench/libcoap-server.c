@@ -118,7 +118,8 @@ main (int   argc,
                 const char *text = coap_endpoint_str (endpoint);
                 const char *colon = text != NULL ? strrchr (text, ':') : NULL;
 
-                printf ("port=%s\n", colon != NULL ? colon + 1 : "?");
+                /* "[::1]:5683 UDP" */
+                printf ("port=%ld\n", colon != NULL ? strtol (colon + 1, NULL, 10) : -1L);
                 fflush (stdout);
         }
         while (!stop)
