@@ -252,7 +252,9 @@ socket_ready (GSocket      *socket,
         CoapUdp6MessageInterface *self = user_data;
 
         g_object_ref (self);
-        drain_errqueue (self);
+        /* The kernel reports POLLERR while the error queue is not empty. */
+        if (condition & G_IO_ERR)
+                drain_errqueue (self);
         /* A bounded batch, so a flood cannot starve timers. */
         for (guint i = 0; i < COAP_UDP6_RECV_BATCH && !self->shut_down; i++) {
                 CoapUdp6Received r;
@@ -362,6 +364,11 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         self->source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
         g_source_set_static_name (self->source, "CoapUdp6 socket");
         g_source_set_callback (self->source, G_SOURCE_FUNC (socket_ready), self, NULL);
+        /* Without this GLib blocks the source around each dispatch, removing
+         * and re-adding its fd: two eventfd writes and a read per wake-up.
+         * socket_ready is reentrant (each datagram is copied before it is
+         * dispatched). */
+        g_source_set_can_recurse (self->source, TRUE);
         g_source_attach (self->source, self->context);
         return TRUE;
 }
