@@ -723,6 +723,26 @@ run_op (Fuzz  *f,
         }
 }
 
+/* Per remote, as max-dedup-entries-per-remote counts (address and port). */
+static void
+check_dedup_per_remote (CoapUdp6Context *ctx)
+{
+        g_autoptr (GHashTable) counts = g_hash_table_new (coap_udp6_endpoint_address_hash,
+                                                          coap_udp6_endpoint_address_equal);
+        GHashTableIter iter;
+        gpointer key;
+
+        g_hash_table_iter_init (&iter, ctx->dedup);
+        while (g_hash_table_iter_next (&iter, &key, NULL)) {
+                CoapUdp6EndpointAddress *remote = ((CoapUdp6MidKey *) key)->remote;
+                guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, remote)) + 1;
+
+                g_assert_cmpuint (n, <=, ctx->max_dedup_entries_per_remote);
+                g_hash_table_insert (counts, remote, GUINT_TO_POINTER (n));
+        }
+        g_assert_cmpuint (g_hash_table_size (counts), ==, g_hash_table_size (ctx->dedup_remotes));
+}
+
 static void
 check_invariants (Fuzz *f)
 {
@@ -735,13 +755,15 @@ check_invariants (Fuzz *f)
 
         g_assert_cmpuint (dedup, <=, ctx->max_dedup_entries);
         g_assert_cmpuint (dedup, ==, ctx->dedup_order.length);
-        g_assert_cmpuint (g_hash_table_size (ctx->dedup_remotes), <=, dedup);
+        check_dedup_per_remote (ctx);
         g_assert_cmpuint (ctx->pending_requests, <=, ctx->max_pending_requests);
         g_assert_cmpuint (f->kept->len, <=, ctx->pending_requests);
         g_assert_cmpuint (exchanges, <=, ctx->max_exchanges);
         g_assert_cmpuint (exchanges, <=, f->started - f->finished);
         g_assert_cmpuint (ctx->waiting.length, <=, exchanges);
         g_assert_cmpuint (timers, <=, transmissions + exchanges + ctx->delayed.length);
+        /* A CON in flight is a client request's or a separate response's. */
+        g_assert_cmpuint (transmissions, <=, exchanges + ctx->pending_requests);
         g_assert_cmpuint (coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_DEDUP_ENTRIES), ==, dedup);
         g_assert_cmpuint (coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_PENDING_REQUESTS), ==,
                           ctx->pending_requests);
