@@ -177,6 +177,83 @@ drain_errqueue (CoapUdp6MessageInterface *self)
         }
 }
 
+typedef struct {
+        GBytes *datagram;                   /* (owned) */
+        CoapUdp6EndpointAddress *remote;    /* (owned) */
+} QueuedSend;
+
+static void
+queued_send_free (gpointer data)
+{
+        QueuedSend *q = data;
+
+        g_bytes_unref (q->datagram);
+        g_object_unref (q->remote);
+        g_free (q);
+}
+
+static void send_now (CoapUdp6MessageInterface *self,
+                      GBytes                   *datagram,
+                      CoapUdp6EndpointAddress  *remote);
+
+/* Sends what socket_ready queued, COAP_UDP6_SEND_BATCH per sendmmsg(); a
+ * datagram the kernel refuses goes through send_now(), which knows how
+ * to tell a stale ICMP error from this datagram's own. */
+static void
+flush_sends (CoapUdp6MessageInterface *self)
+{
+        g_autoptr (GPtrArray) queue = NULL;
+        guint done = 0;
+
+        if (self->send_queue == NULL || self->send_queue->len == 0)
+                return;
+        queue = g_steal_pointer (&self->send_queue);
+        self->send_queue = g_ptr_array_new_full (COAP_UDP6_SEND_BATCH, queued_send_free);
+        while (done < queue->len && self->fd >= 0) {
+                CoapUdp6Outgoing out[COAP_UDP6_SEND_BATCH];
+                guint n = MIN (queue->len - done, COAP_UDP6_SEND_BATCH);
+                guint sent;
+                int err;
+
+                for (guint i = 0; i < n; i++) {
+                        QueuedSend *q = g_ptr_array_index (queue, done + i);
+                        CoapUdp6Pktinfo *pktinfo = coap_udp6_endpoint_address_get_pktinfo (q->remote);
+
+                        out[i].data = g_bytes_get_data (q->datagram, &out[i].length);
+                        out[i].to = coap_udp6_endpoint_address_peek_native (q->remote);
+                        out[i].pktinfo = pktinfo != NULL ? coap_udp6_pktinfo_peek (pktinfo) : NULL;
+                }
+                sent = coap_udp6_socket_io_send_batch (self->fd, out, n, &err);
+                done += sent;
+                if (sent < n) {
+                        QueuedSend *q = g_ptr_array_index (queue, done);
+
+                        send_now (self, q->datagram, q->remote);
+                        done++;
+                }
+        }
+}
+
+typedef struct {
+        GSource source;
+        CoapUdp6MessageInterface *iface;    /* unowned: it destroys the source */
+} FlushSource;
+
+/* Runs before every poll, nested main loops included, so a queued send
+ * never waits for the outer socket_ready to return. */
+static gboolean
+flush_source_prepare (GSource *source,
+                      gint    *timeout)
+{
+        *timeout = -1;
+        flush_sends (((FlushSource *) source)->iface);
+        return FALSE;
+}
+
+static GSourceFuncs flush_source_funcs = {
+        .prepare = flush_source_prepare,
+};
+
 static CoapUdp6EndpointAddress *
 lookup_remote (CoapUdp6MessageInterface *self,
                const CoapUdp6Received   *r)
@@ -229,7 +306,7 @@ handle_datagram (CoapUdp6MessageInterface *self,
                            "may leave from the wrong address");
         }
         remote = lookup_remote (self, r);
-        datagram = g_bytes_new (self->buffer, r->length);
+        datagram = g_bytes_new (r->data, r->length);
         manager = g_weak_ref_get (&self->manager);
         message = coap_udp6_message_decode (datagram, remote, &error);
         if (message == NULL) {
@@ -244,6 +321,34 @@ handle_datagram (CoapUdp6MessageInterface *self,
                 coap_udp6_message_manager_dispatch_message (manager, message);
 }
 
+/* One recvmmsg(), at most COAP_UDP6_RECV_BATCH datagrams, so a flood
+ * cannot starve timers. A nested call (a handler iterating the main
+ * context) reads one datagram into its own buffer, leaving the outer
+ * batch intact. */
+static void
+receive_batch (CoapUdp6MessageInterface *self)
+{
+        CoapUdp6Received r[COAP_UDP6_RECV_BATCH];
+        gboolean nested = self->receive_depth > 1;
+        g_autofree guint8 *own = nested ? g_malloc (self->buffer_size) : NULL;
+        guint count = 0;
+        int err;
+
+        err = coap_udp6_socket_io_recv_batch (self->fd, nested ? own : self->buffer,
+                                              self->buffer_size, r,
+                                              nested ? 1 : COAP_UDP6_RECV_BATCH, &count);
+        if (err == EAGAIN || err == EWOULDBLOCK)
+                return;
+        if (err != 0) {
+                /* A pending ICMP error (sk_err) surfaces here once. */
+                g_debug ("recvmmsg: %s", g_strerror (err));
+                drain_errqueue (self);
+                return;
+        }
+        for (guint i = 0; i < count && !self->shut_down; i++)
+                handle_datagram (self, &r[i]);
+}
+
 static gboolean
 socket_ready (GSocket      *socket,
               GIOCondition  condition,
@@ -252,25 +357,15 @@ socket_ready (GSocket      *socket,
         CoapUdp6MessageInterface *self = user_data;
 
         g_object_ref (self);
+        self->receive_depth++;
         /* The kernel reports POLLERR while the error queue is not empty. */
         if (condition & G_IO_ERR)
                 drain_errqueue (self);
-        /* A bounded batch, so a flood cannot starve timers. */
-        for (guint i = 0; i < COAP_UDP6_RECV_BATCH && !self->shut_down; i++) {
-                CoapUdp6Received r;
-                int err = coap_udp6_socket_io_recv (self->fd, self->buffer,
-                                                    self->buffer_size, &r);
-
-                if (err == EAGAIN || err == EWOULDBLOCK)
-                        break;
-                if (err != 0) {
-                        /* A pending ICMP error (sk_err) surfaces here once. */
-                        g_debug ("recvmsg: %s", g_strerror (err));
-                        drain_errqueue (self);
-                        continue;
-                }
-                handle_datagram (self, &r);
-        }
+        if (!self->shut_down)
+                receive_batch (self);
+        self->receive_depth--;
+        if (self->receive_depth == 0)
+                flush_sends (self);
         if (!self->shut_down && (condition & G_IO_ERR)) {
                 int pending = 0;
 
@@ -355,7 +450,12 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
                 return FALSE;
         self->local_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
         self->buffer_size = COAP_UDP6_RECV_BUFFER_SIZE;
-        self->buffer = g_malloc (self->buffer_size);
+        self->buffer = g_malloc (COAP_UDP6_RECV_BATCH * self->buffer_size);
+        self->send_queue = g_ptr_array_new_full (COAP_UDP6_SEND_BATCH, queued_send_free);
+        self->flush_source = g_source_new (&flush_source_funcs, sizeof (FlushSource));
+        ((FlushSource *) self->flush_source)->iface = self;
+        g_source_set_static_name (self->flush_source, "CoapUdp6 send flush");
+        g_source_attach (self->flush_source, self->context);
         self->destinations = g_hash_table_new_full (destination_hash,
                                                     destination_equal,
                                                     g_free, NULL);
@@ -376,6 +476,7 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
 void
 coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
 {
+        flush_sends (self);
         self->shut_down = TRUE;
         if (self->source != NULL) {
                 g_source_destroy (self->source);
@@ -391,6 +492,11 @@ coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
         g_clear_object (&self->socket);
         self->fd = -1;
         g_clear_pointer (&self->buffer, g_free);
+        if (self->flush_source != NULL) {
+                g_source_destroy (self->flush_source);
+                g_clear_pointer (&self->flush_source, g_source_unref);
+        }
+        g_clear_pointer (&self->send_queue, g_ptr_array_unref);
         g_clear_pointer (&self->destinations, g_hash_table_unref);
         coap_udp6_message_interface_clear_remote_cache (self);
 }
@@ -421,10 +527,6 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
                                            GBytes                   *datagram,
                                            CoapUdp6EndpointAddress  *remote)
 {
-        const guint8 *data;
-        gsize size;
-        int err;
-
         g_return_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (self));
         g_return_if_fail (datagram != NULL);
         g_return_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (remote));
@@ -433,8 +535,30 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
                 g_debug ("Not sending on a message interface that is shut down");
                 return;
         }
-        data = g_bytes_get_data (datagram, &size);
         remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
+        if (self->receive_depth > 0) {
+                QueuedSend *q = g_new (QueuedSend, 1);
+
+                q->datagram = g_bytes_ref (datagram);
+                q->remote = g_object_ref (remote);
+                g_ptr_array_add (self->send_queue, q);
+                if (self->send_queue->len >= COAP_UDP6_SEND_BATCH)
+                        flush_sends (self);
+                return;
+        }
+        send_now (self, datagram, remote);
+}
+
+static void
+send_now (CoapUdp6MessageInterface *self,
+          GBytes                   *datagram,
+          CoapUdp6EndpointAddress  *remote)
+{
+        const guint8 *data;
+        gsize size;
+        int err;
+
+        data = g_bytes_get_data (datagram, &size);
         err = coap_udp6_socket_io_send (self->fd, data, size,
                                         coap_udp6_endpoint_address_peek_native (remote),
                                         coap_udp6_endpoint_address_get_pktinfo (remote));

@@ -37,8 +37,14 @@ struct _CoapUdp6MessageInterface {
         int            fd;
         GSource       *source;         /* (owned) */
         guint          local_port;
-        guint8        *buffer;         /* (owned) */
-        gsize          buffer_size;
+        guint8        *buffer;         /* (owned) COAP_UDP6_RECV_BATCH slots */
+        gsize          buffer_size;    /* of one slot */
+        guint          receive_depth;  /* socket_ready on the stack (it may recurse) */
+        /* Sends made while a received batch is handled go out together with
+         * one sendmmsg() at its end, or before the main context next polls
+         * (flush_source's prepare), whichever comes first. */
+        GPtrArray     *send_queue;     /* (owned) of QueuedSend */
+        GSource       *flush_source;   /* (owned) */
         GHashTable    *destinations;   /* (owned) */
         /* Recent remotes, direct-mapped: a peer that keeps talking reuses
          * one immutable CoapUdp6EndpointAddress instead of a new object

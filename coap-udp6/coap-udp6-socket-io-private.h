@@ -52,6 +52,7 @@ int coap_udp6_socket_io_set_hop_limit (int   fd,
                                        guint hop_limit);
 
 typedef struct {
+        guint8               *data;           /* (unowned) in the batch buffer */
         gssize                length;
         gboolean              truncated;
         struct sockaddr_in6   from;
@@ -59,11 +60,32 @@ typedef struct {
         CoapUdp6RawPktinfo    pktinfo;
 } CoapUdp6Received;
 
-/* Reads one datagram into @buffer; returns 0, or an errno (EAGAIN: empty). */
-int coap_udp6_socket_io_recv (int               fd,
-                              guint8           *buffer,
-                              gsize             size,
-                              CoapUdp6Received *out);
+/* Reads up to @n datagrams with one recvmmsg(); datagram i lands in
+ * @buffers + i * @size. Returns 0 with *@count ≥ 1, or an errno (EAGAIN:
+ * nothing queued). */
+int coap_udp6_socket_io_recv_batch (int               fd,
+                                    guint8           *buffers,
+                                    gsize             size,
+                                    CoapUdp6Received *out,
+                                    guint             n,
+                                    guint            *count);
+
+typedef struct {
+        const guint8              *data;
+        gsize                      length;
+        const struct sockaddr_in6 *to;
+        const CoapUdp6RawPktinfo  *pktinfo;   /* nullable */
+} CoapUdp6Outgoing;
+
+#define COAP_UDP6_SEND_BATCH 32
+
+/* Sends up to @n datagrams with one sendmmsg(); returns how many left.
+ * When fewer than @n did, *@err is the errno of the first that did not. */
+guint coap_udp6_socket_io_send_batch (int                     fd,
+                                      const CoapUdp6Outgoing *out,
+                                      guint                   n,
+                                      int                    *err);
+
 
 /* Reads one error-queue entry; 0, or an errno (EAGAIN: empty). *@ee is NULL
  * when the entry carried no extended error. */

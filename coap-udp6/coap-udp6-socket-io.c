@@ -168,41 +168,112 @@ pktinfo_from_cmsgs (struct msghdr      *msg,
         return FALSE;
 }
 
-int
-coap_udp6_socket_io_recv (int               fd,
-                          guint8           *buffer,
-                          gsize             size,
-                          CoapUdp6Received *out)
+typedef union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE (sizeof (CoapUdp6RawPktinfo)) + 256];
+} RecvControl;
+
+static void
+finish_received (struct mmsghdr   *m,
+                 gsize             size,
+                 CoapUdp6Received *out)
 {
+        struct msghdr *msg = &m->msg_hdr;
+
+        out->length = m->msg_len;
+        out->truncated = (msg->msg_flags & MSG_TRUNC) != 0 || (gsize) m->msg_len > size;
+        if (msg->msg_namelen < sizeof (struct sockaddr_in6) || out->from.sin6_family != AF_INET6)
+                out->from.sin6_family = 0;
+        out->have_pktinfo = pktinfo_from_cmsgs (msg, &out->pktinfo);
+}
+
+int
+coap_udp6_socket_io_recv_batch (int               fd,
+                                guint8           *buffers,
+                                gsize             size,
+                                CoapUdp6Received *out,
+                                guint             n,
+                                guint            *count)
+{
+        struct mmsghdr msgs[COAP_UDP6_RECV_BATCH];
+        struct iovec iovs[COAP_UDP6_RECV_BATCH];
+        RecvControl controls[COAP_UDP6_RECV_BATCH];
+        int got;
+
+        n = MIN (n, COAP_UDP6_RECV_BATCH);
+        for (guint i = 0; i < n; i++) {
+                memset (&out[i].from, 0, sizeof out[i].from);
+                out[i].data = buffers + i * size;
+                iovs[i] = (struct iovec) { out[i].data, size };
+                msgs[i].msg_hdr = (struct msghdr) {
+                        .msg_name = &out[i].from,
+                        .msg_namelen = sizeof out[i].from,
+                        .msg_iov = &iovs[i],
+                        .msg_iovlen = 1,
+                        .msg_control = controls[i].buf,
+                        .msg_controllen = sizeof controls[i].buf,
+                };
+                msgs[i].msg_len = 0;
+        }
+        do
+                got = recvmmsg (fd, msgs, n, MSG_TRUNC, NULL);
+        while (got < 0 && errno == EINTR);
+        if (got < 0)
+                return errno;
+        for (int i = 0; i < got; i++)
+                finish_received (&msgs[i], size, &out[i]);
+        *count = got;
+        return 0;
+}
+
+guint
+coap_udp6_socket_io_send_batch (int                     fd,
+                                const CoapUdp6Outgoing *out,
+                                guint                   n,
+                                int                    *err)
+{
+        struct mmsghdr msgs[COAP_UDP6_SEND_BATCH];
+        struct iovec iovs[COAP_UDP6_SEND_BATCH];
         union {
                 struct cmsghdr align;
-                char buf[CMSG_SPACE (sizeof (CoapUdp6RawPktinfo)) + 256];
-        } control;
-        struct iovec iov = { buffer, size };
-        struct msghdr msg = {
-                .msg_name = &out->from,
-                .msg_namelen = sizeof out->from,
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-                .msg_control = control.buf,
-                .msg_controllen = sizeof control.buf,
-        };
-        ssize_t n;
+                char buf[CMSG_SPACE (sizeof (CoapUdp6RawPktinfo))];
+        } controls[COAP_UDP6_SEND_BATCH];
+        int sent;
 
-        memset (&out->from, 0, sizeof out->from);
-        out->have_pktinfo = FALSE;
+        n = MIN (n, COAP_UDP6_SEND_BATCH);
+        *err = 0;
+        for (guint i = 0; i < n; i++) {
+                iovs[i] = (struct iovec) { (void *) out[i].data, out[i].length };
+                msgs[i].msg_hdr = (struct msghdr) {
+                        .msg_name = (void *) out[i].to,
+                        .msg_namelen = sizeof *out[i].to,
+                        .msg_iov = &iovs[i],
+                        .msg_iovlen = 1,
+                };
+                msgs[i].msg_len = 0;
+                if (out[i].pktinfo != NULL) {
+                        struct cmsghdr *c;
+
+                        memset (&controls[i], 0, sizeof controls[i]);
+                        msgs[i].msg_hdr.msg_control = controls[i].buf;
+                        msgs[i].msg_hdr.msg_controllen = sizeof controls[i].buf;
+                        c = CMSG_FIRSTHDR (&msgs[i].msg_hdr);
+                        c->cmsg_level = IPPROTO_IPV6;
+                        c->cmsg_type = IPV6_PKTINFO;
+                        c->cmsg_len = CMSG_LEN (sizeof (CoapUdp6RawPktinfo));
+                        memcpy (CMSG_DATA (c), out[i].pktinfo, sizeof (CoapUdp6RawPktinfo));
+                }
+        }
         do
-                n = recvmsg (fd, &msg, MSG_TRUNC);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return errno;
-        out->length = n;
-        out->truncated = (msg.msg_flags & MSG_TRUNC) != 0 || (gsize) n > size;
-        if (msg.msg_namelen < sizeof (struct sockaddr_in6) ||
-            out->from.sin6_family != AF_INET6)
-                out->from.sin6_family = 0;
-        out->have_pktinfo = pktinfo_from_cmsgs (&msg, &out->pktinfo);
-        return 0;
+                sent = sendmmsg (fd, msgs, n, 0);
+        while (sent < 0 && errno == EINTR);
+        if (sent < 0) {
+                *err = errno;
+                return 0;
+        }
+        if ((guint) sent < n)
+                *err = EAGAIN;
+        return sent;
 }
 
 int
