@@ -571,11 +571,15 @@ request_cb (GObject      *source,
         f->finished++;
 }
 
+/* A new one, or (reuse) the last one, which may be cancelled already. */
 static GCancellable *
-new_cancellable (Fuzz *f)
+get_cancellable (Fuzz    *f,
+                 gboolean reuse)
 {
         GCancellable *cancellable;
 
+        if (reuse && f->cancellables->len > 0)
+                return g_ptr_array_index (f->cancellables, f->cancellables->len - 1);
         if (f->cancellables->len >= MAX_CANCELLABLES)
                 return NULL;
         cancellable = g_cancellable_new ();
@@ -603,7 +607,7 @@ op_request (Fuzz  *f,
         guint r = take (in) % N_REMOTES;
         guint flags = take (in);
         g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (flags & 1, 1 + (flags >> 1) % 4);
-        GCancellable *cancellable = (flags & 0x10) ? new_cancellable (f) : NULL;
+        GCancellable *cancellable = (flags & 0x10) ? get_cancellable (f, flags & 0x08) : NULL;
         const char *const path[] = { "x", NULL };
         int sink = remote_sink[r];
 
