@@ -19,12 +19,14 @@
  *   - garbage (--garbage percent): lengths 0 to 3, wrong versions, reserved
  *     token lengths, broken option encodings (reserved nibble 15, truncated
  *     extended deltas and values, truncated option values), a payload marker
- *     without payload, unknown critical options, random bytes;
+ *     without payload, unknown critical options, reserved code classes,
+ *     random bytes (up to 1280 bytes, one in ten up to 9216);
  *   - duplicates (--duplicates percent): the exact bytes a remote sent last,
  *     from the same tuple;
  *   - the rest valid CON and NON requests: GET /hello, /time, /whoami,
- *     /.well-known/core, missing paths, POST /echo, plus empty CON pings and
- *     unsolicited responses.
+ *     /.well-known/core, missing paths, POST /echo (payloads up to 200
+ *     bytes, one in ten up to 4000), plus empty CON pings and unsolicited
+ *     responses.
  *
  * Plain C on purpose (no GLib), so it runs anywhere the test runs.
  *
@@ -42,13 +44,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_DATAGRAM 1280
+/* Most datagrams stay under 1280 bytes; one in ten random ones goes up to
+ * this, beyond any CoAP-over-UDP size but within the server's buffer. */
+#define MAX_DATAGRAM 9216
 
 typedef struct {
         int fd;
         size_t last_len;
         int has_last;
-        unsigned char last[MAX_DATAGRAM];
+        unsigned char *last;
 } Remote;
 
 typedef struct {
@@ -65,6 +69,7 @@ typedef struct {
         unsigned port_lo;
         unsigned port_hi;
         const char *source_base;
+        unsigned echo_bytes;
         int quiet;
         /* state */
         int family;
@@ -77,6 +82,8 @@ typedef struct {
         struct timespec start;
         double tokens;
         double last_refill;
+        size_t bufsize;
+        unsigned char *scratch;
         /* figures */
         unsigned long sent;
         unsigned long send_errors;
@@ -180,6 +187,22 @@ put_path (unsigned char *buf,
 }
 
 static size_t
+make_echo (Flood         *f,
+           unsigned char *buf,
+           unsigned       type,
+           unsigned       len)
+{
+        unsigned last = 0;
+        size_t n;
+
+        n = put_header (f, buf, type, 2, rnd_below (f, 9));
+        n += put_path (buf + n, &last, "echo");
+        buf[n++] = 0xff;
+        memset (buf + n, 'a' + rnd_below (f, 26), len);
+        return n + len;
+}
+
+static size_t
 make_valid (Flood         *f,
             unsigned char *buf)
 {
@@ -192,20 +215,16 @@ make_valid (Flood         *f,
         unsigned last = 0;
         size_t n;
 
+        if (f->echo_bytes > 0) /* every request a CON POST /echo */
+                return make_echo (f, buf, 0, f->echo_bytes);
+
         if (kind == 0) /* empty CON: a ping, answered with RST */
                 return put_header (f, buf, 0, 0, 0);
         if (kind == 1) /* an unsolicited 2.05 (ACK or NON) */
                 return put_header (f, buf, 1 + rnd_below (f, 2), 69, rnd_below (f, 9));
-        if (kind == 2) { /* POST /echo with a payload */
-                unsigned i, len = 1 + rnd_below (f, 200);
-
-                n = put_header (f, buf, type, 2, rnd_below (f, 9));
-                n += put_path (buf + n, &last, "echo");
-                buf[n++] = 0xff;
-                for (i = 0; i < len; i++)
-                        buf[n++] = (unsigned char) ('a' + rnd_below (f, 26));
-                return n;
-        }
+        if (kind == 2) /* POST /echo with a payload */
+                return make_echo (f, buf, type,
+                                  1 + rnd_below (f, rnd_below (f, 10) == 0 ? 4000 : 200));
         n = put_header (f, buf, type, 1, rnd_below (f, 9));
         if (kind == 3) { /* a missing path, different every time */
                 char name[32];
@@ -288,7 +307,7 @@ make_garbage (Flood         *f,
         case 8:
                 return make_bad_request (f, buf, kind);
         default: /* random bytes, random length */
-                n = rnd_below (f, MAX_DATAGRAM + 1);
+                n = rnd_below (f, rnd_below (f, 10) == 0 ? MAX_DATAGRAM + 1 : 1281);
                 for (i = 0; i < n; i++)
                         buf[i] = (unsigned char) rnd (f);
                 return n;
@@ -329,7 +348,7 @@ send_one (Flood  *f,
           Remote *r,
           int     allow_dup)
 {
-        unsigned char buf[MAX_DATAGRAM];
+        unsigned char *buf = f->scratch;
         const unsigned char *data = buf;
         size_t len;
         unsigned roll = rnd_below (f, 100);
@@ -416,9 +435,7 @@ static void
 drain (Flood  *f,
        Remote *r)
 {
-        unsigned char buf[MAX_DATAGRAM];
-
-        while (recv (r->fd, buf, sizeof buf, MSG_DONTWAIT) >= 0)
+        while (recv (r->fd, f->scratch, f->bufsize, MSG_DONTWAIT) >= 0)
                 f->replies++;
 }
 
@@ -486,6 +503,28 @@ resolve (Flood *f)
         return 0;
 }
 
+/* The window and one arena: the scratch buffer, then each remote's copy of
+ * the last datagram it sent (for duplicates), all under 64 MiB. */
+static int
+setup_buffers (Flood          *f,
+               Remote        **window,
+               unsigned char **arena)
+{
+        unsigned i;
+
+        f->bufsize = f->echo_bytes + 64 > MAX_DATAGRAM ? f->echo_bytes + 64 : MAX_DATAGRAM;
+        if ((size_t) f->window * f->bufsize > (size_t) 64 << 20)
+                f->window = (unsigned) (((size_t) 64 << 20) / f->bufsize);
+        *window = calloc (f->window, sizeof **window);
+        *arena = malloc (((size_t) f->window + 1) * f->bufsize);
+        if (*window == NULL || *arena == NULL)
+                return -1;
+        f->scratch = *arena;
+        for (i = 0; i < f->window; i++)
+                (*window)[i].last = *arena + ((size_t) i + 1) * f->bufsize;
+        return 0;
+}
+
 static void
 usage (FILE *out)
 {
@@ -504,6 +543,8 @@ usage (FILE *out)
                  "  -w, --window=N           remotes with an open socket at a time (default 1000)\n"
                  "  -P, --port-range=LO-HI   source ports (default 1024-32767, below the ephemeral range)\n"
                  "  -S, --source-base=ADDR   first source address (default 127.0.0.2, or ::1)\n"
+                 "  -E, --echo-bytes=N       every valid request a CON POST /echo with N bytes\n"
+                 "                           (large responses for the server to cache; up to 65000)\n"
                  "  -q, --quiet              print only the summary line\n"
                  "  -h, --help               this text\n");
 }
@@ -525,13 +566,14 @@ parse_args (Flood *f,
                 { "window", required_argument, NULL, 'w' },
                 { "port-range", required_argument, NULL, 'P' },
                 { "source-base", required_argument, NULL, 'S' },
+                { "echo-bytes", required_argument, NULL, 'E' },
                 { "quiet", no_argument, NULL, 'q' },
                 { "help", no_argument, NULL, 'h' },
                 { NULL, 0, NULL, 0 },
         };
         int c;
 
-        while ((c = getopt_long (argc, argv, "t:p:n:r:g:d:R:s:w:P:S:qh", longopts, NULL)) != -1) {
+        while ((c = getopt_long (argc, argv, "t:p:n:r:g:d:R:s:w:P:S:E:qh", longopts, NULL)) != -1) {
                 switch (c) {
                 case 't': f->target = optarg; break;
                 case 'p': f->port = (unsigned) strtoul (optarg, NULL, 10); break;
@@ -547,6 +589,7 @@ parse_args (Flood *f,
                                 return -1;
                         break;
                 case 'S': f->source_base = optarg; break;
+                case 'E': f->echo_bytes = (unsigned) strtoul (optarg, NULL, 10); break;
                 case 'q': f->quiet = 1; break;
                 case 'h': usage (stdout); exit (0);
                 default: return -1;
@@ -554,7 +597,8 @@ parse_args (Flood *f,
         }
         if (optind != argc || f->port == 0 || f->port > 65535 || f->remotes == 0 ||
             f->window == 0 || f->garbage_pct > 100 || f->dup_pct > 100 ||
-            f->port_lo == 0 || f->port_hi > 65535 || f->port_lo > f->port_hi)
+            f->port_lo == 0 || f->port_hi > 65535 || f->port_lo > f->port_hi ||
+            f->echo_bytes > 65000)
                 return -1;
         return 0;
 }
@@ -568,8 +612,10 @@ main (int    argc,
                 .garbage_pct = 40, .dup_pct = 20, .seed = 1, .window = 1000,
                 .port_lo = 1024, .port_hi = 32767,
         };
-        Remote *window;
+        Remote *window = NULL;
+        unsigned char *arena = NULL;
         unsigned long done = 0, r;
+        int status = 0;
         double elapsed;
 
         if (parse_args (&f, argc, argv) < 0) {
@@ -583,9 +629,10 @@ main (int    argc,
         if (f.remotes > f.count)
                 f.remotes = f.count;
         f.rng = f.seed * 0x9E3779B97F4A7C15ULL + 1;
-        window = calloc (f.window, sizeof *window);
-        if (window == NULL)
+        if (setup_buffers (&f, &window, &arena) < 0) {
+                fprintf (stderr, "coap-flood: out of memory\n");
                 return 2;
+        }
         clock_gettime (CLOCK_MONOTONIC, &f.start);
         f.last_refill = now_seconds ();
         for (r = 0; r < f.remotes; r += f.window) {
@@ -594,18 +641,21 @@ main (int    argc,
                 unsigned long target = (unsigned long) ((double) f.count * end / f.remotes);
 
                 if (run_window (&f, window, (unsigned) (end - r), target - done) < 0) {
-                        free (window);
-                        return 1;
+                        status = 1;
+                        break;
                 }
                 done = target;
                 if (!f.quiet && (r / f.window) % 20 == 19)
                         fprintf (stderr, "coap-flood: %lu sent, %lu remotes\n", f.sent, f.used_remotes);
         }
         free (window);
+        free (arena);
         elapsed = now_seconds () - (f.start.tv_sec + f.start.tv_nsec / 1e9);
         printf ("sent %lu datagrams (garbage %lu, valid %lu, duplicates %lu) from %lu remotes "
                 "in %.2f s (%.0f/s); send errors %lu, replies received %lu, busy tuples skipped %lu\n",
                 f.sent, f.n_garbage, f.n_valid, f.n_dup, f.used_remotes, elapsed,
                 elapsed > 0 ? f.sent / elapsed : 0.0, f.send_errors, f.replies, f.bind_retries);
-        return f.send_errors > 0 && f.sent == 0 ? 1 : 0;
+        if (status == 0 && f.send_errors > 0 && f.sent == 0)
+                status = 1;
+        return status;
 }

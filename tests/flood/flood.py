@@ -252,6 +252,8 @@ def run_flood(flood, port, args, rate, seed):
         argv += ['--source-base', args.source_base]
     if args.port_range:
         argv += ['--port-range', args.port_range]
+    if args.echo_bytes:
+        argv += ['--echo-bytes', str(args.echo_bytes)]
     start = time.monotonic()
     got = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
     elapsed = time.monotonic() - start
@@ -291,6 +293,9 @@ def parse_args():
     parser.add_argument('--source-base', help='first source address')
     parser.add_argument('--port-range', help='source ports LO-HI')
     parser.add_argument('--seed', type=int, default=1)
+    parser.add_argument('--echo-bytes', type=int, default=0,
+                        help='every valid flood request a CON POST /echo '
+                        'with this many bytes (large cached responses)')
     parser.add_argument('--rss-bound', type=int, default=12288,
                         help='KiB VmRSS may grow over the whole run')
     parser.add_argument('--round-bound', type=int, default=2048,
