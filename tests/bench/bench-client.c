@@ -10,7 +10,12 @@
  * (a new message, coap_udp6_message_set_request_uri()). After --warmup
  * seconds it counts the completions for --duration seconds and prints one
  * line:
- *   req/s=N completed=N errors=N cpu_us_per_req=X
+ *   req/s=N completed=N errors=N cpu_us_per_req=X nstart=N
+ *
+ * The context's NSTART (outstanding exchanges per remote, RFC 7252 §4.7;
+ * the RFC's default is 1) is set to the window unless --nstart says
+ * otherwise, so that the window is really in flight; with --nstart 1 the
+ * library queues all but one request.
  * (errors = requests that failed or got no 2.xx; cpu = this process only).
  * Exit status 0 when some requests completed, 1 otherwise, 2 on setup
  * errors.
@@ -144,6 +149,7 @@ spawn_responder (const char *path,
 static gboolean
 run (Bench       *bench,
      guint        window,
+     guint        nstart,
      double       warmup,
      double       duration,
      GError     **error)
@@ -154,6 +160,7 @@ run (Bench       *bench,
         bench->context = coap_udp6_context_new_client (error);
         if (bench->context == NULL)
                 return FALSE;
+        g_object_set (bench->context, "nstart", nstart, NULL);
         add_timeout (main_context, warmup, start_measuring, bench);
         add_timeout (main_context, warmup + duration, stop_measuring, bench);
         for (guint i = 0; i < window; i++)
@@ -177,6 +184,7 @@ main (int   argc,
         g_autoptr (GError) error = NULL;
         g_autoptr (GSubprocess) proc = NULL;
         int window = 64;
+        int nstart = 0;
         double warmup = 0.5;
         double duration = 3.0;
         double seconds;
@@ -186,6 +194,8 @@ main (int   argc,
                 { "responder", 'r', 0, G_OPTION_ARG_FILENAME, &responder,
                   "The stateless-responder binary to start", "PATH" },
                 { "window", 'w', 0, G_OPTION_ARG_INT, &window, "Requests in flight (default 64)", "W" },
+                { "nstart", 0, 0, G_OPTION_ARG_INT, &nstart,
+                  "NSTART of the context (default: the window, at most 1000)", "N" },
                 { "non", 'n', 0, G_OPTION_ARG_NONE, &bench.non, "NON requests", NULL },
                 { "warmup", 0, 0, G_OPTION_ARG_DOUBLE, &warmup, "Seconds before counting (default 0.5)", "S" },
                 { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration, "Seconds counted (default 3)", "S" },
@@ -195,7 +205,7 @@ main (int   argc,
         options = g_option_context_new ("- client API throughput against the stateless responder");
         g_option_context_add_main_entries (options, entries, NULL);
         if (!g_option_context_parse (options, &argc, &argv, &error) || responder == NULL ||
-            window < 1 || duration <= 0 || warmup < 0) {
+            window < 1 || nstart < 0 || nstart > 1000 || duration <= 0 || warmup < 0) {
                 fprintf (stderr, "bench-client: %s\n", error != NULL ? error->message : "--responder PATH is required");
                 return 2;
         }
@@ -205,7 +215,9 @@ main (int   argc,
                 return 2;
         }
         bench.uri = g_strdup_printf ("coap://[::1]:%u/hello", port);
-        if (!run (&bench, (guint) window, warmup, duration, &error)) {
+        if (nstart == 0)
+                nstart = MIN (window, 1000);
+        if (!run (&bench, (guint) window, (guint) nstart, warmup, duration, &error)) {
                 fprintf (stderr, "bench-client: %s\n", error->message);
                 g_subprocess_force_exit (proc);
                 return 2;
@@ -214,11 +226,12 @@ main (int   argc,
         g_subprocess_wait (proc, NULL, NULL);
 
         seconds = (double) (bench.end_us - bench.start_us) / G_USEC_PER_SEC;
-        printf ("req/s=%.0f completed=%" G_GUINT64_FORMAT " errors=%" G_GUINT64_FORMAT " cpu_us_per_req=%.2f\n",
+        printf ("req/s=%.0f completed=%" G_GUINT64_FORMAT " errors=%" G_GUINT64_FORMAT " cpu_us_per_req=%.2f nstart=%d\n",
                 (double) bench.completed / seconds, bench.completed, bench.errors,
                 bench.completed > 0 ? (double) (bench.cpu_end_ns - bench.cpu_start_ns) / 1000.0 /
                                               (double) bench.completed
-                                    : 0.0);
+                                    : 0.0,
+                nstart);
         g_free (bench.uri);
         return bench.completed > bench.errors ? 0 : 1;
 }

@@ -11,7 +11,9 @@
 # server alike. Prints every run, the median per server (req/s, p50 and p99
 # latency, server CPU per request, lost requests) and the ratios
 # coap-udp6/libcoap and coap-udp6/responder of the median throughput and of
-# the median p50 latency (run with --window 1 for the latency target).
+# the median p50 latency (run with --window 1 for the latency target), and
+# of the median server CPU time per request (steadier than req/s when other
+# work shares the machine).
 #
 # With two or more CPUs the servers run on the first CPU and the load
 # generator on the second (sched_setaffinity; --no-pin turns it off).
@@ -185,6 +187,10 @@ def report(servers, results, args):
             print('ratio_p50_coap-udp6/%s=%.2f%s' %
                   (other, ratio(ours['p50_us'], med[other]['p50_us']),
                    '  (W=1 latency)' if args.window == 1 else ''))
+            # CPU per request is steadier than req/s on a shared machine
+            print('ratio_server_cpu_per_req_coap-udp6/%s=%.2f' %
+                  (other, ratio(ours['server_cpu_us_per_req'],
+                                med[other]['server_cpu_us_per_req'])))
 
 
 def main():
