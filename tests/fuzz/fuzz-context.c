@@ -19,8 +19,11 @@
  * After every operation the tables must be within their limits and agree
  * with the statistics; the POST counter resource must never run twice for
  * one (remote, message ID) unless the deduplication entry expired or was
- * evicted. At the end everything is shut down and the context, its
- * interface and every request must be finalized, every callback called.
+ * evicted. At the end either the clock runs out (then nothing may remain
+ * in flight) or the context is shut down; the context, its interface and
+ * every request must be finalized, every callback called. The target runs
+ * itself again with G_SLICE=always-malloc so that LeakSanitizer sees
+ * leaked GObjects.
  *
  * Traffic stays on loopback. A warning is a finding, except the
  * rate-limited ones the context emits when a table is full.
@@ -76,11 +79,12 @@ typedef enum {
         MODE_SEPARATE,
         MODE_DROP,
         MODE_FAIL,
+        MODE_NESTED,
 } Mode;
 
 static const char *const paths[][3] = {
         { "imm", NULL }, { "counter", NULL }, { "slow", NULL }, { "drop", NULL },
-        { ".well-known", "core", NULL }, { "missing", NULL }, { NULL }, { "fail", NULL },
+        { ".well-known", "core", NULL }, { "missing", NULL }, { "nested", NULL }, { "fail", NULL },
 };
 
 typedef struct {
@@ -107,6 +111,7 @@ typedef struct {
         GHashTable *executed;               /* CoapUdp6MidKey → Execution */
         guint started;
         guint finished;
+        guint nesting;                      /* MODE_NESTED handlers running */
         gboolean shutdown_started;
         gboolean shutdown_done;
 } Fuzz;
@@ -130,6 +135,10 @@ struct _FuzzResource {
 };
 
 G_DEFINE_FINAL_TYPE (FuzzResource, fuzz_resource, COAP_UDP6_TYPE_RESOURCE)
+
+static void iterate (guint max);
+static void op_shutdown (Fuzz *f);
+static void send_real (Fuzz *f, guint sink, GBytes *datagram);
 
 static guint64
 evictions (CoapUdp6Context *ctx)
@@ -193,6 +202,24 @@ fuzz_resource_render (CoapUdp6Resource *resource,
         case MODE_FAIL:
                 error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "fuzz");
                 coap_udp6_request_fail (request, error);
+                break;
+        case MODE_NESTED:
+                /* A handler that runs the main loop while another datagram
+                 * waits: the socket source recurses into the context. A
+                 * payload "s…" shuts the context down from inside. */
+                if (f->nesting < 2) {
+                        g_autoptr (GBytes) again = coap_udp6_message_encode (message, NULL);
+
+                        f->nesting++;
+                        if (again != NULL)
+                                send_real (f, f->nesting, again);
+                        iterate (4);
+                        f->nesting--;
+                }
+                if (g_bytes_get_size (coap_udp6_message_get_payload (message)) > 0 &&
+                    *(const char *) g_bytes_get_data (coap_udp6_message_get_payload (message), NULL) == 's')
+                        op_shutdown (f);
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CONTENT, NULL);
                 break;
         }
 }
@@ -670,21 +697,31 @@ op_error (Fuzz  *f,
                                                   f->remotes[r]);
 }
 
-/* A datagram through the real socket: pktinfo, reception, the ICMP queue. */
 static void
-op_real (Fuzz  *f,
-         Input *in)
+send_real (Fuzz   *f,
+           guint   sink,
+           GBytes *datagram)
 {
-        guint sink = take (in) % N_SINKS;
-        g_autoptr (GBytes) datagram = take_bytes (in, take (in));
         struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
                                    .sin6_port = htons (coap_udp6_context_get_local_port (f->ctx)) };
         gsize size;
         gconstpointer data = g_bytes_get_data (datagram, &size);
 
-        if (to.sin6_port == 0)
-                return;
-        (void) sendto (global.sinks[sink], data, size, 0, (struct sockaddr *) &to, sizeof to);
+        if (to.sin6_port != 0)
+                (void) sendto (global.sinks[sink], data, size, 0, (struct sockaddr *) &to, sizeof to);
+}
+
+/* Datagrams through the real socket: pktinfo, reception in batches, the
+ * ICMP queue. */
+static void
+op_real (Fuzz  *f,
+         Input *in)
+{
+        guint b = take (in);
+        g_autoptr (GBytes) datagram = take_bytes (in, take (in));
+
+        for (guint i = 0; i <= b / N_SINKS % 4; i++)
+                send_real (f, b % N_SINKS, datagram);
         iterate (16);
 }
 
@@ -892,6 +929,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         add_resource (f.ctx, "slow", MODE_SEPARATE);
         add_resource (f.ctx, "drop", MODE_DROP);
         add_resource (f.ctx, "fail", MODE_FAIL);
+        add_resource (f.ctx, "nested", MODE_NESTED);
         make_remotes (&f);
         f.kept = g_ptr_array_new_with_free_func (g_object_unref);
         f.cancellables = g_ptr_array_new_with_free_func (g_object_unref);

@@ -41,7 +41,7 @@ for i, uri in enumerate(URIS):
 (FEED, FEED_REQUEST, REPLAY, FORGE, CLOCK, RESPOND, DROP, REQUEST, CANCEL,
  ERROR, ITERATE, REAL, RESOURCE, SHUTDOWN) = range(14)
 PATH = {'imm': 0, 'counter': 1, 'slow': 2, 'drop': 3, 'core': 4,
-        'missing': 5, 'root': 6, 'fail': 7}
+        'missing': 5, 'nested': 6, 'fail': 7}
 HEADER = bytes([9, 2, 2 | 1 << 3, 7, 3, 3, 3, 0])
 DRAIN = bytes([9, 2, 2 | 1 << 3, 7, 3, 3, 3 | 0x80, 0])
 
@@ -60,7 +60,17 @@ def clock(step):
     return bytes([CLOCK, step])
 
 
+def real(sink, copies, datagram):
+    return bytes([REAL, sink | (copies - 1) << 2, len(datagram)]) + datagram
+
+
+NESTED_GET = bytes([0x40, 0x01, 0x12, 0x34, 0xb6]) + b'nested'
+SLOW_GET = bytes([0x40, 0x01, 0x12, 0x35, 0xb4]) + b'slow'
+
 CONTEXT_SEEDS = {
+    'nested': HEADER + real(0, 4, NESTED_GET) + real(1, 1, SLOW_GET) +
+    real(2, 2, NESTED_GET) + bytes([REQUEST, 0, 0]) + real(3, 3, NESTED_GET) +
+    real(0, 1, NESTED_GET[:2] + b'\x00\x01' + NESTED_GET[4:] + b'\xffs'),
     'separate': HEADER + request(0, 'slow') + clock(50) +
     bytes([RESPOND, 0, 0]) + forge(0, 0) + clock(250) + request(0, 'slow', mid=7) +
     bytes([DROP, 0]) + clock(199) + clock(199),
@@ -89,7 +99,7 @@ CONTEXT_SEEDS = {
     bytes([SHUTDOWN, RESPOND, 0, 0, REQUEST, 1, 0]) + request(1, 'imm'),
     'resources': HEADER + request(0, 'core') + request(0, 'fail', mid=2) +
     request(0, 'drop', mid=3) + bytes([RESOURCE, 3]) + request(0, 'imm', mid=4) +
-    bytes([RESOURCE, 0]) + request(0, 'root', mid=5),
+    bytes([RESOURCE, 0]) + request(0, 'nested', mid=5),
     'pending-limit': HEADER + b''.join(request(i % 4, 'slow', mid=i) for i in range(6)) +
     bytes([RESPOND, 0, 0, DROP, 0]) + clock(10),
 }
