@@ -21,6 +21,11 @@ struct _TestManager {
         guint      unparsable;
         /* (nullable) (unowned): shut down from inside dispatch_message */
         CoapUdp6MessageInterface *shutdown_on_message;
+        /* (nullable) (unowned): echo each message back through it, then
+         * run a nested main loop until @echo_seen has one more message */
+        CoapUdp6MessageInterface *echo_through;
+        TestManager *echo_seen;
+        gboolean echo_arrived;
 };
 
 static void test_manager_iface_init (CoapUdp6MessageManagerInterface *iface);
@@ -61,6 +66,16 @@ manager_dispatch_message (CoapUdp6MessageManager *manager,
         TestManager *self = TEST_MANAGER (manager);
 
         g_ptr_array_add (self->messages, g_object_ref (message));
+        if (self->echo_through != NULL) {
+                guint before = self->echo_seen->messages->len;
+                gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+                coap_udp6_message_interface_send (self->echo_through, message);
+                while (self->echo_seen->messages->len == before &&
+                       g_get_monotonic_time () < deadline)
+                        g_main_context_iteration (g_main_context_get_thread_default (), FALSE);
+                self->echo_arrived = self->echo_seen->messages->len > before;
+        }
         if (self->shutdown_on_message != NULL)
                 coap_udp6_message_interface_shutdown_async (self->shutdown_on_message,
                                                             NULL, NULL, NULL);
@@ -480,6 +495,25 @@ test_remote_cache (Fixture       *f,
         check_request_remote (f, r[2], "::1");
 }
 
+static void
+test_nested_loop_flushes (Fixture       *f,
+                          gconstpointer  data)
+{
+        g_autofree char *target = hostport ("::1", coap_udp6_message_interface_get_local_port (f->server));
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+        g_autoptr (CoapUdp6Message) message = make_message (remote, 7);
+
+        g_test_summary ("A send made while a received batch is handled leaves before "
+                        "the main context polls again, even from a nested main loop");
+        f->server_manager->echo_through = f->server;
+        f->server_manager->echo_seen = f->client_manager;
+        coap_udp6_message_interface_send (f->client, message);
+        wait_messages (f, f->server_manager, 1);
+        g_assert_true (f->server_manager->echo_arrived);
+        g_assert_cmpuint (coap_udp6_message_get_mid (g_ptr_array_index (f->client_manager->messages, 0)),
+                          ==, 7);
+}
+
 static gboolean
 has_unparsable (gpointer user_data)
 {
@@ -732,6 +766,7 @@ main (int argc, char **argv)
         ADD ("truncated", NULL, test_truncated);
         ADD ("bounded-batch", NULL, test_bounded_batch);
         ADD ("remote-cache", NULL, test_remote_cache);
+        ADD ("nested-loop-flushes", NULL, test_nested_loop_flushes);
         ADD ("determine-remote", NULL, test_determine_remote);
         ADD ("shutdown", NULL, test_shutdown);
         ADD ("shutdown-in-dispatch", NULL, test_shutdown_in_dispatch);
