@@ -176,6 +176,52 @@ class RawClient(threading.Thread):
         self.sock.close()
 
 
+class DedupProbe(threading.Thread):
+    """Checks that a retransmitted request is answered from the server's
+    deduplication cache: CON GET /time (its payload is the time, with
+    microseconds), then the same datagram again --delay seconds later, as
+    after a lost ACK. The same payload = replayed; a new one = the request
+    was executed again (its entry was evicted)."""
+
+    def __init__(self, family, host, port, delay, stats, stop):
+        super().__init__(daemon=True)
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
+        self.dest = (host, port)
+        self.delay = delay
+        self.stats = stats
+        self.stop = stop
+        self.mid = random.randrange(65536)
+
+    def exchange(self, datagram, token):
+        self.sock.sendto(datagram, self.dest)
+        deadline = time.monotonic() + 2
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.sock], [], [], left)
+            if not ready:
+                return None
+            reply = parse_reply(self.sock.recv(2048))
+            if reply is not None and reply[3] == token:
+                return reply[4]
+
+    def run(self):
+        while not self.stop.is_set():
+            self.mid = (self.mid + 1) & 0xffff
+            token = os.urandom(4)
+            datagram = (struct.pack('!BBH', 0x44, 1, self.mid) + token +
+                        bytes([0xb4]) + b'time')
+            start = time.monotonic()
+            first = self.exchange(datagram, token)
+            if first is not None and not self.stop.wait(self.delay):
+                again = self.exchange(datagram, token)
+                if again is not None:
+                    self.stats.add('dedup', start, again == first, None, 2)
+            self.stop.wait(0.5)
+        self.sock.close()
+
+
 class ToolClient(threading.Thread):
     """The coap-udp6-client tool (the library's own client), once a second."""
 
@@ -304,6 +350,9 @@ def parse_args():
                         help='fraction of legitimate requests started during '
                         'the floods that must be answered within 5 s')
     parser.add_argument('--max-log-lines', type=int, default=10)
+    parser.add_argument('--dedup-delay', type=float, default=2.0,
+                        help='seconds before the dedup probe repeats a '
+                        'request (a CON retransmission comes after 2-3 s)')
     parser.add_argument('--netns', action='store_true',
                         help='server and flood in two network namespaces on '
                         'a veth pair; the flood comes from --remotes '
@@ -414,6 +463,17 @@ def flood_rounds(args, flood_bin, server, stats):
     return rounds
 
 
+def report_dedup(stats, rounds):
+    """Figures only: the library's eviction policy decides them."""
+    flood = (rounds[0][0], rounds[-1][1]) if rounds else (0, 0)
+    before = stats.during([(0, flood[0])])
+    during = stats.during([flood])
+    print('dedup probe (same CON GET /time again after --dedup-delay): '
+          'replayed from the cache %d/%d before the floods, %d/%d during '
+          'them' % (sum(r[2] for r in before), len(before),
+                    sum(r[2] for r in during), len(during)))
+
+
 def report(args, server, stats, rounds, rss_before, log_lines):
     """Prints the figures; returns the list of failures."""
     failures = []
@@ -497,14 +557,18 @@ def run(args, server_bin, client_bin, flood_bin):
                    RawClient('v6', socket.AF_INET6, host6, port, stats, stop),
                    ToolClient(client_bin, 'coap://[%s]:%d/hello' % (
                        host6, port), stats, stop)]
+        probe = DedupProbe(socket.AF_INET, host4, port, args.dedup_delay,
+                           Stats(), stop)
+        clients.append(probe)
         for c in clients:
             c.start()
-        time.sleep(1)
+        time.sleep(2 * args.dedup_delay + 1)  # a few probes without flood
         rounds = flood_rounds(args, flood_bin, server, stats)
         time.sleep(3)  # more legitimate traffic before the settled figure
         stop.set()
         for c in clients:
             c.join(timeout=40)
+        report_dedup(probe.stats, rounds)
         failures = report(args, server, stats, rounds, rss_before,
                           server.log_lines - log_before)
     finally:
