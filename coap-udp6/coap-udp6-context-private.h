@@ -61,6 +61,8 @@ struct _CoapUdp6Context {
         CoapUdp6WarningState warnings[COAP_UDP6_N_WARNINGS];
 
         guint next_mid;
+        guint8 token_pool[256];             /* getrandom() bytes not yet used as tokens */
+        guint token_pool_left;
         GHashTable *resources;              /* path → CoapUdp6Resource, owned */
 
         GHashTable *transmissions;          /* MidKey → CoapUdp6Transmission (owned) */

@@ -7,6 +7,7 @@
 #include "coap-udp6-error.h"
 
 #include <sys/random.h>
+#include <string.h>
 
 #define TOKEN_LENGTH 8
 
@@ -282,13 +283,21 @@ cancelled_cb (GCancellable *cancellable,
         g_source_attach (ex->cancel_idle, ex->context->main_context);
 }
 
+/* One getrandom() per 32 tokens rather than a syscall per request. */
 static void
-random_token (guint8 *buf)
+random_token (CoapUdp6Context *self,
+              guint8          *buf)
 {
-        if (getrandom (buf, TOKEN_LENGTH, 0) != TOKEN_LENGTH) {
-                for (guint i = 0; i < TOKEN_LENGTH; i++)
-                        buf[i] = g_random_int_range (0, 256);
+        if (self->token_pool_left < TOKEN_LENGTH) {
+                if (getrandom (self->token_pool, sizeof self->token_pool, 0) !=
+                    (ssize_t) sizeof self->token_pool) {
+                        for (guint i = 0; i < sizeof self->token_pool; i++)
+                                self->token_pool[i] = g_random_int_range (0, 256);
+                }
+                self->token_pool_left = sizeof self->token_pool;
         }
+        memcpy (buf, self->token_pool + sizeof self->token_pool - self->token_pool_left, TOKEN_LENGTH);
+        self->token_pool_left -= TOKEN_LENGTH;
 }
 
 static void
@@ -326,7 +335,7 @@ request_common (CoapUdp6Context    *self,
         if (ex->collect)
                 ex->responses = g_ptr_array_new_with_free_func (g_object_unref);
         do {
-                random_token (buf);
+                random_token (self, buf);
                 g_clear_pointer (&ex->token, g_bytes_unref);
                 ex->token = g_bytes_new (buf, TOKEN_LENGTH);
         } while (g_hash_table_contains (self->exchanges, ex->token));
