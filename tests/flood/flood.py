@@ -15,7 +15,9 @@
 #   - the server wrote <= --max-log-lines (10) non-empty lines to stderr;
 # and prints the figures (datagrams, seconds, datagrams the kernel dropped at
 # the server's socket, server CPU per datagram, legitimate successes and
-# latencies, VmRSS/VmHWM, stderr lines).
+# latencies, VmRSS/VmHWM, stderr lines). A dedup probe (figure only) repeats
+# a CON GET /time after 2 s and tells whether the answer came from the
+# deduplication cache, before and during the floods.
 #
 # Rounds: 0 = as fast as coap-flood can send (the server's socket overflows
 # and the kernel drops most), then rounds capped so the server reads nearly
