@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 typedef struct _CoapUdp6Exchange CoapUdp6Exchange;
 typedef struct _CoapUdp6Transmission CoapUdp6Transmission;
 
-#define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_TIMERS + 1)
+#define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_DEDUP_BYTES + 1)
 
 /* Problems a remote can cause over and over: each is logged at most once
  * per COAP_UDP6_WARNING_INTERVAL, with a count of what was suppressed. */
@@ -55,6 +55,8 @@ struct _CoapUdp6Context {
         guint max_exchanges;
         guint max_dedup_entries;
         guint max_dedup_entries_per_remote;
+        guint max_dedup_bytes;
+        gsize dedup_bytes;                  /* sum of the cached replies' sizes */
         guint max_pending_requests;
         guint pending_requests;
         guint64 statistics[COAP_UDP6_N_STATISTICS];

@@ -62,6 +62,8 @@ coap_udp6_context_get_statistic (CoapUdp6Context  *self,
                                                  self->waiting.length : 0;
         case COAP_UDP6_STATISTIC_TRANSMISSIONS:
                 return self->transmissions != NULL ? g_hash_table_size (self->transmissions) : 0;
+        case COAP_UDP6_STATISTIC_DEDUP_BYTES:
+                return self->dedup_bytes;
         case COAP_UDP6_STATISTIC_TIMERS:
                 return self->timers != NULL ? coap_udp6_timers_get_length (self->timers) : 0;
         default:

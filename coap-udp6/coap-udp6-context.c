@@ -47,6 +47,7 @@ enum {
         PROP_MAX_EXCHANGES,
         PROP_MAX_DEDUP_ENTRIES,
         PROP_MAX_DEDUP_ENTRIES_PER_REMOTE,
+        PROP_MAX_DEDUP_BYTES,
         PROP_MAX_PENDING_REQUESTS,
         PROP_EXCHANGE_LIFETIME,
         PROP_MAX_TRANSMIT_SPAN,
@@ -399,6 +400,7 @@ coap_udp6_context_get_property (GObject    *object,
                 g_value_set_uint (value, self->max_dedup_entries_per_remote);
                 break;
         case PROP_MAX_PENDING_REQUESTS: g_value_set_uint (value, self->max_pending_requests); break;
+        case PROP_MAX_DEDUP_BYTES: g_value_set_uint (value, self->max_dedup_bytes); break;
         case PROP_EXCHANGE_LIFETIME:
                 g_value_set_double (value, coap_udp6_context_get_exchange_lifetime (self));
                 break;
@@ -434,6 +436,7 @@ coap_udp6_context_set_property (GObject      *object,
                 self->max_dedup_entries_per_remote = g_value_get_uint (value);
                 break;
         case PROP_MAX_PENDING_REQUESTS: self->max_pending_requests = g_value_get_uint (value); break;
+        case PROP_MAX_DEDUP_BYTES: self->max_dedup_bytes = g_value_get_uint (value); break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
                 return;
@@ -564,6 +567,17 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
         props[PROP_MAX_DEDUP_ENTRIES_PER_REMOTE] =
                 uint_prop ("max-dedup-entries-per-remote", 1, G_MAXUINT, 1024);
         /**
+         * CoapUdp6Context:max-dedup-bytes:
+         *
+         * The most bytes of replies the deduplication cache keeps; beyond
+         * it the oldest entries are forgotten as at
+         * [property@Context:max-dedup-entries]. Without it, 8192 cached
+         * 60 kB responses would hold half a gigabyte.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_DEDUP_BYTES] = uint_prop ("max-dedup-bytes", 0, G_MAXUINT, 8 * 1024 * 1024);
+        /**
          * CoapUdp6Context:max-pending-requests:
          *
          * The most requests the server handles at once: requests whose
@@ -640,6 +654,7 @@ coap_udp6_context_init (CoapUdp6Context *self)
         self->max_dedup_entries = 8192;
         self->max_dedup_entries_per_remote = 1024;
         self->max_pending_requests = 1024;
+        self->max_dedup_bytes = 8 * 1024 * 1024;
         self->next_mid = g_random_int_range (0, 65536);
         self->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
         self->transmissions = g_hash_table_new_full (coap_udp6_mid_key_hash, coap_udp6_mid_key_equal,

@@ -4,8 +4,10 @@
  * message ID) for EXCHANGE_LIFETIME (CON) or NON_LIFETIME (NON) and answer
  * it as it answered the first; entries live EXCHANGE_LIFETIME, the longer. The table is bounded twice: in total
  * (max-dedup-entries) and per remote (max-dedup-entries-per-remote), so one
- * busy or hostile peer cannot push everybody else's entries out. At either
- * limit the oldest entry goes, and the eviction is counted.
+ * busy or hostile peer cannot push everybody else's entries out, and by the
+ * bytes of the replies it keeps (max-dedup-bytes), so large responses cannot
+ * multiply the entry limit into hundreds of megabytes. At any limit the
+ * oldest entry goes, and the eviction is counted.
  *
  * Every entry sits in two queues through links embedded in it: the global
  * insertion order (expiry is in that order too) and its remote's own.
@@ -55,6 +57,8 @@ dedup_remove (CoapUdp6Context *self,
         DedupRemote *per_remote = entry->per_remote;
 
         g_hash_table_remove (self->dedup, entry->key);
+        if (entry->reply != NULL)
+                self->dedup_bytes -= g_bytes_get_size (entry->reply);
         g_queue_unlink (&self->dedup_order, &entry->order_link);
         g_queue_unlink (&per_remote->entries, &entry->remote_link);
         if (g_queue_is_empty (&per_remote->entries))
@@ -92,14 +96,17 @@ dedup_expire (CoapUdp6Context *self,
                 DedupEntry *oldest = g_queue_peek_head (&self->dedup_order);
 
                 if (oldest->expires > now) {
-                        if (self->dedup_order.length + room <= self->max_dedup_entries)
+                        if (self->dedup_order.length + room <= self->max_dedup_entries &&
+                            self->dedup_bytes <= self->max_dedup_bytes)
                                 break;
                         coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DEDUP_EVICTIONS);
                         coap_udp6_context_warn_limited (self, COAP_UDP6_WARNING_DEDUP_FULL,
                                                         "The deduplication table is full "
-                                                        "(max-dedup-entries %u): duplicates of "
-                                                        "evicted messages will be handled again",
-                                                        self->max_dedup_entries);
+                                                        "(max-dedup-entries %u, max-dedup-bytes %u): "
+                                                        "duplicates of evicted messages will be "
+                                                        "handled again",
+                                                        self->max_dedup_entries,
+                                                        self->max_dedup_bytes);
                 }
                 dedup_remove (self, oldest);
         }
@@ -178,10 +185,15 @@ coap_udp6_context_dedup_store (CoapUdp6Context         *self,
         if (entry == NULL)
                 entry = dedup_insert (self, remote, mid);
         if (reply != NULL) {
+                if (entry->reply != NULL)
+                        self->dedup_bytes -= g_bytes_get_size (entry->reply);
                 g_clear_pointer (&entry->reply, g_bytes_unref);
                 entry->reply = g_bytes_ref (reply);
+                self->dedup_bytes += g_bytes_get_size (reply);
                 g_clear_object (&entry->reply_remote);
                 if (reply_remote != NULL)
                         entry->reply_remote = g_object_ref (reply_remote);
+                if (self->dedup_bytes > self->max_dedup_bytes)
+                        dedup_expire (self, 0);
         }
 }

@@ -30,7 +30,7 @@ G_BEGIN_DECLS
  * @COAP_UDP6_STATISTIC_RESETS_SENT: Reset messages sent
  * @COAP_UDP6_STATISTIC_DEDUP_EVICTIONS: deduplication entries dropped
  *   before EXCHANGE_LIFETIME because [property@Context:max-dedup-entries]
- *   was reached
+ *   or [property@Context:max-dedup-bytes] was reached
  * @COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS: deduplication entries
  *   dropped early because one remote reached
  *   [property@Context:max-dedup-entries-per-remote]
@@ -51,6 +51,9 @@ G_BEGIN_DECLS
  * @COAP_UDP6_STATISTIC_TRANSMISSIONS: current number of CON messages
  *   waiting for an acknowledgement (a gauge)
  * @COAP_UDP6_STATISTIC_TIMERS: current number of armed timers (a gauge)
+ * @COAP_UDP6_STATISTIC_DEDUP_BYTES: current size in bytes of the replies
+ *   kept for deduplication (a gauge, bounded by
+ *   [property@Context:max-dedup-bytes])
  *
  * What [method@Context.get_statistic] reports. Counters only grow; gauges
  * are the current size of a table, bounded by its limit property.
@@ -75,6 +78,7 @@ typedef enum {
         COAP_UDP6_STATISTIC_EXCHANGES,
         COAP_UDP6_STATISTIC_TRANSMISSIONS,
         COAP_UDP6_STATISTIC_TIMERS,
+        COAP_UDP6_STATISTIC_DEDUP_BYTES,
 } CoapUdp6Statistic;
 
 G_END_DECLS

@@ -219,6 +219,33 @@ test_dedup_per_remote (Fixture      *f,
 }
 
 static void
+test_dedup_bytes (Fixture      *f,
+                  gconstpointer data)
+{
+        g_autofree char *last = NULL;
+        g_autofree char *again = NULL;
+
+        /* Each cached reply is a 4-byte piggybacked 2.04: two fit in 10 bytes. */
+        g_object_set (f->server, "max-dedup-bytes", 10, NULL);
+        test_expect_warnings ("The deduplication table is full*");
+        for (guint i = 0; i < 5; i++) {
+                g_autofree char *payload = g_strdup_printf ("m%u", i);
+
+                g_free (last);
+                last = post_counter (f, 0, 0x600 + i, payload);
+        }
+        g_assert_cmpuint (test_end_expect_warnings (), ==, 1);
+        g_assert_cmpuint (stat (f, COAP_UDP6_STATISTIC_DEDUP_BYTES), ==, 8);
+        g_assert_cmpuint (stat (f, COAP_UDP6_STATISTIC_DEDUP_ENTRIES), ==, 2);
+        g_assert_cmpuint (stat (f, COAP_UDP6_STATISTIC_DEDUP_EVICTIONS), ==, 3);
+        again = post_counter (f, 0, 0x604, "m4");
+        g_assert_cmpstr (again, ==, last);
+        g_assert_cmpuint (calls (f->counter, "m4"), ==, 1);
+        g_free (post_counter (f, 0, 0x600, "m0"));
+        g_assert_cmpuint (calls (f->counter, "m0"), ==, 2);
+}
+
+static void
 test_dedup_warning_rate (Fixture      *f,
                          gconstpointer data)
 {
@@ -400,6 +427,8 @@ main (int   argc,
         }
         g_test_add ("/limits/dedup-per-remote", Fixture, NULL, fixture_setup,
                     test_dedup_per_remote, fixture_teardown);
+        g_test_add ("/limits/dedup-bytes", Fixture, NULL, fixture_setup,
+                    test_dedup_bytes, fixture_teardown);
         g_test_add ("/limits/dedup-warning-rate", Fixture, NULL, fixture_setup,
                     test_dedup_warning_rate, fixture_teardown);
         g_test_add ("/limits/dedup-expiry-on-clock", Fixture, NULL, fixture_setup,
