@@ -15,8 +15,11 @@
 # of the median server CPU time per request (steadier than req/s when other
 # work shares the machine).
 #
-# With two or more CPUs the servers run on the first CPU and the load
-# generator on the second (sched_setaffinity; --no-pin turns it off).
+# Nothing is pinned by default. --pin runs the servers on the first CPU and
+# the load generator on the second (sched_setaffinity, needs two CPUs); on a
+# virtual machine every request then costs a cross-CPU wake-up of an idle
+# virtual CPU, which dominates the latency at window 1 (about 130 µs instead
+# of 25 µs on the 2-CPU machine of doc/performance.md).
 #
 #   /usr/bin/python3 tests/bench/compare.py --build BUILDDIR \
 #       [--rounds 5] [--duration 3] [--warmup 1] [--window 64] [--non]
@@ -205,8 +208,8 @@ def main():
     parser.add_argument('--path', default='hello')
     parser.add_argument('--servers', default='coap-udp6,libcoap,responder',
                         help='comma-separated subset to run')
-    parser.add_argument('--no-pin', action='store_true',
-                        help='do not pin servers and load generator to CPUs')
+    parser.add_argument('--pin', action='store_true',
+                        help='servers on the first CPU, load generator on the second')
     args = parser.parse_args()
 
     if args.build is None:
@@ -219,7 +222,7 @@ def main():
 
     cpus = sorted(os.sched_getaffinity(0))
     server_cpu = client_cpu = None
-    if not args.no_pin and len(cpus) >= 2:
+    if args.pin and len(cpus) >= 2:
         server_cpu, client_cpu = cpus[0], cpus[1]
     print('compare: servers on CPU %s, load generator on CPU %s, load average %s' %
           (server_cpu, client_cpu, ' '.join('%.2f' % x for x in os.getloadavg())))
