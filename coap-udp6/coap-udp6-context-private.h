@@ -75,6 +75,7 @@ struct _CoapUdp6Context {
         GHashTable *dedup;                  /* MidKey → DedupEntry (owned, see coap-udp6-dedup.c) */
         GHashTable *dedup_remotes;          /* remote → DedupRemote (owned) */
         GQueue dedup_order;                 /* DedupEntry (embedded links), oldest first */
+        GQueue dedup_idempotent;            /* the ones safe to forget first, oldest first */
 };
 
 typedef void (*CoapUdp6TransmissionDone) (CoapUdp6Transmission *tx,
@@ -148,6 +149,9 @@ void coap_udp6_context_clear_dedup (CoapUdp6Context *self);
 void coap_udp6_context_free_dedup (CoapUdp6Context *self);
 gboolean coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                         CoapUdp6Message *message);
+void coap_udp6_context_dedup_protect (CoapUdp6Context         *self,
+                                      CoapUdp6EndpointAddress *remote,
+                                      guint                    mid);
 void coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                     CoapUdp6EndpointAddress *remote,
                                     guint                    mid,

@@ -7,7 +7,10 @@
  * busy or hostile peer cannot push everybody else's entries out, and by the
  * bytes of the replies it keeps (max-dedup-bytes), so large responses cannot
  * multiply the entry limit into hundreds of megabytes. At any limit the
- * oldest entry goes, and the eviction is counted.
+ * oldest entry goes, and the eviction is counted — but entries of
+ * non-idempotent requests (POST, PATCH, iPATCH) go last: running a GET
+ * twice is harmless, running a POST twice is the bug deduplication exists
+ * to prevent, and a flood of GETs must not cause it.
  *
  * Every entry sits in two queues through links embedded in it: the global
  * insertion order (expiry is in that order too) and its remote's own.
@@ -29,6 +32,8 @@ typedef struct {
         DedupRemote *per_remote;            /* unowned */
         GList order_link;                   /* in context->dedup_order */
         GList remote_link;                  /* in per_remote->entries */
+        GList idempotent_link;              /* in context->dedup_idempotent, unless protected */
+        gboolean protected;
 } DedupEntry;
 
 static void
@@ -48,6 +53,7 @@ coap_udp6_context_init_dedup (CoapUdp6Context *self)
                                                      coap_udp6_endpoint_address_equal,
                                                      NULL, dedup_remote_free);
         g_queue_init (&self->dedup_order);
+        g_queue_init (&self->dedup_idempotent);
 }
 
 static void
@@ -60,6 +66,8 @@ dedup_remove (CoapUdp6Context *self,
         if (entry->reply != NULL)
                 self->dedup_bytes -= g_bytes_get_size (entry->reply);
         g_queue_unlink (&self->dedup_order, &entry->order_link);
+        if (!entry->protected)
+                g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
         g_queue_unlink (&per_remote->entries, &entry->remote_link);
         if (g_queue_is_empty (&per_remote->entries))
                 g_hash_table_remove (self->dedup_remotes, per_remote->remote);
@@ -99,6 +107,8 @@ dedup_expire (CoapUdp6Context *self,
                         if (self->dedup_order.length + room <= self->max_dedup_entries &&
                             self->dedup_bytes <= self->max_dedup_bytes)
                                 break;
+                        if (!g_queue_is_empty (&self->dedup_idempotent))
+                                oldest = g_queue_peek_head (&self->dedup_idempotent);
                         coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DEDUP_EVICTIONS);
                         coap_udp6_context_warn_limited (self, COAP_UDP6_WARNING_DEDUP_FULL,
                                                         "The deduplication table is full "
@@ -166,10 +176,28 @@ dedup_insert (CoapUdp6Context         *self,
         entry->per_remote = per_remote;
         entry->order_link.data = entry;
         entry->remote_link.data = entry;
+        entry->idempotent_link.data = entry;
         g_hash_table_insert (self->dedup, entry->key, entry);
         g_queue_push_tail_link (&self->dedup_order, &entry->order_link);
         g_queue_push_tail_link (&per_remote->entries, &entry->remote_link);
+        g_queue_push_tail_link (&self->dedup_idempotent, &entry->idempotent_link);
         return entry;
+}
+
+/* The request under (@remote, @mid) must not run twice: its entry is
+ * forgotten before its lifetime only when no idempotent one is left. */
+void
+coap_udp6_context_dedup_protect (CoapUdp6Context         *self,
+                                 CoapUdp6EndpointAddress *remote,
+                                 guint                    mid)
+{
+        CoapUdp6MidKey key = { remote, mid };
+        DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
+
+        if (entry == NULL || entry->protected)
+                return;
+        g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
+        entry->protected = TRUE;
 }
 
 void

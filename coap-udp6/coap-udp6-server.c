@@ -431,6 +431,15 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         se->con = coap_udp6_message_get_mtype (message) == COAP_UDP6_MESSAGE_TYPE_CON && !se->mcast;
         se->no_response = coap_udp6_message_get_no_response (message);
         coap_udp6_context_dedup_store (self, remote, se->mid, NULL, NULL);
+        switch (coap_udp6_message_get_code (message)) {
+        case COAP_UDP6_CODE_POST:
+        case COAP_UDP6_CODE_PATCH:
+        case COAP_UDP6_CODE_IPATCH:
+                coap_udp6_context_dedup_protect (self, remote, se->mid);
+                break;
+        default:
+                break;
+        }
 
         request = coap_udp6_request_new_internal (message, server_respond,
                                                   g_rc_box_acquire (se), server_exchange_unref);

@@ -219,6 +219,41 @@ test_dedup_per_remote (Fixture      *f,
 }
 
 static void
+test_dedup_protects_post (Fixture      *f,
+                          gconstpointer data)
+{
+        g_autofree char *first = NULL;
+        g_autofree char *again = NULL;
+
+        g_object_set (f->server, "max-dedup-entries", 3, NULL);
+        test_expect_warnings ("The deduplication table is full*");
+        first = post_counter (f, 1, 0x700, "once");
+        /* A flood of GETs (CON GET /counter) fills the table many times over. */
+        for (guint i = 0; i < 20; i++) {
+                g_autofree char *hex = g_strdup_printf ("4001%04x" "b7636f756e746572", 0x800 + i);
+
+                g_free (exchange (f, 0, hex));
+        }
+        g_assert_cmpuint (test_end_expect_warnings (), ==, 1);
+        g_assert_cmpuint (stat (f, COAP_UDP6_STATISTIC_DEDUP_ENTRIES), ==, 3);
+        g_assert_cmpuint (stat (f, COAP_UDP6_STATISTIC_DEDUP_EVICTIONS), ==, 18);
+
+        /* The POST outlived them all: its retransmission is answered from the cache. */
+        again = post_counter (f, 1, 0x700, "once");
+        g_assert_cmpstr (again, ==, first);
+        g_assert_cmpuint (calls (f->counter, "once"), ==, 1);
+
+        /* With only POSTs left, the oldest POST goes. */
+        for (guint i = 0; i < 3; i++) {
+                g_autofree char *payload = g_strdup_printf ("p%u", i);
+
+                g_free (post_counter (f, 0, 0x900 + i, payload));
+        }
+        g_free (post_counter (f, 1, 0x700, "once"));
+        g_assert_cmpuint (calls (f->counter, "once"), ==, 2);
+}
+
+static void
 test_dedup_bytes (Fixture      *f,
                   gconstpointer data)
 {
@@ -427,6 +462,8 @@ main (int   argc,
         }
         g_test_add ("/limits/dedup-per-remote", Fixture, NULL, fixture_setup,
                     test_dedup_per_remote, fixture_teardown);
+        g_test_add ("/limits/dedup-protects-post", Fixture, NULL, fixture_setup,
+                    test_dedup_protects_post, fixture_teardown);
         g_test_add ("/limits/dedup-bytes", Fixture, NULL, fixture_setup,
                     test_dedup_bytes, fixture_teardown);
         g_test_add ("/limits/dedup-warning-rate", Fixture, NULL, fixture_setup,
