@@ -164,6 +164,28 @@ quit_cb (gpointer data)
         return G_SOURCE_REMOVE;
 }
 
+/* Prints every counter and gauge of coap_udp6_context_get_statistic(),
+ * named after the CoapUdp6Statistic values. */
+static void
+print_statistics (CoapUdp6Context *context)
+{
+        g_autoptr (GEnumClass) statistics = g_type_class_ref (COAP_UDP6_TYPE_STATISTIC);
+
+        for (guint i = 0; i < statistics->n_values; i++) {
+                GEnumValue *v = &statistics->values[i];
+
+                fprintf (stderr, "coap-udp6-server: %s %" G_GUINT64_FORMAT "\n", v->value_nick,
+                         coap_udp6_context_get_statistic (context, v->value));
+        }
+}
+
+static gboolean
+statistics_cb (gpointer data)
+{
+        print_statistics (data);
+        return G_SOURCE_CONTINUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -174,6 +196,8 @@ main (int   argc,
         g_autoptr (GError) error = NULL;
         g_autoptr (CoapUdp6Context) context = NULL;
         g_autoptr (GMainLoop) loop = NULL;
+        gboolean statistics = FALSE;
+        gint max_dedup_entries = -1, max_dedup_bytes = -1, max_pending = -1;
         GOptionEntry entries[] = {
                 { "bind", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &binds,
                   "Listen on HOST:PORT (repeatable; default [::]:5683)", "HOST:PORT" },
@@ -181,6 +205,14 @@ main (int   argc,
                   "Join the All-CoAP-Nodes groups on IFACE (repeatable)", "IFACE" },
                 { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
                   "Show every exchange on stderr", NULL },
+                { "statistics", 's', 0, G_OPTION_ARG_NONE, &statistics,
+                  "Print the context's statistics on SIGUSR1 and at exit", NULL },
+                { "max-dedup-entries", 0, 0, G_OPTION_ARG_INT, &max_dedup_entries,
+                  "Deduplication entries kept (default 8192)", "N" },
+                { "max-dedup-bytes", 0, 0, G_OPTION_ARG_INT, &max_dedup_bytes,
+                  "Bytes of cached replies kept (default 8 MiB)", "N" },
+                { "max-pending-requests", 0, 0, G_OPTION_ARG_INT, &max_pending,
+                  "Requests handled at once before 5.03 (default 1024)", "N" },
                 G_OPTION_ENTRY_NULL
         };
 
@@ -196,6 +228,12 @@ main (int   argc,
                 fprintf (stderr, "coap-udp6-server: %s\n", error->message);
                 return 2;
         }
+        if (max_dedup_entries > 0)
+                g_object_set (context, "max-dedup-entries", (guint) max_dedup_entries, NULL);
+        if (max_dedup_bytes >= 0)
+                g_object_set (context, "max-dedup-bytes", (guint) max_dedup_bytes, NULL);
+        if (max_pending > 0)
+                g_object_set (context, "max-pending-requests", (guint) max_pending, NULL);
         add (context, "hello", hello_handler, "demo.hello", "Hello world");
         add (context, "echo", echo_handler, "demo.echo", "Echo");
         add (context, "whoami", whoami_handler, "demo.whoami", "Who am I");
@@ -207,6 +245,10 @@ main (int   argc,
         loop = g_main_loop_new (NULL, FALSE);
         g_unix_signal_add (SIGINT, quit_cb, loop);
         g_unix_signal_add (SIGTERM, quit_cb, loop);
+        if (statistics)
+                g_unix_signal_add (SIGUSR1, statistics_cb, context);
         g_main_loop_run (loop);
+        if (statistics)
+                print_statistics (context);
         return 0;
 }

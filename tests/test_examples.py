@@ -121,6 +121,24 @@ class Examples(unittest.TestCase):
             else:
                 self.check_server(name, argv, lang, '[::1]', '[::1]:0')
 
+    def test_server_statistics(self):
+        tool = built('coap-udp6-server')
+        if tool is None:
+            self.skipTest('coap-udp6-server not built')
+        server = Server([tool, '-v', '--statistics', '--max-dedup-entries', '1',
+                         '--bind'], '[::1]:0')
+        for _ in range(3):
+            got = run_client(clients()['python'], 'coap://[::1]:%d/hello' % server.port)
+            self.assertEqual(got.returncode, 0, got.stderr)
+        server.proc.terminate()
+        _, err = server.proc.communicate(timeout=10)
+        self.assertEqual(server.proc.returncode, 0)
+        figures = dict(re.findall(r'coap-udp6-server: ([a-z-]+) (\d+)$', err, re.M))
+        self.assertEqual(figures['requests-handled'], '3')
+        self.assertEqual(figures['dedup-entries'], '1')
+        self.assertEqual(figures['dedup-evictions'], '2')
+        self.assertIn('dedup-bytes', figures)
+
     def test_client_errors(self):
         for name, client in clients().items():
             with self.subTest(client=name):
