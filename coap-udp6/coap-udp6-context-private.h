@@ -116,7 +116,9 @@ void coap_udp6_context_send_empty (CoapUdp6Context         *self,
                                    CoapUdp6EndpointAddress *remote);
 
 /* coap-udp6-transmission.c: reliable transmission of CON messages */
-void coap_udp6_context_transmit_con (CoapUdp6Context         *self,
+/* Returns the transmission, valid until its done callback runs or it is
+ * cancelled. */
+CoapUdp6Transmission *coap_udp6_context_transmit_con (CoapUdp6Context         *self,
                                      GBytes                  *datagram,
                                      CoapUdp6EndpointAddress *remote,
                                      guint                    mid,
@@ -125,8 +127,8 @@ void coap_udp6_context_transmit_con (CoapUdp6Context         *self,
                                      gpointer                 user_data);
 gboolean coap_udp6_context_handle_ack_rst (CoapUdp6Context *self,
                                            CoapUdp6Message *message);
-void coap_udp6_context_cancel_transmissions (CoapUdp6Context *self,
-                                             gpointer         user_data);
+void coap_udp6_context_cancel_transmission (CoapUdp6Context      *self,
+                                            CoapUdp6Transmission *tx);
 void coap_udp6_context_clear_transmissions (CoapUdp6Context *self);
 
 extern guint coap_udp6_context_signals[1];

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 
@@ -22,6 +23,7 @@ struct _CoapUdp6Exchange {
         guint multicast_ms;
         GPtrArray *responses;               /* owned, multicast only */
         CoapUdp6Timer *timer;               /* owned */
+        CoapUdp6Transmission *tx;           /* the CON in flight, until acknowledged */
         GSource *cancel_idle;               /* owned */
         gulong cancel_id;
         gboolean active;                    /* counted against NSTART */
@@ -88,8 +90,8 @@ exchange_finish (CoapUdp6Exchange *ex,
                 return;
         ex->done = TRUE;
         g_hash_table_remove (self->exchanges, ex->token);
-        if (self->transmissions != NULL)
-                coap_udp6_context_cancel_transmissions (self, ex);
+        if (ex->tx != NULL)
+                coap_udp6_context_cancel_transmission (self, g_steal_pointer (&ex->tx));
         if (ex->waiting)
                 g_queue_remove (&self->waiting, ex);
         if (ex->active) {
@@ -156,6 +158,7 @@ exchange_tx_done (CoapUdp6Transmission *tx,
 {
         CoapUdp6Exchange *ex = user_data;
 
+        ex->tx = NULL;
         if (answer == NULL) {
                 exchange_fail (ex, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT,
                                "No acknowledgement after every retransmission");
@@ -190,8 +193,8 @@ exchange_send (CoapUdp6Exchange *ex)
                 return;
         }
         if (coap_udp6_message_get_mtype (ex->request) == COAP_UDP6_MESSAGE_TYPE_CON) {
-                coap_udp6_context_transmit_con (self, datagram, ex->remote, mid, FALSE,
-                                                exchange_tx_done, ex);
+                ex->tx = coap_udp6_context_transmit_con (self, datagram, ex->remote, mid, FALSE,
+                                                         exchange_tx_done, ex);
                 return;
         }
         {
@@ -231,6 +234,27 @@ exchange_start (CoapUdp6Exchange *ex)
 }
 
 static void
+exchange_remote_known (CoapUdp6Exchange        *ex,
+                       CoapUdp6EndpointAddress *remote, /* (transfer full) */
+                       GError                  *error)
+{
+        if (remote == NULL && error == NULL) {
+                g_autoptr (GError) unsupported =
+                        g_error_new_literal (COAP_UDP6_ERROR, COAP_UDP6_ERROR_UNSUPPORTED_SCHEME,
+                                             "No transport handles the request's scheme");
+
+                exchange_finish (ex, NULL, unsupported);
+                return;
+        }
+        if (remote == NULL) {
+                exchange_finish (ex, NULL, error);
+                return;
+        }
+        ex->remote = remote;
+        exchange_start (ex);
+}
+
+static void
 determine_remote_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -247,15 +271,7 @@ determine_remote_cb (GObject      *source,
                 exchange_free (ex);
                 return;
         }
-        if (remote == NULL && error == NULL)
-                error = g_error_new_literal (COAP_UDP6_ERROR, COAP_UDP6_ERROR_UNSUPPORTED_SCHEME,
-                                             "No transport handles the request's scheme");
-        if (remote == NULL) {
-                exchange_finish (ex, NULL, error);
-                return;
-        }
-        ex->remote = remote;
-        exchange_start (ex);
+        exchange_remote_known (ex, remote, error);
 }
 
 static gboolean
@@ -307,6 +323,9 @@ request_common (CoapUdp6Context    *self,
                 GCancellable       *cancellable,
                 GTask              *task)
 {
+        CoapUdp6MessageInterface *iface;
+        CoapUdp6EndpointAddress *remote = NULL;
+        g_autoptr (GError) error = NULL;
         CoapUdp6Exchange *ex;
         guint8 buf[TOKEN_LENGTH];
 
@@ -349,9 +368,13 @@ request_common (CoapUdp6Context    *self,
                 exchange_start (ex);
                 return;
         }
+        iface = g_ptr_array_index (self->interfaces, 0);
+        if (coap_udp6_message_interface_determine_remote_now (iface, ex->request, &remote, &error)) {
+                exchange_remote_known (ex, remote, error);
+                return;
+        }
         ex->resolving = TRUE;
-        coap_udp6_message_interface_determine_remote_async (g_ptr_array_index (self->interfaces, 0),
-                                                            ex->request, cancellable,
+        coap_udp6_message_interface_determine_remote_async (iface, ex->request, cancellable,
                                                             determine_remote_cb, ex);
 }
 

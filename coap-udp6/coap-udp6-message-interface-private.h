@@ -79,6 +79,10 @@ gboolean coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
                                             const struct sockaddr_in6 *bind_addr,
                                             GError                   **error);
 void coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self);
+gboolean coap_udp6_message_interface_determine_remote_now (CoapUdp6MessageInterface *self,
+                                                           CoapUdp6Message          *message,
+                                                           CoapUdp6EndpointAddress **remote,
+                                                           GError                  **error);
 void coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self);
 /* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
 void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,

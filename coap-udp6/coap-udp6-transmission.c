@@ -64,7 +64,7 @@ transmission_timeout_cb (gpointer data)
         transmission_free (tx);
 }
 
-void
+CoapUdp6Transmission *
 coap_udp6_context_transmit_con (CoapUdp6Context         *self,
                                 GBytes                  *datagram,
                                 CoapUdp6EndpointAddress *remote,
@@ -91,12 +91,15 @@ coap_udp6_context_transmit_con (CoapUdp6Context         *self,
         old = g_hash_table_lookup (self->transmissions, tx->key);
         if (old != NULL) {
                 g_hash_table_steal (self->transmissions, old->key);
+                if (old->done != NULL)
+                        old->done (old, NULL, old->user_data);
                 transmission_free (old);
         }
         g_hash_table_insert (self->transmissions, tx->key, tx);
         transmission_resend (tx);
         tx->timer = coap_udp6_context_add_timer (self, tx->timeout_ms / 1000.0,
                                                  transmission_timeout_cb, tx);
+        return tx;
 }
 
 gboolean
@@ -117,21 +120,11 @@ coap_udp6_context_handle_ack_rst (CoapUdp6Context *self,
 }
 
 void
-coap_udp6_context_cancel_transmissions (CoapUdp6Context *self,
-                                        gpointer         user_data)
+coap_udp6_context_cancel_transmission (CoapUdp6Context      *self,
+                                       CoapUdp6Transmission *tx)
 {
-        GHashTableIter iter;
-        gpointer value;
-
-        g_hash_table_iter_init (&iter, self->transmissions);
-        while (g_hash_table_iter_next (&iter, NULL, &value)) {
-                CoapUdp6Transmission *tx = value;
-
-                if (tx->user_data != user_data)
-                        continue;
-                g_hash_table_iter_steal (&iter);
-                transmission_free (tx);
-        }
+        g_hash_table_steal (self->transmissions, tx->key);
+        transmission_free (tx);
 }
 
 void
