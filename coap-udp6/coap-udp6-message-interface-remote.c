@@ -107,10 +107,16 @@ coap_udp6_literal_to_native (const char          *host,
                              struct sockaddr_in6 *out,
                              GError             **error)
 {
-        g_autoptr (GInetAddress) address = g_inet_address_new_from_string (host);
+        struct in_addr v4;
 
         memset (out, 0, sizeof *out);
-        if (address == NULL) {
+        /* inet_pton() as g_inet_address_new_from_string() uses it, without
+         * an object per request. */
+        if (inet_pton (AF_INET, host, &v4) == 1) {
+                out->sin6_addr.s6_addr[10] = 0xff;
+                out->sin6_addr.s6_addr[11] = 0xff;
+                memcpy (&out->sin6_addr.s6_addr[12], &v4, 4);
+        } else if (inet_pton (AF_INET6, host, &out->sin6_addr) != 1) {
                 if (ifindex != 0)
                         g_set_error (error, COAP_UDP6_ERROR,
                                      COAP_UDP6_ERROR_RESOLUTION,
@@ -121,7 +127,6 @@ coap_udp6_literal_to_native (const char          *host,
         out->sin6_family = AF_INET6;
         out->sin6_port = g_htons (port);
         out->sin6_scope_id = ifindex;
-        coap_udp6_in6_from_inet_address (address, &out->sin6_addr);
         if (ifindex == 0 && coap_udp6_in6_needs_scope (&out->sin6_addr)) {
                 g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESOLUTION,
                              "The link-local address %s needs a zone "
@@ -135,15 +140,14 @@ static CoapUdp6EndpointAddress *
 remote_from_native (CoapUdp6MessageInterface  *self,
                     const struct sockaddr_in6 *sin6)
 {
-        g_autoptr (GInetSocketAddress) sockaddr = coap_udp6_sockaddr_from_native (sin6);
-        g_autoptr (CoapUdp6Pktinfo) pktinfo = NULL;
+        CoapUdp6Pktinfo *pktinfo = NULL;
 
         /* Linux picks the link by the scope id only for link-local
          * destinations; an interface-only pktinfo makes it explicit. */
         if (sin6->sin6_scope_id != 0)
                 pktinfo = coap_udp6_pktinfo_new_interface_only (sin6->sin6_scope_id,
                                                                 IN6_IS_ADDR_V4MAPPED (&sin6->sin6_addr));
-        return coap_udp6_endpoint_address_new (sockaddr, self, pktinfo);
+        return coap_udp6_endpoint_address_new_native (sin6, self->anchor, pktinfo);
 }
 
 static void
