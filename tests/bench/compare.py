@@ -124,6 +124,7 @@ def start_servers(args, cpu):
             servers.append(Server('libcoap', [libcoap, '--host', '::1', '--port', '0'],
                                   0, args.path, cpu, port_from_stdout=True))
         elif shutil.which('coap-server-notls'):
+            print('compare: libcoap-server not built; "libcoap" is coap-server-notls, GET /')
             port = free_port()
             servers.append(Server('libcoap', ['coap-server-notls', '-A', '::1',
                                               '-p', str(port)], port, '', cpu))
