@@ -254,21 +254,24 @@ static GSourceFuncs flush_source_funcs = {
         .prepare = flush_source_prepare,
 };
 
-static CoapUdp6EndpointAddress *
-lookup_remote (CoapUdp6MessageInterface *self,
-               const CoapUdp6Received   *r)
+/* The endpoint address for (@sin6, @pktinfo), from the cache of recent
+ * remotes when it is there: received datagrams and requests to literal
+ * hosts both go through here. */
+CoapUdp6EndpointAddress *
+coap_udp6_message_interface_lookup_remote (CoapUdp6MessageInterface  *self,
+                                           const struct sockaddr_in6 *sin6,
+                                           const CoapUdp6RawPktinfo  *pktinfo)
 {
-        const CoapUdp6RawPktinfo *pktinfo = r->have_pktinfo ? &r->pktinfo : NULL;
-        const guint8 *a = r->from.sin6_addr.s6_addr;
-        guint slot = (r->from.sin6_port ^ a[15] ^ a[14] << 3 ^ a[13] << 5 ^ a[11] << 7 ^
+        const guint8 *a = sin6->sin6_addr.s6_addr;
+        guint slot = (sin6->sin6_port ^ a[15] ^ a[14] << 3 ^ a[13] << 5 ^ a[11] << 7 ^
                       (pktinfo != NULL ? pktinfo->ifindex + pktinfo->addr.s6_addr[15] : 0)) %
                      COAP_UDP6_REMOTE_CACHE_SIZE;
         CoapUdp6EndpointAddress **cached = &self->remote_cache[slot];
 
-        if (*cached == NULL || !coap_udp6_endpoint_address_matches_native (*cached, &r->from, pktinfo)) {
+        if (*cached == NULL || !coap_udp6_endpoint_address_matches_native (*cached, sin6, pktinfo)) {
                 g_clear_object (cached);
                 *cached = coap_udp6_endpoint_address_new_native (
-                        &r->from, self->anchor,
+                        sin6, self->anchor,
                         pktinfo != NULL ? coap_udp6_pktinfo_new_raw (pktinfo) : NULL);
         }
         return g_object_ref (*cached);
@@ -305,7 +308,8 @@ handle_datagram (CoapUdp6MessageInterface *self,
                 g_warning ("Datagrams arrive without IPV6_PKTINFO; responses "
                            "may leave from the wrong address");
         }
-        remote = lookup_remote (self, r);
+        remote = coap_udp6_message_interface_lookup_remote (self, &r->from,
+                                                            r->have_pktinfo ? &r->pktinfo : NULL);
         datagram = g_bytes_new (r->data, r->length);
         manager = g_weak_ref_get (&self->manager);
         message = coap_udp6_message_decode (datagram, remote, &error);

@@ -83,6 +83,9 @@ gboolean coap_udp6_message_interface_determine_remote_now (CoapUdp6MessageInterf
                                                            CoapUdp6Message          *message,
                                                            CoapUdp6EndpointAddress **remote,
                                                            GError                  **error);
+CoapUdp6EndpointAddress *coap_udp6_message_interface_lookup_remote (CoapUdp6MessageInterface  *self,
+                                                                   const struct sockaddr_in6 *sin6,
+                                                                   const CoapUdp6RawPktinfo  *pktinfo);
 void coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self);
 /* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
 void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,

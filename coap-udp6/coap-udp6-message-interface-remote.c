@@ -142,6 +142,8 @@ remote_from_native (CoapUdp6MessageInterface  *self,
 {
         CoapUdp6Pktinfo *pktinfo = NULL;
 
+        if (sin6->sin6_scope_id == 0 && self->fd >= 0)
+                return coap_udp6_message_interface_lookup_remote (self, sin6, NULL);
         /* Linux picks the link by the scope id only for link-local
          * destinations; an interface-only pktinfo makes it explicit. */
         if (sin6->sin6_scope_id != 0)
