@@ -117,6 +117,7 @@ class ContextTest(unittest.TestCase):
         self.assertEqual(self.server.props.max_dedup_entries, 8192)
         self.assertEqual(self.server.props.max_dedup_entries_per_remote, 1024)
         self.assertEqual(self.server.props.max_pending_requests, 1024)
+        self.assertEqual(self.server.props.max_dedup_bytes, 8 * 1024 * 1024)
         self.server.props.max_pending_requests = 1
         pending = []
 
@@ -143,6 +144,9 @@ class ContextTest(unittest.TestCase):
         self.assertEqual(stat(CoapUdp6.Statistic.PENDING_REQUESTS), 1)
         self.assertEqual(stat(CoapUdp6.Statistic.REQUESTS_HANDLED), 1)
         self.assertEqual(stat(CoapUdp6.Statistic.DATAGRAMS_RECEIVED), 2)
+        # The 5.03 piggybacked on an ACK is not cached; the empty ACK of /keep is.
+        self.assertEqual(stat(CoapUdp6.Statistic.DEDUP_ENTRIES), 1)
+        self.assertEqual(stat(CoapUdp6.Statistic.DEDUP_BYTES), 4)
         self.assertGreaterEqual(self.client.get_statistic(CoapUdp6.Statistic.EXCHANGES), 1)
         pending.pop().respond_code(CoapUdp6.Code.CONTENT, 'done')
         while 'r' not in first:
