@@ -7,7 +7,9 @@
  * the build tree) on a free port of ::1 and keeps --window GET requests in
  * flight against it through coap_udp6_context_request_async(): every
  * completion starts the next request, built the way an application would
- * (a new message, coap_udp6_message_set_request_uri()). After --warmup
+ * (a new message, coap_udp6_message_set_request_uri(); with --copy a
+ * coap_udp6_message_copy() of one parsed request instead, which leaves the
+ * URI parsing out of the figure). After --warmup
  * seconds it counts the completions for --duration seconds and prints one
  * line:
  *   req/s=N completed=N errors=N cpu_us_per_req=X nstart=N
@@ -31,6 +33,7 @@
 typedef struct {
         CoapUdp6Context *context;
         char            *uri;
+        CoapUdp6Message *template;  /* with --copy */
         gboolean         non;
         gboolean         measuring;
         gboolean         stopping;
@@ -79,10 +82,15 @@ send_request (Bench *bench)
 {
         g_autoptr (CoapUdp6Message) request = NULL;
 
-        request = coap_udp6_message_new (bench->non ? COAP_UDP6_MESSAGE_TYPE_NON : COAP_UDP6_MESSAGE_TYPE_CON,
-                                         COAP_UDP6_CODE_GET);
-        if (!coap_udp6_message_set_request_uri (request, bench->uri, NULL))
-                g_error ("bench-client: cannot use %s", bench->uri);
+        if (bench->template != NULL) {
+                request = coap_udp6_message_copy (bench->template);
+        } else {
+                request = coap_udp6_message_new (bench->non ? COAP_UDP6_MESSAGE_TYPE_NON
+                                                            : COAP_UDP6_MESSAGE_TYPE_CON,
+                                                 COAP_UDP6_CODE_GET);
+                if (!coap_udp6_message_set_request_uri (request, bench->uri, NULL))
+                        g_error ("bench-client: cannot use %s", bench->uri);
+        }
         bench->outstanding++;
         coap_udp6_context_request_async (bench->context, request, NULL, on_response, bench);
 }
@@ -147,6 +155,21 @@ spawn_responder (const char *path,
 }
 
 static gboolean
+prepare (Bench    *bench,
+         guint     port,
+         gboolean  copy,
+         GError  **error)
+{
+        bench->uri = g_strdup_printf ("coap://[::1]:%u/hello", port);
+        if (!copy)
+                return TRUE;
+        bench->template = coap_udp6_message_new (bench->non ? COAP_UDP6_MESSAGE_TYPE_NON
+                                                            : COAP_UDP6_MESSAGE_TYPE_CON,
+                                                 COAP_UDP6_CODE_GET);
+        return coap_udp6_message_set_request_uri (bench->template, bench->uri, error);
+}
+
+static gboolean
 run (Bench       *bench,
      guint        window,
      guint        nstart,
@@ -175,6 +198,19 @@ run (Bench       *bench,
         return TRUE;
 }
 
+static void
+report (const Bench *bench,
+        int          nstart)
+{
+        double seconds = (double) (bench->end_us - bench->start_us) / G_USEC_PER_SEC;
+        double cpu_us = (double) (bench->cpu_end_ns - bench->cpu_start_ns) / 1000.0;
+
+        printf ("req/s=%.0f completed=%" G_GUINT64_FORMAT " errors=%" G_GUINT64_FORMAT
+                " cpu_us_per_req=%.2f nstart=%d\n",
+                (double) bench->completed / seconds, bench->completed, bench->errors,
+                bench->completed > 0 ? cpu_us / (double) bench->completed : 0.0, nstart);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -185,9 +221,9 @@ main (int   argc,
         g_autoptr (GSubprocess) proc = NULL;
         int window = 64;
         int nstart = 0;
+        gboolean copy = FALSE;
         double warmup = 0.5;
         double duration = 3.0;
-        double seconds;
         guint port = 0;
         Bench bench = { 0 };
         GOptionEntry entries[] = {
@@ -196,6 +232,8 @@ main (int   argc,
                 { "window", 'w', 0, G_OPTION_ARG_INT, &window, "Requests in flight (default 64)", "W" },
                 { "nstart", 0, 0, G_OPTION_ARG_INT, &nstart,
                   "NSTART of the context (default: the window, at most 1000)", "N" },
+                { "copy", 0, 0, G_OPTION_ARG_NONE, &copy,
+                  "Copy one parsed request instead of parsing the URI each time", NULL },
                 { "non", 'n', 0, G_OPTION_ARG_NONE, &bench.non, "NON requests", NULL },
                 { "warmup", 0, 0, G_OPTION_ARG_DOUBLE, &warmup, "Seconds before counting (default 0.5)", "S" },
                 { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration, "Seconds counted (default 3)", "S" },
@@ -214,24 +252,18 @@ main (int   argc,
                 fprintf (stderr, "bench-client: %s\n", error->message);
                 return 2;
         }
-        bench.uri = g_strdup_printf ("coap://[::1]:%u/hello", port);
         if (nstart == 0)
                 nstart = MIN (window, 1000);
-        if (!run (&bench, (guint) window, (guint) nstart, warmup, duration, &error)) {
+        if (!prepare (&bench, port, copy, &error) ||
+            !run (&bench, (guint) window, (guint) nstart, warmup, duration, &error)) {
                 fprintf (stderr, "bench-client: %s\n", error->message);
                 g_subprocess_force_exit (proc);
                 return 2;
         }
         g_subprocess_send_signal (proc, SIGTERM);
         g_subprocess_wait (proc, NULL, NULL);
-
-        seconds = (double) (bench.end_us - bench.start_us) / G_USEC_PER_SEC;
-        printf ("req/s=%.0f completed=%" G_GUINT64_FORMAT " errors=%" G_GUINT64_FORMAT " cpu_us_per_req=%.2f nstart=%d\n",
-                (double) bench.completed / seconds, bench.completed, bench.errors,
-                bench.completed > 0 ? (double) (bench.cpu_end_ns - bench.cpu_start_ns) / 1000.0 /
-                                              (double) bench.completed
-                                    : 0.0,
-                nstart);
+        report (&bench, nstart);
         g_free (bench.uri);
+        g_clear_object (&bench.template);
         return bench.completed > bench.errors ? 0 : 1;
 }
