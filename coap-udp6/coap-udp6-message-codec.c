@@ -71,7 +71,7 @@ decode_options (CoapUdp6Message *self,
 
         while (p < end) {
                 CoapUdp6OptionEntry *e;
-                guint32 delta, len;
+                guint32 delta = 0, len = 0;
                 guint8 byte = *p++;
 
                 if (byte == PAYLOAD_MARKER) {
