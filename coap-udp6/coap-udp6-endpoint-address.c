@@ -37,6 +37,7 @@ struct _CoapUdp6EndpointAddress {
         CoapUdp6InterfaceAnchor *anchor; /* (owned) (nullable) */
         CoapUdp6Pktinfo     *pktinfo;   /* (owned) (nullable) */
         guint                maximum_block_size_exp;
+        guint                hash;      /* 0 until first asked; the object is immutable */
 };
 
 G_DEFINE_FINAL_TYPE (CoapUdp6EndpointAddress, coap_udp6_endpoint_address,
@@ -707,14 +708,19 @@ coap_udp6_endpoint_address_equal (gconstpointer a,
 guint
 coap_udp6_endpoint_address_hash (gconstpointer address)
 {
-        const CoapUdp6EndpointAddress *self = address;
-        guint h = self->native.sin6_port;
+        CoapUdp6EndpointAddress *self = (CoapUdp6EndpointAddress *) address;
+        guint h;
 
-        g_return_val_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS ((gpointer) address), 0);
+        g_return_val_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (self), 0);
 
+        if (self->hash != 0)
+                return self->hash;
+        h = self->native.sin6_port;
         for (guint i = 0; i < 16; i++)
                 h = h * 31 + self->native.sin6_addr.s6_addr[i];
-        return h;
+        /* Every table hashes the same few remotes over and over. */
+        self->hash = h != 0 ? h : 1;
+        return self->hash;
 }
 
 /**
