@@ -65,9 +65,11 @@ set_remote_from_host (CoapUdp6Message *self,
         GString *remote = g_string_new (NULL);
         gboolean literal = g_hostname_is_ip_address (host);
 
-        if (literal && strchr (host, ':') != NULL)
-                g_string_append_printf (remote, "[%s]", host);
-        else {
+        if (literal && strchr (host, ':') != NULL) {
+                g_string_append_c (remote, '[');
+                g_string_append (remote, host);
+                g_string_append_c (remote, ']');
+        } else {
                 lower = g_ascii_strdown (host, -1);
                 g_string_append (remote, literal ? host : lower);
         }
@@ -75,8 +77,17 @@ set_remote_from_host (CoapUdp6Message *self,
          * Uri-Host. */
         if (!literal)
                 coap_udp6_message_set_uri_host (self, lower);
-        if (port > 0 && port != default_port)
-                g_string_append_printf (remote, ":%d", port);
+        if (port > 0 && port != default_port) {
+                char digits[8];
+                guint n = 0;
+
+                /* Not printf: this runs for every request made from a URI. */
+                for (guint v = port; v > 0 && n < sizeof digits; v /= 10)
+                        digits[n++] = '0' + v % 10;
+                g_string_append_c (remote, ':');
+                while (n > 0)
+                        g_string_append_c (remote, digits[--n]);
+        }
         coap_udp6_message_set_unresolved_remote (self, remote->str);
         g_string_free (remote, TRUE);
 }
