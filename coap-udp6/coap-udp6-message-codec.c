@@ -4,6 +4,7 @@
  */
 #include "coap-udp6-message-private.h"
 
+#include "coap-udp6-endpoint-address.h"
 #include "coap-udp6-error.h"
 
 #include <string.h>
@@ -173,15 +174,39 @@ decode_header (CoapUdp6Message *self,
         return TRUE;
 }
 
+static gboolean
+load (CoapUdp6Message         *self,
+      GBytes                  *data,
+      CoapUdp6EndpointAddress *remote,
+      GError                 **error)
+{
+        gsize len;
+        const guint8 *p = g_bytes_get_data (data, &len);
+
+        if (!decode_header (self, p, len, error))
+                return FALSE;
+        self->wire = g_bytes_ref (data);
+        self->wire_data = p;
+        if (!decode_options (self, p, p + 4 + self->token_len, p + len, error))
+                return FALSE;
+        if (remote != NULL)
+                self->remote = g_object_ref (remote);
+        return TRUE;
+}
+
 /**
  * coap_udp6_message_decode:
  * @data: a datagram
  * @remote: (nullable): where it came from
+ * @error: return location for a #GError, or %NULL
  *
  * Decodes a datagram (RFC 7252 §3). Unknown options are kept as they
  * are. Option values outside their registered length range do not fail
  * the decode; see [method@Message.check_options]. When decoding fails,
  * [func@Message.peek_header] still tells whether the header was intact.
+ *
+ * To decode many datagrams without creating a message for each, see
+ * [method@Message.load].
  *
  * Returns: (transfer full): a new #CoapUdp6Message, or %NULL with
  *   %COAP_UDP6_ERROR_UNPARSABLE and the reason in @error
@@ -194,23 +219,55 @@ coap_udp6_message_decode (GBytes                  *data,
                           GError                 **error)
 {
         g_autoptr (CoapUdp6Message) self = NULL;
-        const guint8 *p;
-        gsize len;
 
         g_return_val_if_fail (data != NULL, NULL);
+        g_return_val_if_fail (remote == NULL || COAP_UDP6_IS_ENDPOINT_ADDRESS (remote), NULL);
         g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-        p = g_bytes_get_data (data, &len);
         self = g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
-        if (!decode_header (self, p, len, error))
+        if (!load (self, data, remote, error))
                 return NULL;
-        self->wire = g_bytes_ref (data);
-        self->wire_data = p;
-        if (!decode_options (self, p, p + 4 + self->token_len, p + len, error))
-                return NULL;
-        if (remote != NULL)
-                self->remote = g_object_ref (remote);
         return g_steal_pointer (&self);
+}
+
+/**
+ * coap_udp6_message_load:
+ * @self: a #CoapUdp6Message
+ * @data: a datagram
+ * @remote: (nullable): where it came from
+ * @error: return location for a #GError, or %NULL
+ *
+ * Replaces everything in @self (header, token, options, payload, remote,
+ * unresolved remote and requested scheme) with the message @data
+ * encodes, following the same rules as [func@Message.decode].
+ *
+ * A program that decodes many datagrams can reuse one message this way
+ * instead of creating one per datagram; the message keeps its option
+ * table, so a reload does not allocate. This is a bulk replacement: it
+ * emits no #GObject::notify signals.
+ *
+ * Returns: %TRUE on success; on failure, %FALSE with
+ *   %COAP_UDP6_ERROR_UNPARSABLE in @error, and @self is left empty, as
+ *   [ctor@Message.new] would make it with type CON and code 0
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_message_load (CoapUdp6Message         *self,
+                        GBytes                  *data,
+                        CoapUdp6EndpointAddress *remote,
+                        GError                 **error)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), FALSE);
+        g_return_val_if_fail (data != NULL, FALSE);
+        g_return_val_if_fail (remote == NULL || COAP_UDP6_IS_ENDPOINT_ADDRESS (remote), FALSE);
+        g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+        coap_udp6_message_clear_contents (self);
+        if (load (self, data, remote, error))
+                return TRUE;
+        coap_udp6_message_clear_contents (self);
+        return FALSE;
 }
 
 static guint8 *

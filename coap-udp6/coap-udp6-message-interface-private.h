@@ -50,6 +50,9 @@ struct _CoapUdp6MessageInterface {
          * one immutable CoapUdp6EndpointAddress instead of a new object
          * per datagram. */
         CoapUdp6EndpointAddress *remote_cache[COAP_UDP6_REMOTE_CACHE_SIZE]; /* (owned) */
+        /* The last datagram's message, reloaded for the next one when
+         * nothing else kept it (see take_spare_message()). */
+        CoapUdp6Message *spare_message; /* (owned) (nullable) */
 
         GQueue         pending_errors; /* (owned) PendingError */
         GSource       *error_source;   /* (owned) */

@@ -61,6 +61,7 @@ coap_udp6_option_entry_data (const CoapUdp6Message     *self,
         return base != NULL ? base + e->offset : (const guint8 *) "";
 }
 
+void coap_udp6_message_clear_contents (CoapUdp6Message *self);
 CoapUdp6OptionEntry *coap_udp6_message_reserve_options (CoapUdp6Message *self,
                                                         guint            n);
 void coap_udp6_message_insert_option (CoapUdp6Message *self,
@@ -76,6 +77,9 @@ gboolean coap_udp6_uint_decode (const guint8 *data,
                                 guint32      *value);
 gsize coap_udp6_uint_encode (guint32 value,
                              guint8  out[4]);
+gsize coap_udp6_message_copy_path (CoapUdp6Message *self,
+                                   char            *buf,
+                                   gsize            size);
 GString *coap_udp6_message_append_path_query (CoapUdp6Message *self,
                                               GString         *out);
 

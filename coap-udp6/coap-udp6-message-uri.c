@@ -305,6 +305,34 @@ coap_udp6_message_append_path_query (CoapUdp6Message *self,
         return out;
 }
 
+/* The Uri-Path segments joined with "/" and no leading slash, as a server
+ * looks a resource up. Writes at most @size bytes including the NUL and
+ * returns the length the whole path needs (without the NUL), like
+ * snprintf(). */
+gsize
+coap_udp6_message_copy_path (CoapUdp6Message *self,
+                             char            *buf,
+                             gsize            size)
+{
+        gsize len = 0;
+
+        for (guint i = 0; i < self->n_opts; i++) {
+                const CoapUdp6OptionEntry *e = &self->opts[i];
+
+                if (e->number != COAP_UDP6_OPTION_URI_PATH)
+                        continue;
+                if (len > 0 && len + 1 < size)
+                        buf[len] = '/';
+                len += len > 0;
+                if (len + e->len < size)
+                        memcpy (buf + len, coap_udp6_option_entry_data (self, e), e->len);
+                len += e->len;
+        }
+        if (size > 0)
+                buf[MIN (len, size - 1)] = '\0';
+        return len;
+}
+
 /* Spells a host as a URI does: an IPv6 literal in brackets with its zone
  * as "%25" (RFC 6874), anything else percent-encoded where needed. */
 static void

@@ -61,20 +61,40 @@ coap_udp6_message_init (CoapUdp6Message *self)
         self->alloc_opts = COAP_UDP6_INLINE_OPTIONS;
 }
 
+/* Back to the state of g_object_new(): a CON 0.00 with message ID 0 and
+ * nothing else. The option table and the arena keep their memory, so a
+ * message reused through coap_udp6_message_load() does not allocate. */
+void
+coap_udp6_message_clear_contents (CoapUdp6Message *self)
+{
+        self->mtype = COAP_UDP6_MESSAGE_TYPE_CON;
+        self->code = 0;
+        self->mid = 0;
+        self->token_len = 0;
+        g_clear_pointer (&self->token_bytes, g_bytes_unref);
+        g_clear_pointer (&self->wire, g_bytes_unref);
+        self->wire_data = NULL;
+        if (self->arena != NULL)
+                g_byte_array_set_size (self->arena, 0);
+        self->n_opts = 0;
+        g_clear_pointer (&self->payload, g_bytes_unref);
+        self->payload_data = NULL;
+        self->payload_len = 0;
+        self->payload_offset = 0;
+        g_clear_object (&self->remote);
+        g_clear_pointer (&self->unresolved_remote, g_free);
+        g_clear_pointer (&self->requested_scheme, g_free);
+}
+
 static void
 coap_udp6_message_finalize (GObject *object)
 {
         CoapUdp6Message *self = COAP_UDP6_MESSAGE (object);
 
-        g_clear_pointer (&self->token_bytes, g_bytes_unref);
-        g_clear_pointer (&self->wire, g_bytes_unref);
+        coap_udp6_message_clear_contents (self);
         g_clear_pointer (&self->arena, g_byte_array_unref);
         if (self->opts != self->inline_opts)
                 g_free (self->opts);
-        g_clear_pointer (&self->payload, g_bytes_unref);
-        g_clear_object (&self->remote);
-        g_free (self->unresolved_remote);
-        g_free (self->requested_scheme);
 
         G_OBJECT_CLASS (coap_udp6_message_parent_class)->finalize (object);
 }

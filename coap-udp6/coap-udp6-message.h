@@ -39,6 +39,12 @@ CoapUdp6Message *coap_udp6_message_decode (GBytes                  *data,
                                            GError                 **error);
 
 COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_message_load (CoapUdp6Message         *self,
+                                 GBytes                  *data,
+                                 CoapUdp6EndpointAddress *remote,
+                                 GError                 **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 gboolean coap_udp6_message_peek_header (GBytes              *data,
                                         CoapUdp6MessageType *mtype,
                                         guint               *code,

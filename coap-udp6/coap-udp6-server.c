@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-message-private.h"
 #include "coap-udp6-request-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
@@ -305,16 +306,6 @@ server_respond (CoapUdp6Request *request,
         coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes, se->reply_remote);
 }
 
-static char *
-join_path (CoapUdp6Message *message)
-{
-        g_auto (GStrv) segments = coap_udp6_message_get_uri_path (message);
-
-        if (segments == NULL)
-                return g_strdup ("");
-        return g_strjoinv ("/", segments);
-}
-
 static void
 render_well_known_core (CoapUdp6Context *self,
                         CoapUdp6Request *request)
@@ -350,7 +341,10 @@ dispatch_request (CoapUdp6Context *self,
 {
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
         g_autoptr (GError) error = NULL;
-        g_autofree char *path = NULL;
+        g_autofree char *long_path = NULL;
+        char short_path[256];
+        const char *path = short_path;
+        gsize path_len;
         CoapUdp6Resource *resource;
 
         /* RFC 7252 §5.4.1: unrecognised critical options → 4.02, no side effect. */
@@ -363,7 +357,12 @@ dispatch_request (CoapUdp6Context *self,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
                 return;
         }
-        path = join_path (message);
+        path_len = coap_udp6_message_copy_path (message, short_path, sizeof short_path);
+        if (path_len >= sizeof short_path) {
+                long_path = g_malloc (path_len + 1);
+                coap_udp6_message_copy_path (message, long_path, path_len + 1);
+                path = long_path;
+        }
         if (g_str_equal (path, ".well-known/core")) {
                 render_well_known_core (self, request);
                 return;

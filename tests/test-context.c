@@ -426,6 +426,53 @@ test_client_get (Fixture      *f,
         g_assert_cmpuint (g_hash_table_size (f->server->transmissions), ==, 0);
 }
 
+static guint
+get_code (Fixture         *f,
+          CoapUdp6Context *client,
+          const char      *path)
+{
+        g_autofree char *uri = g_strdup_printf ("coap://[::1]:%u/%s",
+                                                coap_udp6_context_get_local_port (f->server), path);
+        g_autoptr (CoapUdp6Message) request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+        Result r = { 0 };
+        guint code;
+
+        coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_no_error (r.error);
+        code = coap_udp6_message_get_code (r.response);
+        g_clear_object (&r.response);
+        return code;
+}
+
+static void
+test_long_path (Fixture      *f,
+                gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autofree char *segment = g_strnfill (200, 'x');
+        g_autofree char *path = g_strconcat ("a/", segment, "/", segment, "/end", NULL);
+        g_autofree char *other = g_strconcat ("a/", segment, "/", segment, "/enD", NULL);
+
+        g_test_summary ("Resources are found by their whole path, however long");
+        coap_udp6_context_add_resource (f->server, path, COAP_UDP6_RESOURCE (f->resources[0]));
+        g_assert_cmpuint (get_code (f, client, path), ==, COAP_UDP6_CODE_CONTENT);
+        g_assert_cmpuint (get_code (f, client, other), ==, COAP_UDP6_CODE_NOT_FOUND);
+        g_assert_cmpuint (get_code (f, client, "a"), ==, COAP_UDP6_CODE_NOT_FOUND);
+        g_assert_cmpuint (get_code (f, client, "hello"), ==, COAP_UDP6_CODE_CONTENT);
+        g_assert_cmpuint (get_code (f, client, ""), ==, COAP_UDP6_CODE_NOT_FOUND);
+        /* Around the length of the server's stack buffer (256 with the NUL). */
+        for (guint n = 252; n <= 255; n += 2) {
+                g_autofree char *x = g_strnfill (n, 'x');
+                g_autofree char *served = g_strconcat ("a/", x, NULL);
+                g_autofree char *longer = g_strconcat ("a/", x, "x", NULL);
+
+                coap_udp6_context_add_resource (f->server, served, COAP_UDP6_RESOURCE (f->resources[0]));
+                g_assert_cmpuint (get_code (f, client, served), ==, COAP_UDP6_CODE_CONTENT);
+                g_assert_cmpuint (get_code (f, client, longer), ==, COAP_UDP6_CODE_NOT_FOUND);
+        }
+}
+
 static void
 test_client_retransmit (Fixture      *f,
                         gconstpointer data)
@@ -823,6 +870,7 @@ main (int   argc,
         ADD ("server/separate", test_separate);
         ADD ("server/no-response", test_no_response);
         ADD ("server/well-known-core", test_well_known_core);
+        ADD ("server/long-path", test_long_path);
         ADD ("client/get", test_client_get);
         ADD ("client/retransmit", test_client_retransmit);
         ADD ("client/reset-and-cancel", test_client_reset_and_cancel);

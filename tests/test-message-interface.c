@@ -26,6 +26,12 @@ struct _TestManager {
         CoapUdp6MessageInterface *echo_through;
         TestManager *echo_seen;
         gboolean echo_arrived;
+        /* When set, messages are not kept: only their address and message
+         * ID at dispatch time, and a weak reference to the first one. */
+        gboolean    keep_nothing;
+        GPtrArray  *addresses;
+        GArray     *mids;
+        GWeakRef    first;
 };
 
 static void test_manager_iface_init (CoapUdp6MessageManagerInterface *iface);
@@ -42,6 +48,9 @@ test_manager_finalize (GObject *object)
         g_ptr_array_unref (self->messages);
         g_ptr_array_unref (self->errors);
         g_ptr_array_unref (self->error_remotes);
+        g_ptr_array_unref (self->addresses);
+        g_array_unref (self->mids);
+        g_weak_ref_clear (&self->first);
         G_OBJECT_CLASS (test_manager_parent_class)->finalize (object);
 }
 
@@ -57,6 +66,9 @@ test_manager_init (TestManager *self)
         self->messages = g_ptr_array_new_with_free_func (g_object_unref);
         self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
         self->error_remotes = g_ptr_array_new_with_free_func (g_object_unref);
+        self->addresses = g_ptr_array_new ();
+        self->mids = g_array_new (FALSE, FALSE, sizeof (guint));
+        g_weak_ref_init (&self->first, NULL);
 }
 
 static void
@@ -65,6 +77,15 @@ manager_dispatch_message (CoapUdp6MessageManager *manager,
 {
         TestManager *self = TEST_MANAGER (manager);
 
+        if (self->keep_nothing) {
+                guint mid = coap_udp6_message_get_mid (message);
+
+                if (self->addresses->len == 0)
+                        g_weak_ref_set (&self->first, message);
+                g_ptr_array_add (self->addresses, message);
+                g_array_append_val (self->mids, mid);
+                return;
+        }
         g_ptr_array_add (self->messages, g_object_ref (message));
         if (self->echo_through != NULL) {
                 guint before = self->echo_seen->messages->len;
@@ -747,6 +768,49 @@ test_hop_limit (Fixture       *f,
         g_assert_no_error (error);
 }
 
+static gboolean
+has_addresses (gpointer user_data)
+{
+        TestManager *m = ((gpointer *) user_data)[0];
+
+        return m->addresses->len >= GPOINTER_TO_UINT (((gpointer *) user_data)[1]);
+}
+
+static void
+test_message_reuse (Fixture       *f,
+                    gconstpointer  data)
+{
+        guint sport = coap_udp6_message_interface_get_local_port (f->server);
+        g_autofree char *target = hostport ("::1", sport);
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+        g_autoptr (CoapUdp6Message) first = NULL;
+
+        g_test_summary ("The message of a datagram is reloaded for the next one only "
+                        "when nothing holds it, not even a weak reference");
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 loopback");
+                return;
+        }
+        f->server_manager->keep_nothing = TRUE;
+        for (guint mid = 1; mid <= 3; mid++) {
+                g_autoptr (CoapUdp6Message) m = make_message (remote, mid);
+                gpointer wanted[2] = { f->server_manager, GUINT_TO_POINTER (mid) };
+
+                coap_udp6_message_interface_send (f->client, m);
+                g_assert_true (test_iterate_until (f->context, has_addresses, wanted, 2000));
+        }
+        for (guint i = 0; i < 3; i++)
+                g_assert_cmpuint (g_array_index (f->server_manager->mids, guint, i), ==, i + 1);
+        /* The first had a weak reference: a new message for the second. */
+        g_assert_true (f->server_manager->addresses->pdata[1] !=
+                       f->server_manager->addresses->pdata[0]);
+        first = g_weak_ref_get (&f->server_manager->first);
+        g_assert_true (first == NULL || coap_udp6_message_get_mid (first) == 1);
+        /* Nothing held the second: the third reused it. */
+        g_assert_true (f->server_manager->addresses->pdata[2] ==
+                       f->server_manager->addresses->pdata[1]);
+}
+
 #define ADD(path, data, func) \
         g_test_add ("/message-interface/" path, Fixture, data, fixture_setup, \
                     func, fixture_teardown)
@@ -766,6 +830,7 @@ main (int argc, char **argv)
         ADD ("truncated", NULL, test_truncated);
         ADD ("bounded-batch", NULL, test_bounded_batch);
         ADD ("remote-cache", NULL, test_remote_cache);
+        ADD ("message-reuse", NULL, test_message_reuse);
         ADD ("nested-loop-flushes", NULL, test_nested_loop_flushes);
         ADD ("determine-remote", NULL, test_determine_remote);
         ADD ("shutdown", NULL, test_shutdown);

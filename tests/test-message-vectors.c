@@ -184,9 +184,54 @@ check_malformed (GKeyFile   *kf,
         }
 }
 
+/* The same vector loaded into a message reused across all vectors, which
+ * carries state from the API before each load, gives what decode gives. */
+static void
+check_load (CoapUdp6Message *reused,
+            GBytes          *wire)
+{
+        static const guint8 stale[] = { 1, 2, 3 };
+        g_autoptr (GBytes) stale_payload = g_bytes_new_static (stale, sizeof stale);
+        g_autoptr (GError) decode_error = NULL;
+        g_autoptr (GError) load_error = NULL;
+        g_autoptr (CoapUdp6Message) decoded = coap_udp6_message_decode (wire, NULL, &decode_error);
+        g_autofree char *want = decoded != NULL ? coap_udp6_message_to_string (decoded) : NULL;
+        g_autofree char *got = NULL;
+        g_autoptr (GBytes) again = NULL;
+        gboolean loaded;
+
+        coap_udp6_message_add_option (reused, 65000, stale_payload);
+        coap_udp6_message_set_payload (reused, stale_payload);
+        coap_udp6_message_set_unresolved_remote (reused, "stale.example");
+        loaded = coap_udp6_message_load (reused, wire, NULL, &load_error);
+        g_assert_cmpint (loaded, ==, decoded != NULL);
+        if (!loaded) {
+                g_assert_error (load_error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_UNPARSABLE);
+                g_assert_cmpstr (load_error->message, ==, decode_error->message);
+                g_assert_cmpuint (coap_udp6_message_get_code (reused), ==, 0);
+                g_assert_cmpuint (coap_udp6_message_get_mid (reused), ==, 0);
+                g_assert_cmpuint (g_bytes_get_size (coap_udp6_message_get_token (reused)), ==, 0);
+                g_assert_cmpuint (g_bytes_get_size (coap_udp6_message_get_payload (reused)), ==, 0);
+                g_assert_false (coap_udp6_message_has_option (reused, 65000));
+                g_assert_null (coap_udp6_message_get_unresolved_remote (reused));
+                return;
+        }
+        g_assert_no_error (load_error);
+        got = coap_udp6_message_to_string (reused);
+        g_assert_cmpstr (got, ==, want);
+        g_assert_null (coap_udp6_message_get_unresolved_remote (reused));
+        g_assert_false (coap_udp6_message_has_option (reused, 65000) &&
+                        !coap_udp6_message_has_option (decoded, 65000));
+        again = coap_udp6_message_encode (reused, &load_error);
+        g_assert_no_error (load_error);
+        g_assert_true (g_bytes_equal (again, wire));
+}
+
 guint
 test_message_run_vectors (void)
 {
+        g_autoptr (CoapUdp6Message) reused = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_NON,
+                                                                    COAP_UDP6_CODE_POST);
         g_autoptr (GKeyFile) kf = g_key_file_new ();
         g_autoptr (GError) error = NULL;
         g_autofree char *path = test_data_path ("message-vectors.keyfile");
@@ -207,6 +252,7 @@ test_message_run_vectors (void)
                         check_malformed (kf, groups[i], wire);
                 else
                         check_valid (kf, groups[i], wire);
+                check_load (reused, wire);
                 n++;
         }
         return n;

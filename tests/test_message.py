@@ -69,6 +69,28 @@ class TestVectors(unittest.TestCase):
         ok, mtype, code, mid = CoapUdp6.Message.peek_header(wire)
         self.assertEqual(ok, case['peek'] == 'true')
 
+    def test_load_reuses_one_message(self):
+        reused = CoapUdp6.Message.new(MT.NON, Code.POST)
+        for name, case in vectors():
+            with self.subTest(vector=name):
+                wire = GLib.Bytes.new(bytes.fromhex(case['hex']))
+                reused.set_payload(GLib.Bytes.new(b'stale'))
+                if 'error' in case:
+                    with self.assertRaises(GLib.Error) as cm:
+                        reused.load(wire, None)
+                    self.assertTrue(cm.exception.matches(
+                        CoapUdp6.error_quark(), CoapUdp6.Error.UNPARSABLE))
+                    self.assertIn(case['error'], cm.exception.message)
+                    self.assertEqual(reused.props.code, 0)
+                    self.assertEqual(raw(reused.props.payload), b'')
+                    continue
+                self.assertTrue(reused.load(wire, None))
+                self.assertEqual(reused.props.mid, int(case['mid']))
+                self.assertEqual(raw(reused.props.payload).hex(),
+                                 case['payload'])
+                self.assertEqual(raw(reused.encode()),
+                                 bytes.fromhex(case['hex']))
+
 
 class TestRequest(unittest.TestCase):
     def test_request_from_uri(self):
