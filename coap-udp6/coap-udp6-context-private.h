@@ -6,6 +6,7 @@
 
 #include "coap-udp6-context.h"
 #include "coap-udp6-message-interface.h"
+#include "coap-udp6-request.h"
 #include "coap-udp6-statistic.h"
 #include "coap-udp6-timers.h"
 
@@ -44,6 +45,7 @@ struct _CoapUdp6Context {
         CoapUdp6Timers *timers;             /* owned: every deadline of the context */
         GQueue delayed;                     /* of CoapUdp6Delayed: multicast responses in leisure */
         GPtrArray *interfaces;              /* of CoapUdp6MessageInterface, owned */
+        CoapUdp6Request *spare_request;     /* owned, nullable: see coap-udp6-reuse.c */
         gboolean shut_down;
 
         gdouble ack_timeout;

@@ -362,6 +362,7 @@ coap_udp6_context_dispose (GObject *object)
         coap_udp6_context_free_dedup (self);
         g_clear_pointer (&self->interfaces, g_ptr_array_unref);
         g_clear_pointer (&self->resources, g_hash_table_unref);
+        g_clear_object (&self->spare_request);
 
         G_OBJECT_CLASS (coap_udp6_context_parent_class)->dispose (object);
 }

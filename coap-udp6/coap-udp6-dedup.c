@@ -24,10 +24,12 @@ typedef struct {
         GQueue entries;                     /* of DedupEntry, oldest first */
 } DedupRemote;
 
+/* The entry is its own key in context->dedup (a set: key == value), so
+ * @key comes first and one allocation holds everything. */
 typedef struct {
-        CoapUdp6MidKey *key;                /* owned */
+        CoapUdp6MidKey key;                 /* its remote owned */
         GBytes *reply;                      /* owned, nullable: no reply yet */
-        CoapUdp6EndpointAddress *reply_remote; /* owned, nullable */
+        CoapUdp6EndpointAddress *reply_remote; /* owned, nullable: key.remote */
         gint64 expires;
         DedupRemote *per_remote;            /* unowned */
         GList order_link;                   /* in context->dedup_order */
@@ -62,7 +64,7 @@ dedup_remove (CoapUdp6Context *self,
 {
         DedupRemote *per_remote = entry->per_remote;
 
-        g_hash_table_remove (self->dedup, entry->key);
+        g_hash_table_remove (self->dedup, entry);
         if (entry->reply != NULL)
                 self->dedup_bytes -= g_bytes_get_size (entry->reply);
         g_queue_unlink (&self->dedup_order, &entry->order_link);
@@ -71,7 +73,7 @@ dedup_remove (CoapUdp6Context *self,
         g_queue_unlink (&per_remote->entries, &entry->remote_link);
         if (g_queue_is_empty (&per_remote->entries))
                 g_hash_table_remove (self->dedup_remotes, per_remote->remote);
-        coap_udp6_mid_key_free (entry->key);
+        g_object_unref (entry->key.remote);
         g_clear_pointer (&entry->reply, g_bytes_unref);
         g_clear_object (&entry->reply_remote);
         g_free (entry);
@@ -138,7 +140,7 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
         coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DUPLICATES);
         if (entry->reply != NULL) {
                 CoapUdp6EndpointAddress *to = entry->reply_remote != NULL ? entry->reply_remote
-                                                                         : key.remote;
+                                                                         : entry->key.remote;
                 CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_get_interface (to);
 
                 if (iface != NULL) {
@@ -170,14 +172,15 @@ dedup_insert (CoapUdp6Context         *self,
                 g_hash_table_insert (self->dedup_remotes, per_remote->remote, per_remote);
         }
         entry = g_new0 (DedupEntry, 1);
-        entry->key = coap_udp6_mid_key_new (remote, mid);
+        entry->key.remote = g_object_ref (remote);
+        entry->key.mid = mid;
         entry->expires = coap_udp6_context_now (self) +
                 (gint64) (coap_udp6_context_get_exchange_lifetime (self) * G_USEC_PER_SEC);
         entry->per_remote = per_remote;
         entry->order_link.data = entry;
         entry->remote_link.data = entry;
         entry->idempotent_link.data = entry;
-        g_hash_table_insert (self->dedup, entry->key, entry);
+        g_hash_table_add (self->dedup, entry);
         g_queue_push_tail_link (&self->dedup_order, &entry->order_link);
         g_queue_push_tail_link (&per_remote->entries, &entry->remote_link);
         g_queue_push_tail_link (&self->dedup_idempotent, &entry->idempotent_link);
@@ -219,7 +222,7 @@ coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                 entry->reply = g_bytes_ref (reply);
                 self->dedup_bytes += g_bytes_get_size (reply);
                 g_clear_object (&entry->reply_remote);
-                if (reply_remote != NULL)
+                if (reply_remote != NULL && reply_remote != remote)
                         entry->reply_remote = g_object_ref (reply_remote);
                 if (self->dedup_bytes > self->max_dedup_bytes)
                         dedup_expire (self, 0);

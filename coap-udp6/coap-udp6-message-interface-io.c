@@ -4,6 +4,7 @@
  */
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-reuse-private.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -284,23 +285,14 @@ coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self)
                 g_clear_object (&self->remote_cache[i]);
 }
 
-/* Creating and disposing a GObject costs more than decoding a datagram
- * (about 290 ns against 30 ns for a GET on GLib 2.74), so the message of
- * the previous datagram is reused when the handlers left nothing on it:
- * no other reference, no qdata (weak or toggle references, a binding's
- * wrapper, g_object_set_data()) and no signal handler. Single-threaded:
- * the interface's main context is the only one that sees the message. */
+/* The previous datagram's message when nothing kept it (coap-udp6-reuse.c),
+ * else a new one. */
 static CoapUdp6Message *
 take_spare_message (CoapUdp6MessageInterface *self)
 {
         g_autoptr (CoapUdp6Message) spare = g_steal_pointer (&self->spare_message);
-        static guint notify_signal;
 
-        if (notify_signal == 0)
-                notify_signal = g_signal_lookup ("notify", G_TYPE_OBJECT);
-        if (spare != NULL && g_atomic_int_get (&G_OBJECT (spare)->ref_count) == 1 &&
-            G_OBJECT (spare)->qdata == NULL &&
-            !g_signal_has_handler_pending (spare, notify_signal, 0, TRUE))
+        if (spare != NULL && coap_udp6_object_is_unshared (spare))
                 return g_steal_pointer (&spare);
         return g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
 }

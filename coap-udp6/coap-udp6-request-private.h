@@ -12,9 +12,15 @@ typedef void (*CoapUdp6RequestRespondFunc) (CoapUdp6Request *request,
                                             CoapUdp6Message *response,
                                             gpointer         user_data);
 
-CoapUdp6Request *coap_udp6_request_new_internal (CoapUdp6Message           *message,
+/* @reused: (transfer full) (nullable): a request ended with
+ * coap_udp6_request_finish_internal() that nothing else holds. */
+CoapUdp6Request *coap_udp6_request_new_internal (CoapUdp6Request           *reused,
+                                                 CoapUdp6Message           *message,
                                                  CoapUdp6RequestRespondFunc func,
                                                  gpointer                   user_data,
                                                  GDestroyNotify             destroy);
+/* What the last unref does: a 5.00 response if none was given, then the
+ * user data and the message are released. */
+void coap_udp6_request_finish_internal (CoapUdp6Request *self);
 
 G_END_DECLS

@@ -32,11 +32,9 @@ struct _CoapUdp6Request {
 
 G_DEFINE_FINAL_TYPE (CoapUdp6Request, coap_udp6_request, G_TYPE_OBJECT)
 
-static void
-coap_udp6_request_dispose (GObject *object)
+void
+coap_udp6_request_finish_internal (CoapUdp6Request *self)
 {
-        CoapUdp6Request *self = COAP_UDP6_REQUEST (object);
-
         if (!self->responded && self->func != NULL)
                 coap_udp6_request_respond_code (self,
                                                 COAP_UDP6_CODE_INTERNAL_SERVER_ERROR,
@@ -44,8 +42,15 @@ coap_udp6_request_dispose (GObject *object)
         if (self->destroy != NULL && self->user_data != NULL)
                 self->destroy (self->user_data);
         self->user_data = NULL;
+        self->destroy = NULL;
         self->func = NULL;
         g_clear_object (&self->message);
+}
+
+static void
+coap_udp6_request_dispose (GObject *object)
+{
+        coap_udp6_request_finish_internal (COAP_UDP6_REQUEST (object));
 
         G_OBJECT_CLASS (coap_udp6_request_parent_class)->dispose (object);
 }
@@ -62,13 +67,15 @@ coap_udp6_request_init (CoapUdp6Request *self)
 }
 
 CoapUdp6Request *
-coap_udp6_request_new_internal (CoapUdp6Message           *message,
+coap_udp6_request_new_internal (CoapUdp6Request           *reused,
+                                CoapUdp6Message           *message,
                                 CoapUdp6RequestRespondFunc func,
                                 gpointer                   user_data,
                                 GDestroyNotify             destroy)
 {
-        CoapUdp6Request *self = g_object_new (COAP_UDP6_TYPE_REQUEST, NULL);
+        CoapUdp6Request *self = reused != NULL ? reused : g_object_new (COAP_UDP6_TYPE_REQUEST, NULL);
 
+        self->responded = FALSE;
         self->message = g_object_ref (message);
         self->func = func;
         self->user_data = user_data;

@@ -5,6 +5,7 @@
 #include "coap-udp6-context-private.h"
 #include "coap-udp6-message-private.h"
 #include "coap-udp6-request-private.h"
+#include "coap-udp6-reuse-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 
@@ -271,7 +272,7 @@ server_respond (CoapUdp6Request *request,
         }
         /* Documented: the context sets type, message ID, token and remote in place. */
         reply = g_object_ref (response);
-        coap_udp6_message_set_token (reply, coap_udp6_message_get_token (req));
+        coap_udp6_message_set_token_data (reply, req->token, req->token_len);
         if (se->con && !se->acked) {
                 coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_ACK);
                 coap_udp6_message_set_mid (reply, se->mid);
@@ -440,12 +441,19 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
                 break;
         }
 
-        request = coap_udp6_request_new_internal (message, server_respond,
-                                                  g_rc_box_acquire (se), server_exchange_unref);
+        request = coap_udp6_request_new_internal (g_steal_pointer (&self->spare_request), message,
+                                                  server_respond, g_rc_box_acquire (se),
+                                                  server_exchange_unref);
         se->in_render = TRUE;
         dispatch_request (self, request);
-        /* A request dropped without a response is answered with 5.00 here. */
-        g_object_unref (request);
+        /* A request dropped without a response is answered with 5.00 here.
+         * One that nothing kept serves the next request (coap-udp6-reuse.c). */
+        if (self->spare_request == NULL && coap_udp6_object_is_unshared (request)) {
+                coap_udp6_request_finish_internal (request);
+                self->spare_request = request;
+        } else {
+                g_object_unref (request);
+        }
         se->in_render = FALSE;
         /* Not answered during render: acknowledge now, respond separately (§5.2.2). */
         if (!se->responded && se->con && !se->acked && !self->shut_down)

@@ -20,6 +20,9 @@ struct _TestResource {
         guint calls;
         GHashTable *seen;                   /* payloads handled (MODE_COUNTER) */
         guint duplicates;
+        gpointer last_request;              /* unowned: only compared */
+        gpointer last_message;              /* unowned: only compared */
+        guint slow_ms;                      /* MODE_SLOW's delay; 0: 50 ms */
 };
 
 G_DEFINE_FINAL_TYPE (TestResource, test_resource, COAP_UDP6_TYPE_RESOURCE)
@@ -39,12 +42,14 @@ test_resource_render (CoapUdp6Resource *resource,
         GSource *source;
 
         self->calls++;
+        self->last_request = request;
+        self->last_message = coap_udp6_request_get_message (request);
         switch (self->mode) {
         case MODE_HELLO:
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CONTENT, "hello");
                 break;
         case MODE_SLOW:
-                source = g_timeout_source_new (50);
+                source = g_timeout_source_new (self->slow_ms != 0 ? self->slow_ms : 50);
                 g_source_set_callback (source, slow_cb, g_object_ref (request), g_object_unref);
                 g_source_attach (source, g_main_context_get_thread_default ());
                 g_source_unref (source);
@@ -474,6 +479,47 @@ test_long_path (Fixture      *f,
 }
 
 static void
+test_request_reuse (Fixture      *f,
+                    gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (CoapUdp6Context) other_client = new_client ();
+        g_autofree char *uri = g_strdup_printf ("coap://[::1]:%u/slow",
+                                                coap_udp6_context_get_local_port (f->server));
+        g_autoptr (CoapUdp6Message) slow = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+        TestResource *hello = f->resources[MODE_HELLO];
+        TestResource *slow_resource = f->resources[MODE_SLOW];
+        gpointer request, message;
+        Result r = { 0 };
+
+        g_test_summary ("A request and its message that nothing kept serve the next "
+                        "request; ones kept for a separate response are left alone");
+        g_assert_cmpuint (get_code (f, client, "hello"), ==, COAP_UDP6_CODE_CONTENT);
+        request = hello->last_request;
+        message = hello->last_message;
+        g_assert_cmpuint (get_code (f, client, "hello"), ==, COAP_UDP6_CODE_CONTENT);
+        g_assert_true (hello->last_request == request);
+        g_assert_true (hello->last_message == message);
+
+        /* The slow resource keeps its request until it responds. */
+        slow_resource->slow_ms = 1000;
+        coap_udp6_context_request_async (client, slow, NULL, request_cb, &r);
+        while (slow_resource->calls == 0)
+                g_main_context_iteration (f->main_context, TRUE);
+        g_assert_true (slow_resource->last_request == request);
+        /* Another client: NSTART 1 would queue this one behind the slow one. */
+        g_assert_cmpuint (get_code (f, other_client, "hello"), ==, COAP_UDP6_CODE_CONTENT);
+        g_assert_false (r.done);
+        g_assert_true (hello->last_request != slow_resource->last_request);
+        g_assert_true (hello->last_message != slow_resource->last_message);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_no_error (r.error);
+        g_assert_cmpmem (g_bytes_get_data (coap_udp6_message_get_payload (r.response), NULL),
+                         g_bytes_get_size (coap_udp6_message_get_payload (r.response)), "slow", 4);
+        g_clear_object (&r.response);
+}
+
+static void
 test_client_retransmit (Fixture      *f,
                         gconstpointer data)
 {
@@ -871,6 +917,7 @@ main (int   argc,
         ADD ("server/no-response", test_no_response);
         ADD ("server/well-known-core", test_well_known_core);
         ADD ("server/long-path", test_long_path);
+        ADD ("server/request-reuse", test_request_reuse);
         ADD ("client/get", test_client_get);
         ADD ("client/retransmit", test_client_retransmit);
         ADD ("client/reset-and-cancel", test_client_reset_and_cancel);
