@@ -4,6 +4,8 @@
  */
 #include "coap-udp6-request.h"
 #include "coap-udp6-request-private.h"
+#include "coap-udp6-message-private.h"
+#include "coap-udp6-reuse-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 
@@ -28,6 +30,9 @@ struct _CoapUdp6Request {
         gpointer user_data;                 /* owned through destroy */
         GDestroyNotify destroy;
         gboolean responded;
+        /* The message respond_payload() built last, reused when nothing
+         * kept it (coap-udp6-reuse.c). */
+        CoapUdp6Message *spare_response;    /* owned, nullable */
 };
 
 G_DEFINE_FINAL_TYPE (CoapUdp6Request, coap_udp6_request, G_TYPE_OBJECT)
@@ -50,7 +55,10 @@ coap_udp6_request_finish_internal (CoapUdp6Request *self)
 static void
 coap_udp6_request_dispose (GObject *object)
 {
-        coap_udp6_request_finish_internal (COAP_UDP6_REQUEST (object));
+        CoapUdp6Request *self = COAP_UDP6_REQUEST (object);
+
+        coap_udp6_request_finish_internal (self);
+        g_clear_object (&self->spare_response);
 
         G_OBJECT_CLASS (coap_udp6_request_parent_class)->dispose (object);
 }
@@ -164,12 +172,58 @@ coap_udp6_request_respond (CoapUdp6Request *self,
 }
 
 /**
+ * coap_udp6_request_respond_payload:
+ * @self: a #CoapUdp6Request
+ * @code: a response code such as %COAP_UDP6_CODE_CONTENT
+ * @payload: (nullable): the payload
+ * @content_format: the Content-Format option (RFC 7252 §12.3), or -1 for
+ *   none
+ *
+ * Answers the request with @code, @payload and @content_format, like
+ * [method@Request.respond] with a message built from them. The library
+ * reuses that message from one request to the next, so this is the
+ * cheapest way to answer.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_request_respond_payload (CoapUdp6Request *self,
+                                   guint            code,
+                                   GBytes          *payload,
+                                   gint             content_format)
+{
+        g_autoptr (CoapUdp6Message) response = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_REQUEST (self));
+        g_return_if_fail (code <= 255);
+        g_return_if_fail (content_format <= 65535);
+
+        response = g_steal_pointer (&self->spare_response);
+        if (response != NULL && coap_udp6_object_is_unshared (response)) {
+                coap_udp6_message_clear_contents (response);
+                response->mtype = COAP_UDP6_MESSAGE_TYPE_ACK;
+                response->code = code;
+        } else {
+                g_clear_object (&response);
+                response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, code);
+        }
+        if (payload != NULL)
+                coap_udp6_message_set_payload (response, payload);
+        if (content_format >= 0)
+                coap_udp6_message_set_content_format (response, content_format);
+        coap_udp6_request_respond (self, response);
+        g_clear_object (&self->spare_response);
+        self->spare_response = g_steal_pointer (&response);
+}
+
+/**
  * coap_udp6_request_respond_code:
  * @self: a #CoapUdp6Request
  * @code: a response code such as %COAP_UDP6_CODE_CONTENT
  * @text: (nullable): a UTF-8 payload (content-format 0 when set)
  *
- * Answers the request with @code and an optional text payload.
+ * Answers the request with @code and an optional text payload; see
+ * [method@Request.respond_payload].
  *
  * Since: 1.0
  */
@@ -178,18 +232,13 @@ coap_udp6_request_respond_code (CoapUdp6Request *self,
                                 guint            code,
                                 const char      *text)
 {
-        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autoptr (GBytes) payload = NULL;
 
         g_return_if_fail (COAP_UDP6_IS_REQUEST (self));
 
-        response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, code);
-        if (text != NULL) {
-                g_autoptr (GBytes) payload = g_bytes_new (text, strlen (text));
-
-                coap_udp6_message_set_payload (response, payload);
-                coap_udp6_message_set_content_format (response, 0);
-        }
-        coap_udp6_request_respond (self, response);
+        if (text != NULL)
+                payload = g_bytes_new (text, strlen (text));
+        coap_udp6_request_respond_payload (self, code, payload, text != NULL ? 0 : -1);
 }
 
 /**

@@ -33,6 +33,12 @@ void coap_udp6_request_respond (CoapUdp6Request *self,
                                 CoapUdp6Message *response);
 
 COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_request_respond_payload (CoapUdp6Request *self,
+                                        guint            code,
+                                        GBytes          *payload,
+                                        gint             content_format);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_request_respond_code (CoapUdp6Request *self,
                                      guint            code,
                                      const char      *text);

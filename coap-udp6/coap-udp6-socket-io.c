@@ -226,6 +226,28 @@ coap_udp6_socket_io_recv_batch (int               fd,
         return 0;
 }
 
+/* One IPV6_PKTINFO control message in @buf (CMSG_SPACE of a pktinfo).
+ * msg_controllen is CMSG_LEN, not CMSG_SPACE: Linux copies up to
+ * sizeof (struct cmsghdr) + 20 bytes of control data on the stack and
+ * allocates anything longer (net/socket.c, ____sys_sendmsg), so the
+ * 4 bytes of trailing padding would cost a kmalloc per datagram. */
+static void
+set_pktinfo_control (struct msghdr            *msg,
+                     char                     *buf,
+                     const CoapUdp6RawPktinfo *pktinfo)
+{
+        struct cmsghdr *c;
+
+        memset (buf, 0, CMSG_SPACE (sizeof *pktinfo));
+        msg->msg_control = buf;
+        msg->msg_controllen = CMSG_LEN (sizeof *pktinfo);
+        c = CMSG_FIRSTHDR (msg);
+        c->cmsg_level = IPPROTO_IPV6;
+        c->cmsg_type = IPV6_PKTINFO;
+        c->cmsg_len = CMSG_LEN (sizeof *pktinfo);
+        memcpy (CMSG_DATA (c), pktinfo, sizeof *pktinfo);
+}
+
 guint
 coap_udp6_socket_io_send_batch (int                     fd,
                                 const CoapUdp6Outgoing *out,
@@ -251,18 +273,8 @@ coap_udp6_socket_io_send_batch (int                     fd,
                         .msg_iovlen = 1,
                 };
                 msgs[i].msg_len = 0;
-                if (out[i].pktinfo != NULL) {
-                        struct cmsghdr *c;
-
-                        memset (&controls[i], 0, sizeof controls[i]);
-                        msgs[i].msg_hdr.msg_control = controls[i].buf;
-                        msgs[i].msg_hdr.msg_controllen = sizeof controls[i].buf;
-                        c = CMSG_FIRSTHDR (&msgs[i].msg_hdr);
-                        c->cmsg_level = IPPROTO_IPV6;
-                        c->cmsg_type = IPV6_PKTINFO;
-                        c->cmsg_len = CMSG_LEN (sizeof (CoapUdp6RawPktinfo));
-                        memcpy (CMSG_DATA (c), out[i].pktinfo, sizeof (CoapUdp6RawPktinfo));
-                }
+                if (out[i].pktinfo != NULL)
+                        set_pktinfo_control (&msgs[i].msg_hdr, controls[i].buf, out[i].pktinfo);
         }
         do
                 sent = sendmmsg (fd, msgs, n, 0);
@@ -342,19 +354,8 @@ coap_udp6_socket_io_send (int                        fd,
         };
         ssize_t n;
 
-        if (pktinfo != NULL) {
-                struct cmsghdr *c;
-
-                memset (&control, 0, sizeof control);
-                msg.msg_control = control.buf;
-                msg.msg_controllen = sizeof control.buf;
-                c = CMSG_FIRSTHDR (&msg);
-                c->cmsg_level = IPPROTO_IPV6;
-                c->cmsg_type = IPV6_PKTINFO;
-                c->cmsg_len = CMSG_LEN (sizeof (CoapUdp6RawPktinfo));
-                memcpy (CMSG_DATA (c), coap_udp6_pktinfo_peek (pktinfo),
-                        sizeof (CoapUdp6RawPktinfo));
-        }
+        if (pktinfo != NULL)
+                set_pktinfo_control (&msg, control.buf, coap_udp6_pktinfo_peek (pktinfo));
         do
                 n = sendmsg (fd, &msg, 0);
         while (n < 0 && errno == EINTR);

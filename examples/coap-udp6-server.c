@@ -44,17 +44,14 @@ respond (CoapUdp6Request *request,
          const char      *text,
          gint             content_format)
 {
-        g_autoptr (CoapUdp6Message) response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, code);
+        g_autoptr (GBytes) payload = text != NULL ? g_bytes_new (text, strlen (text)) : NULL;
 
-        if (text != NULL) {
-                g_autoptr (GBytes) payload = g_bytes_new (text, strlen (text));
+        if (verbose) {
+                g_autofree char *status = coap_udp6_code_to_string (code);
 
-                coap_udp6_message_set_payload (response, payload);
+                fprintf (stderr, "<- %s (%zu bytes)\n", status, text != NULL ? strlen (text) : 0);
         }
-        if (content_format >= 0)
-                coap_udp6_message_set_content_format (response, content_format);
-        log_message ("<-", response);
-        coap_udp6_request_respond (request, response);
+        coap_udp6_request_respond_payload (request, code, payload, content_format);
 }
 
 static void

@@ -12,7 +12,7 @@
 #define TEST_TYPE_RESOURCE (test_resource_get_type ())
 G_DECLARE_FINAL_TYPE (TestResource, test_resource, TEST, RESOURCE, CoapUdp6Resource)
 
-typedef enum { MODE_HELLO, MODE_SLOW, MODE_COUNTER, MODE_DROP } TestMode;
+typedef enum { MODE_HELLO, MODE_SLOW, MODE_COUNTER, MODE_DROP, MODE_ECHO } TestMode;
 
 struct _TestResource {
         CoapUdp6Resource parent_instance;
@@ -66,6 +66,15 @@ test_resource_render (CoapUdp6Resource *resource,
                 break;
         case MODE_DROP:
                 break;
+        case MODE_ECHO: {
+                GBytes *payload = coap_udp6_message_get_payload (coap_udp6_request_get_message (request));
+
+                if (g_bytes_get_size (payload) > 0)
+                        coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, payload, 42);
+                else
+                        coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CHANGED, NULL, -1);
+                break;
+        }
         }
 }
 
@@ -83,7 +92,7 @@ test_resource_init (TestResource *self)
 typedef struct {
         GMainContext *main_context;
         CoapUdp6Context *server;
-        TestResource *resources[4];
+        TestResource *resources[5];
         GSocket *raw;                       /* [::1]:0, non-blocking */
         GSocketAddress *server_address;
 } Fixture;
@@ -93,7 +102,7 @@ fixture_setup (Fixture      *f,
                gconstpointer data)
 {
         const char *binds[] = { "[::1]:0", NULL };
-        const char *names[] = { "hello", "slow", "counter", "drop" };
+        const char *names[] = { "hello", "slow", "counter", "drop", "echo" };
         g_autoptr (GError) error = NULL;
         g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
         g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
@@ -359,7 +368,7 @@ test_well_known_core (Fixture      *f,
         g_assert_cmpstr (links, ==, "</hello>;rt=\"greeting\"");
         g_free (links);
         links = coap_udp6_context_get_link_format (f->server, NULL);
-        g_assert_cmpstr (links, ==, "</counter>,</drop>,</hello>;rt=\"greeting\",</slow>");
+        g_assert_cmpstr (links, ==, "</counter>,</drop>,</echo>,</hello>;rt=\"greeting\",</slow>");
 }
 
 typedef struct {
@@ -475,6 +484,46 @@ test_long_path (Fixture      *f,
                 coap_udp6_context_add_resource (f->server, served, COAP_UDP6_RESOURCE (f->resources[0]));
                 g_assert_cmpuint (get_code (f, client, served), ==, COAP_UDP6_CODE_CONTENT);
                 g_assert_cmpuint (get_code (f, client, longer), ==, COAP_UDP6_CODE_NOT_FOUND);
+        }
+}
+
+static void
+test_respond_payload (Fixture      *f,
+                      gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autofree char *uri = g_strdup_printf ("coap://[::1]:%u/echo",
+                                                coap_udp6_context_get_local_port (f->server));
+        const char *payloads[] = { "xyz", NULL, "hello again", NULL };
+
+        g_test_summary ("respond_payload sets code, payload and Content-Format, and "
+                        "nothing of one response leaks into the next");
+        for (guint i = 0; i < G_N_ELEMENTS (payloads); i++) {
+                g_autoptr (CoapUdp6Message) request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+                Result r = { 0 };
+                GBytes *got;
+
+                coap_udp6_message_set_code (request, COAP_UDP6_CODE_POST);
+                if (payloads[i] != NULL) {
+                        g_autoptr (GBytes) payload = g_bytes_new_static (payloads[i], strlen (payloads[i]));
+
+                        coap_udp6_message_set_payload (request, payload);
+                }
+                coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+                g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+                g_assert_no_error (r.error);
+                got = coap_udp6_message_get_payload (r.response);
+                if (payloads[i] != NULL) {
+                        g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CONTENT);
+                        g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got),
+                                         payloads[i], strlen (payloads[i]));
+                        g_assert_cmpint (coap_udp6_message_get_content_format (r.response), ==, 42);
+                } else {
+                        g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CHANGED);
+                        g_assert_cmpuint (g_bytes_get_size (got), ==, 0);
+                        g_assert_cmpint (coap_udp6_message_get_content_format (r.response), ==, -1);
+                }
+                g_clear_object (&r.response);
         }
 }
 
@@ -918,6 +967,7 @@ main (int   argc,
         ADD ("server/well-known-core", test_well_known_core);
         ADD ("server/long-path", test_long_path);
         ADD ("server/request-reuse", test_request_reuse);
+        ADD ("server/respond-payload", test_respond_payload);
         ADD ("client/get", test_client_get);
         ADD ("client/retransmit", test_client_retransmit);
         ADD ("client/reset-and-cancel", test_client_reset_and_cancel);

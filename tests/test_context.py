@@ -33,6 +33,15 @@ class Later(CoapUdp6.Resource):
         GLib.timeout_add(30, answer)
 
 
+class Echo(CoapUdp6.Resource):
+    def do_render(self, request):
+        payload = request.get_message().get_payload()
+        if payload.get_size() > 0:
+            request.respond_payload(CoapUdp6.Code.CONTENT, payload, 42)
+        else:
+            request.respond_payload(CoapUdp6.Code.CHANGED, None, -1)
+
+
 class Failing(CoapUdp6.Resource):
     def do_render(self, request):
         request.fail(GLib.Error.new_literal(Gio.io_error_quark(), 'broken handler', 0))
@@ -47,14 +56,18 @@ class ContextTest(unittest.TestCase):
         self.server.add_resource('greet', self.greeter)
         self.server.add_resource('later', Later())
         self.server.add_resource('fail', Failing())
+        self.server.add_resource('echo', Echo())
         self.client = CoapUdp6.Context.new_client()
         self.client.props.ack_timeout = 0.05
         self.client.props.max_retransmit = 1
         self.port = self.server.get_local_port()
 
-    def request(self, path, code=CoapUdp6.Code.GET, cancellable=None, port=None):
+    def request(self, path, code=CoapUdp6.Code.GET, cancellable=None, port=None,
+                payload=None):
         message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, code)
         message.set_request_uri('coap://[::1]:%d/%s' % (port or self.port, path))
+        if payload is not None:
+            message.set_payload(GLib.Bytes.new(payload))
         result = {}
 
         def done(ctx, res):
@@ -82,6 +95,46 @@ class ContextTest(unittest.TestCase):
         self.assertEqual(self.request('greet', CoapUdp6.Code.POST)['response'].get_code(),
                          CoapUdp6.Code.METHOD_NOT_ALLOWED)
         self.assertEqual(self.request('nothing')['response'].get_code(), CoapUdp6.Code.NOT_FOUND)
+
+    def test_respond_payload(self):
+        for payload in (b'abc', None, b'second', None):
+            response = self.request('echo', CoapUdp6.Code.POST,
+                                    payload=payload)['response']
+            if payload:
+                self.assertEqual(response.get_code(), CoapUdp6.Code.CONTENT)
+                self.assertEqual(self.payload(response), payload)
+                self.assertEqual(response.get_content_format(), 42)
+            else:
+                self.assertEqual(response.get_code(), CoapUdp6.Code.CHANGED)
+                self.assertEqual(self.payload(response), b'')
+                self.assertEqual(response.get_content_format(), -1)
+
+    def test_kept_requests_stay_their_own(self):
+        kept = []
+
+        class Collect(CoapUdp6.Resource):
+            def do_render(self, request):
+                kept.append(request)
+        self.server.add_resource('collect', Collect())
+        results = {}
+        clients = [CoapUdp6.Context.new_client() for _ in range(3)]
+        for i, client in enumerate(clients):
+            message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.POST)
+            message.set_request_uri('coap://[::1]:%d/collect' % self.port)
+            message.set_payload(GLib.Bytes.new(b'request %d' % i))
+            client.request_async(message, None,
+                                 lambda c, r, i=i: results.update({i: c.request_finish(r)}))
+        context = GLib.MainContext.default()
+        while len(kept) < 3:
+            context.iteration(True)
+        self.assertEqual(len({id(r) for r in kept}), 3)
+        for request in reversed(kept):
+            request.respond_payload(CoapUdp6.Code.CONTENT,
+                                    request.get_message().get_payload(), 0)
+        while len(results) < 3:
+            context.iteration(True)
+        for i, response in results.items():
+            self.assertEqual(self.payload(response), b'request %d' % i)
 
     def test_separate_response(self):
         response = self.request('later')['response']
