@@ -302,7 +302,10 @@ keep_spare_message (CoapUdp6MessageInterface *self,
                     CoapUdp6Message          *message)
 {
         g_clear_object (&self->spare_message);
-        self->spare_message = message;
+        if (self->shut_down)
+                g_object_unref (message);
+        else
+                self->spare_message = message;
 }
 
 static void
