@@ -362,6 +362,7 @@ receive_batch (CoapUdp6MessageInterface *self)
         gboolean nested = self->receive_depth > 1;
         g_autofree guint8 *own = nested ? g_malloc (self->buffer_size) : NULL;
         guint count = 0;
+        gboolean outer_batching;
         int err;
 
         err = coap_udp6_socket_io_recv_batch (self->fd, nested ? own : self->buffer,
@@ -375,8 +376,15 @@ receive_batch (CoapUdp6MessageInterface *self)
                 drain_errqueue (self);
                 return;
         }
+        /* A lone datagram's reply leaves at once, before the bookkeeping
+         * after it (deduplication, finishing the request): batching only
+         * saves syscalls when there are several, and it would add that
+         * time to every request's latency at low load. */
+        outer_batching = self->batching;
+        self->batching = count > 1;
         for (guint i = 0; i < count && !self->shut_down; i++)
                 handle_datagram (self, &r[i]);
+        self->batching = outer_batching;
 }
 
 static gboolean
@@ -567,7 +575,7 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
                 return;
         }
         remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
-        if (self->receive_depth > 0) {
+        if (self->receive_depth > 0 && self->batching) {
                 QueuedSend *q = g_new (QueuedSend, 1);
 
                 q->datagram = g_bytes_ref (datagram);

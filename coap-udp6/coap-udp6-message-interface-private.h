@@ -44,6 +44,7 @@ struct _CoapUdp6MessageInterface {
          * one sendmmsg() at its end, or before the main context next polls
          * (flush_source's prepare), whichever comes first. */
         GPtrArray     *send_queue;     /* (owned) of QueuedSend */
+        gboolean       batching;       /* handling a received batch of several */
         GSource       *flush_source;   /* (owned) */
         GHashTable    *destinations;   /* (owned) */
         /* Recent remotes, direct-mapped: a peer that keeps talking reuses

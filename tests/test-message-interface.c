@@ -522,17 +522,24 @@ test_nested_loop_flushes (Fixture       *f,
 {
         g_autofree char *target = hostport ("::1", coap_udp6_message_interface_get_local_port (f->server));
         g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
-        g_autoptr (CoapUdp6Message) message = make_message (remote, 7);
+        g_autoptr (CoapUdp6Message) first = make_message (remote, 7);
+        g_autoptr (CoapUdp6Message) second = make_message (remote, 8);
 
         g_test_summary ("A send made while a received batch is handled leaves before "
                         "the main context polls again, even from a nested main loop");
         f->server_manager->echo_through = f->server;
         f->server_manager->echo_seen = f->client_manager;
-        coap_udp6_message_interface_send (f->client, message);
-        wait_messages (f, f->server_manager, 1);
+        /* Two datagrams wait in the socket, so the server reads them as one
+         * batch and queues the echoes (a lone datagram's reply leaves at once). */
+        coap_udp6_message_interface_send (f->client, first);
+        coap_udp6_message_interface_send (f->client, second);
+        wait_messages (f, f->server_manager, 2);
         g_assert_true (f->server_manager->echo_arrived);
+        g_assert_cmpuint (f->client_manager->messages->len, ==, 2);
         g_assert_cmpuint (coap_udp6_message_get_mid (g_ptr_array_index (f->client_manager->messages, 0)),
                           ==, 7);
+        g_assert_cmpuint (coap_udp6_message_get_mid (g_ptr_array_index (f->client_manager->messages, 1)),
+                          ==, 8);
 }
 
 static gboolean
