@@ -156,6 +156,11 @@ gboolean coap_udp6_context_dedup_check (CoapUdp6Context *self,
 void coap_udp6_context_dedup_protect (CoapUdp6Context         *self,
                                       CoapUdp6EndpointAddress *remote,
                                       guint                    mid);
+void coap_udp6_context_dedup_reserve (CoapUdp6Context         *self,
+                                      CoapUdp6EndpointAddress *remote,
+                                      guint                    mid);
+void coap_udp6_context_dedup_trim (CoapUdp6Context         *self,
+                                   CoapUdp6EndpointAddress *remote);
 void coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                     CoapUdp6EndpointAddress *remote,
                                     guint                    mid,

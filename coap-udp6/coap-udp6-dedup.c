@@ -96,9 +96,10 @@ coap_udp6_context_free_dedup (CoapUdp6Context *self)
         g_clear_pointer (&self->dedup_remotes, g_hash_table_unref);
 }
 
+/* Drops expired entries, then the oldest (idempotent ones first) while
+ * the table is over its limits. */
 static void
-dedup_expire (CoapUdp6Context *self,
-              guint            room)
+dedup_expire (CoapUdp6Context *self)
 {
         gint64 now = coap_udp6_context_now (self);
 
@@ -106,7 +107,7 @@ dedup_expire (CoapUdp6Context *self,
                 DedupEntry *oldest = g_queue_peek_head (&self->dedup_order);
 
                 if (oldest->expires > now) {
-                        if (self->dedup_order.length + room <= self->max_dedup_entries &&
+                        if (self->dedup_order.length <= self->max_dedup_entries &&
                             self->dedup_bytes <= self->max_dedup_bytes)
                                 break;
                         if (!g_queue_is_empty (&self->dedup_idempotent))
@@ -132,7 +133,7 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                coap_udp6_message_get_mid (message) };
         DedupEntry *entry;
 
-        dedup_expire (self, 0);
+        dedup_expire (self);
         entry = g_hash_table_lookup (self->dedup, &key);
         if (entry == NULL)
                 return FALSE;
@@ -151,21 +152,17 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
         return TRUE;
 }
 
+/* Adds an entry without evicting anything: the table may be one entry
+ * over its limits until dedup_trim(), which callers run after the reply
+ * has left, so that eviction is not part of a request's latency. */
 static DedupEntry *
 dedup_insert (CoapUdp6Context         *self,
               CoapUdp6EndpointAddress *remote,
               guint                    mid)
 {
-        DedupRemote *per_remote;
+        DedupRemote *per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
         DedupEntry *entry;
 
-        dedup_expire (self, 1);
-        per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
-        if (per_remote != NULL && per_remote->entries.length >= self->max_dedup_entries_per_remote) {
-                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS);
-                dedup_remove (self, g_queue_peek_head (&per_remote->entries));
-                per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
-        }
         if (per_remote == NULL) {
                 per_remote = g_new0 (DedupRemote, 1);
                 per_remote->remote = g_object_ref (remote);
@@ -185,6 +182,48 @@ dedup_insert (CoapUdp6Context         *self,
         g_queue_push_tail_link (&per_remote->entries, &entry->remote_link);
         g_queue_push_tail_link (&self->dedup_idempotent, &entry->idempotent_link);
         return entry;
+}
+
+static DedupEntry *
+dedup_find_or_insert (CoapUdp6Context         *self,
+                      CoapUdp6EndpointAddress *remote,
+                      guint                    mid)
+{
+        CoapUdp6MidKey key = { remote, mid };
+        DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
+
+        return entry != NULL ? entry : dedup_insert (self, remote, mid);
+}
+
+/* Back within the limits: the remote's oldest entry beyond its share,
+ * then see dedup_expire(). */
+static void
+dedup_trim (CoapUdp6Context *self,
+            DedupRemote     *per_remote)
+{
+        if (per_remote != NULL && per_remote->entries.length > self->max_dedup_entries_per_remote) {
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS);
+                dedup_remove (self, g_queue_peek_head (&per_remote->entries));
+        }
+        dedup_expire (self);
+}
+
+/* Records that (@remote, @mid) is being handled, so that a duplicate
+ * arriving meanwhile is recognised; coap_udp6_context_dedup_trim()
+ * must follow once the request has been answered or put aside. */
+void
+coap_udp6_context_dedup_reserve (CoapUdp6Context         *self,
+                                 CoapUdp6EndpointAddress *remote,
+                                 guint                    mid)
+{
+        dedup_find_or_insert (self, remote, mid);
+}
+
+void
+coap_udp6_context_dedup_trim (CoapUdp6Context         *self,
+                              CoapUdp6EndpointAddress *remote)
+{
+        dedup_trim (self, g_hash_table_lookup (self->dedup_remotes, remote));
 }
 
 /* The request under (@remote, @mid) must not run twice: its entry is
@@ -210,11 +249,8 @@ coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                GBytes                  *reply,
                                CoapUdp6EndpointAddress *reply_remote)
 {
-        CoapUdp6MidKey key = { remote, mid };
-        DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
+        DedupEntry *entry = dedup_find_or_insert (self, remote, mid);
 
-        if (entry == NULL)
-                entry = dedup_insert (self, remote, mid);
         if (reply != NULL) {
                 if (entry->reply != NULL)
                         self->dedup_bytes -= g_bytes_get_size (entry->reply);
@@ -224,7 +260,6 @@ coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                 g_clear_object (&entry->reply_remote);
                 if (reply_remote != NULL && reply_remote != remote)
                         entry->reply_remote = g_object_ref (reply_remote);
-                if (self->dedup_bytes > self->max_dedup_bytes)
-                        dedup_expire (self, 0);
         }
+        dedup_trim (self, entry->per_remote);
 }

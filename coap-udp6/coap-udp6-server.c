@@ -430,7 +430,7 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         /* RFC 7252 §8.1: a multicast request is never acknowledged. */
         se->con = coap_udp6_message_get_mtype (message) == COAP_UDP6_MESSAGE_TYPE_CON && !se->mcast;
         se->no_response = coap_udp6_message_get_no_response (message);
-        coap_udp6_context_dedup_store (self, remote, se->mid, NULL, NULL);
+        coap_udp6_context_dedup_reserve (self, remote, se->mid);
         switch (coap_udp6_message_get_code (message)) {
         case COAP_UDP6_CODE_POST:
         case COAP_UDP6_CODE_PATCH:
@@ -458,5 +458,7 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         /* Not answered during render: acknowledge now, respond separately (§5.2.2). */
         if (!se->responded && se->con && !se->acked && !self->shut_down)
                 send_empty_ack (se);
+        if (!self->shut_down)
+                coap_udp6_context_dedup_trim (self, remote);
         server_exchange_unref (se);
 }

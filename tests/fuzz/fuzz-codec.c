@@ -100,12 +100,29 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         g_autoptr (GError) error = NULL;
         gboolean peek = coap_udp6_message_peek_header (input, NULL, NULL, NULL);
 
+        /* One message reloaded for every input, with whatever the
+         * accessors of the previous input left on it. */
+        static CoapUdp6Message *reused;
+        g_autoptr (GError) load_error = NULL;
+        gboolean loaded;
+
+        if (reused == NULL)
+                reused = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON, 0);
+        loaded = coap_udp6_message_load (reused, input, NULL, &load_error);
         msg = coap_udp6_message_decode (input, NULL, &error);
+        g_assert_cmpint (loaded, ==, msg != NULL);
         if (msg == NULL) {
                 g_assert_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_UNPARSABLE);
+                g_assert_cmpstr (load_error->message, ==, error->message);
                 return 0;
         }
         g_assert_true (peek);
+        assert_same (msg, reused);
+        touch_accessors (reused);
+        /* Leaves API-added state (the option arena, an owned payload) for
+         * the next load to clear. */
+        coap_udp6_message_add_option (reused, 65001, input);
+        coap_udp6_message_set_payload (reused, input);
         touch_accessors (msg);
         copy = coap_udp6_message_copy (msg);
         wire = coap_udp6_message_encode (copy, &error);
