@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 # compare.py: coap-udp6-server against libcoap and the stateless ceiling.
 #
-# Starts three servers on ::1, each on its own port:
+# Starts these servers on ::1, each on its own port:
 #   coap-udp6   examples/coap-udp6-server (GET /hello)
 #   libcoap     tests/bench/libcoap-server (built when libcoap3-dev is
 #               installed), else coap-server-notls (GET /, a longer payload)
 #   responder   tests/bench/stateless-responder (no state at all: the ceiling)
+#   glib        tests/bench/glib-responder, only when named in --servers: the
+#               responder's answers from a GMainLoop, the floor of any GLib
+#               server
 # then runs tests/bench/coap-loadgen against each in turn for --rounds rounds,
 # rotating the order every round so slow drifts of a noisy machine hit every
 # server alike. Prints every run, the median per server (req/s, p50 and p99
@@ -16,10 +19,8 @@
 # work shares the machine).
 #
 # Nothing is pinned by default. --pin runs the servers on the first CPU and
-# the load generator on the second (sched_setaffinity, needs two CPUs); on a
-# virtual machine every request then costs a cross-CPU wake-up of an idle
-# virtual CPU, which dominates the latency at window 1 (about 130 µs instead
-# of 25 µs on the 2-CPU machine of doc/performance.md).
+# the load generator on the second (sched_setaffinity, needs two CPUs); at
+# window 1 every request then costs a wake-up on the other CPU.
 #
 #   /usr/bin/python3 tests/bench/compare.py --build BUILDDIR \
 #       [--rounds 5] [--duration 3] [--warmup 1] [--window 64] [--non]
@@ -115,6 +116,7 @@ def start_servers(args, cpu):
     ours = os.path.join(build, 'examples', 'coap-udp6-server')
     libcoap = os.path.join(build, 'tests', 'bench', 'libcoap-server')
     responder = os.path.join(build, 'tests', 'bench', 'stateless-responder')
+    glib_responder = os.path.join(build, 'tests', 'bench', 'glib-responder')
     if 'coap-udp6' in wanted:
         port = free_port()
         servers.append(Server('coap-udp6', [ours, '--bind', '[::1]:%d' % port],
@@ -132,6 +134,9 @@ def start_servers(args, cpu):
             print('compare: no libcoap server; skipping it', file=sys.stderr)
     if 'responder' in wanted:
         servers.append(Server('responder', [responder, '--host', '::1', '--port', '0'],
+                              0, args.path, cpu, port_from_stdout=True))
+    if 'glib' in wanted:
+        servers.append(Server('glib', [glib_responder, '--host', '::1', '--port', '0'],
                               0, args.path, cpu, port_from_stdout=True))
     return servers
 
@@ -184,7 +189,7 @@ def report(servers, results, args):
     ours = med.get('coap-udp6')
     if ours is None:
         return
-    for other in ('libcoap', 'responder'):
+    for other in ('libcoap', 'responder', 'glib'):
         if other in med:
             print('ratio_throughput_coap-udp6/%s=%.2f' %
                   (other, ratio(ours['req/s'], med[other]['req/s'])))
@@ -208,7 +213,8 @@ def main():
     parser.add_argument('--non', action='store_true', help='NON requests')
     parser.add_argument('--path', default='hello')
     parser.add_argument('--servers', default='coap-udp6,libcoap,responder',
-                        help='comma-separated subset to run')
+                        help='comma-separated subset to run, of coap-udp6, libcoap, '
+                             'responder and glib')
     parser.add_argument('--pin', action='store_true',
                         help='servers on the first CPU, load generator on the second')
     args = parser.parse_args()

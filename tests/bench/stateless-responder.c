@@ -31,10 +31,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "responder-answer.h"
+
 #define BATCH     64
 #define DGRAM_MAX 1500
 
-static const char payload[] = "Hello, world!";
 static volatile sig_atomic_t stop;
 
 static void
@@ -97,48 +98,6 @@ bound_port (int fd)
         if (ss.ss_family == AF_INET6)
                 return ntohs (((struct sockaddr_in6 *) &ss)->sin6_port);
         return ntohs (((struct sockaddr_in *) &ss)->sin_port);
-}
-
-/* Writes the answer to request into out; returns its length, 0 for none. */
-static size_t
-answer (const uint8_t *in,
-        size_t         len,
-        uint8_t       *out,
-        uint16_t      *next_mid)
-{
-        unsigned type, tkl, code;
-        size_t n;
-
-        if (len < 4 || (in[0] >> 6) != 1)
-                return 0;
-        type = (in[0] >> 4) & 3;
-        tkl = in[0] & 0x0f;
-        code = in[1];
-        if (type == 0 && code == 0 && len == 4) {
-                out[0] = 0x70; /* RST to a CON ping */
-                out[1] = 0;
-                out[2] = in[2];
-                out[3] = in[3];
-                return 4;
-        }
-        if (type > 1 || code == 0 || (code >> 5) != 0 || tkl > 8 || len < 4 + tkl)
-                return 0;
-        out[0] = (uint8_t) (0x40 | (type == 0 ? 0x20 : 0x10) | tkl);
-        out[1] = 0x45; /* 2.05 Content */
-        if (type == 0) {
-                out[2] = in[2];
-                out[3] = in[3];
-        } else {
-                out[2] = (uint8_t) (*next_mid >> 8);
-                out[3] = (uint8_t) *next_mid;
-                (*next_mid)++;
-        }
-        memcpy (out + 4, in + 4, tkl);
-        n = 4 + tkl;
-        out[n++] = 0xc0; /* Content-Format (12), length 0: text/plain */
-        out[n++] = 0xff;
-        memcpy (out + n, payload, sizeof payload - 1);
-        return n + sizeof payload - 1;
 }
 
 static int
