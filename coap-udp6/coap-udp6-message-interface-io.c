@@ -4,6 +4,7 @@
  */
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-message-private.h"
 #include "coap-udp6-reuse-private.h"
 
 #include <errno.h>
@@ -292,20 +293,29 @@ take_spare_message (CoapUdp6MessageInterface *self)
 {
         g_autoptr (CoapUdp6Message) spare = g_steal_pointer (&self->spare_message);
 
-        if (spare != NULL && coap_udp6_object_is_unshared (spare))
+        if (spare != NULL && (self->spare_message_emptied || coap_udp6_object_is_unshared (spare)))
                 return g_steal_pointer (&spare);
         return g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
 }
 
+/* Called once the datagram has been handled (and its reply sent): when
+ * nothing kept the message, it is emptied now rather than when the next
+ * datagram arrives, which keeps that work out of the next request's
+ * latency. A message still held (a GTask about to return it, say) is
+ * looked at again when the next datagram arrives. */
 static void
 keep_spare_message (CoapUdp6MessageInterface *self,
                     CoapUdp6Message          *message)
 {
         g_clear_object (&self->spare_message);
-        if (self->shut_down)
+        if (self->shut_down) {
                 g_object_unref (message);
-        else
-                self->spare_message = message;
+                return;
+        }
+        self->spare_message_emptied = coap_udp6_object_is_unshared (message);
+        if (self->spare_message_emptied)
+                coap_udp6_message_clear_contents (message);
+        self->spare_message = message;
 }
 
 static void

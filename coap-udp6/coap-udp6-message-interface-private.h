@@ -54,6 +54,7 @@ struct _CoapUdp6MessageInterface {
         /* The last datagram's message, reloaded for the next one when
          * nothing else kept it (see take_spare_message()). */
         CoapUdp6Message *spare_message; /* (owned) (nullable) */
+        gboolean       spare_message_emptied; /* found unshared, and emptied */
 
         GQueue         pending_errors; /* (owned) PendingError */
         GSource       *error_source;   /* (owned) */

@@ -31,8 +31,10 @@ struct _CoapUdp6Request {
         GDestroyNotify destroy;
         gboolean responded;
         /* The message respond_payload() built last, reused when nothing
-         * kept it (coap-udp6-reuse.c). */
+         * kept it (coap-udp6-reuse.c); emptied when it was found so
+         * right after the response was sent. */
         CoapUdp6Message *spare_response;    /* owned, nullable */
+        gboolean spare_response_emptied;
 };
 
 G_DEFINE_FINAL_TYPE (CoapUdp6Request, coap_udp6_request, G_TYPE_OBJECT)
@@ -199,7 +201,8 @@ coap_udp6_request_respond_payload (CoapUdp6Request *self,
         g_return_if_fail (content_format <= 65535);
 
         response = g_steal_pointer (&self->spare_response);
-        if (response != NULL && coap_udp6_object_is_unshared (response)) {
+        if (response != NULL && (self->spare_response_emptied ||
+                                 coap_udp6_object_is_unshared (response))) {
                 coap_udp6_message_clear_contents (response);
                 response->mtype = COAP_UDP6_MESSAGE_TYPE_ACK;
                 response->code = code;
@@ -212,7 +215,12 @@ coap_udp6_request_respond_payload (CoapUdp6Request *self,
         if (content_format >= 0)
                 coap_udp6_message_set_content_format (response, content_format);
         coap_udp6_request_respond (self, response);
+        /* Sent (or queued as bytes): emptying it now keeps that work out of
+         * the next request's latency. */
         g_clear_object (&self->spare_response);
+        self->spare_response_emptied = coap_udp6_object_is_unshared (response);
+        if (self->spare_response_emptied)
+                coap_udp6_message_clear_contents (response);
         self->spare_response = g_steal_pointer (&response);
 }
 
