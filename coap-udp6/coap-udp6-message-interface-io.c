@@ -584,7 +584,6 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
                 g_debug ("Not sending on a message interface that is shut down");
                 return;
         }
-        remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
         if (self->receive_depth > 0 && self->batching) {
                 QueuedSend *q = g_new (QueuedSend, 1);
 
@@ -593,9 +592,12 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
                 g_ptr_array_add (self->send_queue, q);
                 if (self->send_queue->len >= COAP_UDP6_SEND_BATCH)
                         flush_sends (self);
-                return;
+        } else {
+                send_now (self, datagram, remote);
         }
-        send_now (self, datagram, remote);
+        /* After the send: an ICMP error about it can only be read from
+         * the error queue later, in this thread. */
+        remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
 }
 
 static void
