@@ -22,7 +22,9 @@ G_DECLARE_INTERFACE (CoapUdp6MessageManager, coap_udp6_message_manager, COAP_UDP
 /**
  * CoapUdp6MessageManagerInterface:
  * @g_iface: the parent interface
- * @dispatch_message: a message arrived; its remote is set
+ * @dispatch_message: a message arrived; its remote is set. Take a
+ *   reference to keep it beyond the call: a message nothing holds is
+ *   reloaded for a later datagram.
  * @dispatch_error: sending to @remote failed, or an ICMP error about it
  *   arrived
  * @dispatch_unparsable: (nullable): a datagram that is not a CoAP message

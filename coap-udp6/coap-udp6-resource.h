@@ -24,7 +24,8 @@ G_DECLARE_DERIVABLE_TYPE (CoapUdp6Resource, coap_udp6_resource, COAP_UDP6, RESOU
  * @render: handles one request; respond with [method@Request.respond]
  *   now or later (a later response is a separate response), or fail it
  *   with [method@Request.fail]. The default answers 4.05 Method Not
- *   Allowed.
+ *   Allowed. Take a reference to the request to respond after returning:
+ *   the context reuses a request (and its message) that nothing holds.
  *
  * The class of a [class@Resource].
  *
