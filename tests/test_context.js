@@ -37,6 +37,10 @@ class Greeter extends CoapUdp6.Resource {
     vfunc_render(request) {
         this.calls++;
         const message = request.get_message();
+        if (message.get_code() === CoapUdp6.Code.PUT) {
+            request.respond_payload(CoapUdp6.Code.CHANGED, new GLib.Bytes('stored'), 42);
+            return;
+        }
         if (message.get_code() !== CoapUdp6.Code.GET) {
             request.respond_code(CoapUdp6.Code.METHOD_NOT_ALLOWED, null);
             return;
@@ -94,6 +98,11 @@ check(greeter.calls === 1, 'render ran once');
 [response, error] = request(client, CoapUdp6.Code.POST, `coap://[::1]:${port}/greet`);
 check(response && response.get_code() === CoapUdp6.Code.METHOD_NOT_ALLOWED,
     'POST to the GJS resource gets 4.05 from respond_code');
+
+[response, error] = request(client, CoapUdp6.Code.PUT, `coap://[::1]:${port}/greet`);
+check(response && response.get_code() === CoapUdp6.Code.CHANGED &&
+      payloadText(response) === 'stored' && response.get_content_format() === 42,
+    'PUT gets 2.04 with the payload and content format given to respond_payload');
 
 [response, error] = request(client, CoapUdp6.Code.GET, `coap://[::1]:${port}/.well-known/core`);
 const links = response ? payloadText(response) : '';

@@ -44,6 +44,24 @@ const rback = CoapUdp6.Message.decode(rsp.encode(), null);
 check(new TextDecoder().decode(rback.payload.get_data()) === '22.5', 'payload');
 check(rback.get_content_format() === 0, 'content-format');
 
+// One message reloaded with each datagram: nothing of the last one stays.
+const reused = CoapUdp6.Message.new(CoapUdp6.MessageType.NON, CoapUdp6.Code.POST);
+check(reused.load(rsp.encode(), null) === true, 'load a response');
+check(reused.code === CoapUdp6.Code.CONTENT && reused.get_content_format() === 0,
+    'loaded code and content-format');
+check(reused.load(wire, null) === true, 'load a request into the same message');
+check(reused.get_content_format() === -1 && reused.payload.get_size() === 0,
+    'nothing of the response remains');
+check(reused.get_uri_path().join('/') === 'sensors/temp', 'loaded Uri-Path');
+let loadError = null;
+try {
+    reused.load(new GLib.Bytes(new Uint8Array([0x40, 0x01])), null);
+} catch (e) {
+    loadError = e;
+}
+check(loadError !== null && loadError.matches(CoapUdp6.error_quark(), CoapUdp6.Error.UNPARSABLE),
+    'a truncated datagram fails to load with UNPARSABLE');
+
 // A malformed datagram is a GLib.Error in the CoapUdp6 error domain.
 try {
     CoapUdp6.Message.decode(new GLib.Bytes(new Uint8Array([0x40, 0x01, 0x00])), null);
