@@ -391,10 +391,22 @@ coap_udp6_message_encode (CoapUdp6Message *self,
 
 /* Appends one problem per bad option; critical problems first if asked. */
 static void
-collect_problems (CoapUdp6Message *self,
-                  gboolean         critical_only,
-                  GPtrArray       *out)
+add_problem (GPtrArray **problems,
+             char       *problem)
 {
+        if (*problems == NULL)
+                *problems = g_ptr_array_new_with_free_func (g_free);
+        g_ptr_array_add (*problems, problem);
+}
+
+/* The problems found, or NULL (not an empty array: this runs for every
+ * request a server handles). */
+static GPtrArray *
+collect_problems (CoapUdp6Message *self,
+                  gboolean         critical_only)
+{
+        GPtrArray *problems = NULL;
+
         for (guint i = 0; i < self->n_opts; i++) {
                 const CoapUdp6OptionEntry *e = &self->opts[i];
                 guint n = e->number, min, max;
@@ -405,19 +417,20 @@ collect_problems (CoapUdp6Message *self,
                         continue;
                 known = coap_udp6_option_get_length_range (n, &min, &max);
                 if (!known && critical)
-                        g_ptr_array_add (out, g_strdup_printf (
+                        add_problem (&problems, g_strdup_printf (
                                 "unknown critical option %u", n));
                 else if (known && (e->len < min || e->len > max))
-                        g_ptr_array_add (out, g_strdup_printf (
+                        add_problem (&problems, g_strdup_printf (
                                 "option %u (%s) has length %u outside %u–%u",
                                 n, coap_udp6_option_get_name (n), e->len,
                                 min, max));
                 else if (known && !coap_udp6_option_is_repeatable (n) &&
                          i > 0 && self->opts[i - 1].number == n)
-                        g_ptr_array_add (out, g_strdup_printf (
+                        add_problem (&problems, g_strdup_printf (
                                 "option %u (%s) is repeated", n,
                                 coap_udp6_option_get_name (n)));
         }
+        return problems;
 }
 
 /**
@@ -445,9 +458,8 @@ coap_udp6_message_check_options (CoapUdp6Message *self,
 
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), FALSE);
 
-        problems = g_ptr_array_new_with_free_func (g_free);
-        collect_problems (self, TRUE, problems);
-        if (problems->len == 0)
+        problems = collect_problems (self, TRUE);
+        if (problems == NULL)
                 return TRUE;
         g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_UNPARSABLE,
                      "Bad option: %s", (const char *) problems->pdata[0]);
@@ -474,9 +486,11 @@ coap_udp6_message_get_option_problems (CoapUdp6Message *self)
 
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
-        problems = g_ptr_array_new ();
-        collect_problems (self, FALSE, problems);
+        problems = collect_problems (self, FALSE);
+        if (problems == NULL)
+                return g_new0 (char *, 1);
         g_ptr_array_add (problems, NULL);
+        /* The strings go to the caller with the array. */
         return (char **) g_ptr_array_free (problems, FALSE);
 }
 
