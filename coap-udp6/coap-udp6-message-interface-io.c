@@ -375,9 +375,11 @@ receive_batch (CoapUdp6MessageInterface *self)
         gboolean outer_batching;
         int err;
 
-        err = coap_udp6_socket_io_recv_batch (self->fd, nested ? own : self->buffer,
-                                              self->buffer_size, r,
-                                              nested ? 1 : COAP_UDP6_RECV_BATCH, &count);
+        if (nested)
+                err = coap_udp6_socket_io_recv_batch (self->fd, own, self->buffer_size, r, 1, &count);
+        else
+                err = coap_udp6_socket_io_recv_slots (self->fd, self->recv_slots, r,
+                                                      COAP_UDP6_RECV_BATCH, &count);
         if (err == EAGAIN || err == EWOULDBLOCK)
                 return;
         if (err != 0) {
@@ -499,6 +501,7 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         self->local_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
         self->buffer_size = COAP_UDP6_RECV_BUFFER_SIZE;
         self->buffer = g_malloc (COAP_UDP6_RECV_BATCH * self->buffer_size);
+        self->recv_slots = coap_udp6_recv_slots_new (self->buffer, self->buffer_size);
         self->send_queue = g_ptr_array_new_full (COAP_UDP6_SEND_BATCH, queued_send_free);
         self->flush_source = g_source_new (&flush_source_funcs, sizeof (FlushSource));
         ((FlushSource *) self->flush_source)->iface = self;
@@ -539,6 +542,7 @@ coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
                 g_socket_close (self->socket, NULL);
         g_clear_object (&self->socket);
         self->fd = -1;
+        g_clear_pointer (&self->recv_slots, coap_udp6_recv_slots_free);
         g_clear_pointer (&self->buffer, g_free);
         if (self->flush_source != NULL) {
                 g_source_destroy (self->flush_source);
@@ -557,6 +561,10 @@ coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *s
         g_return_if_fail (size > 0 && size <= COAP_UDP6_RECV_BUFFER_SIZE);
 
         self->buffer_size = size;
+        if (self->recv_slots != NULL) {
+                coap_udp6_recv_slots_free (self->recv_slots);
+                self->recv_slots = coap_udp6_recv_slots_new (self->buffer, size);
+        }
 }
 
 /**

@@ -38,6 +38,7 @@ struct _CoapUdp6MessageInterface {
         GSource       *source;         /* (owned) */
         guint          local_port;
         guint8        *buffer;         /* (owned) COAP_UDP6_RECV_BATCH slots */
+        CoapUdp6RecvSlots *recv_slots; /* (owned) the headers for @buffer */
         gsize          buffer_size;    /* of one slot */
         guint          receive_depth;  /* socket_ready on the stack (it may recurse) */
         /* Sends made while a received batch is handled go out together with

@@ -63,6 +63,18 @@ typedef struct {
 /* Reads up to @n datagrams with one recvmmsg(); datagram i lands in
  * @buffers + i * @size. Returns 0 with *@count ≥ 1, or an errno (EAGAIN:
  * nothing queued). */
+/* Receive headers set up once for COAP_UDP6_RECV_BATCH slots of @size
+ * bytes in @buffers; each call then resets only what recvmmsg() changes. */
+typedef struct _CoapUdp6RecvSlots CoapUdp6RecvSlots;
+
+CoapUdp6RecvSlots *coap_udp6_recv_slots_new (guint8 *buffers,
+                                            gsize   size);
+void coap_udp6_recv_slots_free (CoapUdp6RecvSlots *slots);
+int coap_udp6_socket_io_recv_slots (int                fd,
+                                    CoapUdp6RecvSlots *slots,
+                                    CoapUdp6Received  *out,
+                                    guint              n,
+                                    guint             *count);
 int coap_udp6_socket_io_recv_batch (int               fd,
                                     guint8           *buffers,
                                     gsize             size,

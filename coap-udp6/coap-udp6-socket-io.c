@@ -187,6 +187,77 @@ finish_received (struct mmsghdr   *m,
         out->have_pktinfo = pktinfo_from_cmsgs (msg, &out->pktinfo);
 }
 
+struct _CoapUdp6RecvSlots {
+        struct mmsghdr      msgs[COAP_UDP6_RECV_BATCH];
+        struct iovec        iovs[COAP_UDP6_RECV_BATCH];
+        struct sockaddr_in6 from[COAP_UDP6_RECV_BATCH];
+        RecvControl         controls[COAP_UDP6_RECV_BATCH];
+        gsize               size;
+};
+
+static void
+recv_slots_init (CoapUdp6RecvSlots *slots,
+                 guint8            *buffers,
+                 gsize              size,
+                 guint              n)
+{
+        slots->size = size;
+        for (guint i = 0; i < n; i++) {
+                slots->iovs[i] = (struct iovec) { buffers + i * size, size };
+                slots->msgs[i].msg_hdr = (struct msghdr) {
+                        .msg_name = &slots->from[i],
+                        .msg_iov = &slots->iovs[i],
+                        .msg_iovlen = 1,
+                        .msg_control = slots->controls[i].buf,
+                };
+        }
+}
+
+CoapUdp6RecvSlots *
+coap_udp6_recv_slots_new (guint8 *buffers,
+                          gsize   size)
+{
+        CoapUdp6RecvSlots *slots = g_new0 (CoapUdp6RecvSlots, 1);
+
+        recv_slots_init (slots, buffers, size, COAP_UDP6_RECV_BATCH);
+        return slots;
+}
+
+void
+coap_udp6_recv_slots_free (CoapUdp6RecvSlots *slots)
+{
+        g_free (slots);
+}
+
+int
+coap_udp6_socket_io_recv_slots (int                fd,
+                                CoapUdp6RecvSlots *slots,
+                                CoapUdp6Received  *out,
+                                guint              n,
+                                guint             *count)
+{
+        int got;
+
+        n = MIN (n, COAP_UDP6_RECV_BATCH);
+        /* recvmmsg() overwrites only these. */
+        for (guint i = 0; i < n; i++) {
+                slots->msgs[i].msg_hdr.msg_namelen = sizeof slots->from[i];
+                slots->msgs[i].msg_hdr.msg_controllen = sizeof slots->controls[i].buf;
+        }
+        do
+                got = recvmmsg (fd, slots->msgs, n, MSG_TRUNC, NULL);
+        while (got < 0 && errno == EINTR);
+        if (got < 0)
+                return errno;
+        for (int i = 0; i < got; i++) {
+                out[i].data = slots->iovs[i].iov_base;
+                out[i].from = slots->from[i];
+                finish_received (&slots->msgs[i], slots->size, &out[i]);
+        }
+        *count = got;
+        return 0;
+}
+
 int
 coap_udp6_socket_io_recv_batch (int               fd,
                                 guint8           *buffers,
@@ -195,35 +266,11 @@ coap_udp6_socket_io_recv_batch (int               fd,
                                 guint             n,
                                 guint            *count)
 {
-        struct mmsghdr msgs[COAP_UDP6_RECV_BATCH];
-        struct iovec iovs[COAP_UDP6_RECV_BATCH];
-        RecvControl controls[COAP_UDP6_RECV_BATCH];
-        int got;
+        CoapUdp6RecvSlots slots;
 
         n = MIN (n, COAP_UDP6_RECV_BATCH);
-        for (guint i = 0; i < n; i++) {
-                memset (&out[i].from, 0, sizeof out[i].from);
-                out[i].data = buffers + i * size;
-                iovs[i] = (struct iovec) { out[i].data, size };
-                msgs[i].msg_hdr = (struct msghdr) {
-                        .msg_name = &out[i].from,
-                        .msg_namelen = sizeof out[i].from,
-                        .msg_iov = &iovs[i],
-                        .msg_iovlen = 1,
-                        .msg_control = controls[i].buf,
-                        .msg_controllen = sizeof controls[i].buf,
-                };
-                msgs[i].msg_len = 0;
-        }
-        do
-                got = recvmmsg (fd, msgs, n, MSG_TRUNC, NULL);
-        while (got < 0 && errno == EINTR);
-        if (got < 0)
-                return errno;
-        for (int i = 0; i < got; i++)
-                finish_received (&msgs[i], size, &out[i]);
-        *count = got;
-        return 0;
+        recv_slots_init (&slots, buffers, size, n);
+        return coap_udp6_socket_io_recv_slots (fd, &slots, out, n, count);
 }
 
 /* One IPV6_PKTINFO control message in @buf (CMSG_SPACE of a pktinfo).
