@@ -105,7 +105,6 @@ fixture_setup (Fixture      *f,
         const char *names[] = { "hello", "slow", "counter", "drop", "echo" };
         g_autoptr (GError) error = NULL;
         g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
-        g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
 
         f->main_context = g_main_context_new ();
         g_main_context_push_thread_default (f->main_context);
@@ -117,11 +116,7 @@ fixture_setup (Fixture      *f,
                 f->resources[i]->mode = i;
                 coap_udp6_context_add_resource (f->server, names[i], COAP_UDP6_RESOURCE (f->resources[i]));
         }
-        f->raw = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
-        g_assert_no_error (error);
-        g_socket_set_blocking (f->raw, FALSE);
-        g_socket_bind (f->raw, any, FALSE, &error);
-        g_assert_no_error (error);
+        f->raw = test_raw_socket_new ();
         f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
 }
 
@@ -143,18 +138,7 @@ static void
 raw_send (Fixture    *f,
           const char *hex)
 {
-        g_autoptr (GBytes) bytes = test_bytes_from_hex (hex);
-        g_autoptr (GError) error = NULL;
-
-        g_socket_send_to (f->raw, f->server_address, g_bytes_get_data (bytes, NULL),
-                          g_bytes_get_size (bytes), NULL, &error);
-        g_assert_no_error (error);
-}
-
-static gboolean
-raw_readable (gpointer data)
-{
-        return g_socket_condition_check (data, G_IO_IN) != 0;
+        test_raw_send_hex (f->raw, f->server_address, hex);
 }
 
 /* The next datagram as hex, or NULL after @ms. */
@@ -162,16 +146,13 @@ static char *
 raw_recv (Fixture *f,
           guint    ms)
 {
-        guint8 buf[2048];
-        gssize n;
-        g_autoptr (GBytes) bytes = NULL;
+        return test_raw_recv_hex (f->main_context, f->raw, ms);
+}
 
-        if (!test_iterate_until (f->main_context, raw_readable, f->raw, ms))
-                return NULL;
-        n = g_socket_receive (f->raw, (char *) buf, sizeof buf, NULL, NULL);
-        g_assert_cmpint (n, >=, 0);
-        bytes = g_bytes_new (buf, n);
-        return test_hex_from_bytes (bytes);
+static gboolean
+raw_readable (gpointer data)
+{
+        return g_socket_condition_check (data, G_IO_IN) != 0;
 }
 
 static void

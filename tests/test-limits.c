@@ -88,7 +88,6 @@ fixture_setup (Fixture      *f,
         const char *binds[] = { "[::1]:0", NULL };
         g_autoptr (GError) error = NULL;
         g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
-        g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
 
         f->main_context = g_main_context_new ();
         g_main_context_push_thread_default (f->main_context);
@@ -100,14 +99,8 @@ fixture_setup (Fixture      *f,
         f->keep->keep = TRUE;
         coap_udp6_context_add_resource (f->server, "counter", COAP_UDP6_RESOURCE (f->counter));
         coap_udp6_context_add_resource (f->server, "keep", COAP_UDP6_RESOURCE (f->keep));
-        for (guint i = 0; i < N_PEERS; i++) {
-                f->peers[i] = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
-                                            G_SOCKET_PROTOCOL_UDP, &error);
-                g_assert_no_error (error);
-                g_socket_set_blocking (f->peers[i], FALSE);
-                g_socket_bind (f->peers[i], any, FALSE, &error);
-                g_assert_no_error (error);
-        }
+        for (guint i = 0; i < N_PEERS; i++)
+                f->peers[i] = test_raw_socket_new ();
         f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
         f->fake_now = 1000 * G_USEC_PER_SEC;
 }
@@ -127,33 +120,14 @@ fixture_teardown (Fixture      *f,
         g_main_context_unref (f->main_context);
 }
 
-static gboolean
-readable (gpointer data)
-{
-        return g_socket_condition_check (data, G_IO_IN) != 0;
-}
-
 /* Sends @hex from peer @peer and returns the answer as hex (NULL: none). */
 static char *
 exchange (Fixture    *f,
           guint       peer,
           const char *hex)
 {
-        g_autoptr (GBytes) bytes = test_bytes_from_hex (hex);
-        g_autoptr (GBytes) answer = NULL;
-        g_autoptr (GError) error = NULL;
-        guint8 buf[2048];
-        gssize n;
-
-        g_socket_send_to (f->peers[peer], f->server_address, g_bytes_get_data (bytes, NULL),
-                          g_bytes_get_size (bytes), NULL, &error);
-        g_assert_no_error (error);
-        if (!test_iterate_until (f->main_context, readable, f->peers[peer], 1000))
-                return NULL;
-        n = g_socket_receive (f->peers[peer], (char *) buf, sizeof buf, NULL, &error);
-        g_assert_no_error (error);
-        answer = g_bytes_new (buf, n);
-        return test_hex_from_bytes (answer);
+        test_raw_send_hex (f->peers[peer], f->server_address, hex);
+        return test_raw_recv_hex (f->main_context, f->peers[peer], 1000);
 }
 
 /* A CON POST to /counter with message ID @mid and payload "@payload". */
@@ -330,13 +304,12 @@ test_pending_requests (Fixture      *f,
                        gconstpointer data)
 {
         g_autofree char *separate = NULL;
+        g_autofree char *late = NULL;
         g_autofree char *ack = NULL;
         g_autofree char *non = NULL;
         g_autofree char *r1 = NULL;
         g_autofree char *r2 = NULL;
         g_autofree char *r3 = NULL;
-        guint8 buf[256];
-        gssize n;
 
         g_object_set (f->server, "max-pending-requests", 2, NULL);
         test_expect_warnings ("Answering requests with 5.03*");
@@ -360,17 +333,16 @@ test_pending_requests (Fixture      *f,
         /* A separate CON response keeps its slot until it is acknowledged. */
         coap_udp6_request_respond_code (g_ptr_array_index (f->keep->kept, 0),
                                         COAP_UDP6_CODE_CONTENT, "late");
-        g_assert_true (test_iterate_until (f->main_context, readable, f->peers[0], 1000));
-        n = g_socket_receive (f->peers[0], (char *) buf, sizeof buf, NULL, NULL);
-        g_assert_cmpint (n, >=, 5);
-        g_assert_cmpuint (buf[0], ==, 0x41);
-        g_assert_cmpuint (buf[1], ==, 0x45);
-        g_assert_cmpuint (buf[4], ==, 0xaa);
+        late = test_raw_recv_hex (f->main_context, f->peers[0], 1000);
+        /* CON 2.05 with token aa: "4145" MID "aa" ... */
+        g_assert_nonnull (late);
+        g_assert_true (g_str_has_prefix (late, "4145"));
+        g_assert_cmpmem (late + 8, 2, "aa", 2);
         g_assert_cmpuint (stat (f, COAP_UDP6_STATISTIC_PENDING_REQUESTS), ==, 2);
         g_free (exchange (f, 1, "41010005aeb46b656570"));
         g_assert_cmpuint (stat (f, COAP_UDP6_STATISTIC_REQUESTS_REJECTED), ==, 3);
 
-        ack = g_strdup_printf ("6000%02x%02x", buf[2], buf[3]);
+        ack = g_strdup_printf ("6000%.4s", late + 4);
         g_assert_null (exchange (f, 0, ack));
         g_assert_cmpuint (stat (f, COAP_UDP6_STATISTIC_PENDING_REQUESTS), ==, 1);
         separate = exchange (f, 1, "41010006afb46b656570");

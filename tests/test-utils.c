@@ -202,3 +202,58 @@ test_init (int *argc, char ***argv)
                                GINT_TO_POINTER (g_getenv ("G_MESSAGES_DEBUG") != NULL),
                                NULL);
 }
+
+GSocket *
+test_raw_socket_new (void)
+{
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+        g_autoptr (GError) error = NULL;
+        GSocket *socket;
+
+        socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
+                               G_SOCKET_PROTOCOL_UDP, &error);
+        g_assert_no_error (error);
+        g_socket_set_blocking (socket, FALSE);
+        g_socket_bind (socket, any, FALSE, &error);
+        g_assert_no_error (error);
+        return socket;
+}
+
+void
+test_raw_send_hex (GSocket        *socket,
+                   GSocketAddress *to,
+                   const char     *hex)
+{
+        g_autoptr (GBytes) bytes = test_bytes_from_hex (hex);
+        g_autoptr (GError) error = NULL;
+
+        g_assert_nonnull (bytes);
+        g_socket_send_to (socket, to, g_bytes_get_data (bytes, NULL),
+                          g_bytes_get_size (bytes), NULL, &error);
+        g_assert_no_error (error);
+}
+
+static gboolean
+socket_readable (gpointer socket)
+{
+        return g_socket_condition_check (socket, G_IO_IN) != 0;
+}
+
+char *
+test_raw_recv_hex (GMainContext *context,
+                   GSocket      *socket,
+                   guint         timeout_ms)
+{
+        g_autoptr (GBytes) bytes = NULL;
+        g_autoptr (GError) error = NULL;
+        guint8 buf[2048];
+        gssize n;
+
+        if (!test_iterate_until (context, socket_readable, socket, timeout_ms))
+                return NULL;
+        n = g_socket_receive (socket, (char *) buf, sizeof buf, NULL, &error);
+        g_assert_no_error (error);
+        bytes = g_bytes_new (buf, n);
+        return test_hex_from_bytes (bytes);
+}

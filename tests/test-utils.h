@@ -38,6 +38,21 @@ GBytes *test_bytes_from_hex (const char *hex);
 /* A lower-case hex string of @bytes, no spaces. */
 char *test_hex_from_bytes (GBytes *bytes);
 
+/* A non-blocking UDP socket bound to [::1]:0, for tests that play a peer
+ * with raw bytes. */
+GSocket *test_raw_socket_new (void);
+
+/* Sends the datagram spelt by @hex from @socket to @to. */
+void test_raw_send_hex (GSocket        *socket,
+                        GSocketAddress *to,
+                        const char     *hex);
+
+/* Iterates @context until @socket has a datagram, and returns it as hex;
+ * NULL when none arrives within @timeout_ms. */
+char *test_raw_recv_hex (GMainContext *context,
+                         GSocket      *socket,
+                         guint         timeout_ms);
+
 /* Silences log output below warnings (for tests that feed bad input). */
 void test_init (int *argc, char ***argv);
 
