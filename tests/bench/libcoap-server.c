@@ -16,11 +16,11 @@
 #include <coap3/coap.h>
 
 #include <arpa/inet.h>
-#include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "responder-args.h"
 
 static const char payload[] = "Hello, world!";
 static volatile sig_atomic_t stop;
@@ -70,38 +70,20 @@ int
 main (int   argc,
       char *argv[])
 {
-        static const struct option longopts[] = {
-                { "host", required_argument, NULL, 'h' },
-                { "port", required_argument, NULL, 'p' },
-                { "help", no_argument, NULL, '?' },
-                { NULL, 0, NULL, 0 }
-        };
-        struct sigaction sa;
         coap_context_t *ctx;
         coap_endpoint_t *endpoint;
         coap_resource_t *resource;
         coap_address_t addr;
         const char *host = "::1";
         long port = 5683;
-        int c;
 
-        while ((c = getopt_long (argc, argv, "h:p:", longopts, NULL)) != -1) {
-                switch (c) {
-                case 'h': host = optarg; break;
-                case 'p': port = strtol (optarg, NULL, 10); break;
-                default:
-                        fprintf (stderr, "usage: libcoap-server [--host ADDR] [--port PORT]\n");
-                        return 2;
-                }
-        }
-        if (optind != argc || port < 0 || port > 65535 || set_address (&addr, host, port) < 0) {
+        if (responder_parse_args (argc, argv, "libcoap-server", &host, &port) != 0)
+                return 2;
+        if (set_address (&addr, host, port) < 0) {
                 fprintf (stderr, "usage: libcoap-server [--host ADDR] [--port PORT]\n");
                 return 2;
         }
-        memset (&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigaction (SIGTERM, &sa, NULL);
-        sigaction (SIGINT, &sa, NULL);
+        responder_catch_signals (on_signal);
 
         coap_startup ();
         coap_set_log_level (LOG_WARNING);

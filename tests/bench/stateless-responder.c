@@ -21,9 +21,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +30,7 @@
 #include <unistd.h>
 
 #include "responder-answer.h"
+#include "responder-args.h"
 
 #define BATCH     64
 #define DGRAM_MAX 1500
@@ -160,34 +159,13 @@ int
 main (int   argc,
       char *argv[])
 {
-        static const struct option longopts[] = {
-                { "host", required_argument, NULL, 'h' },
-                { "port", required_argument, NULL, 'p' },
-                { "help", no_argument, NULL, '?' },
-                { NULL, 0, NULL, 0 }
-        };
-        struct sigaction sa;
         const char *host = "::";
         long port = 5683;
         int c, fd;
 
-        while ((c = getopt_long (argc, argv, "h:p:", longopts, NULL)) != -1) {
-                switch (c) {
-                case 'h': host = optarg; break;
-                case 'p': port = strtol (optarg, NULL, 10); break;
-                default:
-                        fprintf (stderr, "usage: stateless-responder [--host ADDR] [--port PORT]\n");
-                        return 2;
-                }
-        }
-        if (optind != argc || port < 0 || port > 65535) {
-                fprintf (stderr, "usage: stateless-responder [--host ADDR] [--port PORT]\n");
+        if (responder_parse_args (argc, argv, "stateless-responder", &host, &port) != 0)
                 return 2;
-        }
-        memset (&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal; /* no SA_RESTART: recvmmsg returns EINTR */
-        sigaction (SIGTERM, &sa, NULL);
-        sigaction (SIGINT, &sa, NULL);
+        responder_catch_signals (on_signal);
         fd = open_socket (host, port);
         if (fd < 0)
                 return 2;
