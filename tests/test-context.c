@@ -352,22 +352,6 @@ test_well_known_core (Fixture      *f,
         g_assert_cmpstr (links, ==, "</counter>,</drop>,</echo>,</hello>;rt=\"greeting\",</slow>");
 }
 
-typedef struct {
-        gboolean done;
-        CoapUdp6Message *response;
-        GError *error;
-} Result;
-
-static void
-request_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-        Result *r = user_data;
-
-        r->response = coap_udp6_context_request_finish (COAP_UDP6_CONTEXT (source), result, &r->error);
-        r->done = TRUE;
-}
 
 static CoapUdp6Context *
 new_client (void)
@@ -404,10 +388,10 @@ test_client_get (Fixture      *f,
                                                         coap_udp6_context_get_local_port (f->server),
                                                         paths[i]);
                 g_autoptr (CoapUdp6Message) request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
-                Result r = { 0 };
+                TestResult r = { 0 };
                 GBytes *payload;
 
-                coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+                coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
                 g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
                 g_assert_no_error (r.error);
                 g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CONTENT);
@@ -429,10 +413,10 @@ get_code (Fixture         *f,
         g_autofree char *uri = g_strdup_printf ("coap://[::1]:%u/%s",
                                                 coap_udp6_context_get_local_port (f->server), path);
         g_autoptr (CoapUdp6Message) request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
-        Result r = { 0 };
+        TestResult r = { 0 };
         guint code;
 
-        coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+        coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
         g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
         g_assert_no_error (r.error);
         code = coap_udp6_message_get_code (r.response);
@@ -481,7 +465,7 @@ test_respond_payload (Fixture      *f,
                         "nothing of one response leaks into the next");
         for (guint i = 0; i < G_N_ELEMENTS (payloads); i++) {
                 g_autoptr (CoapUdp6Message) request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
-                Result r = { 0 };
+                TestResult r = { 0 };
                 GBytes *got;
 
                 coap_udp6_message_set_code (request, COAP_UDP6_CODE_POST);
@@ -490,7 +474,7 @@ test_respond_payload (Fixture      *f,
 
                         coap_udp6_message_set_payload (request, payload);
                 }
-                coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+                coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
                 g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
                 g_assert_no_error (r.error);
                 got = coap_udp6_message_get_payload (r.response);
@@ -520,7 +504,7 @@ test_request_reuse (Fixture      *f,
         TestResource *hello = f->resources[MODE_HELLO];
         TestResource *slow_resource = f->resources[MODE_SLOW];
         gpointer request, message;
-        Result r = { 0 };
+        TestResult r = { 0 };
 
         g_test_summary ("A request and its message that nothing kept serve the next "
                         "request; ones kept for a separate response are left alone");
@@ -533,7 +517,7 @@ test_request_reuse (Fixture      *f,
 
         /* The slow resource keeps its request until it responds. */
         slow_resource->slow_ms = 1000;
-        coap_udp6_context_request_async (client, slow, NULL, request_cb, &r);
+        coap_udp6_context_request_async (client, slow, NULL, test_request_cb, &r);
         while (slow_resource->calls == 0)
                 g_main_context_iteration (f->main_context, TRUE);
         g_assert_true (slow_resource->last_request == request);
@@ -559,12 +543,12 @@ test_client_retransmit (Fixture      *f,
         g_autofree char *first = NULL;
         gint64 last;
         GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
-        Result r = { 0 };
+        TestResult r = { 0 };
 
         uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
         g_object_unref (raw_address);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
-        coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+        coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
         first = raw_recv (f, 1000);
         g_assert_nonnull (first);
         last = g_get_monotonic_time ();
@@ -595,14 +579,14 @@ test_client_reset_and_cancel (Fixture      *f,
         g_autoptr (GSocketAddress) from = NULL;
         g_autofree char *uri = NULL;
         GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
-        Result r = { 0 }, c = { 0 };
+        TestResult r = { 0 }, c = { 0 };
         guint8 buf[256];
         gssize n;
 
         uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
         g_object_unref (raw_address);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
-        coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+        coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
         g_assert_true (test_iterate_until (f->main_context, raw_readable, f->raw, 1000));
         n = g_socket_receive_from (f->raw, &from, (char *) buf, sizeof buf, NULL, NULL);
         g_assert_cmpint (n, >=, 4);
@@ -613,7 +597,7 @@ test_client_reset_and_cancel (Fixture      *f,
         g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESET);
         g_clear_error (&r.error);
 
-        coap_udp6_context_request_async (client, request, cancellable, request_cb, &c);
+        coap_udp6_context_request_async (client, request, cancellable, test_request_cb, &c);
         g_free (raw_recv (f, 1000));
         g_cancellable_cancel (cancellable);
         g_assert_true (test_iterate_until_flag (f->main_context, &c.done, 1000));
@@ -630,13 +614,13 @@ test_client_refused (Fixture      *f,
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autofree char *uri = NULL;
         guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (f->server_address));
-        Result r = { 0 };
+        TestResult r = { 0 };
 
         g_clear_object (&f->server);
         test_iterate_for (f->main_context, 20);
         uri = g_strdup_printf ("coap://[::1]:%u/x", port);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
-        coap_udp6_context_request_async (client, request, NULL, request_cb, &r);
+        coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
         g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 2000));
         g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
         g_clear_error (&r.error);
@@ -651,7 +635,7 @@ test_client_nstart (Fixture      *f,
         g_autoptr (GSocketAddress) from = NULL;
         g_autofree char *uri = NULL;
         GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
-        Result r1 = { 0 }, r2 = { 0 };
+        TestResult r1 = { 0 }, r2 = { 0 };
         guint8 buf[256];
         gssize n;
 
@@ -659,8 +643,8 @@ test_client_nstart (Fixture      *f,
         uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
         g_object_unref (raw_address);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
-        coap_udp6_context_request_async (client, request, NULL, request_cb, &r1);
-        coap_udp6_context_request_async (client, request, NULL, request_cb, &r2);
+        coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r1);
+        coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r2);
         g_assert_true (test_iterate_until (f->main_context, raw_readable, f->raw, 1000));
         n = g_socket_receive_from (f->raw, &from, (char *) buf, sizeof buf, NULL, NULL);
         g_assert_cmpint (n, >=, 4);
@@ -738,14 +722,14 @@ test_limits (Fixture      *f,
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autofree char *uri = NULL;
         GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
-        Result r[3] = { { 0 } };
+        TestResult r[3] = { { 0 } };
 
         g_object_set (client, "max-exchanges", 2, "ack-timeout", 5.0, NULL);
         uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
         g_object_unref (raw_address);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
         for (guint i = 0; i < 3; i++)
-                coap_udp6_context_request_async (client, request, NULL, request_cb, &r[i]);
+                coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r[i]);
         g_assert_true (test_iterate_until_flag (f->main_context, &r[2].done, 1000));
         g_assert_error (r[2].error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_LIMIT_REACHED);
         g_clear_error (&r[2].error);
@@ -785,7 +769,7 @@ test_icmp_fails_all (Fixture      *f,
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autofree char *uri = NULL;
         guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (f->server_address));
-        Result r[3] = { { 0 } };
+        TestResult r[3] = { { 0 } };
 
         g_clear_object (&f->server);
         test_iterate_for (f->main_context, 20);
@@ -793,7 +777,7 @@ test_icmp_fails_all (Fixture      *f,
         uri = g_strdup_printf ("coap://[::1]:%u/x", port);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
         for (guint i = 0; i < 3; i++)
-                coap_udp6_context_request_async (client, request, NULL, request_cb, &r[i]);
+                coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r[i]);
         g_assert_true (test_iterate_until_flag (f->main_context, &r[0].done, 2000));
         /* The queued ones failed with the same ICMP error, not after retransmissions. */
         for (guint i = 0; i < 3; i++) {

@@ -358,22 +358,6 @@ test_pending_requests (Fixture      *f,
         g_assert_cmpuint (stat (f, COAP_UDP6_STATISTIC_TRANSMISSIONS), ==, 0);
 }
 
-typedef struct {
-        GError *error;
-        gboolean done;
-} Result;
-
-static void
-request_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-        Result *r = user_data;
-        g_autoptr (CoapUdp6Message) response =
-                coap_udp6_context_request_finish (COAP_UDP6_CONTEXT (source), result, &r->error);
-
-        r->done = TRUE;
-}
 
 static void
 test_statistics (Fixture      *f,
@@ -388,7 +372,7 @@ test_statistics (Fixture      *f,
         g_autofree char *uri = g_strdup_printf ("coap://[::1]:%u/counter",
                                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (silent)));
         g_autofree char *pong = NULL;
-        Result r[2] = { { 0 } };
+        TestResult r[2] = { { 0 } };
 
         g_assert_no_error (error);
         pong = exchange (f, 0, "40001234");
@@ -404,8 +388,8 @@ test_statistics (Fixture      *f,
         coap_udp6_message_set_request_uri (request, uri, &error);
         g_assert_no_error (error);
         second = coap_udp6_message_copy (request);
-        coap_udp6_context_request_async (client, request, NULL, request_cb, &r[0]);
-        coap_udp6_context_request_async (client, second, NULL, request_cb, &r[1]);
+        coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r[0]);
+        coap_udp6_context_request_async (client, second, NULL, test_request_cb, &r[1]);
         g_assert_true (test_iterate_until_flag (f->main_context, &r[1].done, 1000));
         g_assert_error (r[1].error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_LIMIT_REACHED);
         g_assert_cmpuint (coap_udp6_context_get_statistic (client, COAP_UDP6_STATISTIC_EXCHANGES_REJECTED),

@@ -257,3 +257,14 @@ test_raw_recv_hex (GMainContext *context,
         bytes = g_bytes_new (buf, n);
         return test_hex_from_bytes (bytes);
 }
+
+void
+test_request_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+        TestResult *r = user_data;
+
+        r->response = coap_udp6_context_request_finish (COAP_UDP6_CONTEXT (source), result, &r->error);
+        r->done = TRUE;
+}

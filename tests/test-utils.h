@@ -53,6 +53,19 @@ char *test_raw_recv_hex (GMainContext *context,
                          GSocket      *socket,
                          guint         timeout_ms);
 
+/* What test_request_cb() stores of a finished request. */
+typedef struct {
+        gboolean done;
+        CoapUdp6Message *response;          /* owned, nullable */
+        GError *error;                      /* owned, nullable */
+} TestResult;
+
+/* A callback for coap_udp6_context_request_async() whose user data is a
+ * TestResult; free its response and error when done with them. */
+void test_request_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data);
+
 /* Silences log output below warnings (for tests that feed bad input). */
 void test_init (int *argc, char ***argv);
 
