@@ -38,6 +38,16 @@ typedef struct {
         guint mid;
 } CoapUdp6MidKey;
 
+/* A request a handler is running for (coap-udp6-server.c). Its
+ * deduplication entry is made once the reply has left, so a duplicate
+ * that arrives meanwhile (the handler iterates the main loop) is
+ * recognised here. The records live on the stack, innermost first. */
+typedef struct _CoapUdp6InFlight CoapUdp6InFlight;
+struct _CoapUdp6InFlight {
+        CoapUdp6MidKey key;                 /* remote unowned */
+        CoapUdp6InFlight *outer;
+};
+
 struct _CoapUdp6Context {
         GObject parent_instance;
 
@@ -78,6 +88,7 @@ struct _CoapUdp6Context {
         GHashTable *dedup_remotes;          /* remote → DedupRemote (owned) */
         GQueue dedup_order;                 /* DedupEntry (embedded links), oldest first */
         GQueue dedup_idempotent;            /* the ones safe to forget first, oldest first */
+        CoapUdp6InFlight *in_flight;        /* nullable, on the stack of handle_request */
 };
 
 typedef void (*CoapUdp6TransmissionDone) (CoapUdp6Transmission *tx,
@@ -153,19 +164,18 @@ void coap_udp6_context_clear_dedup (CoapUdp6Context *self);
 void coap_udp6_context_free_dedup (CoapUdp6Context *self);
 gboolean coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                         CoapUdp6Message *message);
-void coap_udp6_context_dedup_protect (CoapUdp6Context         *self,
-                                      CoapUdp6EndpointAddress *remote,
-                                      guint                    mid);
 void coap_udp6_context_dedup_reserve (CoapUdp6Context         *self,
                                       CoapUdp6EndpointAddress *remote,
-                                      guint                    mid);
+                                      guint                    mid,
+                                      gboolean                 protect);
 void coap_udp6_context_dedup_trim (CoapUdp6Context         *self,
                                    CoapUdp6EndpointAddress *remote);
 void coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                     CoapUdp6EndpointAddress *remote,
                                     guint                    mid,
                                     GBytes                  *reply,
-                                    CoapUdp6EndpointAddress *reply_remote);
+                                    CoapUdp6EndpointAddress *reply_remote,
+                                    gboolean                 protect);
 
 /* coap-udp6-exchange.c: the client side */
 gboolean coap_udp6_context_handle_response (CoapUdp6Context *self,

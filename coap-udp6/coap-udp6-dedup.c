@@ -125,6 +125,16 @@ dedup_expire (CoapUdp6Context *self)
         }
 }
 
+static gboolean
+is_in_flight (CoapUdp6Context      *self,
+              const CoapUdp6MidKey *key)
+{
+        for (CoapUdp6InFlight *f = self->in_flight; f != NULL; f = f->outer)
+                if (coap_udp6_mid_key_equal (&f->key, key))
+                        return TRUE;
+        return FALSE;
+}
+
 gboolean
 coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                CoapUdp6Message *message)
@@ -135,8 +145,13 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
 
         dedup_expire (self);
         entry = g_hash_table_lookup (self->dedup, &key);
-        if (entry == NULL)
-                return FALSE;
+        if (entry == NULL) {
+                if (!is_in_flight (self, &key))
+                        return FALSE;
+                g_debug ("duplicate message ID %u of a request being handled", key.mid);
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DUPLICATES);
+                return TRUE;
+        }
         g_debug ("duplicate message ID %u", key.mid);
         coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DUPLICATES);
         if (entry->reply != NULL) {
@@ -158,7 +173,8 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
 static DedupEntry *
 dedup_insert (CoapUdp6Context         *self,
               CoapUdp6EndpointAddress *remote,
-              guint                    mid)
+              guint                    mid,
+              gboolean                 protect)
 {
         DedupRemote *per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
         DedupEntry *entry;
@@ -177,22 +193,34 @@ dedup_insert (CoapUdp6Context         *self,
         entry->order_link.data = entry;
         entry->remote_link.data = entry;
         entry->idempotent_link.data = entry;
+        entry->protected = protect;
         g_hash_table_add (self->dedup, entry);
         g_queue_push_tail_link (&self->dedup_order, &entry->order_link);
         g_queue_push_tail_link (&per_remote->entries, &entry->remote_link);
-        g_queue_push_tail_link (&self->dedup_idempotent, &entry->idempotent_link);
+        if (!protect)
+                g_queue_push_tail_link (&self->dedup_idempotent, &entry->idempotent_link);
         return entry;
 }
 
+/* @protect: the request must not run twice (POST, PATCH, iPATCH), so its
+ * entry is forgotten before its lifetime only when no idempotent one is
+ * left. */
 static DedupEntry *
 dedup_find_or_insert (CoapUdp6Context         *self,
                       CoapUdp6EndpointAddress *remote,
-                      guint                    mid)
+                      guint                    mid,
+                      gboolean                 protect)
 {
         CoapUdp6MidKey key = { remote, mid };
         DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
 
-        return entry != NULL ? entry : dedup_insert (self, remote, mid);
+        if (entry == NULL)
+                return dedup_insert (self, remote, mid, protect);
+        if (protect && !entry->protected) {
+                g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
+                entry->protected = TRUE;
+        }
+        return entry;
 }
 
 /* Back within the limits: the remote's oldest entry beyond its share,
@@ -208,15 +236,16 @@ dedup_trim (CoapUdp6Context *self,
         dedup_expire (self);
 }
 
-/* Records that (@remote, @mid) is being handled, so that a duplicate
- * arriving meanwhile is recognised; coap_udp6_context_dedup_trim()
- * must follow once the request has been answered or put aside. */
+/* Makes sure (@remote, @mid) has an entry, with no reply if none was
+ * stored: a request answered later, or not at all, is still not run
+ * twice. coap_udp6_context_dedup_trim() must follow. */
 void
 coap_udp6_context_dedup_reserve (CoapUdp6Context         *self,
                                  CoapUdp6EndpointAddress *remote,
-                                 guint                    mid)
+                                 guint                    mid,
+                                 gboolean                 protect)
 {
-        dedup_find_or_insert (self, remote, mid);
+        dedup_find_or_insert (self, remote, mid, protect);
 }
 
 void
@@ -226,30 +255,15 @@ coap_udp6_context_dedup_trim (CoapUdp6Context         *self,
         dedup_trim (self, g_hash_table_lookup (self->dedup_remotes, remote));
 }
 
-/* The request under (@remote, @mid) must not run twice: its entry is
- * forgotten before its lifetime only when no idempotent one is left. */
-void
-coap_udp6_context_dedup_protect (CoapUdp6Context         *self,
-                                 CoapUdp6EndpointAddress *remote,
-                                 guint                    mid)
-{
-        CoapUdp6MidKey key = { remote, mid };
-        DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
-
-        if (entry == NULL || entry->protected)
-                return;
-        g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
-        entry->protected = TRUE;
-}
-
 void
 coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                CoapUdp6EndpointAddress *remote,
                                guint                    mid,
                                GBytes                  *reply,
-                               CoapUdp6EndpointAddress *reply_remote)
+                               CoapUdp6EndpointAddress *reply_remote,
+                               gboolean                 protect)
 {
-        DedupEntry *entry = dedup_find_or_insert (self, remote, mid);
+        DedupEntry *entry = dedup_find_or_insert (self, remote, mid, protect);
 
         if (reply != NULL) {
                 if (entry->reply != NULL)

@@ -518,10 +518,10 @@ coap_udp6_context_handle_response (CoapUdp6Context *self,
                 coap_udp6_message_set_mid (ack, coap_udp6_message_get_mid (message));
                 bytes = coap_udp6_context_send_encoded (self, ack, remote);
                 coap_udp6_context_dedup_store (self, remote, coap_udp6_message_get_mid (message),
-                                               bytes, NULL);
+                                               bytes, NULL, FALSE);
         } else if (mtype == COAP_UDP6_MESSAGE_TYPE_NON) {
                 coap_udp6_context_dedup_store (self, remote, coap_udp6_message_get_mid (message),
-                                               NULL, NULL);
+                                               NULL, NULL, FALSE);
         }
         if (ex->collect) {
                 g_ptr_array_add (ex->responses, g_object_ref (message));

@@ -138,6 +138,7 @@ typedef struct {
         gboolean acked;
         gboolean in_render;
         gboolean responded;
+        gboolean protect;                   /* POST, PATCH, iPATCH: see coap-udp6-dedup.c */
         gboolean holds_pending_slot;        /* counted in context->pending_requests */
 } ServerExchange;
 
@@ -177,7 +178,8 @@ send_empty_ack (ServerExchange *se)
         se->acked = TRUE;
         coap_udp6_message_set_mid (ack, se->mid);
         bytes = coap_udp6_context_send_encoded (se->context, ack, se->reply_remote);
-        coap_udp6_context_dedup_store (se->context, se->remote, se->mid, bytes, se->reply_remote);
+        coap_udp6_context_dedup_store (se->context, se->remote, se->mid, bytes,
+                                       se->reply_remote, se->protect);
 }
 
 typedef struct {
@@ -278,7 +280,8 @@ server_respond (CoapUdp6Request *request,
                 coap_udp6_message_set_mid (reply, se->mid);
                 se->acked = TRUE;
                 bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);
-                coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes, se->reply_remote);
+                coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes,
+                                               se->reply_remote, se->protect);
                 return;
         }
         coap_udp6_message_set_mid (reply, coap_udp6_context_next_mid (self));
@@ -300,11 +303,13 @@ server_respond (CoapUdp6Request *request,
                 if (bytes == NULL)
                         return;
                 send_after_leisure (self, bytes, se->reply_remote);
-                coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes, se->reply_remote);
+                coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes,
+                                               se->reply_remote, se->protect);
                 return;
         }
         bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);
-        coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes, se->reply_remote);
+        coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes,
+                                       se->reply_remote, se->protect);
 }
 
 static void
@@ -411,6 +416,7 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
                                   CoapUdp6Message *message)
 {
         CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
+        CoapUdp6InFlight in_flight;
         ServerExchange *se;
         CoapUdp6Request *request;
 
@@ -430,16 +436,21 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         /* RFC 7252 §8.1: a multicast request is never acknowledged. */
         se->con = coap_udp6_message_get_mtype (message) == COAP_UDP6_MESSAGE_TYPE_CON && !se->mcast;
         se->no_response = coap_udp6_message_get_no_response (message);
-        coap_udp6_context_dedup_reserve (self, remote, se->mid);
         switch (coap_udp6_message_get_code (message)) {
         case COAP_UDP6_CODE_POST:
         case COAP_UDP6_CODE_PATCH:
         case COAP_UDP6_CODE_IPATCH:
-                coap_udp6_context_dedup_protect (self, remote, se->mid);
+                se->protect = TRUE;
                 break;
         default:
                 break;
         }
+        /* The deduplication entry is made when the reply is stored, after
+         * it has left; until then a duplicate is recognised here. */
+        in_flight.key.remote = remote;
+        in_flight.key.mid = se->mid;
+        in_flight.outer = self->in_flight;
+        self->in_flight = &in_flight;
 
         request = coap_udp6_request_new_internal (g_steal_pointer (&self->spare_request), message,
                                                   server_respond, g_rc_box_acquire (se),
@@ -455,10 +466,13 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
                 g_object_unref (request);
         }
         se->in_render = FALSE;
+        self->in_flight = in_flight.outer;
         /* Not answered during render: acknowledge now, respond separately (§5.2.2). */
         if (!se->responded && se->con && !se->acked && !self->shut_down)
                 send_empty_ack (se);
-        if (!self->shut_down)
+        if (!self->shut_down) {
+                coap_udp6_context_dedup_reserve (self, remote, se->mid, se->protect);
                 coap_udp6_context_dedup_trim (self, remote);
+        }
         server_exchange_unref (se);
 }

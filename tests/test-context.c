@@ -12,7 +12,7 @@
 #define TEST_TYPE_RESOURCE (test_resource_get_type ())
 G_DECLARE_FINAL_TYPE (TestResource, test_resource, TEST, RESOURCE, CoapUdp6Resource)
 
-typedef enum { MODE_HELLO, MODE_SLOW, MODE_COUNTER, MODE_DROP, MODE_ECHO } TestMode;
+typedef enum { MODE_HELLO, MODE_SLOW, MODE_COUNTER, MODE_DROP, MODE_ECHO, MODE_NESTED } TestMode;
 
 struct _TestResource {
         CoapUdp6Resource parent_instance;
@@ -23,6 +23,9 @@ struct _TestResource {
         gpointer last_request;              /* unowned: only compared */
         gpointer last_message;              /* unowned: only compared */
         guint slow_ms;                      /* MODE_SLOW's delay; 0: 50 ms */
+        GSocket *peer;                      /* MODE_NESTED: unowned */
+        GSocketAddress *peer_to;            /* MODE_NESTED: unowned */
+        const char *peer_hex;               /* MODE_NESTED: sent while handling */
 };
 
 G_DEFINE_FINAL_TYPE (TestResource, test_resource, COAP_UDP6_TYPE_RESOURCE)
@@ -66,6 +69,13 @@ test_resource_render (CoapUdp6Resource *resource,
                 break;
         case MODE_DROP:
                 break;
+        case MODE_NESTED:
+                /* The peer sends again while the handler iterates the main
+                 * loop, before it answers. */
+                test_raw_send_hex (self->peer, self->peer_to, self->peer_hex);
+                test_iterate_for (g_main_context_get_thread_default (), 100);
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
+                break;
         case MODE_ECHO: {
                 GBytes *payload = coap_udp6_message_get_payload (coap_udp6_request_get_message (request));
 
@@ -92,7 +102,7 @@ test_resource_init (TestResource *self)
 typedef struct {
         GMainContext *main_context;
         CoapUdp6Context *server;
-        TestResource *resources[5];
+        TestResource *resources[6];
         GSocket *raw;                       /* [::1]:0, non-blocking */
         GSocketAddress *server_address;
 } Fixture;
@@ -102,7 +112,7 @@ fixture_setup (Fixture      *f,
                gconstpointer data)
 {
         const char *binds[] = { "[::1]:0", NULL };
-        const char *names[] = { "hello", "slow", "counter", "drop", "echo" };
+        const char *names[] = { "hello", "slow", "counter", "drop", "echo", "nested" };
         g_autoptr (GError) error = NULL;
         g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
 
@@ -286,6 +296,33 @@ test_dedup (Fixture      *f,
 }
 
 static void
+test_dedup_nested (Fixture      *f,
+                   gconstpointer data)
+{
+        const char *post = "42033100abcdb66e6573746564";  /* CON POST /nested */
+        TestResource *nested = f->resources[MODE_NESTED];
+        g_autofree char *first = NULL, *again = NULL;
+
+        /* The duplicate arrives while the handler runs a nested main loop
+         * and has not answered yet: it is recognised and dropped. */
+        nested->peer = f->raw;
+        nested->peer_to = f->server_address;
+        nested->peer_hex = post;
+        raw_send (f, post);
+        first = raw_recv (f, 1000);
+        g_assert_cmpstr (first, ==, "62443100abcd");
+        g_assert_cmpuint (nested->calls, ==, 1);
+        g_assert_null (raw_recv (f, 100));
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_DUPLICATES), ==, 1);
+        /* Afterwards the cached reply answers it. */
+        raw_send (f, post);
+        again = raw_recv (f, 1000);
+        g_assert_cmpstr (again, ==, first);
+        g_assert_cmpuint (nested->calls, ==, 1);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_DUPLICATES), ==, 2);
+}
+
+static void
 test_non_fresh_mid (Fixture      *f,
                     gconstpointer data)
 {
@@ -349,7 +386,7 @@ test_well_known_core (Fixture      *f,
         g_assert_cmpstr (links, ==, "</hello>;rt=\"greeting\"");
         g_free (links);
         links = coap_udp6_context_get_link_format (f->server, NULL);
-        g_assert_cmpstr (links, ==, "</counter>,</drop>,</echo>,</hello>;rt=\"greeting\",</slow>");
+        g_assert_cmpstr (links, ==, "</counter>,</drop>,</echo>,</hello>;rt=\"greeting\",</nested>,</slow>");
 }
 
 
@@ -924,6 +961,7 @@ main (int   argc,
         ADD ("server/piggybacked", test_piggybacked);
         ADD ("server/bad-option", test_bad_option);
         ADD ("server/dedup", test_dedup);
+        ADD ("server/dedup-nested", test_dedup_nested);
         ADD ("server/dropped-request", test_dropped_request);
         ADD ("server/new-async", test_new_server_async);
         ADD ("server/non-fresh-mid", test_non_fresh_mid);
