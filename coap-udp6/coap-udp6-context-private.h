@@ -17,6 +17,10 @@ typedef struct _CoapUdp6Transmission CoapUdp6Transmission;
 
 #define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_DEDUP_BYTES + 1)
 
+/* Replies up to this size are encoded on the stack; RFC 7252 §4.6 asks
+ * for messages of at most 1152 bytes when the path MTU is unknown. */
+#define COAP_UDP6_STACK_DATAGRAM 1280
+
 /* Problems a remote can cause over and over: each is logged at most once
  * per COAP_UDP6_WARNING_INTERVAL, with a count of what was suppressed. */
 typedef enum {

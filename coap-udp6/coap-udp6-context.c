@@ -7,6 +7,8 @@
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 #include "coap-udp6-message-interface.h"
+#include "coap-udp6-message-interface-private.h"
+#include "coap-udp6-message-private.h"
 
 #include <string.h>
 
@@ -226,6 +228,9 @@ coap_udp6_context_send_raw (CoapUdp6Context         *self,
         g_clear_pointer (&bytes, g_bytes_unref);
 }
 
+/* Encodes and sends @message, and returns the datagram (for the
+ * deduplication cache), made after the send so that its allocation is not
+ * part of a reply's latency. */
 GBytes *
 coap_udp6_context_send_encoded (CoapUdp6Context         *self,
                                 CoapUdp6Message         *message,
@@ -233,17 +238,20 @@ coap_udp6_context_send_encoded (CoapUdp6Context         *self,
 {
         g_autoptr (CoapUdp6MessageInterface) iface = interface_for (self, remote);
         g_autoptr (GError) error = NULL;
-        GBytes *datagram;
+        guint8 stack[COAP_UDP6_STACK_DATAGRAM];
+        guint8 *data;
+        gsize size;
 
         coap_udp6_message_set_remote (message, remote);
-        datagram = coap_udp6_message_encode (message, &error);
-        if (datagram == NULL) {
+        if (!coap_udp6_message_encode_to_buffer (message, stack, sizeof stack, &data, &size, &error)) {
                 g_debug ("cannot encode a message: %s", error->message);
                 return NULL;
         }
         if (iface != NULL && !self->shut_down)
-                coap_udp6_message_interface_send_datagram (iface, datagram, remote);
-        return datagram;
+                coap_udp6_message_interface_send_data (iface, data, size, remote);
+        if (data != stack)
+                return g_bytes_new_take (data, size);
+        return g_bytes_new (data, size);
 }
 
 void

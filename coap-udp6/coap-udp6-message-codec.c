@@ -327,39 +327,27 @@ check_encodable (CoapUdp6Message *self,
         return TRUE;
 }
 
-/**
- * coap_udp6_message_encode:
- * @self: a #CoapUdp6Message
- * @error: return location for a #GError
- *
- * Encodes the message as a datagram (RFC 7252 §3), with every delta and
- * length in its shortest form and options in the order they are held.
- *
- * Returns: (transfer full): the datagram, or %NULL with
- *   %COAP_UDP6_ERROR_INVALID_MESSAGE if the token is over 8 bytes, an
- *   option value is longer than 65804 bytes, or an empty (0.00) message
- *   has a token, options or a payload
- *
- * Since: 1.0
- */
-GBytes *
-coap_udp6_message_encode (CoapUdp6Message *self,
-                          GError         **error)
+/* The most bytes encode_into() writes. */
+static gsize
+encoded_bound (CoapUdp6Message *self,
+               gsize            token_len)
 {
-        const guint8 *token;
-        gsize token_len, size;
-        guint8 *buf, *p;
-        guint previous = 0;
+        gsize size = 4 + token_len + 1 + self->payload_len + 5 * self->n_opts;
 
-        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
-        g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-        if (!check_encodable (self, &token, &token_len, error))
-                return NULL;
-        size = 4 + token_len + 1 + self->payload_len + 5 * self->n_opts;
         for (guint i = 0; i < self->n_opts; i++)
                 size += self->opts[i].len;
-        p = buf = g_malloc (size);
+        return size;
+}
+
+static gsize
+encode_into (CoapUdp6Message *self,
+             const guint8    *token,
+             gsize            token_len,
+             guint8          *buf)
+{
+        guint8 *p = buf;
+        guint previous = 0;
+
         *p++ = 1 << 6 | self->mtype << 4 | token_len;
         *p++ = self->code;
         *p++ = self->mid >> 8;
@@ -386,7 +374,61 @@ coap_udp6_message_encode (CoapUdp6Message *self,
                 memcpy (p, self->payload_data, self->payload_len);
                 p += self->payload_len;
         }
-        return g_bytes_new_take (buf, p - buf);
+        return p - buf;
+}
+
+/**
+ * coap_udp6_message_encode:
+ * @self: a #CoapUdp6Message
+ * @error: return location for a #GError
+ *
+ * Encodes the message as a datagram (RFC 7252 §3), with every delta and
+ * length in its shortest form and options in the order they are held.
+ *
+ * Returns: (transfer full): the datagram, or %NULL with
+ *   %COAP_UDP6_ERROR_INVALID_MESSAGE if the token is over 8 bytes, an
+ *   option value is longer than 65804 bytes, or an empty (0.00) message
+ *   has a token, options or a payload
+ *
+ * Since: 1.0
+ */
+GBytes *
+coap_udp6_message_encode (CoapUdp6Message *self,
+                          GError         **error)
+{
+        const guint8 *token;
+        gsize token_len;
+        guint8 *buf;
+
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
+        g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+        if (!check_encodable (self, &token, &token_len, error))
+                return NULL;
+        buf = g_malloc (encoded_bound (self, token_len));
+        return g_bytes_new_take (buf, encode_into (self, token, token_len, buf));
+}
+
+/* Encodes into @stack when it is large enough, else into a new buffer
+ * for the caller to g_free() (*out != @stack): a datagram that is sent
+ * and then dropped needs no allocation. */
+gboolean
+coap_udp6_message_encode_to_buffer (CoapUdp6Message *self,
+                                    guint8          *stack,
+                                    gsize            stack_size,
+                                    guint8         **out,
+                                    gsize           *out_len,
+                                    GError         **error)
+{
+        const guint8 *token;
+        gsize token_len, bound;
+
+        if (!check_encodable (self, &token, &token_len, error))
+                return FALSE;
+        bound = encoded_bound (self, token_len);
+        *out = bound <= stack_size ? stack : g_malloc (bound);
+        *out_len = encode_into (self, token, token_len, *out);
+        return TRUE;
 }
 
 /* Appends one problem per bad option; critical problems first if asked. */

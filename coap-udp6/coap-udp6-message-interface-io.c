@@ -195,7 +195,8 @@ queued_send_free (gpointer data)
 }
 
 static void send_now (CoapUdp6MessageInterface *self,
-                      GBytes                   *datagram,
+                      const guint8             *data,
+                      gsize                     size,
                       CoapUdp6EndpointAddress  *remote);
 
 /* Sends what socket_ready queued, COAP_UDP6_SEND_BATCH per sendmmsg(); a
@@ -229,8 +230,10 @@ flush_sends (CoapUdp6MessageInterface *self)
                 done += sent;
                 if (sent < n) {
                         QueuedSend *q = g_ptr_array_index (queue, done);
+                        gsize size;
+                        const guint8 *data = g_bytes_get_data (q->datagram, &size);
 
-                        send_now (self, q->datagram, q->remote);
+                        send_now (self, data, size, q->remote);
                         done++;
                 }
         }
@@ -255,6 +258,35 @@ flush_source_prepare (GSource *source,
 static GSourceFuncs flush_source_funcs = {
         .prepare = flush_source_prepare,
 };
+
+/* Sends at once, or queues the datagram while a received batch is being
+ * handled (@datagram, or a copy of @data when it is %NULL). */
+static void
+send_data (CoapUdp6MessageInterface *self,
+           const guint8             *data,
+           gsize                     size,
+           GBytes                   *datagram,
+           CoapUdp6EndpointAddress  *remote)
+{
+        if (self->shut_down || self->fd < 0) {
+                g_debug ("Not sending on a message interface that is shut down");
+                return;
+        }
+        if (self->receive_depth > 0 && self->batching) {
+                QueuedSend *q = g_new (QueuedSend, 1);
+
+                q->datagram = datagram != NULL ? g_bytes_ref (datagram) : g_bytes_new (data, size);
+                q->remote = g_object_ref (remote);
+                g_ptr_array_add (self->send_queue, q);
+                if (self->send_queue->len >= COAP_UDP6_SEND_BATCH)
+                        flush_sends (self);
+        } else {
+                send_now (self, data, size, remote);
+        }
+        /* After the send: an ICMP error about it can only be read from
+         * the error queue later, in this thread. */
+        remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
+}
 
 /* The endpoint address for (@sin6, @pktinfo), from the cache of recent
  * remotes when it is there: received datagrams and requests to literal
@@ -584,40 +616,36 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
                                            GBytes                   *datagram,
                                            CoapUdp6EndpointAddress  *remote)
 {
+        const guint8 *data;
+        gsize size;
+
         g_return_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (self));
         g_return_if_fail (datagram != NULL);
         g_return_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (remote));
 
-        if (self->shut_down || self->fd < 0) {
-                g_debug ("Not sending on a message interface that is shut down");
-                return;
-        }
-        if (self->receive_depth > 0 && self->batching) {
-                QueuedSend *q = g_new (QueuedSend, 1);
+        data = g_bytes_get_data (datagram, &size);
+        send_data (self, data, size, datagram, remote);
+}
 
-                q->datagram = g_bytes_ref (datagram);
-                q->remote = g_object_ref (remote);
-                g_ptr_array_add (self->send_queue, q);
-                if (self->send_queue->len >= COAP_UDP6_SEND_BATCH)
-                        flush_sends (self);
-        } else {
-                send_now (self, datagram, remote);
-        }
-        /* After the send: an ICMP error about it can only be read from
-         * the error queue later, in this thread. */
-        remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
+/* Like coap_udp6_message_interface_send_datagram(), from a buffer the
+ * caller keeps: it is copied only when the send is queued for a batch. */
+void
+coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
+                                       const guint8             *data,
+                                       gsize                     size,
+                                       CoapUdp6EndpointAddress  *remote)
+{
+        send_data (self, data, size, NULL, remote);
 }
 
 static void
 send_now (CoapUdp6MessageInterface *self,
-          GBytes                   *datagram,
+          const guint8             *data,
+          gsize                     size,
           CoapUdp6EndpointAddress  *remote)
 {
-        const guint8 *data;
-        gsize size;
         int err;
 
-        data = g_bytes_get_data (datagram, &size);
         err = coap_udp6_socket_io_send (self->fd, data, size,
                                         coap_udp6_endpoint_address_peek_native (remote),
                                         coap_udp6_endpoint_address_get_pktinfo (remote));

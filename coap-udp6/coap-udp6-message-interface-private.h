@@ -93,6 +93,10 @@ CoapUdp6EndpointAddress *coap_udp6_message_interface_lookup_remote (CoapUdp6Mess
                                                                    const struct sockaddr_in6 *sin6,
                                                                    const CoapUdp6RawPktinfo  *pktinfo);
 void coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self);
+void coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
+                                            const guint8             *data,
+                                            gsize                     size,
+                                            CoapUdp6EndpointAddress  *remote);
 /* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
 void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,
                                                           gsize                     size);

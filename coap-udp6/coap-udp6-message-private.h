@@ -62,6 +62,12 @@ coap_udp6_option_entry_data (const CoapUdp6Message     *self,
 }
 
 void coap_udp6_message_clear_contents (CoapUdp6Message *self);
+gboolean coap_udp6_message_encode_to_buffer (CoapUdp6Message *self,
+                                             guint8          *stack,
+                                             gsize            stack_size,
+                                             guint8         **out,
+                                             gsize           *out_len,
+                                             GError         **error);
 CoapUdp6OptionEntry *coap_udp6_message_reserve_options (CoapUdp6Message *self,
                                                         guint            n);
 void coap_udp6_message_insert_option (CoapUdp6Message *self,
