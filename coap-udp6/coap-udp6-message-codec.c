@@ -175,6 +175,24 @@ decode_header (CoapUdp6Message *self,
 }
 
 static gboolean
+load_data (CoapUdp6Message         *self,
+           const guint8            *p,
+           gsize                    len,
+           CoapUdp6EndpointAddress *remote,
+           GError                 **error)
+{
+        if (!decode_header (self, p, len, error))
+                return FALSE;
+        self->wire_data = p;
+        self->wire_len = len;
+        if (!decode_options (self, p, p + 4 + self->token_len, p + len, error))
+                return FALSE;
+        if (remote != NULL)
+                self->remote = g_object_ref (remote);
+        return TRUE;
+}
+
+static gboolean
 load (CoapUdp6Message         *self,
       GBytes                  *data,
       CoapUdp6EndpointAddress *remote,
@@ -183,15 +201,40 @@ load (CoapUdp6Message         *self,
         gsize len;
         const guint8 *p = g_bytes_get_data (data, &len);
 
-        if (!decode_header (self, p, len, error))
-                return FALSE;
         self->wire = g_bytes_ref (data);
-        self->wire_data = p;
-        if (!decode_options (self, p, p + 4 + self->token_len, p + len, error))
-                return FALSE;
-        if (remote != NULL)
-                self->remote = g_object_ref (remote);
-        return TRUE;
+        return load_data (self, p, len, remote, error);
+}
+
+/* Like coap_udp6_message_load(), but the message points into @data
+ * instead of holding a reference: the receive path decodes from its
+ * buffers without a copy, and calls coap_udp6_message_own_wire() on a
+ * message that is still referenced before the buffer is reused. */
+gboolean
+coap_udp6_message_load_borrowed (CoapUdp6Message         *self,
+                                 const guint8            *data,
+                                 gsize                    len,
+                                 CoapUdp6EndpointAddress *remote,
+                                 GError                 **error)
+{
+        coap_udp6_message_clear_contents (self);
+        if (load_data (self, data, len, remote, error))
+                return TRUE;
+        coap_udp6_message_clear_contents (self);
+        return FALSE;
+}
+
+/* Gives a message loaded with coap_udp6_message_load_borrowed() its own
+ * copy of the datagram; anything that hands out the datagram's bytes
+ * (the payload, an option as GBytes, a copy) calls it first. */
+void
+coap_udp6_message_own_wire (CoapUdp6Message *self)
+{
+        if (self->wire != NULL || self->wire_data == NULL)
+                return;
+        self->wire = g_bytes_new (self->wire_data, self->wire_len);
+        self->wire_data = g_bytes_get_data (self->wire, NULL);
+        if (self->payload == NULL && self->payload_len > 0)
+                self->payload_data = self->wire_data + self->payload_offset;
 }
 
 /**

@@ -333,19 +333,24 @@ take_spare_message (CoapUdp6MessageInterface *self)
 /* Called once the datagram has been handled (and its reply sent): when
  * nothing kept the message, it is emptied now rather than when the next
  * datagram arrives, which keeps that work out of the next request's
- * latency. A message still held (a GTask about to return it, say) is
- * looked at again when the next datagram arrives. */
+ * latency. A message still held (a GTask about to return it, say) gets
+ * its own copy of the datagram, whose buffer the next recvmmsg() reuses,
+ * and is looked at again when the next datagram arrives. */
 static void
 keep_spare_message (CoapUdp6MessageInterface *self,
                     CoapUdp6Message          *message)
 {
+        gboolean unshared = coap_udp6_object_is_unshared (message);
+
+        if (!unshared)
+                coap_udp6_message_own_wire (message);
         g_clear_object (&self->spare_message);
         if (self->shut_down) {
                 g_object_unref (message);
                 return;
         }
-        self->spare_message_emptied = coap_udp6_object_is_unshared (message);
-        if (self->spare_message_emptied)
+        self->spare_message_emptied = unshared;
+        if (unshared)
                 coap_udp6_message_clear_contents (message);
         self->spare_message = message;
 }
@@ -357,7 +362,6 @@ handle_datagram (CoapUdp6MessageInterface *self,
         g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
         g_autoptr (CoapUdp6MessageManager) manager = NULL;
         CoapUdp6Message *message;
-        g_autoptr (GBytes) datagram = NULL;
         g_autoptr (GError) error = NULL;
 
         self->datagrams_received++;
@@ -376,10 +380,11 @@ handle_datagram (CoapUdp6MessageInterface *self,
         }
         remote = coap_udp6_message_interface_lookup_remote (self, &r->from,
                                                             r->have_pktinfo ? &r->pktinfo : NULL);
-        datagram = g_bytes_new (r->data, r->length);
         manager = g_weak_ref_get (&self->manager);
         message = take_spare_message (self);
-        if (!coap_udp6_message_load (message, datagram, remote, &error)) {
+        if (!coap_udp6_message_load_borrowed (message, r->data, r->length, remote, &error)) {
+                g_autoptr (GBytes) datagram = g_bytes_new (r->data, r->length);
+
                 keep_spare_message (self, message);
                 self->datagrams_dropped_unparsable++;
                 g_debug ("Dropping an unparsable datagram: %s", error->message);
@@ -431,6 +436,13 @@ receive_batch (CoapUdp6MessageInterface *self)
         self->batching = outer_batching;
 }
 
+static void
+free_receive_buffer (CoapUdp6MessageInterface *self)
+{
+        g_clear_pointer (&self->recv_slots, coap_udp6_recv_slots_free);
+        g_clear_pointer (&self->buffer, g_free);
+}
+
 static gboolean
 socket_ready (GSocket      *socket,
               GIOCondition  condition,
@@ -446,8 +458,11 @@ socket_ready (GSocket      *socket,
         if (!self->shut_down)
                 receive_batch (self);
         self->receive_depth--;
-        if (self->receive_depth == 0)
+        if (self->receive_depth == 0) {
                 flush_sends (self);
+                if (self->shut_down)
+                        free_receive_buffer (self);
+        }
         if (!self->shut_down && (condition & G_IO_ERR)) {
                 int pending = 0;
 
@@ -574,8 +589,10 @@ coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
                 g_socket_close (self->socket, NULL);
         g_clear_object (&self->socket);
         self->fd = -1;
-        g_clear_pointer (&self->recv_slots, coap_udp6_recv_slots_free);
-        g_clear_pointer (&self->buffer, g_free);
+        /* A message being dispatched may still point into the receive
+         * buffer; socket_ready() frees it then, once it is done. */
+        if (self->receive_depth == 0)
+                free_receive_buffer (self);
         if (self->flush_source != NULL) {
                 g_source_destroy (self->flush_source);
                 g_clear_pointer (&self->flush_source, g_source_unref);

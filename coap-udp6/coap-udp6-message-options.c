@@ -73,6 +73,7 @@ GBytes *
 coap_udp6_message_option_to_bytes (CoapUdp6Message           *self,
                                    const CoapUdp6OptionEntry *e)
 {
+        coap_udp6_message_own_wire (self);
         if (!e->in_arena && self->wire != NULL)
                 return g_bytes_new_from_bytes (self->wire, e->offset, e->len);
         return g_bytes_new (coap_udp6_option_entry_data (self, e), e->len);

@@ -33,7 +33,8 @@ struct _CoapUdp6Message {
         GBytes                  *token_bytes; /* (owned) (nullable) */
 
         GBytes                  *wire;  /* (owned) (nullable) */
-        const guint8            *wire_data;
+        const guint8            *wire_data; /* into @wire, or borrowed when it is NULL */
+        gsize                    wire_len;
         GByteArray              *arena; /* (owned) (nullable) */
 
         CoapUdp6OptionEntry     *opts;
@@ -62,6 +63,12 @@ coap_udp6_option_entry_data (const CoapUdp6Message     *self,
 }
 
 void coap_udp6_message_clear_contents (CoapUdp6Message *self);
+gboolean coap_udp6_message_load_borrowed (CoapUdp6Message         *self,
+                                          const guint8            *data,
+                                          gsize                    len,
+                                          CoapUdp6EndpointAddress *remote,
+                                          GError                 **error);
+void coap_udp6_message_own_wire (CoapUdp6Message *self);
 gboolean coap_udp6_message_encode_to_buffer (CoapUdp6Message *self,
                                              guint8          *stack,
                                              gsize            stack_size,

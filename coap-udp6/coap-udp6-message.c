@@ -74,6 +74,7 @@ coap_udp6_message_clear_contents (CoapUdp6Message *self)
         g_clear_pointer (&self->token_bytes, g_bytes_unref);
         g_clear_pointer (&self->wire, g_bytes_unref);
         self->wire_data = NULL;
+        self->wire_len = 0;
         if (self->arena != NULL)
                 g_byte_array_set_size (self->arena, 0);
         self->n_opts = 0;
@@ -321,6 +322,7 @@ coap_udp6_message_copy (CoapUdp6Message *self)
 
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
+        coap_udp6_message_own_wire (self);
         copy = coap_udp6_message_new (self->mtype, self->code);
         copy->mid = self->mid;
         copy->token_len = self->token_len;
@@ -330,6 +332,7 @@ coap_udp6_message_copy (CoapUdp6Message *self)
         if (self->wire != NULL) {
                 copy->wire = g_bytes_ref (self->wire);
                 copy->wire_data = self->wire_data;
+                copy->wire_len = self->wire_len;
         }
         if (self->arena != NULL) {
                 copy->arena = g_byte_array_sized_new (self->arena->len);
@@ -575,6 +578,7 @@ coap_udp6_message_get_payload (CoapUdp6Message *self)
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
         if (self->payload == NULL) {
+                coap_udp6_message_own_wire (self);
                 if (self->wire != NULL && self->payload_len > 0)
                         self->payload = g_bytes_new_from_bytes (
                                 self->wire, self->payload_offset,

@@ -818,6 +818,58 @@ test_message_reuse (Fixture       *f,
                        f->server_manager->addresses->pdata[1]);
 }
 
+static void
+test_kept_messages (Fixture       *f,
+                    gconstpointer  data)
+{
+        g_autofree char *target = hostport ("::1", coap_udp6_message_interface_get_local_port (f->server));
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+        g_autoptr (GPtrArray) kept = NULL;
+        const guint n = 100;
+
+        g_test_summary ("A message the manager keeps still holds its datagram after the "
+                        "receive buffers have been reused, and after the interface is gone");
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 loopback");
+                return;
+        }
+        for (guint i = 0; i < n; i++) {
+                g_autoptr (CoapUdp6Message) m = make_message (remote, i);
+                g_autofree char *path = g_strdup_printf ("p%u", i);
+                g_autofree char *text = g_strdup_printf ("payload %u", i * 7919);
+                g_autoptr (GBytes) payload = g_bytes_new (text, strlen (text));
+                guint8 token[4] = { i, i >> 8, 0xa5, 0x5a };
+
+                coap_udp6_message_set_uri_path (m, (const char *[]) { path, NULL });
+                coap_udp6_message_set_token_data (m, token, sizeof token);
+                coap_udp6_message_set_payload (m, payload);
+                coap_udp6_message_interface_send (f->client, m);
+        }
+        wait_messages (f, f->server_manager, n);
+        kept = g_ptr_array_ref (f->server_manager->messages);
+        g_clear_object (&f->server);
+        while (g_main_context_iteration (f->context, FALSE))
+                ;
+        for (guint i = 0; i < n; i++) {
+                CoapUdp6Message *m = g_ptr_array_index (kept, i);
+                guint mid = coap_udp6_message_get_mid (m);
+                g_autofree char *path = g_strdup_printf ("p%u", mid);
+                g_autofree char *text = g_strdup_printf ("payload %u", mid * 7919);
+                g_auto (GStrv) got_path = coap_udp6_message_get_uri_path (m);
+                g_autoptr (CoapUdp6Message) copy = coap_udp6_message_copy (m);
+                GBytes *payload = coap_udp6_message_get_payload (m);
+                gsize token_len;
+                const guint8 *token = g_bytes_get_data (coap_udp6_message_get_token (m), &token_len);
+
+                g_assert_cmpuint (mid, <, n);
+                g_assert_cmpstrv (got_path, ((const char *[]) { path, NULL }));
+                g_assert_cmpmem (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload),
+                                 text, strlen (text));
+                g_assert_cmpmem (token, token_len, ((guint8[]) { mid, mid >> 8, 0xa5, 0x5a }), 4);
+                g_assert_true (g_bytes_equal (coap_udp6_message_get_payload (copy), payload));
+        }
+}
+
 #define ADD(path, data, func) \
         g_test_add ("/message-interface/" path, Fixture, data, fixture_setup, \
                     func, fixture_teardown)
@@ -838,6 +890,7 @@ main (int argc, char **argv)
         ADD ("bounded-batch", NULL, test_bounded_batch);
         ADD ("remote-cache", NULL, test_remote_cache);
         ADD ("message-reuse", NULL, test_message_reuse);
+        ADD ("kept-messages", NULL, test_kept_messages);
         ADD ("nested-loop-flushes", NULL, test_nested_loop_flushes);
         ADD ("determine-remote", NULL, test_determine_remote);
         ADD ("shutdown", NULL, test_shutdown);
