@@ -242,7 +242,6 @@ coap_udp6_context_send_encoded (CoapUdp6Context         *self,
         guint8 *data;
         gsize size;
 
-        coap_udp6_message_set_remote (message, remote);
         if (!coap_udp6_message_encode_to_buffer (message, stack, sizeof stack, &data, &size, &error)) {
                 g_debug ("cannot encode a message: %s", error->message);
                 return NULL;
@@ -273,10 +272,10 @@ coap_udp6_context_dispatch_message (CoapUdp6MessageManager *manager,
                                     CoapUdp6Message        *message)
 {
         CoapUdp6Context *self = COAP_UDP6_CONTEXT (manager);
-        CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (message);
-        guint code = coap_udp6_message_get_code (message);
+        CoapUdp6MessageType mtype = message->mtype;
+        guint code = message->code;
         guint klass = coap_udp6_code_get_class (code);
-        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
+        CoapUdp6EndpointAddress *remote = message->remote;
         gboolean con = mtype == COAP_UDP6_MESSAGE_TYPE_CON;
         gboolean mcast;
 

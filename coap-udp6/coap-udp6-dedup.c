@@ -18,6 +18,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-message-private.h"
 
 typedef struct {
         CoapUdp6EndpointAddress *remote;    /* owned */
@@ -139,8 +140,8 @@ gboolean
 coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                CoapUdp6Message *message)
 {
-        CoapUdp6MidKey key = { coap_udp6_message_get_remote (message),
-                               coap_udp6_message_get_mid (message) };
+        CoapUdp6MidKey key = { message->remote,
+                               message->mid };
         DedupEntry *entry;
 
         dedup_expire (self);

@@ -69,6 +69,17 @@ gboolean coap_udp6_message_load_borrowed (CoapUdp6Message         *self,
                                           CoapUdp6EndpointAddress *remote,
                                           GError                 **error);
 void coap_udp6_message_own_wire (CoapUdp6Message *self);
+/* For the library's own messages, which nothing else can see: these
+ * write the fields without GObject::notify. */
+void coap_udp6_message_set_header_quiet (CoapUdp6Message    *self,
+                                         CoapUdp6MessageType mtype,
+                                         guint               mid,
+                                         const guint8       *token,
+                                         gsize               token_len);
+void coap_udp6_message_fill_quiet (CoapUdp6Message *self,
+                                   guint            code,
+                                   GBytes          *payload,
+                                   gint             content_format);
 gboolean coap_udp6_message_encode_to_buffer (CoapUdp6Message *self,
                                              guint8          *stack,
                                              gsize            stack_size,

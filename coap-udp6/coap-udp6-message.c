@@ -87,6 +87,43 @@ coap_udp6_message_clear_contents (CoapUdp6Message *self)
         g_clear_pointer (&self->requested_scheme, g_free);
 }
 
+void
+coap_udp6_message_set_header_quiet (CoapUdp6Message    *self,
+                                    CoapUdp6MessageType mtype,
+                                    guint               mid,
+                                    const guint8       *token,
+                                    gsize               token_len)
+{
+        g_assert (token_len <= sizeof self->token);
+
+        self->mtype = mtype;
+        self->mid = mid;
+        g_clear_pointer (&self->token_bytes, g_bytes_unref);
+        if (token_len > 0)
+                memcpy (self->token, token, token_len);
+        self->token_len = token_len;
+}
+
+/* On an empty message (coap_udp6_message_clear_contents()). */
+void
+coap_udp6_message_fill_quiet (CoapUdp6Message *self,
+                              guint            code,
+                              GBytes          *payload,
+                              gint             content_format)
+{
+        self->code = code;
+        if (payload != NULL) {
+                self->payload = g_bytes_ref (payload);
+                self->payload_data = g_bytes_get_data (payload, &self->payload_len);
+        }
+        if (content_format >= 0) {
+                guint8 buf[4];
+                gsize len = coap_udp6_uint_encode (content_format, buf);
+
+                coap_udp6_message_insert_option (self, COAP_UDP6_OPTION_CONTENT_FORMAT, buf, len);
+        }
+}
+
 static void
 coap_udp6_message_finalize (GObject *object)
 {

@@ -8,8 +8,11 @@
 
 G_BEGIN_DECLS
 
+/* @own: @response is the library's own message (respond_payload()):
+ * nothing else can see it, so it may be changed without notify. */
 typedef void (*CoapUdp6RequestRespondFunc) (CoapUdp6Request *request,
                                             CoapUdp6Message *response,
+                                            gboolean         own,
                                             gpointer         user_data);
 
 /* @reused: (transfer full) (nullable): a request ended with

@@ -147,6 +147,18 @@ coap_udp6_request_get_responded (CoapUdp6Request *self)
         return self->responded;
 }
 
+static void
+respond (CoapUdp6Request *self,
+         CoapUdp6Message *response,
+         gboolean         own)
+{
+        if (self->responded)
+                return;
+        self->responded = TRUE;
+        if (self->func != NULL)
+                self->func (self, response, own, self->user_data);
+}
+
 /**
  * coap_udp6_request_respond:
  * @self: a #CoapUdp6Request
@@ -166,11 +178,7 @@ coap_udp6_request_respond (CoapUdp6Request *self,
         g_return_if_fail (COAP_UDP6_IS_REQUEST (self));
         g_return_if_fail (COAP_UDP6_IS_MESSAGE (response));
 
-        if (self->responded)
-                return;
-        self->responded = TRUE;
-        if (self->func != NULL)
-                self->func (self, response, self->user_data);
+        respond (self, response, FALSE);
 }
 
 /**
@@ -200,21 +208,19 @@ coap_udp6_request_respond_payload (CoapUdp6Request *self,
         g_return_if_fail (code <= 255);
         g_return_if_fail (content_format <= 65535);
 
+        if (self->responded)
+                return;
         response = g_steal_pointer (&self->spare_response);
         if (response != NULL && (self->spare_response_emptied ||
                                  coap_udp6_object_is_unshared (response))) {
-                coap_udp6_message_clear_contents (response);
-                response->mtype = COAP_UDP6_MESSAGE_TYPE_ACK;
-                response->code = code;
+                if (!self->spare_response_emptied)
+                        coap_udp6_message_clear_contents (response);
         } else {
                 g_clear_object (&response);
-                response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, code);
+                response = g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
         }
-        if (payload != NULL)
-                coap_udp6_message_set_payload (response, payload);
-        if (content_format >= 0)
-                coap_udp6_message_set_content_format (response, content_format);
-        coap_udp6_request_respond (self, response);
+        coap_udp6_message_fill_quiet (response, code, payload, content_format);
+        respond (self, response, TRUE);
         /* Sent (or queued as bytes): emptying it now keeps that work out of
          * the next request's latency. */
         g_clear_object (&self->spare_response);

@@ -249,9 +249,32 @@ suppressed_by_no_response (gint no_response,
                (klass == 5 && (no_response & 16));
 }
 
+/* The reply's header. An application's message is updated through its
+ * setters, in place as coap_udp6_request_respond() documents; the
+ * library's own (@own) is written directly. */
+static void
+set_reply_header (CoapUdp6Message         *reply,
+                  gboolean                 own,
+                  CoapUdp6MessageType      mtype,
+                  guint                    mid,
+                  CoapUdp6Message         *request,
+                  CoapUdp6EndpointAddress *remote)
+{
+        if (own) {
+                coap_udp6_message_set_header_quiet (reply, mtype, mid, request->token,
+                                                    request->token_len);
+                return;
+        }
+        coap_udp6_message_set_token_data (reply, request->token, request->token_len);
+        coap_udp6_message_set_mtype (reply, mtype);
+        coap_udp6_message_set_mid (reply, mid);
+        coap_udp6_message_set_remote (reply, remote);
+}
+
 static void
 server_respond (CoapUdp6Request *request,
                 CoapUdp6Message *response,
+                gboolean         own,
                 gpointer         user_data)
 {
         ServerExchange *se = user_data;
@@ -259,7 +282,7 @@ server_respond (CoapUdp6Request *request,
         CoapUdp6Message *req = coap_udp6_request_get_message (request);
         g_autoptr (CoapUdp6Message) reply = NULL;
         g_autoptr (GBytes) bytes = NULL;
-        guint code = coap_udp6_message_get_code (response);
+        guint code = response->code;
 
         se->responded = TRUE;
         release_pending_slot (se);
@@ -272,32 +295,29 @@ server_respond (CoapUdp6Request *request,
                         send_empty_ack (se);
                 return;
         }
-        /* Documented: the context sets type, message ID, token and remote in place. */
         reply = g_object_ref (response);
-        coap_udp6_message_set_token_data (reply, req->token, req->token_len);
         if (se->con && !se->acked) {
-                coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_ACK);
-                coap_udp6_message_set_mid (reply, se->mid);
+                set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_ACK, se->mid, req,
+                                  se->reply_remote);
                 se->acked = TRUE;
                 bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);
                 coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes,
                                                se->reply_remote, se->protect);
                 return;
         }
-        coap_udp6_message_set_mid (reply, coap_udp6_context_next_mid (self));
-        coap_udp6_message_set_remote (reply, se->reply_remote);
         if (se->con) {
-                coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_CON);
+                set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_CON,
+                                  coap_udp6_context_next_mid (self), req, se->reply_remote);
                 bytes = coap_udp6_message_encode (reply, NULL);
                 /* The slot passes to the transmission until it is acknowledged. */
                 self->pending_requests++;
                 if (bytes != NULL)
                         coap_udp6_context_transmit_con (self, bytes, se->reply_remote,
-                                                        coap_udp6_message_get_mid (reply),
-                                                        TRUE, NULL, NULL);
+                                                        reply->mid, TRUE, NULL, NULL);
                 return;
         }
-        coap_udp6_message_set_mtype (reply, COAP_UDP6_MESSAGE_TYPE_NON);
+        set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_NON, coap_udp6_context_next_mid (self),
+                          req, se->reply_remote);
         if (se->mcast) {
                 bytes = coap_udp6_message_encode (reply, NULL);
                 if (bytes == NULL)
@@ -359,7 +379,7 @@ dispatch_request (CoapUdp6Context *self,
                 return;
         }
         /* Method codes beyond iPATCH are unknown methods (RFC 7252 §5.8). */
-        if (coap_udp6_message_get_code (message) > COAP_UDP6_CODE_IPATCH) {
+        if (message->code > COAP_UDP6_CODE_IPATCH) {
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
                 return;
         }
@@ -415,7 +435,7 @@ void
 coap_udp6_context_handle_request (CoapUdp6Context *self,
                                   CoapUdp6Message *message)
 {
-        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
+        CoapUdp6EndpointAddress *remote = message->remote;
         CoapUdp6InFlight in_flight;
         ServerExchange *se;
         CoapUdp6Request *request;
@@ -431,12 +451,12 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         se->context = g_object_ref (self);
         se->remote = g_object_ref (remote);
         se->reply_remote = coap_udp6_endpoint_address_as_response_address (remote);
-        se->mid = coap_udp6_message_get_mid (message);
+        se->mid = message->mid;
         se->mcast = coap_udp6_endpoint_address_is_multicast_locally (remote);
         /* RFC 7252 §8.1: a multicast request is never acknowledged. */
-        se->con = coap_udp6_message_get_mtype (message) == COAP_UDP6_MESSAGE_TYPE_CON && !se->mcast;
+        se->con = message->mtype == COAP_UDP6_MESSAGE_TYPE_CON && !se->mcast;
         se->no_response = coap_udp6_message_get_no_response (message);
-        switch (coap_udp6_message_get_code (message)) {
+        switch (message->code) {
         case COAP_UDP6_CODE_POST:
         case COAP_UDP6_CODE_PATCH:
         case COAP_UDP6_CODE_IPATCH:

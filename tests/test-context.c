@@ -12,7 +12,8 @@
 #define TEST_TYPE_RESOURCE (test_resource_get_type ())
 G_DECLARE_FINAL_TYPE (TestResource, test_resource, TEST, RESOURCE, CoapUdp6Resource)
 
-typedef enum { MODE_HELLO, MODE_SLOW, MODE_COUNTER, MODE_DROP, MODE_ECHO, MODE_NESTED } TestMode;
+typedef enum { MODE_HELLO, MODE_SLOW, MODE_COUNTER, MODE_DROP, MODE_ECHO, MODE_NESTED,
+               MODE_KEEP } TestMode;
 
 struct _TestResource {
         CoapUdp6Resource parent_instance;
@@ -26,6 +27,8 @@ struct _TestResource {
         GSocket *peer;                      /* MODE_NESTED: unowned */
         GSocketAddress *peer_to;            /* MODE_NESTED: unowned */
         const char *peer_hex;               /* MODE_NESTED: sent while handling */
+        CoapUdp6Message *kept_response;     /* MODE_KEEP: owned */
+        GString *notified;                  /* MODE_KEEP: owned, "name," per notify */
 };
 
 G_DEFINE_FINAL_TYPE (TestResource, test_resource, COAP_UDP6_TYPE_RESOURCE)
@@ -35,6 +38,14 @@ slow_cb (gpointer data)
 {
         coap_udp6_request_respond_code (data, COAP_UDP6_CODE_CONTENT, "slow");
         return G_SOURCE_REMOVE;
+}
+
+static void
+record_notify (GObject    *object,
+               GParamSpec *pspec,
+               gpointer    user_data)
+{
+        g_string_append_printf (user_data, "%s,", pspec->name);
 }
 
 static void
@@ -76,6 +87,15 @@ test_resource_render (CoapUdp6Resource *resource,
                 test_iterate_for (g_main_context_get_thread_default (), 100);
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
                 break;
+        case MODE_KEEP:
+                /* An application's own response message, kept to look at. */
+                g_clear_object (&self->kept_response);
+                self->kept_response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_NON,
+                                                             COAP_UDP6_CODE_CONTENT);
+                g_signal_connect (self->kept_response, "notify", G_CALLBACK (record_notify),
+                                  self->notified);
+                coap_udp6_request_respond (request, self->kept_response);
+                break;
         case MODE_ECHO: {
                 GBytes *payload = coap_udp6_message_get_payload (coap_udp6_request_get_message (request));
 
@@ -89,20 +109,32 @@ test_resource_render (CoapUdp6Resource *resource,
 }
 
 static void
+test_resource_finalize (GObject *object)
+{
+        TestResource *self = TEST_RESOURCE (object);
+
+        g_clear_object (&self->kept_response);
+        g_string_free (self->notified, TRUE);
+        G_OBJECT_CLASS (test_resource_parent_class)->finalize (object);
+}
+
+static void
 test_resource_class_init (TestResourceClass *klass)
 {
+        G_OBJECT_CLASS (klass)->finalize = test_resource_finalize;
         COAP_UDP6_RESOURCE_CLASS (klass)->render = test_resource_render;
 }
 
 static void
 test_resource_init (TestResource *self)
 {
+        self->notified = g_string_new (NULL);
 }
 
 typedef struct {
         GMainContext *main_context;
         CoapUdp6Context *server;
-        TestResource *resources[6];
+        TestResource *resources[7];
         GSocket *raw;                       /* [::1]:0, non-blocking */
         GSocketAddress *server_address;
 } Fixture;
@@ -112,7 +144,7 @@ fixture_setup (Fixture      *f,
                gconstpointer data)
 {
         const char *binds[] = { "[::1]:0", NULL };
-        const char *names[] = { "hello", "slow", "counter", "drop", "echo", "nested" };
+        const char *names[] = { "hello", "slow", "counter", "drop", "echo", "nested", "keep" };
         g_autoptr (GError) error = NULL;
         g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
 
@@ -323,6 +355,37 @@ test_dedup_nested (Fixture      *f,
 }
 
 static void
+test_respond_in_place (Fixture      *f,
+                       gconstpointer data)
+{
+        TestResource *keep = f->resources[MODE_KEEP];
+        g_autofree char *reply = NULL;
+        g_autofree char *remote = NULL;
+        g_autofree char *raw_hostport = NULL;
+        g_autoptr (GSocketAddress) raw_address = NULL;
+        GBytes *token;
+
+        g_test_summary ("respond() sets the type, message ID, token and remote of an "
+                        "application's message in place, with notify signals");
+        raw_send (f, "42013200abcdb46b656570");       /* CON GET /keep, token abcd */
+        reply = raw_recv (f, 1000);
+        g_assert_cmpstr (reply, ==, "62453200abcd");
+        g_assert_nonnull (keep->kept_response);
+        g_assert_cmpint (coap_udp6_message_get_mtype (keep->kept_response), ==,
+                         COAP_UDP6_MESSAGE_TYPE_ACK);
+        g_assert_cmpuint (coap_udp6_message_get_mid (keep->kept_response), ==, 0x3200);
+        token = coap_udp6_message_get_token (keep->kept_response);
+        g_assert_cmpmem (g_bytes_get_data (token, NULL), g_bytes_get_size (token), "\xab\xcd", 2);
+        remote = coap_udp6_endpoint_address_to_string (
+                coap_udp6_message_get_remote (keep->kept_response));
+        raw_address = g_socket_get_local_address (f->raw, NULL);
+        raw_hostport = g_strdup_printf ("[::1]:%u ", g_inet_socket_address_get_port (
+                                                G_INET_SOCKET_ADDRESS (raw_address)));
+        g_assert_nonnull (strstr (remote, raw_hostport));
+        g_assert_cmpstr (keep->notified->str, ==, "token,mtype,mid,remote,");
+}
+
+static void
 test_non_fresh_mid (Fixture      *f,
                     gconstpointer data)
 {
@@ -386,7 +449,7 @@ test_well_known_core (Fixture      *f,
         g_assert_cmpstr (links, ==, "</hello>;rt=\"greeting\"");
         g_free (links);
         links = coap_udp6_context_get_link_format (f->server, NULL);
-        g_assert_cmpstr (links, ==, "</counter>,</drop>,</echo>,</hello>;rt=\"greeting\",</nested>,</slow>");
+        g_assert_cmpstr (links, ==, "</counter>,</drop>,</echo>,</hello>;rt=\"greeting\",</keep>,</nested>,</slow>");
 }
 
 
@@ -962,6 +1025,7 @@ main (int   argc,
         ADD ("server/bad-option", test_bad_option);
         ADD ("server/dedup", test_dedup);
         ADD ("server/dedup-nested", test_dedup_nested);
+        ADD ("server/respond-in-place", test_respond_in_place);
         ADD ("server/dropped-request", test_dropped_request);
         ADD ("server/new-async", test_new_server_async);
         ADD ("server/non-fresh-mid", test_non_fresh_mid);
