@@ -168,12 +168,9 @@ void coap_udp6_context_clear_dedup (CoapUdp6Context *self);
 void coap_udp6_context_free_dedup (CoapUdp6Context *self);
 gboolean coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                         CoapUdp6Message *message);
-void coap_udp6_context_dedup_reserve (CoapUdp6Context         *self,
-                                      CoapUdp6EndpointAddress *remote,
-                                      guint                    mid,
-                                      gboolean                 protect);
-void coap_udp6_context_dedup_trim (CoapUdp6Context         *self,
-                                   CoapUdp6EndpointAddress *remote);
+/* Makes or completes the entry of (@remote, @mid): @reply (nullable) is
+ * what a duplicate gets again; then the table is brought back within its
+ * limits. The server calls it after the reply has left. */
 void coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                     CoapUdp6EndpointAddress *remote,
                                     guint                    mid,

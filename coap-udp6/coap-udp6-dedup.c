@@ -15,6 +15,12 @@
  * Every entry sits in two queues through links embedded in it: the global
  * insertion order (expiry is in that order too) and its remote's own.
  *
+ * The server makes a request's entry once the reply has left (or once the
+ * handler has returned without one), so that the table's work is not part
+ * of the reply's latency. While the handler runs, the request is in
+ * context->in_flight, where coap_udp6_context_dedup_check() finds a
+ * duplicate that a nested main loop receives.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
@@ -169,8 +175,8 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
 }
 
 /* Adds an entry without evicting anything: the table may be one entry
- * over its limits until dedup_trim(), which callers run after the reply
- * has left, so that eviction is not part of a request's latency. */
+ * over its limits until dedup_trim(), which coap_udp6_context_dedup_store()
+ * runs once the entry is complete. */
 static DedupEntry *
 dedup_insert (CoapUdp6Context         *self,
               CoapUdp6EndpointAddress *remote,
@@ -235,25 +241,6 @@ dedup_trim (CoapUdp6Context *self,
                 dedup_remove (self, g_queue_peek_head (&per_remote->entries));
         }
         dedup_expire (self);
-}
-
-/* Makes sure (@remote, @mid) has an entry, with no reply if none was
- * stored: a request answered later, or not at all, is still not run
- * twice. coap_udp6_context_dedup_trim() must follow. */
-void
-coap_udp6_context_dedup_reserve (CoapUdp6Context         *self,
-                                 CoapUdp6EndpointAddress *remote,
-                                 guint                    mid,
-                                 gboolean                 protect)
-{
-        dedup_find_or_insert (self, remote, mid, protect);
-}
-
-void
-coap_udp6_context_dedup_trim (CoapUdp6Context         *self,
-                              CoapUdp6EndpointAddress *remote)
-{
-        dedup_trim (self, g_hash_table_lookup (self->dedup_remotes, remote));
 }
 
 void

@@ -23,5 +23,8 @@ coap_udp6_object_is_unshared (gpointer object)
                 return FALSE;
         if (notify_signal == 0)
                 notify_signal = g_signal_lookup ("notify", G_TYPE_OBJECT);
-        return !g_signal_has_handler_pending (object, notify_signal, 0, TRUE);
+        /* Not g_signal_has_handler_pending(): with detail 0 it misses
+         * "notify::payload" and the like. */
+        return g_signal_handler_find (object, G_SIGNAL_MATCH_ID, notify_signal, 0,
+                                      NULL, NULL, NULL) == 0;
 }

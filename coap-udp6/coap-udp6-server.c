@@ -139,6 +139,7 @@ typedef struct {
         gboolean in_render;
         gboolean responded;
         gboolean protect;                   /* POST, PATCH, iPATCH: see coap-udp6-dedup.c */
+        gboolean stored;                    /* has its deduplication entry */
         gboolean holds_pending_slot;        /* counted in context->pending_requests */
 } ServerExchange;
 
@@ -168,6 +169,16 @@ server_exchange_unref (gpointer data)
         g_rc_box_release_full (data, server_exchange_clear);
 }
 
+/* The deduplication entry: a duplicate gets @bytes again. */
+static void
+store_reply (ServerExchange *se,
+             GBytes         *bytes)
+{
+        se->stored = TRUE;
+        coap_udp6_context_dedup_store (se->context, se->remote, se->mid, bytes,
+                                       se->reply_remote, se->protect);
+}
+
 static void
 send_empty_ack (ServerExchange *se)
 {
@@ -178,8 +189,7 @@ send_empty_ack (ServerExchange *se)
         se->acked = TRUE;
         coap_udp6_message_set_mid (ack, se->mid);
         bytes = coap_udp6_context_send_encoded (se->context, ack, se->reply_remote);
-        coap_udp6_context_dedup_store (se->context, se->remote, se->mid, bytes,
-                                       se->reply_remote, se->protect);
+        store_reply (se, bytes);
 }
 
 typedef struct {
@@ -301,8 +311,7 @@ server_respond (CoapUdp6Request *request,
                                   se->reply_remote);
                 se->acked = TRUE;
                 bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);
-                coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes,
-                                               se->reply_remote, se->protect);
+                store_reply (se, bytes);
                 return;
         }
         if (se->con) {
@@ -323,13 +332,11 @@ server_respond (CoapUdp6Request *request,
                 if (bytes == NULL)
                         return;
                 send_after_leisure (self, bytes, se->reply_remote);
-                coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes,
-                                               se->reply_remote, se->protect);
+                store_reply (se, bytes);
                 return;
         }
         bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);
-        coap_udp6_context_dedup_store (self, se->remote, se->mid, bytes,
-                                       se->reply_remote, se->protect);
+        store_reply (se, bytes);
 }
 
 static void
@@ -490,9 +497,8 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         /* Not answered during render: acknowledge now, respond separately (§5.2.2). */
         if (!se->responded && se->con && !se->acked && !self->shut_down)
                 send_empty_ack (se);
-        if (!self->shut_down) {
-                coap_udp6_context_dedup_reserve (self, remote, se->mid, se->protect);
-                coap_udp6_context_dedup_trim (self, remote);
-        }
+        /* Not answered yet, or answered without a reply to repeat. */
+        if (!self->shut_down && !se->stored)
+                store_reply (se, NULL);
         server_exchange_unref (se);
 }

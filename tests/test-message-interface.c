@@ -29,6 +29,9 @@ struct _TestManager {
         /* When set, messages are not kept: only their address and message
          * ID at dispatch time, and a weak reference to the first one. */
         gboolean    keep_nothing;
+        /* With keep_nothing: a "notify::payload" handler on the first
+         * message instead of the weak reference. */
+        gboolean    notify_first;
         GPtrArray  *addresses;
         GArray     *mids;
         GWeakRef    first;
@@ -72,6 +75,13 @@ test_manager_init (TestManager *self)
 }
 
 static void
+ignore_notify (GObject    *object,
+               GParamSpec *pspec,
+               gpointer    user_data)
+{
+}
+
+static void
 manager_dispatch_message (CoapUdp6MessageManager *manager,
                           CoapUdp6Message        *message)
 {
@@ -80,7 +90,9 @@ manager_dispatch_message (CoapUdp6MessageManager *manager,
         if (self->keep_nothing) {
                 guint mid = coap_udp6_message_get_mid (message);
 
-                if (self->addresses->len == 0)
+                if (self->addresses->len == 0 && self->notify_first)
+                        g_signal_connect (message, "notify::payload", G_CALLBACK (ignore_notify), NULL);
+                else if (self->addresses->len == 0)
                         g_weak_ref_set (&self->first, message);
                 g_ptr_array_add (self->addresses, message);
                 g_array_append_val (self->mids, mid);
@@ -819,6 +831,32 @@ test_message_reuse (Fixture       *f,
 }
 
 static void
+test_message_reuse_notify (Fixture       *f,
+                           gconstpointer  data)
+{
+        guint sport = coap_udp6_message_interface_get_local_port (f->server);
+        g_autofree char *target = hostport ("::1", sport);
+        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+
+        g_test_summary ("A message with a detailed notify handler is not reused");
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 loopback");
+                return;
+        }
+        f->server_manager->keep_nothing = TRUE;
+        f->server_manager->notify_first = TRUE;
+        for (guint mid = 1; mid <= 2; mid++) {
+                g_autoptr (CoapUdp6Message) m = make_message (remote, mid);
+                gpointer wanted[2] = { f->server_manager, GUINT_TO_POINTER (mid) };
+
+                coap_udp6_message_interface_send (f->client, m);
+                g_assert_true (test_iterate_until (f->context, has_addresses, wanted, 2000));
+        }
+        g_assert_true (f->server_manager->addresses->pdata[1] !=
+                       f->server_manager->addresses->pdata[0]);
+}
+
+static void
 test_kept_messages (Fixture       *f,
                     gconstpointer  data)
 {
@@ -890,6 +928,7 @@ main (int argc, char **argv)
         ADD ("bounded-batch", NULL, test_bounded_batch);
         ADD ("remote-cache", NULL, test_remote_cache);
         ADD ("message-reuse", NULL, test_message_reuse);
+        ADD ("message-reuse-notify", NULL, test_message_reuse_notify);
         ADD ("kept-messages", NULL, test_kept_messages);
         ADD ("nested-loop-flushes", NULL, test_nested_loop_flushes);
         ADD ("determine-remote", NULL, test_determine_remote);
