@@ -239,6 +239,7 @@ coap_udp6_context_send_encoded (CoapUdp6Context         *self,
         g_autoptr (CoapUdp6MessageInterface) iface = interface_for (self, remote);
         g_autoptr (GError) error = NULL;
         guint8 stack[COAP_UDP6_STACK_DATAGRAM];
+        GBytes *datagram = NULL;
         guint8 *data;
         gsize size;
 
@@ -247,10 +248,12 @@ coap_udp6_context_send_encoded (CoapUdp6Context         *self,
                 return NULL;
         }
         if (iface != NULL && !self->shut_down)
-                coap_udp6_message_interface_send_data (iface, data, size, remote);
-        if (data != stack)
+                datagram = coap_udp6_message_interface_send_data (iface, data, size, remote);
+        if (data != stack) {
+                g_clear_pointer (&datagram, g_bytes_unref);
                 return g_bytes_new_take (data, size);
-        return g_bytes_new (data, size);
+        }
+        return datagram != NULL ? datagram : g_bytes_new (data, size);
 }
 
 void

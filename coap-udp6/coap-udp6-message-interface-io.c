@@ -179,47 +179,33 @@ drain_errqueue (CoapUdp6MessageInterface *self)
         }
 }
 
-typedef struct {
-        GBytes *datagram;                   /* (owned) */
-        CoapUdp6EndpointAddress *remote;    /* (owned) */
-} QueuedSend;
-
-static void
-queued_send_free (gpointer data)
-{
-        QueuedSend *q = data;
-
-        g_bytes_unref (q->datagram);
-        g_object_unref (q->remote);
-        g_free (q);
-}
-
 static void send_now (CoapUdp6MessageInterface *self,
                       const guint8             *data,
                       gsize                     size,
                       CoapUdp6EndpointAddress  *remote);
 
-/* Sends what socket_ready queued, COAP_UDP6_SEND_BATCH per sendmmsg(); a
- * datagram the kernel refuses goes through send_now(), which knows how
- * to tell a stale ICMP error from this datagram's own. */
+/* Sends what socket_ready queued with one sendmmsg(); a datagram the
+ * kernel refuses goes through send_now(), which knows how to tell a
+ * stale ICMP error from this datagram's own. */
 static void
 flush_sends (CoapUdp6MessageInterface *self)
 {
-        g_autoptr (GPtrArray) queue = NULL;
+        CoapUdp6QueuedSend queue[COAP_UDP6_SEND_BATCH];
+        guint len = self->send_queue_len;
         guint done = 0;
 
-        if (self->send_queue == NULL || self->send_queue->len == 0)
+        if (len == 0)
                 return;
-        queue = g_steal_pointer (&self->send_queue);
-        self->send_queue = g_ptr_array_new_full (COAP_UDP6_SEND_BATCH, queued_send_free);
-        while (done < queue->len && self->fd >= 0) {
+        memcpy (queue, self->send_queue, len * sizeof *queue);
+        self->send_queue_len = 0;
+        while (done < len && self->fd >= 0) {
                 CoapUdp6Outgoing out[COAP_UDP6_SEND_BATCH];
-                guint n = MIN (queue->len - done, COAP_UDP6_SEND_BATCH);
+                guint n = len - done;
                 guint sent;
                 int err;
 
                 for (guint i = 0; i < n; i++) {
-                        QueuedSend *q = g_ptr_array_index (queue, done + i);
+                        CoapUdp6QueuedSend *q = &queue[done + i];
                         CoapUdp6Pktinfo *pktinfo = coap_udp6_endpoint_address_get_pktinfo (q->remote);
 
                         out[i].data = g_bytes_get_data (q->datagram, &out[i].length);
@@ -229,13 +215,17 @@ flush_sends (CoapUdp6MessageInterface *self)
                 sent = coap_udp6_socket_io_send_batch (self->fd, out, n, &err);
                 done += sent;
                 if (sent < n) {
-                        QueuedSend *q = g_ptr_array_index (queue, done);
+                        CoapUdp6QueuedSend *q = &queue[done];
                         gsize size;
                         const guint8 *data = g_bytes_get_data (q->datagram, &size);
 
                         send_now (self, data, size, q->remote);
                         done++;
                 }
+        }
+        for (guint i = 0; i < len; i++) {
+                g_bytes_unref (queue[i].datagram);
+                g_object_unref (queue[i].remote);
         }
 }
 
@@ -260,25 +250,29 @@ static GSourceFuncs flush_source_funcs = {
 };
 
 /* Sends at once, or queues the datagram while a received batch is being
- * handled (@datagram, or a copy of @data when it is %NULL). */
-static void
+ * handled (@datagram, or a copy of @data when it is %NULL, which is then
+ * returned). */
+static GBytes *
 send_data (CoapUdp6MessageInterface *self,
            const guint8             *data,
            gsize                     size,
            GBytes                   *datagram,
            CoapUdp6EndpointAddress  *remote)
 {
+        GBytes *copy = NULL;
+
         if (self->shut_down || self->fd < 0) {
                 g_debug ("Not sending on a message interface that is shut down");
-                return;
+                return NULL;
         }
         if (self->receive_depth > 0 && self->batching) {
-                QueuedSend *q = g_new (QueuedSend, 1);
+                CoapUdp6QueuedSend *q = &self->send_queue[self->send_queue_len++];
 
-                q->datagram = datagram != NULL ? g_bytes_ref (datagram) : g_bytes_new (data, size);
+                if (datagram == NULL)
+                        datagram = copy = g_bytes_new (data, size);
+                q->datagram = g_bytes_ref (datagram);
                 q->remote = g_object_ref (remote);
-                g_ptr_array_add (self->send_queue, q);
-                if (self->send_queue->len >= COAP_UDP6_SEND_BATCH)
+                if (self->send_queue_len == COAP_UDP6_SEND_BATCH)
                         flush_sends (self);
         } else {
                 send_now (self, data, size, remote);
@@ -286,6 +280,7 @@ send_data (CoapUdp6MessageInterface *self,
         /* After the send: an ICMP error about it can only be read from
          * the error queue later, in this thread. */
         remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
+        return copy;
 }
 
 /* The endpoint address for (@sin6, @pktinfo), from the cache of recent
@@ -549,7 +544,6 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         self->buffer_size = COAP_UDP6_RECV_BUFFER_SIZE;
         self->buffer = g_malloc (COAP_UDP6_RECV_BATCH * self->buffer_size);
         self->recv_slots = coap_udp6_recv_slots_new (self->buffer, self->buffer_size);
-        self->send_queue = g_ptr_array_new_full (COAP_UDP6_SEND_BATCH, queued_send_free);
         self->flush_source = g_source_new (&flush_source_funcs, sizeof (FlushSource));
         ((FlushSource *) self->flush_source)->iface = self;
         g_source_set_static_name (self->flush_source, "CoapUdp6 send flush");
@@ -597,7 +591,6 @@ coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
                 g_source_destroy (self->flush_source);
                 g_clear_pointer (&self->flush_source, g_source_unref);
         }
-        g_clear_pointer (&self->send_queue, g_ptr_array_unref);
         g_clear_pointer (&self->destinations, g_hash_table_unref);
         coap_udp6_message_interface_clear_remote_cache (self);
         g_clear_object (&self->spare_message);
@@ -645,14 +638,15 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
 }
 
 /* Like coap_udp6_message_interface_send_datagram(), from a buffer the
- * caller keeps: it is copied only when the send is queued for a batch. */
-void
+ * caller keeps. It is copied only when the send is queued for a batch;
+ * then the copy is returned (transfer full), else %NULL. */
+GBytes *
 coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
                                        const guint8             *data,
                                        gsize                     size,
                                        CoapUdp6EndpointAddress  *remote)
 {
-        send_data (self, data, size, NULL, remote);
+        return send_data (self, data, size, NULL, remote);
 }
 
 static void

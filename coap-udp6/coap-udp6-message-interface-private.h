@@ -20,6 +20,11 @@ typedef struct {
 
 #define COAP_UDP6_REMOTE_CACHE_SIZE 256
 
+typedef struct {
+        GBytes *datagram;                   /* (owned) */
+        CoapUdp6EndpointAddress *remote;    /* (owned) */
+} CoapUdp6QueuedSend;
+
 struct _CoapUdp6MessageInterface {
         GObject        parent_instance;
 
@@ -44,7 +49,8 @@ struct _CoapUdp6MessageInterface {
         /* Sends made while a received batch is handled go out together with
          * one sendmmsg() at its end, or before the main context next polls
          * (flush_source's prepare), whichever comes first. */
-        GPtrArray     *send_queue;     /* (owned) of QueuedSend */
+        CoapUdp6QueuedSend send_queue[COAP_UDP6_SEND_BATCH]; /* (owned) the first send_queue_len */
+        guint          send_queue_len;
         gboolean       batching;       /* handling a received batch of several */
         GSource       *flush_source;   /* (owned) */
         GHashTable    *destinations;   /* (owned) */
@@ -93,10 +99,10 @@ CoapUdp6EndpointAddress *coap_udp6_message_interface_lookup_remote (CoapUdp6Mess
                                                                    const struct sockaddr_in6 *sin6,
                                                                    const CoapUdp6RawPktinfo  *pktinfo);
 void coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self);
-void coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
-                                            const guint8             *data,
-                                            gsize                     size,
-                                            CoapUdp6EndpointAddress  *remote);
+GBytes *coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
+                                               const guint8             *data,
+                                               gsize                     size,
+                                               CoapUdp6EndpointAddress  *remote);
 /* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
 void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,
                                                           gsize                     size);
