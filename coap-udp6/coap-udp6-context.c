@@ -207,14 +207,15 @@ coap_udp6_context_get_max_retransmit (CoapUdp6Context *self)
         return self->max_retransmit;
 }
 
+/* Unowned: the context holds its interfaces. */
 static CoapUdp6MessageInterface *
-interface_for (CoapUdp6Context         *self,
-               CoapUdp6EndpointAddress *remote)
+peek_interface_for (CoapUdp6Context         *self,
+                    CoapUdp6EndpointAddress *remote)
 {
-        CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_get_interface (remote);
+        CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_peek_interface (remote);
 
         if (iface == NULL && self->interfaces->len > 0)
-                iface = g_object_ref (g_ptr_array_index (self->interfaces, 0));
+                iface = g_ptr_array_index (self->interfaces, 0);
         return iface;
 }
 
@@ -236,7 +237,7 @@ coap_udp6_context_send_encoded (CoapUdp6Context         *self,
                                 CoapUdp6Message         *message,
                                 CoapUdp6EndpointAddress *remote)
 {
-        g_autoptr (CoapUdp6MessageInterface) iface = interface_for (self, remote);
+        CoapUdp6MessageInterface *iface = peek_interface_for (self, remote);
         g_autoptr (GError) error = NULL;
         guint8 stack[COAP_UDP6_STACK_DATAGRAM];
         GBytes *datagram = NULL;

@@ -106,10 +106,9 @@ coap_udp6_context_free_dedup (CoapUdp6Context *self)
 /* Drops expired entries, then the oldest (idempotent ones first) while
  * the table is over its limits. */
 static void
-dedup_expire (CoapUdp6Context *self)
+dedup_expire (CoapUdp6Context *self,
+              gint64           now)
 {
-        gint64 now = coap_udp6_context_now (self);
-
         while (!g_queue_is_empty (&self->dedup_order)) {
                 DedupEntry *oldest = g_queue_peek_head (&self->dedup_order);
 
@@ -150,8 +149,12 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                message->mid };
         DedupEntry *entry;
 
-        dedup_expire (self);
         entry = g_hash_table_lookup (self->dedup, &key);
+        /* Expiry itself runs in coap_udp6_context_dedup_store(). */
+        if (entry != NULL && entry->expires <= coap_udp6_context_now (self)) {
+                dedup_remove (self, entry);
+                entry = NULL;
+        }
         if (entry == NULL) {
                 if (!is_in_flight (self, &key))
                         return FALSE;
@@ -181,7 +184,8 @@ static DedupEntry *
 dedup_insert (CoapUdp6Context         *self,
               CoapUdp6EndpointAddress *remote,
               guint                    mid,
-              gboolean                 protect)
+              gboolean                 protect,
+              gint64                   now)
 {
         DedupRemote *per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
         DedupEntry *entry;
@@ -194,7 +198,7 @@ dedup_insert (CoapUdp6Context         *self,
         entry = g_new0 (DedupEntry, 1);
         entry->key.remote = g_object_ref (remote);
         entry->key.mid = mid;
-        entry->expires = coap_udp6_context_now (self) +
+        entry->expires = now +
                 (gint64) (coap_udp6_context_get_exchange_lifetime (self) * G_USEC_PER_SEC);
         entry->per_remote = per_remote;
         entry->order_link.data = entry;
@@ -216,13 +220,14 @@ static DedupEntry *
 dedup_find_or_insert (CoapUdp6Context         *self,
                       CoapUdp6EndpointAddress *remote,
                       guint                    mid,
-                      gboolean                 protect)
+                      gboolean                 protect,
+                      gint64                   now)
 {
         CoapUdp6MidKey key = { remote, mid };
         DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
 
         if (entry == NULL)
-                return dedup_insert (self, remote, mid, protect);
+                return dedup_insert (self, remote, mid, protect, now);
         if (protect && !entry->protected) {
                 g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
                 entry->protected = TRUE;
@@ -234,13 +239,14 @@ dedup_find_or_insert (CoapUdp6Context         *self,
  * then see dedup_expire(). */
 static void
 dedup_trim (CoapUdp6Context *self,
-            DedupRemote     *per_remote)
+            DedupRemote     *per_remote,
+            gint64           now)
 {
         if (per_remote != NULL && per_remote->entries.length > self->max_dedup_entries_per_remote) {
                 coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS);
                 dedup_remove (self, g_queue_peek_head (&per_remote->entries));
         }
-        dedup_expire (self);
+        dedup_expire (self, now);
 }
 
 void
@@ -251,7 +257,8 @@ coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                CoapUdp6EndpointAddress *reply_remote,
                                gboolean                 protect)
 {
-        DedupEntry *entry = dedup_find_or_insert (self, remote, mid, protect);
+        gint64 now = coap_udp6_context_now (self);
+        DedupEntry *entry = dedup_find_or_insert (self, remote, mid, protect, now);
 
         if (reply != NULL) {
                 if (entry->reply != NULL)
@@ -263,5 +270,5 @@ coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                 if (reply_remote != NULL && reply_remote != remote)
                         entry->reply_remote = g_object_ref (reply_remote);
         }
-        dedup_trim (self, entry->per_remote);
+        dedup_trim (self, entry->per_remote, now);
 }

@@ -336,6 +336,13 @@ coap_udp6_endpoint_address_get_interface (CoapUdp6EndpointAddress *self)
         return g_object_ref (self->anchor->iface);
 }
 
+/* Like coap_udp6_endpoint_address_get_interface(), without a reference. */
+CoapUdp6MessageInterface *
+coap_udp6_endpoint_address_peek_interface (CoapUdp6EndpointAddress *self)
+{
+        return self->anchor != NULL ? self->anchor->iface : NULL;
+}
+
 /**
  * coap_udp6_endpoint_address_get_pktinfo: (attributes org.gtk.Method.get_property=pktinfo)
  * @self: a #CoapUdp6EndpointAddress

@@ -285,11 +285,12 @@ send_data (CoapUdp6MessageInterface *self,
 
 /* The endpoint address for (@sin6, @pktinfo), from the cache of recent
  * remotes when it is there: received datagrams and requests to literal
- * hosts both go through here. */
-CoapUdp6EndpointAddress *
-coap_udp6_message_interface_lookup_remote (CoapUdp6MessageInterface  *self,
-                                           const struct sockaddr_in6 *sin6,
-                                           const CoapUdp6RawPktinfo  *pktinfo)
+ * hosts both go through here. The cache holds it until another remote
+ * takes its slot. */
+static CoapUdp6EndpointAddress *
+peek_remote (CoapUdp6MessageInterface  *self,
+             const struct sockaddr_in6 *sin6,
+             const CoapUdp6RawPktinfo  *pktinfo)
 {
         const guint8 *a = sin6->sin6_addr.s6_addr;
         guint slot = (sin6->sin6_port ^ a[15] ^ a[14] << 3 ^ a[13] << 5 ^ a[11] << 7 ^
@@ -303,7 +304,15 @@ coap_udp6_message_interface_lookup_remote (CoapUdp6MessageInterface  *self,
                         sin6, self->anchor,
                         pktinfo != NULL ? coap_udp6_pktinfo_new_raw (pktinfo) : NULL);
         }
-        return g_object_ref (*cached);
+        return *cached;
+}
+
+CoapUdp6EndpointAddress *
+coap_udp6_message_interface_lookup_remote (CoapUdp6MessageInterface  *self,
+                                           const struct sockaddr_in6 *sin6,
+                                           const CoapUdp6RawPktinfo  *pktinfo)
+{
+        return g_object_ref (peek_remote (self, sin6, pktinfo));
 }
 
 void
@@ -354,7 +363,7 @@ static void
 handle_datagram (CoapUdp6MessageInterface *self,
                  CoapUdp6Received         *r)
 {
-        g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
+        CoapUdp6EndpointAddress *remote;    /* the cache's, and then the message's */
         g_autoptr (CoapUdp6MessageManager) manager = NULL;
         CoapUdp6Message *message;
         g_autoptr (GError) error = NULL;
@@ -373,19 +382,20 @@ handle_datagram (CoapUdp6MessageInterface *self,
                 g_warning ("Datagrams arrive without IPV6_PKTINFO; responses "
                            "may leave from the wrong address");
         }
-        remote = coap_udp6_message_interface_lookup_remote (self, &r->from,
-                                                            r->have_pktinfo ? &r->pktinfo : NULL);
+        remote = peek_remote (self, &r->from, r->have_pktinfo ? &r->pktinfo : NULL);
         manager = g_weak_ref_get (&self->manager);
         message = take_spare_message (self);
         if (!coap_udp6_message_load_borrowed (message, r->data, r->length, remote, &error)) {
                 g_autoptr (GBytes) datagram = g_bytes_new (r->data, r->length);
+                /* Held: a nested receive may take the remote's cache slot. */
+                g_autoptr (CoapUdp6EndpointAddress) held = g_object_ref (remote);
 
                 keep_spare_message (self, message);
                 self->datagrams_dropped_unparsable++;
                 g_debug ("Dropping an unparsable datagram: %s", error->message);
                 if (manager != NULL)
                         coap_udp6_message_manager_dispatch_unparsable (manager,
-                                datagram, remote, error);
+                                datagram, held, error);
                 return;
         }
         if (manager != NULL)

@@ -115,5 +115,6 @@ gboolean coap_udp6_endpoint_address_matches_native (CoapUdp6EndpointAddress   *s
                                                     const struct sockaddr_in6 *sin6,
                                                     const CoapUdp6RawPktinfo  *pktinfo);
 const struct sockaddr_in6 *coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self);
+CoapUdp6MessageInterface *coap_udp6_endpoint_address_peek_interface (CoapUdp6EndpointAddress *self);
 
 G_END_DECLS

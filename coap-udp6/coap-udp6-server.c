@@ -130,7 +130,8 @@ coap_udp6_context_get_link_format (CoapUdp6Context *self,
 typedef struct {
         CoapUdp6Context *context;           /* owned */
         CoapUdp6EndpointAddress *remote;    /* owned: the requester */
-        CoapUdp6EndpointAddress *reply_remote; /* owned */
+        CoapUdp6EndpointAddress *reply_remote; /* unowned: @remote, or @multicast_reply_remote */
+        CoapUdp6EndpointAddress *multicast_reply_remote; /* owned, nullable */
         guint mid;
         gint no_response;
         gboolean con;
@@ -160,7 +161,7 @@ server_exchange_clear (gpointer data)
         release_pending_slot (se);
         g_clear_object (&se->context);
         g_clear_object (&se->remote);
-        g_clear_object (&se->reply_remote);
+        g_clear_object (&se->multicast_reply_remote);
 }
 
 static void
@@ -290,7 +291,7 @@ server_respond (CoapUdp6Request *request,
         ServerExchange *se = user_data;
         CoapUdp6Context *self = se->context;
         CoapUdp6Message *req = coap_udp6_request_get_message (request);
-        g_autoptr (CoapUdp6Message) reply = NULL;
+        CoapUdp6Message *reply = response;  /* the caller holds it */
         g_autoptr (GBytes) bytes = NULL;
         guint code = response->code;
 
@@ -305,7 +306,6 @@ server_respond (CoapUdp6Request *request,
                         send_empty_ack (se);
                 return;
         }
-        reply = g_object_ref (response);
         if (se->con && !se->acked) {
                 set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_ACK, se->mid, req,
                                   se->reply_remote);
@@ -457,9 +457,13 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         se->holds_pending_slot = TRUE;
         se->context = g_object_ref (self);
         se->remote = g_object_ref (remote);
-        se->reply_remote = coap_udp6_endpoint_address_as_response_address (remote);
+        se->reply_remote = se->remote;
         se->mid = message->mid;
         se->mcast = coap_udp6_endpoint_address_is_multicast_locally (remote);
+        if (se->mcast) {
+                se->multicast_reply_remote = coap_udp6_endpoint_address_as_response_address (remote);
+                se->reply_remote = se->multicast_reply_remote;
+        }
         /* RFC 7252 §8.1: a multicast request is never acknowledged. */
         se->con = message->mtype == COAP_UDP6_MESSAGE_TYPE_CON && !se->mcast;
         se->no_response = coap_udp6_message_get_no_response (message);
