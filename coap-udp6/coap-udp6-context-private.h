@@ -124,9 +124,18 @@ gdouble coap_udp6_context_max_transmit_span (CoapUdp6Context *self);
 void coap_udp6_context_send_raw (CoapUdp6Context         *self,
                                  CoapUdp6Message         *message,
                                  CoapUdp6EndpointAddress *remote);
-GBytes *coap_udp6_context_send_encoded (CoapUdp6Context         *self,
-                                        CoapUdp6Message         *message,
-                                        CoapUdp6EndpointAddress *remote);
+/* A datagram encoded on the stack when it fits, else on the heap. */
+typedef struct {
+        guint8 stack[COAP_UDP6_STACK_DATAGRAM];
+        guint8 *data;                       /* @stack, or owned */
+        gsize len;
+} CoapUdp6Encoded;
+
+void coap_udp6_encoded_clear (CoapUdp6Encoded *encoded);
+gboolean coap_udp6_context_send_encoded (CoapUdp6Context         *self,
+                                         CoapUdp6Message         *message,
+                                         CoapUdp6EndpointAddress *remote,
+                                         CoapUdp6Encoded         *out);
 void coap_udp6_context_send_empty (CoapUdp6Context         *self,
                                    CoapUdp6MessageType      mtype,
                                    guint                    mid,
@@ -168,13 +177,14 @@ void coap_udp6_context_clear_dedup (CoapUdp6Context *self);
 void coap_udp6_context_free_dedup (CoapUdp6Context *self);
 gboolean coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                         CoapUdp6Message *message);
-/* Makes or completes the entry of (@remote, @mid): @reply (nullable) is
- * what a duplicate gets again; then the table is brought back within its
+/* Makes or completes the entry of (@remote, @mid): @reply (nullable,
+ * copied) is what a duplicate gets again; then the table is brought back within its
  * limits. The server calls it after the reply has left. */
 void coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                     CoapUdp6EndpointAddress *remote,
                                     guint                    mid,
-                                    GBytes                  *reply,
+                                    const guint8            *reply,
+                                    gsize                    reply_len,
                                     CoapUdp6EndpointAddress *reply_remote,
                                     gboolean                 protect);
 

@@ -224,37 +224,41 @@ coap_udp6_context_send_raw (CoapUdp6Context         *self,
                             CoapUdp6Message         *message,
                             CoapUdp6EndpointAddress *remote)
 {
-        GBytes *bytes = coap_udp6_context_send_encoded (self, message, remote);
+        CoapUdp6Encoded encoded;
 
-        g_clear_pointer (&bytes, g_bytes_unref);
+        if (coap_udp6_context_send_encoded (self, message, remote, &encoded))
+                coap_udp6_encoded_clear (&encoded);
 }
 
-/* Encodes and sends @message, and returns the datagram (for the
- * deduplication cache), made after the send so that its allocation is not
- * part of a reply's latency. */
-GBytes *
+void
+coap_udp6_encoded_clear (CoapUdp6Encoded *encoded)
+{
+        if (encoded->data != encoded->stack)
+                g_free (encoded->data);
+        encoded->data = NULL;
+}
+
+/* Encodes @message into @out and sends it; @out then holds the datagram
+ * for the deduplication cache, to be cleared with
+ * coap_udp6_encoded_clear(). Nothing is allocated on the way to the send
+ * unless the datagram is larger than COAP_UDP6_STACK_DATAGRAM. */
+gboolean
 coap_udp6_context_send_encoded (CoapUdp6Context         *self,
                                 CoapUdp6Message         *message,
-                                CoapUdp6EndpointAddress *remote)
+                                CoapUdp6EndpointAddress *remote,
+                                CoapUdp6Encoded         *out)
 {
         CoapUdp6MessageInterface *iface = peek_interface_for (self, remote);
         g_autoptr (GError) error = NULL;
-        guint8 stack[COAP_UDP6_STACK_DATAGRAM];
-        GBytes *datagram = NULL;
-        guint8 *data;
-        gsize size;
 
-        if (!coap_udp6_message_encode_to_buffer (message, stack, sizeof stack, &data, &size, &error)) {
+        if (!coap_udp6_message_encode_to_buffer (message, out->stack, sizeof out->stack,
+                                                 &out->data, &out->len, &error)) {
                 g_debug ("cannot encode a message: %s", error->message);
-                return NULL;
+                return FALSE;
         }
         if (iface != NULL && !self->shut_down)
-                datagram = coap_udp6_message_interface_send_data (iface, data, size, remote);
-        if (data != stack) {
-                g_clear_pointer (&datagram, g_bytes_unref);
-                return g_bytes_new_take (data, size);
-        }
-        return datagram != NULL ? datagram : g_bytes_new (data, size);
+                coap_udp6_message_interface_send_data (iface, out->data, out->len, remote);
+        return TRUE;
 }
 
 void

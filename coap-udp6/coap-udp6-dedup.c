@@ -24,7 +24,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-message-private.h"
+
+#include <string.h>
 
 typedef struct {
         CoapUdp6EndpointAddress *remote;    /* owned */
@@ -35,7 +38,8 @@ typedef struct {
  * @key comes first and one allocation holds everything. */
 typedef struct {
         CoapUdp6MidKey key;                 /* its remote owned */
-        GBytes *reply;                      /* owned, nullable: no reply yet */
+        guint8 *reply;                      /* nullable: no reply yet; @inline_reply, or owned */
+        gsize reply_len;
         CoapUdp6EndpointAddress *reply_remote; /* owned, nullable: key.remote */
         gint64 expires;
         DedupRemote *per_remote;            /* unowned */
@@ -43,6 +47,7 @@ typedef struct {
         GList remote_link;                  /* in per_remote->entries */
         GList idempotent_link;              /* in context->dedup_idempotent, unless protected */
         gboolean protected;
+        guint8 inline_reply[];              /* the reply known when the entry was made */
 } DedupEntry;
 
 static void
@@ -72,8 +77,7 @@ dedup_remove (CoapUdp6Context *self,
         DedupRemote *per_remote = entry->per_remote;
 
         g_hash_table_remove (self->dedup, entry);
-        if (entry->reply != NULL)
-                self->dedup_bytes -= g_bytes_get_size (entry->reply);
+        self->dedup_bytes -= entry->reply_len;
         g_queue_unlink (&self->dedup_order, &entry->order_link);
         if (!entry->protected)
                 g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
@@ -81,7 +85,8 @@ dedup_remove (CoapUdp6Context *self,
         if (g_queue_is_empty (&per_remote->entries))
                 g_hash_table_remove (self->dedup_remotes, per_remote->remote);
         g_object_unref (entry->key.remote);
-        g_clear_pointer (&entry->reply, g_bytes_unref);
+        if (entry->reply != entry->inline_reply)
+                g_free (entry->reply);
         g_clear_object (&entry->reply_remote);
         g_free (entry);
 }
@@ -167,12 +172,11 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
         if (entry->reply != NULL) {
                 CoapUdp6EndpointAddress *to = entry->reply_remote != NULL ? entry->reply_remote
                                                                          : entry->key.remote;
-                CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_get_interface (to);
+                CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_peek_interface (to);
 
-                if (iface != NULL) {
-                        coap_udp6_message_interface_send_datagram (iface, entry->reply, to);
-                        g_object_unref (iface);
-                }
+                if (iface != NULL)
+                        coap_udp6_message_interface_send_data (iface, entry->reply,
+                                                               entry->reply_len, to);
         }
         return TRUE;
 }
@@ -185,7 +189,8 @@ dedup_insert (CoapUdp6Context         *self,
               CoapUdp6EndpointAddress *remote,
               guint                    mid,
               gboolean                 protect,
-              gint64                   now)
+              gint64                   now,
+              gsize                    reply_room)
 {
         DedupRemote *per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
         DedupEntry *entry;
@@ -195,7 +200,7 @@ dedup_insert (CoapUdp6Context         *self,
                 per_remote->remote = g_object_ref (remote);
                 g_hash_table_insert (self->dedup_remotes, per_remote->remote, per_remote);
         }
-        entry = g_new0 (DedupEntry, 1);
+        entry = g_malloc0 (sizeof (DedupEntry) + reply_room);
         entry->key.remote = g_object_ref (remote);
         entry->key.mid = mid;
         entry->expires = now +
@@ -221,13 +226,16 @@ dedup_find_or_insert (CoapUdp6Context         *self,
                       CoapUdp6EndpointAddress *remote,
                       guint                    mid,
                       gboolean                 protect,
-                      gint64                   now)
+                      gint64                   now,
+                      gsize                    reply_room,
+                      gboolean                *inserted)
 {
         CoapUdp6MidKey key = { remote, mid };
         DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
 
+        *inserted = entry == NULL;
         if (entry == NULL)
-                return dedup_insert (self, remote, mid, protect, now);
+                return dedup_insert (self, remote, mid, protect, now, reply_room);
         if (protect && !entry->protected) {
                 g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
                 entry->protected = TRUE;
@@ -253,19 +261,26 @@ void
 coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                CoapUdp6EndpointAddress *remote,
                                guint                    mid,
-                               GBytes                  *reply,
+                               const guint8            *reply,
+                               gsize                    reply_len,
                                CoapUdp6EndpointAddress *reply_remote,
                                gboolean                 protect)
 {
         gint64 now = coap_udp6_context_now (self);
-        DedupEntry *entry = dedup_find_or_insert (self, remote, mid, protect, now);
+        gboolean inserted;
+        DedupEntry *entry = dedup_find_or_insert (self, remote, mid, protect, now,
+                                                  reply != NULL ? reply_len : 0, &inserted);
 
         if (reply != NULL) {
-                if (entry->reply != NULL)
-                        self->dedup_bytes -= g_bytes_get_size (entry->reply);
-                g_clear_pointer (&entry->reply, g_bytes_unref);
-                entry->reply = g_bytes_ref (reply);
-                self->dedup_bytes += g_bytes_get_size (reply);
+                self->dedup_bytes -= entry->reply_len;
+                if (entry->reply != entry->inline_reply)
+                        g_free (entry->reply);
+                /* A new entry was made with room for the reply; one made
+                 * earlier (before a separate response) gets it on the heap. */
+                entry->reply = inserted ? entry->inline_reply : g_malloc (reply_len);
+                memcpy (entry->reply, reply, reply_len);
+                entry->reply_len = reply_len;
+                self->dedup_bytes += reply_len;
                 g_clear_object (&entry->reply_remote);
                 if (reply_remote != NULL && reply_remote != remote)
                         entry->reply_remote = g_object_ref (reply_remote);

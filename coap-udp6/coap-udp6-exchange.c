@@ -513,15 +513,17 @@ coap_udp6_context_handle_response (CoapUdp6Context *self,
         if (mtype == COAP_UDP6_MESSAGE_TYPE_CON) {
                 g_autoptr (CoapUdp6Message) ack =
                         coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_EMPTY);
-                g_autoptr (GBytes) bytes = NULL;
+                CoapUdp6Encoded encoded;
 
                 coap_udp6_message_set_mid (ack, coap_udp6_message_get_mid (message));
-                bytes = coap_udp6_context_send_encoded (self, ack, remote);
-                coap_udp6_context_dedup_store (self, remote, coap_udp6_message_get_mid (message),
-                                               bytes, NULL, FALSE);
+                if (coap_udp6_context_send_encoded (self, ack, remote, &encoded)) {
+                        coap_udp6_context_dedup_store (self, remote, coap_udp6_message_get_mid (message),
+                                                       encoded.data, encoded.len, NULL, FALSE);
+                        coap_udp6_encoded_clear (&encoded);
+                }
         } else if (mtype == COAP_UDP6_MESSAGE_TYPE_NON) {
                 coap_udp6_context_dedup_store (self, remote, coap_udp6_message_get_mid (message),
-                                               NULL, NULL, FALSE);
+                                               NULL, 0, NULL, FALSE);
         }
         if (ex->collect) {
                 g_ptr_array_add (ex->responses, g_object_ref (message));

@@ -187,17 +187,25 @@ static void send_now (CoapUdp6MessageInterface *self,
 /* Sends what socket_ready queued with one sendmmsg(); a datagram the
  * kernel refuses goes through send_now(), which knows how to tell a
  * stale ICMP error from this datagram's own. */
+static const guint8 *
+queued_data (CoapUdp6QueuedSend *q,
+             gsize              *length)
+{
+        if (q->datagram != NULL)
+                return g_bytes_get_data (q->datagram, length);
+        *length = q->length;
+        return q->inline_data;
+}
+
 static void
 flush_sends (CoapUdp6MessageInterface *self)
 {
-        CoapUdp6QueuedSend queue[COAP_UDP6_SEND_BATCH];
         guint len = self->send_queue_len;
         guint done = 0;
 
         if (len == 0)
                 return;
-        memcpy (queue, self->send_queue, len * sizeof *queue);
-        self->send_queue_len = 0;
+        self->flushing = TRUE;
         while (done < len && self->fd >= 0) {
                 CoapUdp6Outgoing out[COAP_UDP6_SEND_BATCH];
                 guint n = len - done;
@@ -205,28 +213,30 @@ flush_sends (CoapUdp6MessageInterface *self)
                 int err;
 
                 for (guint i = 0; i < n; i++) {
-                        CoapUdp6QueuedSend *q = &queue[done + i];
+                        CoapUdp6QueuedSend *q = &self->send_queue[done + i];
                         CoapUdp6Pktinfo *pktinfo = coap_udp6_endpoint_address_get_pktinfo (q->remote);
 
-                        out[i].data = g_bytes_get_data (q->datagram, &out[i].length);
+                        out[i].data = queued_data (q, &out[i].length);
                         out[i].to = coap_udp6_endpoint_address_peek_native (q->remote);
                         out[i].pktinfo = pktinfo != NULL ? coap_udp6_pktinfo_peek (pktinfo) : NULL;
                 }
                 sent = coap_udp6_socket_io_send_batch (self->fd, out, n, &err);
                 done += sent;
                 if (sent < n) {
-                        CoapUdp6QueuedSend *q = &queue[done];
+                        CoapUdp6QueuedSend *q = &self->send_queue[done];
                         gsize size;
-                        const guint8 *data = g_bytes_get_data (q->datagram, &size);
+                        const guint8 *data = queued_data (q, &size);
 
                         send_now (self, data, size, q->remote);
                         done++;
                 }
         }
         for (guint i = 0; i < len; i++) {
-                g_bytes_unref (queue[i].datagram);
-                g_object_unref (queue[i].remote);
+                g_clear_pointer (&self->send_queue[i].datagram, g_bytes_unref);
+                g_clear_object (&self->send_queue[i].remote);
         }
+        self->send_queue_len = 0;
+        self->flushing = FALSE;
 }
 
 typedef struct {
@@ -250,27 +260,29 @@ static GSourceFuncs flush_source_funcs = {
 };
 
 /* Sends at once, or queues the datagram while a received batch is being
- * handled (@datagram, or a copy of @data when it is %NULL, which is then
- * returned). */
-static GBytes *
+ * handled (a reference to @datagram, or else a copy of @data). */
+static void
 send_data (CoapUdp6MessageInterface *self,
            const guint8             *data,
            gsize                     size,
            GBytes                   *datagram,
            CoapUdp6EndpointAddress  *remote)
 {
-        GBytes *copy = NULL;
-
         if (self->shut_down || self->fd < 0) {
                 g_debug ("Not sending on a message interface that is shut down");
-                return NULL;
+                return;
         }
-        if (self->receive_depth > 0 && self->batching) {
+        if (self->receive_depth > 0 && self->batching && !self->flushing) {
                 CoapUdp6QueuedSend *q = &self->send_queue[self->send_queue_len++];
 
-                if (datagram == NULL)
-                        datagram = copy = g_bytes_new (data, size);
-                q->datagram = g_bytes_ref (datagram);
+                if (datagram != NULL) {
+                        q->datagram = g_bytes_ref (datagram);
+                } else if (size <= sizeof q->inline_data) {
+                        memcpy (q->inline_data, data, size);
+                        q->length = size;
+                } else {
+                        q->datagram = g_bytes_new (data, size);
+                }
                 q->remote = g_object_ref (remote);
                 if (self->send_queue_len == COAP_UDP6_SEND_BATCH)
                         flush_sends (self);
@@ -280,7 +292,6 @@ send_data (CoapUdp6MessageInterface *self,
         /* After the send: an ICMP error about it can only be read from
          * the error queue later, in this thread. */
         remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
-        return copy;
 }
 
 /* The endpoint address for (@sin6, @pktinfo), from the cache of recent
@@ -554,6 +565,7 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         self->buffer_size = COAP_UDP6_RECV_BUFFER_SIZE;
         self->buffer = g_malloc (COAP_UDP6_RECV_BATCH * self->buffer_size);
         self->recv_slots = coap_udp6_recv_slots_new (self->buffer, self->buffer_size);
+        self->send_queue = g_new0 (CoapUdp6QueuedSend, COAP_UDP6_SEND_BATCH);
         self->flush_source = g_source_new (&flush_source_funcs, sizeof (FlushSource));
         ((FlushSource *) self->flush_source)->iface = self;
         g_source_set_static_name (self->flush_source, "CoapUdp6 send flush");
@@ -601,6 +613,7 @@ coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
                 g_source_destroy (self->flush_source);
                 g_clear_pointer (&self->flush_source, g_source_unref);
         }
+        g_clear_pointer (&self->send_queue, g_free);
         g_clear_pointer (&self->destinations, g_hash_table_unref);
         coap_udp6_message_interface_clear_remote_cache (self);
         g_clear_object (&self->spare_message);
@@ -648,15 +661,14 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
 }
 
 /* Like coap_udp6_message_interface_send_datagram(), from a buffer the
- * caller keeps. It is copied only when the send is queued for a batch;
- * then the copy is returned (transfer full), else %NULL. */
-GBytes *
+ * caller keeps: it is copied when the send is queued for a batch. */
+void
 coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
                                        const guint8             *data,
                                        gsize                     size,
                                        CoapUdp6EndpointAddress  *remote)
 {
-        return send_data (self, data, size, NULL, remote);
+        send_data (self, data, size, NULL, remote);
 }
 
 static void

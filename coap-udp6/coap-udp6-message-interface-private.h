@@ -20,9 +20,15 @@ typedef struct {
 
 #define COAP_UDP6_REMOTE_CACHE_SIZE 256
 
+/* Replies up to this size are queued for a batch by copy, larger ones
+ * as GBytes. */
+#define COAP_UDP6_QUEUED_INLINE 1280
+
 typedef struct {
-        GBytes *datagram;                   /* (owned) */
+        GBytes *datagram;                   /* (owned) (nullable): else @inline_data */
         CoapUdp6EndpointAddress *remote;    /* (owned) */
+        gsize length;
+        guint8 inline_data[COAP_UDP6_QUEUED_INLINE];
 } CoapUdp6QueuedSend;
 
 struct _CoapUdp6MessageInterface {
@@ -49,8 +55,9 @@ struct _CoapUdp6MessageInterface {
         /* Sends made while a received batch is handled go out together with
          * one sendmmsg() at its end, or before the main context next polls
          * (flush_source's prepare), whichever comes first. */
-        CoapUdp6QueuedSend send_queue[COAP_UDP6_SEND_BATCH]; /* (owned) the first send_queue_len */
+        CoapUdp6QueuedSend *send_queue; /* (owned) COAP_UDP6_SEND_BATCH, the first send_queue_len used */
         guint          send_queue_len;
+        gboolean       flushing;       /* in flush_sends(): a send goes out at once */
         gboolean       batching;       /* handling a received batch of several */
         GSource       *flush_source;   /* (owned) */
         GHashTable    *destinations;   /* (owned) */
@@ -99,10 +106,10 @@ CoapUdp6EndpointAddress *coap_udp6_message_interface_lookup_remote (CoapUdp6Mess
                                                                    const struct sockaddr_in6 *sin6,
                                                                    const CoapUdp6RawPktinfo  *pktinfo);
 void coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self);
-GBytes *coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
-                                               const guint8             *data,
-                                               gsize                     size,
-                                               CoapUdp6EndpointAddress  *remote);
+void coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
+                                            const guint8             *data,
+                                            gsize                     size,
+                                            CoapUdp6EndpointAddress  *remote);
 /* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
 void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,
                                                           gsize                     size);

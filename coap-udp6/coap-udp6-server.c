@@ -170,14 +170,28 @@ server_exchange_unref (gpointer data)
         g_rc_box_release_full (data, server_exchange_clear);
 }
 
-/* The deduplication entry: a duplicate gets @bytes again. */
+/* The deduplication entry: a duplicate gets @reply (nullable) again. */
 static void
 store_reply (ServerExchange *se,
-             GBytes         *bytes)
+             const guint8   *reply,
+             gsize           reply_len)
 {
         se->stored = TRUE;
-        coap_udp6_context_dedup_store (se->context, se->remote, se->mid, bytes,
+        coap_udp6_context_dedup_store (se->context, se->remote, se->mid, reply, reply_len,
                                        se->reply_remote, se->protect);
+}
+
+/* Sends @message to the requester and keeps it for duplicates. */
+static void
+send_and_store (ServerExchange  *se,
+                CoapUdp6Message *message)
+{
+        CoapUdp6Encoded encoded;
+
+        if (!coap_udp6_context_send_encoded (se->context, message, se->reply_remote, &encoded))
+                return;
+        store_reply (se, encoded.data, encoded.len);
+        coap_udp6_encoded_clear (&encoded);
 }
 
 static void
@@ -185,12 +199,10 @@ send_empty_ack (ServerExchange *se)
 {
         g_autoptr (CoapUdp6Message) ack = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
                                                                  COAP_UDP6_CODE_EMPTY);
-        g_autoptr (GBytes) bytes = NULL;
 
         se->acked = TRUE;
         coap_udp6_message_set_mid (ack, se->mid);
-        bytes = coap_udp6_context_send_encoded (se->context, ack, se->reply_remote);
-        store_reply (se, bytes);
+        send_and_store (se, ack);
 }
 
 typedef struct {
@@ -310,8 +322,7 @@ server_respond (CoapUdp6Request *request,
                 set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_ACK, se->mid, req,
                                   se->reply_remote);
                 se->acked = TRUE;
-                bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);
-                store_reply (se, bytes);
+                send_and_store (se, reply);
                 return;
         }
         if (se->con) {
@@ -332,11 +343,10 @@ server_respond (CoapUdp6Request *request,
                 if (bytes == NULL)
                         return;
                 send_after_leisure (self, bytes, se->reply_remote);
-                store_reply (se, bytes);
+                store_reply (se, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
                 return;
         }
-        bytes = coap_udp6_context_send_encoded (self, reply, se->reply_remote);
-        store_reply (se, bytes);
+        send_and_store (se, reply);
 }
 
 static void
@@ -503,6 +513,6 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
                 send_empty_ack (se);
         /* Not answered yet, or answered without a reply to repeat. */
         if (!self->shut_down && !se->stored)
-                store_reply (se, NULL);
+                store_reply (se, NULL, 0);
         server_exchange_unref (se);
 }
