@@ -16,7 +16,9 @@
 # coap-udp6/libcoap and coap-udp6/responder of the median throughput and of
 # the median p50 latency (run with --window 1 for the latency target), and
 # of the median server CPU time per request (steadier than req/s when other
-# work shares the machine).
+# work shares the machine); then, for throughput and p50, the ratio in each
+# round and the median of those, which a host that slows down for part of
+# the run does not skew.
 #
 # Nothing is pinned by default. --pin runs the servers on the first CPU and
 # the load generator on the second (sched_setaffinity, needs two CPUs); at
@@ -200,6 +202,18 @@ def report(servers, results, args):
             print('ratio_server_cpu_per_req_coap-udp6/%s=%.2f' %
                   (other, ratio(ours['server_cpu_us_per_req'],
                                 med[other]['server_cpu_us_per_req'])))
+    # The servers of one round run back to back, so a ratio within a round
+    # is not skewed when the host slows down for part of the run (which
+    # moves the medians of different servers by different amounts).
+    print()
+    for other in ('libcoap', 'responder', 'glib'):
+        if other in med:
+            for key, name in (('req/s', 'throughput'), ('p50_us', 'p50')):
+                per_round = [ratio(a.get(key, 0.0), b.get(key, 0.0))
+                             for a, b in zip(results['coap-udp6'], results[other])]
+                print('round_ratios_%s_coap-udp6/%s=%s median=%.2f' %
+                      (name, other, ','.join('%.2f' % x for x in per_round),
+                       statistics.median(per_round)))
 
 
 def main():
