@@ -795,13 +795,30 @@ has_addresses (gpointer user_data)
         return m->addresses->len >= GPOINTER_TO_UINT (((gpointer *) user_data)[1]);
 }
 
+/* Sends messages with IDs 1 to @n over [::1] to a server manager that
+ * keeps nothing, each once the one before has been dispatched. */
 static void
-test_message_reuse (Fixture       *f,
-                    gconstpointer  data)
+send_one_by_one (Fixture *f,
+                 guint    n)
 {
         guint sport = coap_udp6_message_interface_get_local_port (f->server);
         g_autofree char *target = hostport ("::1", sport);
         g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+
+        f->server_manager->keep_nothing = TRUE;
+        for (guint mid = 1; mid <= n; mid++) {
+                g_autoptr (CoapUdp6Message) m = make_message (remote, mid);
+                gpointer wanted[2] = { f->server_manager, GUINT_TO_POINTER (mid) };
+
+                coap_udp6_message_interface_send (f->client, m);
+                g_assert_true (test_iterate_until (f->context, has_addresses, wanted, 2000));
+        }
+}
+
+static void
+test_message_reuse (Fixture       *f,
+                    gconstpointer  data)
+{
         g_autoptr (CoapUdp6Message) first = NULL;
 
         g_test_summary ("The message of a datagram is reloaded for the next one only "
@@ -810,14 +827,7 @@ test_message_reuse (Fixture       *f,
                 g_test_skip ("no IPv6 loopback");
                 return;
         }
-        f->server_manager->keep_nothing = TRUE;
-        for (guint mid = 1; mid <= 3; mid++) {
-                g_autoptr (CoapUdp6Message) m = make_message (remote, mid);
-                gpointer wanted[2] = { f->server_manager, GUINT_TO_POINTER (mid) };
-
-                coap_udp6_message_interface_send (f->client, m);
-                g_assert_true (test_iterate_until (f->context, has_addresses, wanted, 2000));
-        }
+        send_one_by_one (f, 3);
         for (guint i = 0; i < 3; i++)
                 g_assert_cmpuint (g_array_index (f->server_manager->mids, guint, i), ==, i + 1);
         /* The first had a weak reference: a new message for the second. */
@@ -834,24 +844,13 @@ static void
 test_message_reuse_notify (Fixture       *f,
                            gconstpointer  data)
 {
-        guint sport = coap_udp6_message_interface_get_local_port (f->server);
-        g_autofree char *target = hostport ("::1", sport);
-        g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
-
         g_test_summary ("A message with a detailed notify handler is not reused");
         if (!test_have_ipv6 ()) {
                 g_test_skip ("no IPv6 loopback");
                 return;
         }
-        f->server_manager->keep_nothing = TRUE;
         f->server_manager->notify_first = TRUE;
-        for (guint mid = 1; mid <= 2; mid++) {
-                g_autoptr (CoapUdp6Message) m = make_message (remote, mid);
-                gpointer wanted[2] = { f->server_manager, GUINT_TO_POINTER (mid) };
-
-                coap_udp6_message_interface_send (f->client, m);
-                g_assert_true (test_iterate_until (f->context, has_addresses, wanted, 2000));
-        }
+        send_one_by_one (f, 2);
         g_assert_true (f->server_manager->addresses->pdata[1] !=
                        f->server_manager->addresses->pdata[0]);
 }
