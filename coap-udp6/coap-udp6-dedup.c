@@ -150,8 +150,7 @@ gboolean
 coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                CoapUdp6Message *message)
 {
-        CoapUdp6MidKey key = { message->remote,
-                               message->mid };
+        CoapUdp6MidKey key = { message->remote, message->mid };
         DedupEntry *entry;
 
         entry = g_hash_table_lookup (self->dedup, &key);

@@ -615,7 +615,8 @@ coap_udp6_message_get_payload (CoapUdp6Message *self)
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
         if (self->payload == NULL) {
-                coap_udp6_message_own_wire (self);
+                if (self->payload_len > 0)
+                        coap_udp6_message_own_wire (self);
                 if (self->wire != NULL && self->payload_len > 0)
                         self->payload = g_bytes_new_from_bytes (
                                 self->wire, self->payload_offset,
