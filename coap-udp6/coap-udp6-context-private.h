@@ -60,6 +60,7 @@ struct _CoapUdp6Context {
         GQueue delayed;                     /* of CoapUdp6Delayed: multicast responses in leisure */
         GPtrArray *interfaces;              /* of CoapUdp6MessageInterface, owned */
         CoapUdp6Request *spare_request;     /* owned, nullable: see coap-udp6-reuse.c */
+        gpointer spare_exchange;            /* owned, nullable: an emptied ServerExchange */
         gboolean shut_down;
 
         gdouble ack_timeout;

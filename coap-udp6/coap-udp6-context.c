@@ -378,6 +378,7 @@ coap_udp6_context_dispose (GObject *object)
         g_clear_pointer (&self->interfaces, g_ptr_array_unref);
         g_clear_pointer (&self->resources, g_hash_table_unref);
         g_clear_object (&self->spare_request);
+        g_clear_pointer (&self->spare_exchange, g_free);
 
         G_OBJECT_CLASS (coap_udp6_context_parent_class)->dispose (object);
 }

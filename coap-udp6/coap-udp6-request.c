@@ -5,7 +5,6 @@
 #include "coap-udp6-request.h"
 #include "coap-udp6-request-private.h"
 #include "coap-udp6-message-private.h"
-#include "coap-udp6-reuse-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 
@@ -30,11 +29,10 @@ struct _CoapUdp6Request {
         gpointer user_data;                 /* owned through destroy */
         GDestroyNotify destroy;
         gboolean responded;
-        /* The message respond_payload() built last, reused when nothing
-         * kept it (coap-udp6-reuse.c); emptied when it was found so
-         * right after the response was sent. */
+        /* The message respond_payload() answered with last, emptied. No
+         * application code ever sees it: the respond function only encodes
+         * it. */
         CoapUdp6Message *spare_response;    /* owned, nullable */
-        gboolean spare_response_emptied;
 };
 
 G_DEFINE_FINAL_TYPE (CoapUdp6Request, coap_udp6_request, G_TYPE_OBJECT)
@@ -211,22 +209,14 @@ coap_udp6_request_respond_payload (CoapUdp6Request *self,
         if (self->responded)
                 return;
         response = g_steal_pointer (&self->spare_response);
-        if (response != NULL && (self->spare_response_emptied ||
-                                 coap_udp6_object_is_unshared (response))) {
-                if (!self->spare_response_emptied)
-                        coap_udp6_message_clear_contents (response);
-        } else {
-                g_clear_object (&response);
+        if (response == NULL)
                 response = g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
-        }
         coap_udp6_message_fill_quiet (response, code, payload, content_format);
         respond (self, response, TRUE);
         /* Sent (or queued as bytes): emptying it now keeps that work out of
          * the next request's latency. */
+        coap_udp6_message_clear_contents (response);
         g_clear_object (&self->spare_response);
-        self->spare_response_emptied = coap_udp6_object_is_unshared (response);
-        if (self->spare_response_emptied)
-                coap_udp6_message_clear_contents (response);
         self->spare_response = g_steal_pointer (&response);
 }
 

@@ -127,7 +127,11 @@ coap_udp6_context_get_link_format (CoapUdp6Context *self,
         return g_string_free (out, FALSE);
 }
 
+/* What the server knows of a request being answered. The request holds a
+ * reference for its respond function; one that nothing else holds at the
+ * end of handle_request() is emptied and kept for the next request. */
 typedef struct {
+        guint ref_count;                    /* one thread: the context's */
         CoapUdp6Context *context;           /* owned */
         CoapUdp6EndpointAddress *remote;    /* owned: the requester */
         CoapUdp6EndpointAddress *reply_remote; /* unowned: @remote, or @multicast_reply_remote */
@@ -164,10 +168,39 @@ server_exchange_clear (gpointer data)
         g_clear_object (&se->multicast_reply_remote);
 }
 
+static ServerExchange *
+server_exchange_ref (ServerExchange *se)
+{
+        se->ref_count++;
+        return se;
+}
+
 static void
 server_exchange_unref (gpointer data)
 {
-        g_rc_box_release_full (data, server_exchange_clear);
+        ServerExchange *se = data;
+
+        if (--se->ref_count > 0)
+                return;
+        server_exchange_clear (se);
+        g_free (se);
+}
+
+/* Drops handle_request()'s reference: the last one is kept, emptied, for
+ * the next request. */
+static void
+server_exchange_done (ServerExchange *se)
+{
+        CoapUdp6Context *self = se->context;
+
+        if (se->ref_count > 1 || self->spare_exchange != NULL || self->shut_down) {
+                server_exchange_unref (se);
+                return;
+        }
+        /* The caller holds the context too (it is dispatching to it). */
+        server_exchange_clear (se);
+        memset (se, 0, sizeof *se);
+        self->spare_exchange = se;
 }
 
 /* The deduplication entry: a duplicate gets @reply (nullable) again. */
@@ -463,7 +496,10 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         }
         coap_udp6_context_count (self, COAP_UDP6_STATISTIC_REQUESTS_HANDLED);
         self->pending_requests++;
-        se = g_rc_box_new0 (ServerExchange);
+        se = g_steal_pointer (&self->spare_exchange);
+        if (se == NULL)
+                se = g_new0 (ServerExchange, 1);
+        se->ref_count = 1;
         se->holds_pending_slot = TRUE;
         se->context = g_object_ref (self);
         se->remote = g_object_ref (remote);
@@ -494,13 +530,14 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         self->in_flight = &in_flight;
 
         request = coap_udp6_request_new_internal (g_steal_pointer (&self->spare_request), message,
-                                                  server_respond, g_rc_box_acquire (se),
+                                                  server_respond, server_exchange_ref (se),
                                                   server_exchange_unref);
         se->in_render = TRUE;
         dispatch_request (self, request);
         /* A request dropped without a response is answered with 5.00 here.
          * One that nothing kept serves the next request (coap-udp6-reuse.c). */
-        if (self->spare_request == NULL && coap_udp6_object_is_unshared (request)) {
+        if (self->spare_request == NULL && !self->shut_down &&
+            coap_udp6_object_is_unshared (request)) {
                 coap_udp6_request_finish_internal (request);
                 self->spare_request = request;
         } else {
@@ -514,5 +551,5 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         /* Not answered yet, or answered without a reply to repeat. */
         if (!self->shut_down && !se->stored)
                 store_reply (se, NULL, 0);
-        server_exchange_unref (se);
+        server_exchange_done (se);
 }
