@@ -42,7 +42,7 @@ typedef struct {
         guint mid;
 } CoapUdp6MidKey;
 
-/* A request a handler is running for (coap-udp6-server.c). Its
+/* A request a handler is running for (coap-udp6-context-server.c). Its
  * deduplication entry is made once the reply has left, so a duplicate
  * that arrives meanwhile (the handler iterates the main loop) is
  * recognised here. The records live on the stack, innermost first. */
@@ -89,7 +89,7 @@ struct _CoapUdp6Context {
         GQueue waiting;                     /* CoapUdp6Exchange waiting for NSTART */
         GHashTable *active;                 /* remote → active count (GUINT) */
 
-        GHashTable *dedup;                  /* MidKey → DedupEntry (owned, see coap-udp6-dedup.c) */
+        GHashTable *dedup;                  /* MidKey → DedupEntry (owned, see coap-udp6-context-dedup.c) */
         GHashTable *dedup_remotes;          /* remote → DedupRemote (owned) */
         GQueue dedup_order;                 /* DedupEntry (embedded links), oldest first */
         GQueue dedup_idempotent;            /* the ones safe to forget first, oldest first */
@@ -142,7 +142,7 @@ void coap_udp6_context_send_empty (CoapUdp6Context         *self,
                                    guint                    mid,
                                    CoapUdp6EndpointAddress *remote);
 
-/* coap-udp6-transmission.c: reliable transmission of CON messages */
+/* coap-udp6-context-transmission.c: reliable transmission of CON messages */
 /* Returns the transmission, valid until its done callback runs or it is
  * cancelled. */
 CoapUdp6Transmission *coap_udp6_context_transmit_con (CoapUdp6Context         *self,
@@ -172,7 +172,7 @@ void coap_udp6_context_warn_limited (CoapUdp6Context     *self,
                                      const char          *format,
                                      ...) G_GNUC_PRINTF (3, 4);
 
-/* coap-udp6-dedup.c */
+/* coap-udp6-context-dedup.c */
 void coap_udp6_context_init_dedup (CoapUdp6Context *self);
 void coap_udp6_context_clear_dedup (CoapUdp6Context *self);
 void coap_udp6_context_free_dedup (CoapUdp6Context *self);
@@ -189,7 +189,7 @@ void coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                     CoapUdp6EndpointAddress *reply_remote,
                                     gboolean                 protect);
 
-/* coap-udp6-exchange.c: the client side */
+/* coap-udp6-context-client.c: the client side */
 gboolean coap_udp6_context_handle_response (CoapUdp6Context *self,
                                             CoapUdp6Message *message);
 void coap_udp6_context_fail_remote (CoapUdp6Context         *self,
@@ -198,7 +198,7 @@ void coap_udp6_context_fail_remote (CoapUdp6Context         *self,
 void coap_udp6_context_fail_all (CoapUdp6Context *self,
                                  const GError    *error);
 
-/* coap-udp6-server.c */
+/* coap-udp6-context-server.c */
 void coap_udp6_context_handle_request (CoapUdp6Context *self,
                                        CoapUdp6Message *message);
 void coap_udp6_context_clear_delayed (CoapUdp6Context *self);

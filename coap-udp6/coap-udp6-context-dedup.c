@@ -1,4 +1,4 @@
-/* coap-udp6-dedup.c: deduplication of incoming CON and NON messages
+/* coap-udp6-context-dedup.c: deduplication of incoming CON and NON messages
  *
  * RFC 7252 §4.5: a recipient should recognise a duplicate (same remote and
  * message ID) for EXCHANGE_LIFETIME (CON) or NON_LIFETIME (NON) and answer

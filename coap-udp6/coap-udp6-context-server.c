@@ -1,4 +1,4 @@
-/* coap-udp6-server.c: the server side of a context
+/* coap-udp6-context-server.c: the server side of a context
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -143,7 +143,7 @@ typedef struct {
         gboolean acked;
         gboolean in_render;
         gboolean responded;
-        gboolean protect;                   /* POST, PATCH, iPATCH: see coap-udp6-dedup.c */
+        gboolean protect;                   /* POST, PATCH, iPATCH: see coap-udp6-context-dedup.c */
         gboolean stored;                    /* has its deduplication entry */
         gboolean holds_pending_slot;        /* counted in context->pending_requests */
 } ServerExchange;

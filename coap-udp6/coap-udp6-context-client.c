@@ -1,4 +1,4 @@
-/* coap-udp6-exchange.c: client requests of a context
+/* coap-udp6-context-client.c: client requests of a context
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -1,4 +1,4 @@
-/* coap-udp6-transmission.c: reliable CON transmission and deduplication
+/* coap-udp6-context-transmission.c: reliable CON transmission (RFC 7252 §4.2)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
