@@ -24,6 +24,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-endpoint-address-private.h"
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-message-private.h"
 

@@ -8,7 +8,8 @@
 #include "coap-udp6-message-interface.h"
 #include "coap-udp6-request.h"
 #include "coap-udp6-statistic.h"
-#include "coap-udp6-timers.h"
+#include "coap-udp6-mid-key-private.h"
+#include "coap-udp6-timers-private.h"
 
 G_BEGIN_DECLS
 
@@ -35,12 +36,6 @@ typedef struct {
         gint64 last;                        /* 0: never warned */
         guint64 suppressed;
 } CoapUdp6WarningState;
-
-/* Key of the (remote, MID) tables. */
-typedef struct {
-        CoapUdp6EndpointAddress *remote;    /* owned */
-        guint mid;
-} CoapUdp6MidKey;
 
 /* A request a handler is running for (coap-udp6-context-server.c). Its
  * deduplication entry is made once the reply has left, so a duplicate
@@ -100,12 +95,8 @@ typedef void (*CoapUdp6TransmissionDone) (CoapUdp6Transmission *tx,
                                           CoapUdp6Message      *answer, /* ACK/RST, NULL on timeout */
                                           gpointer              user_data);
 
-guint coap_udp6_mid_key_hash (gconstpointer key);
-gboolean coap_udp6_mid_key_equal (gconstpointer a,
-                                  gconstpointer b);
-void coap_udp6_mid_key_free (gpointer key);
-CoapUdp6MidKey *coap_udp6_mid_key_new (CoapUdp6EndpointAddress *remote,
-                                       guint                    mid);
+/* coap-udp6-context.c: timers, message IDs and sending */
+extern guint coap_udp6_context_signals[1];
 
 CoapUdp6Timer *coap_udp6_context_add_timer (CoapUdp6Context  *self,
                                             gdouble           seconds,
@@ -142,6 +133,19 @@ void coap_udp6_context_send_empty (CoapUdp6Context         *self,
                                    guint                    mid,
                                    CoapUdp6EndpointAddress *remote);
 
+/* coap-udp6-context-statistics.c */
+static inline void
+coap_udp6_context_count (CoapUdp6Context  *self,
+                         CoapUdp6Statistic statistic)
+{
+        self->statistics[statistic]++;
+}
+
+void coap_udp6_context_warn_limited (CoapUdp6Context     *self,
+                                     CoapUdp6WarningClass klass,
+                                     const char          *format,
+                                     ...) G_GNUC_PRINTF (3, 4);
+
 /* coap-udp6-context-transmission.c: reliable transmission of CON messages */
 /* Returns the transmission, valid until its done callback runs or it is
  * cancelled. */
@@ -157,20 +161,6 @@ gboolean coap_udp6_context_handle_ack_rst (CoapUdp6Context *self,
 void coap_udp6_context_cancel_transmission (CoapUdp6Context      *self,
                                             CoapUdp6Transmission *tx);
 void coap_udp6_context_clear_transmissions (CoapUdp6Context *self);
-
-extern guint coap_udp6_context_signals[1];
-
-static inline void
-coap_udp6_context_count (CoapUdp6Context  *self,
-                         CoapUdp6Statistic statistic)
-{
-        self->statistics[statistic]++;
-}
-
-void coap_udp6_context_warn_limited (CoapUdp6Context     *self,
-                                     CoapUdp6WarningClass klass,
-                                     const char          *format,
-                                     ...) G_GNUC_PRINTF (3, 4);
 
 /* coap-udp6-context-dedup.c */
 void coap_udp6_context_init_dedup (CoapUdp6Context *self);

@@ -714,3 +714,11 @@ coap_udp6_message_interface_shutdown_finish (CoapUdp6MessageInterface *self,
 
         return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+CoapUdp6InterfaceAnchor *
+coap_udp6_message_interface_peek_anchor (CoapUdp6MessageInterface *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (self), NULL);
+
+        return self->anchor;
+}

@@ -8,6 +8,7 @@
 #endif
 
 #include "coap-udp6-socket-io-private.h"
+#include "coap-udp6-pktinfo-private.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
