@@ -214,6 +214,10 @@ main (int   argc,
         };
 
         options = g_option_context_new ("- serve /hello, /echo, /whoami and /time over CoAP");
+        g_option_context_set_description (options,
+                "Once it listens, it prints one line on standard output:\n"
+                "  listening on port PORT\n"
+                "(with --bind [::]:0 the port is the one the kernel chose).");
         g_option_context_add_main_entries (options, entries, NULL);
         if (!g_option_context_parse (options, &argc, &argv, &error)) {
                 fprintf (stderr, "coap-udp6-server: %s\n", error->message);
@@ -235,9 +239,9 @@ main (int   argc,
         add (context, "echo", echo_handler, "demo.echo", "Echo");
         add (context, "whoami", whoami_handler, "demo.whoami", "Who am I");
         add (context, "time", time_handler, "demo.time", "Current time");
-        if (verbose)
-                fprintf (stderr, "coap-udp6-server: listening on port %u\n",
-                         coap_udp6_context_get_local_port (context));
+        /* Tests and scripts bind port 0 and read the port from here. */
+        printf ("listening on port %u\n", coap_udp6_context_get_local_port (context));
+        fflush (stdout);
 
         loop = g_main_loop_new (NULL, FALSE);
         g_unix_signal_add (SIGINT, quit_cb, loop);
