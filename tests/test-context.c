@@ -27,11 +27,20 @@ struct _TestResource {
         GSocket *peer;                      /* MODE_NESTED: unowned */
         GSocketAddress *peer_to;            /* MODE_NESTED: unowned */
         const char *peer_hex;               /* MODE_NESTED: sent while handling */
+        CoapUdp6Context *server;            /* MODE_NESTED: unowned, counts the duplicate */
         CoapUdp6Message *kept_response;     /* MODE_KEEP: owned */
         GString *notified;                  /* MODE_KEEP: owned, "name," per notify */
 };
 
 G_DEFINE_FINAL_TYPE (TestResource, test_resource, COAP_UDP6_TYPE_RESOURCE)
+
+static gboolean
+server_saw_duplicate (gpointer data)
+{
+        TestResource *self = data;
+
+        return coap_udp6_context_get_statistic (self->server, COAP_UDP6_STATISTIC_DUPLICATES) > 0;
+}
 
 static gboolean
 slow_cb (gpointer data)
@@ -84,7 +93,8 @@ test_resource_render (CoapUdp6Resource *resource,
                 /* The peer sends again while the handler iterates the main
                  * loop, before it answers. */
                 test_raw_send_hex (self->peer, self->peer_to, self->peer_hex);
-                test_iterate_for (g_main_context_get_thread_default (), 100);
+                test_iterate_until (g_main_context_get_thread_default (), server_saw_duplicate,
+                                    self, 5000);
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
                 break;
         case MODE_KEEP:
@@ -184,6 +194,25 @@ raw_send (Fixture    *f,
 }
 
 /* The next datagram as hex, or NULL after @ms. */
+static gboolean
+server_transmissions_done (gpointer data)
+{
+        Fixture *f = data;
+
+        return g_hash_table_size (f->server->transmissions) == 0;
+}
+
+/* The server's socket is closed once a new one can take its port. */
+static gboolean
+port_is_free (gpointer data)
+{
+        Fixture *f = data;
+        g_autoptr (GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
+                                                  G_SOCKET_PROTOCOL_UDP, NULL);
+
+        return probe != NULL && g_socket_bind (probe, f->server_address, FALSE, NULL);
+}
+
 static char *
 raw_recv (Fixture *f,
           guint    ms)
@@ -340,6 +369,7 @@ test_dedup_nested (Fixture      *f,
         nested->peer = f->raw;
         nested->peer_to = f->server_address;
         nested->peer_hex = post;
+        nested->server = f->server;
         raw_send (f, post);
         first = raw_recv (f, 1000);
         g_assert_cmpstr (first, ==, "62443100abcd");
@@ -421,7 +451,7 @@ test_separate (Fixture      *f,
         g_assert_cmpstr (again, ==, response);
         ack_hex = g_strdup_printf ("6000%.4s", response + 4);
         raw_send (f, ack_hex);
-        test_iterate_for (f->main_context, 50);
+        g_assert_true (test_iterate_until (f->main_context, server_transmissions_done, f, 5000));
         while (g_socket_condition_check (f->raw, G_IO_IN))
                 g_free (raw_recv (f, 10));
         g_assert_null (raw_recv (f, 300));
@@ -501,8 +531,7 @@ test_client_get (Fixture      *f,
                 g_clear_object (&r.response);
         }
         /* The client acknowledged the separate CON response: no retransmission left. */
-        test_iterate_for (f->main_context, 50);
-        g_assert_cmpuint (g_hash_table_size (f->server->transmissions), ==, 0);
+        g_assert_true (test_iterate_until (f->main_context, server_transmissions_done, f, 5000));
 }
 
 static guint
@@ -717,7 +746,7 @@ test_client_refused (Fixture      *f,
         TestResult r = { 0 };
 
         g_clear_object (&f->server);
-        test_iterate_for (f->main_context, 20);
+        g_assert_true (test_iterate_until (f->main_context, port_is_free, f, 5000));
         uri = g_strdup_printf ("coap://[::1]:%u/x", port);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
         coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
@@ -872,7 +901,7 @@ test_icmp_fails_all (Fixture      *f,
         TestResult r[3] = { { 0 } };
 
         g_clear_object (&f->server);
-        test_iterate_for (f->main_context, 20);
+        g_assert_true (test_iterate_until (f->main_context, port_is_free, f, 5000));
         g_object_set (client, "nstart", 1, NULL);
         uri = g_strdup_printf ("coap://[::1]:%u/x", port);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
