@@ -12,27 +12,10 @@
 
 #define TOKEN_LENGTH 8
 
-struct _CoapUdp6Exchange {
-        CoapUdp6Context *context;           /* unowned; the task holds a ref */
-        GTask *task;                        /* owned */
-        CoapUdp6Message *request;           /* owned copy */
-        CoapUdp6EndpointAddress *remote;    /* owned, nullable until resolved */
-        GBytes *token;                      /* owned */
-        gboolean multicast;                 /* the remote is a group */
-        gboolean collect;                   /* request_multicast_async: all responses */
-        guint multicast_ms;
-        GPtrArray *responses;               /* owned, multicast only */
-        CoapUdp6Timer *timer;               /* owned */
-        CoapUdp6Transmission *tx;           /* the CON in flight, until acknowledged */
-        GSource *cancel_idle;               /* owned */
-        gulong cancel_id;
-        gboolean active;                    /* counted against NSTART */
-        gboolean waiting;                   /* in context->waiting */
-        gboolean resolving;
-        gboolean done;
-};
 
 static void exchange_send (CoapUdp6Exchange *ex);
+static void random_token (CoapUdp6Context *self,
+                          guint8          *buf);
 
 static void
 clear_source (GSource **source)
@@ -52,6 +35,7 @@ exchange_free (CoapUdp6Exchange *ex)
         g_clear_object (&ex->remote);
         g_clear_pointer (&ex->token, g_bytes_unref);
         g_clear_pointer (&ex->responses, g_ptr_array_unref);
+        g_clear_pointer (&ex->block, coap_udp6_block_client_free);
         g_clear_object (&ex->task);
         g_free (ex);
 }
@@ -119,6 +103,14 @@ exchange_finish (CoapUdp6Exchange *ex,
                 pump_waiting (self);
 }
 
+void
+coap_udp6_exchange_finish (CoapUdp6Exchange *ex,
+                           CoapUdp6Message  *response,
+                           const GError     *error)
+{
+        exchange_finish (ex, response, error);
+}
+
 static void
 exchange_fail (CoapUdp6Exchange *ex,
                GQuark            domain,
@@ -181,7 +173,7 @@ exchange_send (CoapUdp6Exchange *ex)
         g_autoptr (GBytes) datagram = NULL;
         g_autoptr (GError) error = NULL;
 
-        if (!ex->multicast) {
+        if (!ex->multicast && !ex->active) {
                 ex->active = TRUE;
                 g_hash_table_insert (self->active, g_object_ref (ex->remote), GUINT_TO_POINTER (n + 1));
         }
@@ -210,6 +202,34 @@ exchange_send (CoapUdp6Exchange *ex)
         else
                 exchange_set_timer (ex, coap_udp6_context_max_transmit_span (self) +
                                         self->max_latency * 2 + self->ack_timeout);
+}
+
+/* A new token for each block: RFC 9175 §4 asks not to reuse one. */
+static void
+exchange_new_token (CoapUdp6Exchange *ex)
+{
+        CoapUdp6Context *self = ex->context;
+        guint8 buf[TOKEN_LENGTH];
+
+        if (ex->token != NULL)
+                g_hash_table_remove (self->exchanges, ex->token);
+        do {
+                random_token (self, buf);
+                g_clear_pointer (&ex->token, g_bytes_unref);
+                ex->token = g_bytes_new (buf, TOKEN_LENGTH);
+        } while (g_hash_table_contains (self->exchanges, ex->token));
+        coap_udp6_message_set_token (ex->request, ex->token);
+        g_hash_table_insert (self->exchanges, ex->token, ex);
+}
+
+void
+coap_udp6_exchange_continue (CoapUdp6Exchange *ex)
+{
+        coap_udp6_context_cancel_timer (ex->context, &ex->timer);
+        if (ex->tx != NULL)
+                coap_udp6_context_cancel_transmission (ex->context, g_steal_pointer (&ex->tx));
+        exchange_new_token (ex);
+        exchange_send (ex);
 }
 
 static void
@@ -327,7 +347,6 @@ request_common (CoapUdp6Context    *self,
         CoapUdp6EndpointAddress *remote = NULL;
         g_autoptr (GError) error = NULL;
         CoapUdp6Exchange *ex;
-        guint8 buf[TOKEN_LENGTH];
 
         if (self->shut_down) {
                 g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
@@ -353,13 +372,11 @@ request_common (CoapUdp6Context    *self,
         ex->collect = multicast_ms > 0;
         if (ex->collect)
                 ex->responses = g_ptr_array_new_with_free_func (g_object_unref);
-        do {
-                random_token (self, buf);
-                g_clear_pointer (&ex->token, g_bytes_unref);
-                ex->token = g_bytes_new (buf, TOKEN_LENGTH);
-        } while (g_hash_table_contains (self->exchanges, ex->token));
-        coap_udp6_message_set_token (ex->request, ex->token);
-        g_hash_table_insert (self->exchanges, ex->token, ex);
+        exchange_new_token (ex);
+        /* Bodies larger than a block, and early block-size negotiation. */
+        if (G_UNLIKELY (ex->request->payload_len > self->block_size || self->block_size < 1024 ||
+                        coap_udp6_message_has_block_option (ex->request)) && !ex->collect)
+                coap_udp6_context_block_client_prepare (self, ex);
         if (cancellable != NULL)
                 ex->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), ex, NULL);
 
@@ -530,6 +547,11 @@ coap_udp6_context_handle_response (CoapUdp6Context *self,
                 g_signal_emit (self, coap_udp6_context_signals[0], 0, message);
                 return TRUE;
         }
+        if (G_UNLIKELY (ex->block != NULL || message->code == COAP_UDP6_CODE_UNAUTHORIZED ||
+                        message->code == COAP_UDP6_CODE_REQUEST_ENTITY_TOO_LARGE ||
+                        coap_udp6_message_has_block_option (message)) &&
+            coap_udp6_context_block_client_response (self, ex, message))
+                return TRUE;
         exchange_finish (ex, message, NULL);
         return TRUE;
 }

@@ -8,6 +8,7 @@
 #include "coap-udp6-message-interface.h"
 #include "coap-udp6-request.h"
 #include "coap-udp6-statistic.h"
+#include "coap-udp6-message-private.h"
 #include "coap-udp6-mid-key-private.h"
 #include "coap-udp6-timers-private.h"
 
@@ -15,8 +16,10 @@ G_BEGIN_DECLS
 
 typedef struct _CoapUdp6Exchange CoapUdp6Exchange;
 typedef struct _CoapUdp6Transmission CoapUdp6Transmission;
+typedef struct _CoapUdp6BlockClient CoapUdp6BlockClient;
+typedef struct _CoapUdp6BlockServer CoapUdp6BlockServer;
 
-#define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_DEDUP_BYTES + 1)
+#define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE + 1)
 
 /* Replies up to this size are encoded on the stack; RFC 7252 §4.6 asks
  * for messages of at most 1152 bytes when the path MTU is unknown. */
@@ -71,6 +74,11 @@ struct _CoapUdp6Context {
         gsize dedup_bytes;                  /* sum of the cached replies' sizes */
         guint max_pending_requests;
         guint pending_requests;
+        guint block_size;                   /* a power of two, 16 to 1024 */
+        guint max_body_size;
+        guint max_block_entries;
+        guint max_block_bytes;
+        CoapUdp6BlockServer *block_server;  /* owned, nullable: coap-udp6-context-block-server.c */
         guint64 statistics[COAP_UDP6_N_STATISTICS];
         CoapUdp6WarningState warnings[COAP_UDP6_N_WARNINGS];
 
@@ -180,6 +188,36 @@ void coap_udp6_context_dedup_store (CoapUdp6Context         *self,
                                     gboolean                 protect);
 
 /* coap-udp6-context-client.c: the client side */
+struct _CoapUdp6Exchange {
+        CoapUdp6Context *context;           /* unowned; the task holds a ref */
+        GTask *task;                        /* owned */
+        CoapUdp6Message *request;           /* owned copy */
+        CoapUdp6EndpointAddress *remote;    /* owned, nullable until resolved */
+        GBytes *token;                      /* owned */
+        gboolean multicast;                 /* the remote is a group */
+        gboolean collect;                   /* request_multicast_async: all responses */
+        guint multicast_ms;
+        GPtrArray *responses;               /* owned, multicast only */
+        CoapUdp6Timer *timer;               /* owned */
+        CoapUdp6Transmission *tx;           /* the CON in flight, until acknowledged */
+        GSource *cancel_idle;               /* owned */
+        gulong cancel_id;
+        gboolean active;                    /* counted against NSTART */
+        gboolean waiting;                   /* in context->waiting */
+        gboolean resolving;
+        gboolean done;
+        CoapUdp6BlockClient *block;         /* owned, nullable: see coap-udp6-context-block-client.c */
+};
+
+/* Sends the exchange's request again (after coap-udp6-context-block-client.c
+ * changed it) with a new message ID and token, as the next request of
+ * the same operation. */
+void coap_udp6_exchange_continue (CoapUdp6Exchange *ex);
+/* Completes @ex with @response or @error (both transfer none); @ex may be
+ * freed. */
+void coap_udp6_exchange_finish (CoapUdp6Exchange *ex,
+                                CoapUdp6Message  *response,
+                                const GError     *error);
 gboolean coap_udp6_context_handle_response (CoapUdp6Context *self,
                                             CoapUdp6Message *message);
 void coap_udp6_context_fail_remote (CoapUdp6Context         *self,
@@ -187,6 +225,60 @@ void coap_udp6_context_fail_remote (CoapUdp6Context         *self,
                                     const GError            *error);
 void coap_udp6_context_fail_all (CoapUdp6Context *self,
                                  const GError    *error);
+
+/* coap-udp6-context-block-client.c: block-wise requests (RFC 7959) */
+#define COAP_UDP6_BLOCK_NUM(v) ((guint32) (v) >> 4)
+#define COAP_UDP6_BLOCK_MORE(v) ((((guint32) (v)) >> 3) & 1)
+#define COAP_UDP6_BLOCK_SZX(v) ((guint) (v) & 7)
+#define COAP_UDP6_BLOCK_SIZE(szx) (16u << (szx))
+#define COAP_UDP6_BLOCK_VALUE(num, more, szx) (((guint32) (num) << 4) | ((more) ? 8u : 0u) | (szx))
+
+/* The test of the hot paths: options are sorted by number. */
+static inline gboolean
+coap_udp6_message_has_block_option (const CoapUdp6Message *message)
+{
+        for (guint i = 0; i < message->n_opts; i++) {
+                guint number = message->opts[i].number;
+
+                if (number == COAP_UDP6_OPTION_BLOCK2 || number == COAP_UDP6_OPTION_BLOCK1)
+                        return TRUE;
+                if (number > COAP_UDP6_OPTION_BLOCK1)
+                        break;
+        }
+        return FALSE;
+}
+
+guint coap_udp6_context_block_szx (CoapUdp6Context *self);
+void coap_udp6_context_block_client_prepare (CoapUdp6Context  *self,
+                                             CoapUdp6Exchange *ex);
+/* TRUE when @response was taken: the transfer goes on, or @ex finished. */
+gboolean coap_udp6_context_block_client_response (CoapUdp6Context  *self,
+                                                  CoapUdp6Exchange *ex,
+                                                  CoapUdp6Message  *response);
+void coap_udp6_block_client_free (CoapUdp6BlockClient *bc);
+
+/* coap-udp6-context-block-server.c: block-wise answers (RFC 7959) */
+typedef struct {
+        guint32 block1;                     /* repeated in the final response (RFC 7959 §2.3) */
+        guint32 block2;                     /* the block asked for */
+        gboolean has_block1;
+        gboolean has_block2;
+} CoapUdp6BlockRequest;
+
+/* Before dispatch: TRUE when the request was answered here (2.31, 4.08,
+ * 4.13, a cached block); else a completed upload is now the request's
+ * payload and @block says what the response must carry. */
+gboolean coap_udp6_context_block_server_request (CoapUdp6Context      *self,
+                                                 CoapUdp6Request      *request,
+                                                 CoapUdp6BlockRequest *block);
+/* The block of @response to send, or NULL to send @response as it is. */
+CoapUdp6Message *coap_udp6_context_block_server_response (CoapUdp6Context            *self,
+                                                          CoapUdp6Message            *request,
+                                                          CoapUdp6Message            *response,
+                                                          const CoapUdp6BlockRequest *block);
+guint64 coap_udp6_context_block_server_gauge (CoapUdp6Context  *self,
+                                              CoapUdp6Statistic statistic);
+void coap_udp6_context_block_server_free (CoapUdp6Context *self);
 
 /* coap-udp6-context-server.c */
 void coap_udp6_context_handle_request (CoapUdp6Context *self,

@@ -146,6 +146,7 @@ typedef struct {
         gboolean protect;                   /* POST, PATCH, iPATCH: see coap-udp6-context-dedup.c */
         gboolean stored;                    /* has its deduplication entry */
         gboolean holds_pending_slot;        /* counted in context->pending_requests */
+        CoapUdp6BlockRequest block;         /* see coap-udp6-context-block-server.c */
 } ServerExchange;
 
 static void
@@ -337,6 +338,7 @@ server_respond (CoapUdp6Request *request,
         CoapUdp6Context *self = se->context;
         CoapUdp6Message *req = coap_udp6_request_get_message (request);
         CoapUdp6Message *reply = response;  /* the caller holds it */
+        g_autoptr (CoapUdp6Message) block = NULL;
         g_autoptr (GBytes) bytes = NULL;
         guint code = response->code;
 
@@ -344,6 +346,15 @@ server_respond (CoapUdp6Request *request,
         release_pending_slot (se);
         if (self->shut_down || self->interfaces == NULL)
                 return;
+        if (G_UNLIKELY (response->payload_len > self->block_size || se->block.has_block1 ||
+                        se->block.has_block2)) {
+                block = coap_udp6_context_block_server_response (self, req, response, &se->block);
+                if (block != NULL) {
+                        reply = block;
+                        own = TRUE;
+                        code = reply->code;
+                }
+        }
         /* RFC 7252 §8.2: no error responses to multicast requests. */
         if ((se->mcast && !coap_udp6_code_is_successful (code)) ||
             suppressed_by_no_response (se->no_response, code)) {
@@ -413,7 +424,8 @@ render_well_known_core (CoapUdp6Context *self,
 
 static void
 dispatch_request (CoapUdp6Context *self,
-                  CoapUdp6Request *request)
+                  CoapUdp6Request *request,
+                  ServerExchange  *se)
 {
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
         g_autoptr (GError) error = NULL;
@@ -448,6 +460,11 @@ dispatch_request (CoapUdp6Context *self,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_NOT_FOUND, NULL);
                 return;
         }
+        /* Blocks of an upload are gathered, later blocks of a response
+         * served from what the handler rendered (RFC 7959). */
+        if (G_UNLIKELY (coap_udp6_message_has_block_option (message)) &&
+            coap_udp6_context_block_server_request (self, request, &se->block))
+                return;
         g_object_ref (resource);
         coap_udp6_resource_render (resource, request);
         g_object_unref (resource);
@@ -533,7 +550,7 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
                                                   server_respond, server_exchange_ref (se),
                                                   server_exchange_unref);
         se->in_render = TRUE;
-        dispatch_request (self, request);
+        dispatch_request (self, request, se);
         /* A request dropped without a response is answered with 5.00 here.
          * One that nothing kept serves the next request (coap-udp6-reuse.c). */
         if (self->spare_request == NULL && !self->shut_down &&

@@ -64,6 +64,9 @@ coap_udp6_context_get_statistic (CoapUdp6Context  *self,
                 return self->transmissions != NULL ? g_hash_table_size (self->transmissions) : 0;
         case COAP_UDP6_STATISTIC_DEDUP_BYTES:
                 return self->dedup_bytes;
+        case COAP_UDP6_STATISTIC_BLOCK_ENTRIES:
+        case COAP_UDP6_STATISTIC_BLOCK_BYTES:
+                return coap_udp6_context_block_server_gauge (self, statistic);
         case COAP_UDP6_STATISTIC_TIMERS:
                 return self->timers != NULL ? coap_udp6_timers_get_length (self->timers) : 0;
         default:

@@ -55,6 +55,10 @@ enum {
         PROP_EXCHANGE_LIFETIME,
         PROP_MAX_TRANSMIT_SPAN,
         PROP_LOCAL_PORT,
+        PROP_BLOCK_SIZE,
+        PROP_MAX_BODY_SIZE,
+        PROP_MAX_BLOCK_ENTRIES,
+        PROP_MAX_BLOCK_BYTES,
         N_PROPS
 };
 
@@ -339,6 +343,7 @@ coap_udp6_context_dispose (GObject *object)
         coap_udp6_context_clear_delayed (self);
         g_clear_pointer (&self->transmissions, g_hash_table_unref);
         coap_udp6_context_free_dedup (self);
+        coap_udp6_context_block_server_free (self);
         g_clear_pointer (&self->interfaces, g_ptr_array_unref);
         g_clear_pointer (&self->resources, g_hash_table_unref);
         g_clear_object (&self->spare_request);
@@ -382,6 +387,10 @@ coap_udp6_context_get_property (GObject    *object,
                 break;
         case PROP_MAX_PENDING_REQUESTS: g_value_set_uint (value, self->max_pending_requests); break;
         case PROP_MAX_DEDUP_BYTES: g_value_set_uint (value, self->max_dedup_bytes); break;
+        case PROP_BLOCK_SIZE: g_value_set_uint (value, self->block_size); break;
+        case PROP_MAX_BODY_SIZE: g_value_set_uint (value, self->max_body_size); break;
+        case PROP_MAX_BLOCK_ENTRIES: g_value_set_uint (value, self->max_block_entries); break;
+        case PROP_MAX_BLOCK_BYTES: g_value_set_uint (value, self->max_block_bytes); break;
         case PROP_EXCHANGE_LIFETIME:
                 g_value_set_double (value, coap_udp6_context_get_exchange_lifetime (self));
                 break;
@@ -418,6 +427,13 @@ coap_udp6_context_set_property (GObject      *object,
                 break;
         case PROP_MAX_PENDING_REQUESTS: self->max_pending_requests = g_value_get_uint (value); break;
         case PROP_MAX_DEDUP_BYTES: self->max_dedup_bytes = g_value_get_uint (value); break;
+        case PROP_BLOCK_SIZE:
+                /* Block sizes are powers of two (RFC 7959 §2.2). */
+                self->block_size = 1u << (g_bit_storage (g_value_get_uint (value)) - 1);
+                break;
+        case PROP_MAX_BODY_SIZE: self->max_body_size = g_value_get_uint (value); break;
+        case PROP_MAX_BLOCK_ENTRIES: self->max_block_entries = g_value_get_uint (value); break;
+        case PROP_MAX_BLOCK_BYTES: self->max_block_bytes = g_value_get_uint (value); break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
                 return;
@@ -601,6 +617,54 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
         props[PROP_LOCAL_PORT] =
                 g_param_spec_uint ("local-port", NULL, NULL, 0, 65535, 0,
                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+        /**
+         * CoapUdp6Context:block-size:
+         *
+         * The block size of block-wise transfers (RFC 7959) in bytes, a
+         * power of two from 16 to 1024 (other values are rounded down).
+         * A request body larger than this is sent as Block1 blocks; a
+         * response body larger than this is served as Block2 blocks. Below
+         * 1024, every request asks for blocks of this size with a Block2
+         * option from its first message (early negotiation, §4). A request
+         * carrying its own Block1 or Block2 option (NUM 0) uses that
+         * option's size instead.
+         *
+         * Since: 1.0
+         */
+        props[PROP_BLOCK_SIZE] = uint_prop ("block-size", 16, 1024, 1024);
+        /**
+         * CoapUdp6Context:max-body-size:
+         *
+         * The largest body a block-wise transfer reassembles, in bytes,
+         * in either role. A longer response fails the request with
+         * %COAP_UDP6_ERROR_BODY_TOO_LARGE; a longer upload is answered with
+         * 4.13 Request Entity Too Large and this value as Size1. Bodies are
+         * held in memory whole, so the default, 16 MiB, is what a firmware
+         * image or a large document needs while keeping one transfer far
+         * below a device's memory.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_BODY_SIZE] = uint_prop ("max-body-size", 0, G_MAXUINT, 16 * 1024 * 1024);
+        /**
+         * CoapUdp6Context:max-block-entries:
+         *
+         * The most block-wise uploads the server reassembles and
+         * representations it keeps for Block2 requests at once; beyond it
+         * the oldest is dropped (%COAP_UDP6_STATISTIC_BLOCK_EVICTIONS).
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_BLOCK_ENTRIES] = uint_prop ("max-block-entries", 1, G_MAXUINT, 64);
+        /**
+         * CoapUdp6Context:max-block-bytes:
+         *
+         * The most bytes those uploads and representations hold together;
+         * beyond it the oldest are dropped.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_BLOCK_BYTES] = uint_prop ("max-block-bytes", 0, G_MAXUINT, 32 * 1024 * 1024);
         g_object_class_install_properties (object_class, N_PROPS, props);
 
         /**
@@ -636,6 +700,10 @@ coap_udp6_context_init (CoapUdp6Context *self)
         self->max_dedup_entries_per_remote = 1024;
         self->max_pending_requests = 1024;
         self->max_dedup_bytes = 8 * 1024 * 1024;
+        self->block_size = 1024;
+        self->max_body_size = 16 * 1024 * 1024;
+        self->max_block_entries = 64;
+        self->max_block_bytes = 32 * 1024 * 1024;
         self->next_mid = g_random_int_range (0, 65536);
         self->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
         self->transmissions = g_hash_table_new_full (coap_udp6_mid_key_hash, coap_udp6_mid_key_equal,

@@ -43,6 +43,11 @@ GQuark coap_udp6_error_quark (void) G_GNUC_CONST;
  * @COAP_UDP6_ERROR_SHUT_DOWN: the transport or context was shut down
  * @COAP_UDP6_ERROR_LIMIT_REACHED: a bounded table is full
  * @COAP_UDP6_ERROR_NOT_SUPPORTED: the operating system lacks a needed feature
+ * @COAP_UDP6_ERROR_BODY_TOO_LARGE: a block-wise body is larger than
+ *   [property@Context:max-body-size]
+ * @COAP_UDP6_ERROR_BLOCKWISE: a block-wise transfer (RFC 7959) went wrong:
+ *   a block with the wrong number or size, a representation that kept
+ *   changing, a peer that ignored the Block1 option
  *
  * Error codes in the %COAP_UDP6_ERROR domain.
  *
@@ -61,6 +66,8 @@ typedef enum {
         COAP_UDP6_ERROR_SHUT_DOWN,
         COAP_UDP6_ERROR_LIMIT_REACHED,
         COAP_UDP6_ERROR_NOT_SUPPORTED,
+        COAP_UDP6_ERROR_BODY_TOO_LARGE,
+        COAP_UDP6_ERROR_BLOCKWISE,
 } CoapUdp6Error;
 
 G_END_DECLS

@@ -54,6 +54,15 @@ G_BEGIN_DECLS
  * @COAP_UDP6_STATISTIC_DEDUP_BYTES: current size in bytes of the replies
  *   kept for deduplication (a gauge, bounded by
  *   [property@Context:max-dedup-bytes])
+ * @COAP_UDP6_STATISTIC_BLOCK_ENTRIES: current number of block-wise
+ *   uploads being reassembled and representations kept for Block2 (a
+ *   gauge, bounded by [property@Context:max-block-entries])
+ * @COAP_UDP6_STATISTIC_BLOCK_BYTES: current size in bytes of those (a
+ *   gauge, bounded by [property@Context:max-block-bytes])
+ * @COAP_UDP6_STATISTIC_BLOCK_EVICTIONS: block-wise entries dropped before
+ *   EXCHANGE_LIFETIME because a limit was reached
+ * @COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE: Block1 blocks answered with 4.08
+ *   Request Entity Incomplete (missing or out of order)
  *
  * What [method@Context.get_statistic] reports. Counters only grow; gauges
  * are the current size of a table, bounded by its limit property.
@@ -79,6 +88,10 @@ typedef enum {
         COAP_UDP6_STATISTIC_TRANSMISSIONS,
         COAP_UDP6_STATISTIC_TIMERS,
         COAP_UDP6_STATISTIC_DEDUP_BYTES,
+        COAP_UDP6_STATISTIC_BLOCK_ENTRIES,
+        COAP_UDP6_STATISTIC_BLOCK_BYTES,
+        COAP_UDP6_STATISTIC_BLOCK_EVICTIONS,
+        COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE,
 } CoapUdp6Statistic;
 
 G_END_DECLS

@@ -149,6 +149,7 @@ main (int   argc,
         gint content_format = -1, accept = -1;
         gboolean non = FALSE;
         gdouble timeout = 0;
+        gint block_size = 0;
         Client client = { NULL, 2, FALSE };
         GOptionEntry entries[] = {
                 { "method", 'm', 0, G_OPTION_ARG_STRING, &method,
@@ -161,6 +162,8 @@ main (int   argc,
                 { "timeout", 'T', 0, G_OPTION_ARG_DOUBLE, &timeout,
                   "Give up after S seconds (multicast: collect for S seconds, default 3)", "S" },
                 { "verbose", 'v', 0, G_OPTION_ARG_NONE, &client.verbose, "Show the exchange on stderr", NULL },
+                { "block-size", 'b', 0, G_OPTION_ARG_INT, &block_size,
+                  "Block size of block-wise transfers, 16 to 1024 (default 1024)", "SIZE" },
                 G_OPTION_ENTRY_NULL
         };
         g_autoptr (GOptionContext) options = g_option_context_new ("URI - send one CoAP request");
@@ -211,6 +214,8 @@ main (int   argc,
                 fprintf (stderr, "coap-udp6-client: %s\n", error->message);
                 return 2;
         }
+        if (block_size > 0)
+                g_object_set (context, "block-size", (guint) CLAMP (block_size, 16, 1024), NULL);
         client.loop = g_main_loop_new (NULL, FALSE);
         if (client.verbose) {
                 g_autofree char *text = coap_udp6_message_to_string (request);

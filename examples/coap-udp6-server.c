@@ -109,6 +109,19 @@ echo_handler (CoapUdp6Request *request)
         coap_udp6_request_respond (request, response);
 }
 
+/* 4200 bytes (100 numbered lines): more than one block (RFC 7959). */
+static void
+large_handler (CoapUdp6Request *request)
+{
+        g_autoptr (GString) text = g_string_new (NULL);
+
+        if (!is_get (request))
+                return;
+        for (guint i = 0; i < 100; i++)
+                g_string_append_printf (text, "%04u abcdefghijklmnopqrstuvwxyz0123456789\n", i);
+        respond (request, COAP_UDP6_CODE_CONTENT, text->str, 0);
+}
+
 static void
 whoami_handler (CoapUdp6Request *request)
 {
@@ -213,7 +226,7 @@ main (int   argc,
                 G_OPTION_ENTRY_NULL
         };
 
-        options = g_option_context_new ("- serve /hello, /echo, /whoami and /time over CoAP");
+        options = g_option_context_new ("- serve /hello, /echo, /whoami, /time and /large over CoAP");
         g_option_context_set_description (options,
                 "Once it listens, it prints one line on standard output:\n"
                 "  listening on port PORT\n"
@@ -238,6 +251,7 @@ main (int   argc,
         add (context, "hello", hello_handler, "demo.hello", "Hello world");
         add (context, "echo", echo_handler, "demo.echo", "Echo");
         add (context, "whoami", whoami_handler, "demo.whoami", "Who am I");
+        add (context, "large", large_handler, "demo.large", "4200 bytes, served in blocks");
         add (context, "time", time_handler, "demo.time", "Current time");
         /* Tests and scripts bind port 0 and read the port from here. */
         printf ("listening on port %u\n", coap_udp6_context_get_local_port (context));

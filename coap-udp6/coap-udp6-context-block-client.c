@@ -1,0 +1,353 @@
+/* coap-udp6-context-block-client.c: block-wise requests (RFC 7959) with
+ * Request-Tag and Echo (RFC 9175)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-context-private.h"
+#include "coap-udp6-code.h"
+#include "coap-udp6-error.h"
+
+/* A representation that changes this often during one download fails. */
+#define MAX_RESTARTS 3
+/* Echo challenges answered within one operation (RFC 9175 §2.3). */
+#define MAX_ECHOES 4
+
+struct _CoapUdp6BlockClient {
+        GBytes *upload;                     /* owned, nullable: the whole request body */
+        gsize sent;                         /* bytes of @upload the server took */
+        gsize current;                      /* bytes in the block in flight */
+        guint szx1;                         /* Block1 size exponent */
+        gboolean upload_done;
+        gboolean resized_for_413;
+        GByteArray *body;                   /* owned, nullable: the response being reassembled */
+        GBytes *etag;                       /* owned, nullable: of the first Block2 block */
+        guint restarts;
+        guint echoes;
+};
+
+guint
+coap_udp6_context_block_szx (CoapUdp6Context *self)
+{
+        return g_bit_storage (self->block_size) - 5;
+}
+
+void
+coap_udp6_block_client_free (CoapUdp6BlockClient *bc)
+{
+        g_clear_pointer (&bc->upload, g_bytes_unref);
+        if (bc->body != NULL)
+                g_byte_array_unref (bc->body);
+        g_clear_pointer (&bc->etag, g_bytes_unref);
+        g_free (bc);
+}
+
+static CoapUdp6BlockClient *
+ensure_block (CoapUdp6Exchange *ex)
+{
+        if (ex->block == NULL)
+                ex->block = g_new0 (CoapUdp6BlockClient, 1);
+        return ex->block;
+}
+
+static void
+fail (CoapUdp6Exchange *ex,
+      gint              code,
+      const char       *format,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static void
+fail (CoapUdp6Exchange *ex,
+      gint              code,
+      const char       *format,
+      ...)
+{
+        g_autoptr (GError) error = NULL;
+        va_list args;
+
+        va_start (args, format);
+        error = g_error_new_valist (COAP_UDP6_ERROR, code, format, args);
+        va_end (args);
+        coap_udp6_exchange_finish (ex, NULL, error);
+}
+
+/* Puts the block of the upload that starts at bc->sent into the request. */
+static void
+set_upload_block (CoapUdp6Exchange *ex)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+        gsize total = g_bytes_get_size (bc->upload);
+        gsize size = COAP_UDP6_BLOCK_SIZE (bc->szx1);
+        g_autoptr (GBytes) payload = NULL;
+        gboolean more;
+
+        bc->current = MIN (size, total - bc->sent);
+        more = bc->sent + bc->current < total;
+        payload = g_bytes_new_from_bytes (bc->upload, bc->sent, bc->current);
+        coap_udp6_message_set_payload (ex->request, payload);
+        coap_udp6_message_set_option_uint (ex->request, COAP_UDP6_OPTION_BLOCK1,
+                                           COAP_UDP6_BLOCK_VALUE (bc->sent / size, more, bc->szx1));
+        /* RFC 7959 §4: Size1 tells the server the whole size up front. */
+        coap_udp6_message_set_size1 (ex->request, bc->sent == 0 ? (gint64) total : -1);
+}
+
+static void
+start_upload (CoapUdp6Exchange *ex,
+              guint             szx)
+{
+        CoapUdp6BlockClient *bc = ensure_block (ex);
+        g_autoptr (GPtrArray) tags = coap_udp6_message_get_request_tags (ex->request);
+
+        if (bc->upload == NULL)
+                bc->upload = g_bytes_ref (coap_udp6_message_get_payload (ex->request));
+        bc->szx1 = szx;
+        bc->sent = 0;
+        /* RFC 9175 §3.4: concurrent uploads to one resource never mix. */
+        if (tags == NULL || tags->len == 0) {
+                guint32 tag = g_random_int ();
+                g_autoptr (GBytes) value = g_bytes_new (&tag, sizeof tag);
+
+                coap_udp6_message_add_request_tag (ex->request, value);
+        }
+        set_upload_block (ex);
+}
+
+/* The per-request override is a Block1 or Block2 option the caller put in
+ * the request (NUM 0): its SZX is the block size asked for. */
+void
+coap_udp6_context_block_client_prepare (CoapUdp6Context  *self,
+                                        CoapUdp6Exchange *ex)
+{
+        CoapUdp6Message *req = ex->request;
+        gint64 block1 = coap_udp6_message_get_option_uint (req, COAP_UDP6_OPTION_BLOCK1);
+        gint64 block2 = coap_udp6_message_get_option_uint (req, COAP_UDP6_OPTION_BLOCK2);
+        guint szx = coap_udp6_context_block_szx (self);
+        guint szx1 = block1 >= 0 ? MIN (COAP_UDP6_BLOCK_SZX (block1), 6) : szx;
+
+        if (block1 < 0 && req->payload_len > COAP_UDP6_BLOCK_SIZE (szx1)) {
+                start_upload (ex, szx1);
+                return;
+        }
+        /* RFC 7959 §4 (early negotiation): ask for smaller blocks from the start. */
+        if (block1 < 0 && block2 < 0 && szx < 6)
+                coap_udp6_message_set_option_uint (req, COAP_UDP6_OPTION_BLOCK2,
+                                                   COAP_UDP6_BLOCK_VALUE (0, FALSE, szx));
+}
+
+/* RFC 9175 §2.3: a 4.01 with Echo asks for the same request with that Echo. */
+static gboolean
+answer_echo (CoapUdp6Exchange *ex,
+             CoapUdp6Message  *response)
+{
+        g_autoptr (GBytes) echo = coap_udp6_message_get_echo (response);
+        CoapUdp6BlockClient *bc;
+
+        if (echo == NULL)
+                return FALSE;
+        bc = ensure_block (ex);
+        if (bc->echoes >= MAX_ECHOES)
+                return FALSE;
+        bc->echoes++;
+        coap_udp6_message_set_echo (ex->request, echo);
+        coap_udp6_exchange_continue (ex);
+        return TRUE;
+}
+
+/* RFC 7959 §2.9.3: 4.13 with Size1 (what the server takes at most) or
+ * Block1 (the block size it wants). */
+static gboolean
+answer_too_large (CoapUdp6Context  *self,
+                  CoapUdp6Exchange *ex,
+                  CoapUdp6Message  *response)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+        gint64 size1 = coap_udp6_message_get_size1 (response);
+        gint64 block1 = coap_udp6_message_get_option_uint (response, COAP_UDP6_OPTION_BLOCK1);
+        gsize total = bc != NULL && bc->upload != NULL ? g_bytes_get_size (bc->upload)
+                                                       : ex->request->payload_len;
+        guint szx = bc != NULL && bc->upload != NULL ? bc->szx1 : coap_udp6_context_block_szx (self);
+
+        if (size1 >= 0 && (guint64) size1 < total)
+                return FALSE;               /* the application sees the 4.13 */
+        if (bc != NULL && bc->resized_for_413)
+                return FALSE;
+        if (block1 >= 0 && COAP_UDP6_BLOCK_SZX (block1) < szx)
+                szx = COAP_UDP6_BLOCK_SZX (block1);
+        else if (bc != NULL && bc->upload != NULL && szx > 0)
+                szx--;
+        else if (bc != NULL && bc->upload != NULL)
+                return FALSE;
+        if (total <= COAP_UDP6_BLOCK_SIZE (szx) && szx > 0)
+                szx = g_bit_storage (MAX (total, 16) - 1) - 5;
+        ensure_block (ex)->resized_for_413 = TRUE;
+        start_upload (ex, szx);
+        coap_udp6_exchange_continue (ex);
+        return TRUE;
+}
+
+/* TRUE when the next block was sent or @ex failed. */
+static gboolean
+upload_step (CoapUdp6Exchange *ex,
+             CoapUdp6Message  *response)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+        gint64 block1 = coap_udp6_message_get_option_uint (response, COAP_UDP6_OPTION_BLOCK1);
+        guint size = COAP_UDP6_BLOCK_SIZE (bc->szx1);
+        gboolean last = bc->sent + bc->current >= g_bytes_get_size (bc->upload);
+
+        if (response->code == COAP_UDP6_CODE_CONTINUE) {
+                if (block1 < 0 || COAP_UDP6_BLOCK_NUM (block1) != bc->sent / size || last) {
+                        fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+                              "2.31 Continue for the wrong block of the upload");
+                        return TRUE;
+                }
+                bc->sent += bc->current;
+                /* RFC 7959 §2.3: the server may ask for smaller blocks. */
+                if (COAP_UDP6_BLOCK_SZX (block1) < bc->szx1)
+                        bc->szx1 = COAP_UDP6_BLOCK_SZX (block1);
+                set_upload_block (ex);
+                coap_udp6_exchange_continue (ex);
+                return TRUE;
+        }
+        if (!coap_udp6_code_is_successful (response->code))
+                return FALSE;               /* 4.08, 4.00, 5.xx: the application sees it */
+        if (!last) {
+                g_autofree char *code = coap_udp6_code_to_string (response->code);
+
+                fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+                      "The server answered %s before the last block of the upload", code);
+                return TRUE;
+        }
+        bc->upload_done = TRUE;
+        return FALSE;
+}
+
+static void
+request_block2 (CoapUdp6Exchange *ex,
+                guint             num,
+                guint             szx)
+{
+        CoapUdp6Message *req = ex->request;
+
+        /* RFC 7959 §3.2: after an upload, the rest of the response is asked
+         * for without a payload or Block1. */
+        if (ex->block->upload != NULL) {
+                coap_udp6_message_set_payload (req, NULL);
+                coap_udp6_message_remove_option (req, COAP_UDP6_OPTION_BLOCK1);
+                coap_udp6_message_remove_option (req, COAP_UDP6_OPTION_SIZE1);
+        }
+        coap_udp6_message_set_option_uint (req, COAP_UDP6_OPTION_BLOCK2,
+                                           COAP_UDP6_BLOCK_VALUE (num, FALSE, szx));
+        coap_udp6_exchange_continue (ex);
+}
+
+static gboolean
+same_etag (GBytes *a,
+           GBytes *b)
+{
+        if (a == NULL || b == NULL)
+                return a == b;
+        return g_bytes_equal (a, b);
+}
+
+/* TRUE when @response was taken. */
+static gboolean
+download_step (CoapUdp6Context  *self,
+               CoapUdp6Exchange *ex,
+               CoapUdp6Message  *response,
+               guint32           block2)
+{
+        CoapUdp6BlockClient *bc = ensure_block (ex);
+        g_autoptr (GBytes) etag = coap_udp6_message_get_opaque (response, COAP_UDP6_OPTION_ETAG);
+        guint szx = COAP_UDP6_BLOCK_SZX (block2);
+        gsize size = COAP_UDP6_BLOCK_SIZE (szx);
+        gboolean more = COAP_UDP6_BLOCK_MORE (block2);
+        guint64 start = (guint64) COAP_UDP6_BLOCK_NUM (block2) * size;
+        gint64 size2 = coap_udp6_message_get_size2 (response);
+        g_autoptr (CoapUdp6Message) whole = NULL;
+        g_autoptr (GBytes) payload = NULL;
+
+        if (szx == 7) {
+                fail (ex, COAP_UDP6_ERROR_BLOCKWISE, "A Block2 option with the reserved SZX 7");
+                return TRUE;
+        }
+        if (bc->body == NULL) {
+                /* A single block, or a block the caller asked for itself. */
+                if (!more || start != 0)
+                        return FALSE;
+                bc->body = g_byte_array_new ();
+                bc->etag = g_steal_pointer (&etag);
+        } else if (!same_etag (etag, bc->etag)) {
+                /* RFC 7959 §2.4: blocks of another representation never mix. */
+                if (++bc->restarts > MAX_RESTARTS) {
+                        fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+                              "The representation changed (new ETag) during %u downloads",
+                              bc->restarts);
+                        return TRUE;
+                }
+                g_byte_array_set_size (bc->body, 0);
+                g_clear_pointer (&bc->etag, g_bytes_unref);
+                if (start == 0 && more) {
+                        bc->etag = g_steal_pointer (&etag);
+                } else {
+                        request_block2 (ex, 0, szx);
+                        return TRUE;
+                }
+        } else if (start != bc->body->len) {
+                fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+                      "Block %u arrived where the block at byte %u was expected",
+                      COAP_UDP6_BLOCK_NUM (block2), bc->body->len);
+                return TRUE;
+        }
+        if ((more && response->payload_len != size) || response->payload_len > size) {
+                fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+                      "Block %u has %" G_GSIZE_FORMAT " bytes instead of %" G_GSIZE_FORMAT,
+                      COAP_UDP6_BLOCK_NUM (block2), response->payload_len, size);
+                return TRUE;
+        }
+        if ((size2 >= 0 && (guint64) size2 > self->max_body_size) ||
+            bc->body->len + response->payload_len > self->max_body_size) {
+                fail (ex, COAP_UDP6_ERROR_BODY_TOO_LARGE,
+                      "The response body is larger than max-body-size (%u bytes)",
+                      self->max_body_size);
+                return TRUE;
+        }
+        g_byte_array_append (bc->body, response->payload_data, response->payload_len);
+        if (more) {
+                request_block2 (ex, bc->body->len / size, szx);
+                return TRUE;
+        }
+        whole = coap_udp6_message_copy (response);
+        coap_udp6_message_remove_option (whole, COAP_UDP6_OPTION_BLOCK2);
+        coap_udp6_message_set_size2 (whole, -1);
+        payload = g_byte_array_free_to_bytes (g_steal_pointer (&bc->body));
+        coap_udp6_message_set_payload (whole, payload);
+        coap_udp6_exchange_finish (ex, whole, NULL);
+        return TRUE;
+}
+
+gboolean
+coap_udp6_context_block_client_response (CoapUdp6Context  *self,
+                                         CoapUdp6Exchange *ex,
+                                         CoapUdp6Message  *response)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+        gint64 block2;
+
+        if (response->code == COAP_UDP6_CODE_UNAUTHORIZED)
+                return answer_echo (ex, response);
+        if (response->code == COAP_UDP6_CODE_REQUEST_ENTITY_TOO_LARGE)
+                return answer_too_large (self, ex, response);
+        if (bc != NULL && bc->upload != NULL && !bc->upload_done && upload_step (ex, response))
+                return TRUE;
+        if (!coap_udp6_code_is_successful (response->code))
+                return FALSE;
+        block2 = coap_udp6_message_get_option_uint (response, COAP_UDP6_OPTION_BLOCK2);
+        if (block2 >= 0)
+                return download_step (self, ex, response, (guint32) block2);
+        if (bc != NULL && bc->body != NULL) {
+                fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+                      "A response without Block2 in the middle of a block-wise download");
+                return TRUE;
+        }
+        return FALSE;
+}

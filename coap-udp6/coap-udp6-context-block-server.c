@@ -1,0 +1,431 @@
+/* coap-udp6-context-block-server.c: block-wise answers of a context
+ * (RFC 7959), uploads keyed by Request-Tag (RFC 9175 §3)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-context-private.h"
+#include "coap-udp6-code.h"
+#include "coap-udp6-error.h"
+
+#include <string.h>
+
+/* One upload being reassembled, or one representation being served
+ * block by block. A representation is kept so that later blocks come
+ * from the same rendering (same ETag) without running the handler again,
+ * as aiocoap does; see doc/limits.md. */
+typedef struct {
+        CoapUdp6BlockServer *owner;
+        char *key;                          /* owned, also the table's key */
+        GByteArray *body;                   /* owned, nullable: an upload so far */
+        CoapUdp6Message *representation;    /* owned, nullable: a whole response */
+        gsize bytes;
+        gint64 expires;                     /* µs, coap_udp6_context_now () */
+        GList link;                         /* in owner->order, oldest first */
+} Entry;
+
+struct _CoapUdp6BlockServer {
+        GHashTable *entries;                /* key → Entry (owned) */
+        GQueue order;
+        gsize bytes;
+};
+
+static void
+entry_free (gpointer data)
+{
+        Entry *e = data;
+
+        g_queue_unlink (&e->owner->order, &e->link);
+        e->owner->bytes -= e->bytes;
+        g_free (e->key);
+        if (e->body != NULL)
+                g_byte_array_unref (e->body);
+        g_clear_object (&e->representation);
+        g_free (e);
+}
+
+static CoapUdp6BlockServer *
+get_block_server (CoapUdp6Context *self)
+{
+        if (self->block_server == NULL) {
+                self->block_server = g_new0 (CoapUdp6BlockServer, 1);
+                self->block_server->entries = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                                     NULL, entry_free);
+        }
+        return self->block_server;
+}
+
+void
+coap_udp6_context_block_server_free (CoapUdp6Context *self)
+{
+        if (self->block_server == NULL)
+                return;
+        g_hash_table_unref (self->block_server->entries);
+        g_clear_pointer (&self->block_server, g_free);
+}
+
+guint64
+coap_udp6_context_block_server_gauge (CoapUdp6Context  *self,
+                                      CoapUdp6Statistic statistic)
+{
+        if (self->block_server == NULL)
+                return 0;
+        if (statistic == COAP_UDP6_STATISTIC_BLOCK_BYTES)
+                return self->block_server->bytes;
+        return g_hash_table_size (self->block_server->entries);
+}
+
+static void
+remove_entry (CoapUdp6BlockServer *bs,
+              Entry               *e)
+{
+        g_hash_table_remove (bs->entries, e->key);
+}
+
+/* Entries expire EXCHANGE_LIFETIME after their last block; the oldest
+ * is first in the queue. */
+static void
+sweep_expired (CoapUdp6Context     *self,
+               CoapUdp6BlockServer *bs)
+{
+        gint64 now = coap_udp6_context_now (self);
+
+        while (bs->order.head != NULL) {
+                Entry *e = bs->order.head->data;
+
+                if (e->expires > now)
+                        break;
+                remove_entry (bs, e);
+        }
+}
+
+static void
+touch (CoapUdp6Context     *self,
+       CoapUdp6BlockServer *bs,
+       Entry               *e)
+{
+        e->expires = coap_udp6_context_now (self) +
+                     (gint64) (coap_udp6_context_get_exchange_lifetime (self) * G_USEC_PER_SEC);
+        g_queue_unlink (&bs->order, &e->link);
+        g_queue_push_tail_link (&bs->order, &e->link);
+}
+
+/* Drops the oldest entries other than @keep until the limits hold. */
+static void
+make_room (CoapUdp6Context     *self,
+           CoapUdp6BlockServer *bs,
+           Entry               *keep)
+{
+        GList *l = bs->order.head;
+
+        while (l != NULL && (g_hash_table_size (bs->entries) > self->max_block_entries ||
+                             bs->bytes > self->max_block_bytes)) {
+                Entry *e = l->data;
+
+                l = l->next;
+                if (e == keep)
+                        continue;
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_BLOCK_EVICTIONS);
+                remove_entry (bs, e);
+        }
+}
+
+static Entry *
+add_entry (CoapUdp6BlockServer *bs,
+           char                *key) /* (transfer full) */
+{
+        Entry *e = g_new0 (Entry, 1);
+
+        e->owner = bs;
+        e->key = key;
+        e->link.data = e;
+        g_queue_push_tail_link (&bs->order, &e->link);
+        g_hash_table_replace (bs->entries, e->key, e);
+        return e;
+}
+
+static void
+set_entry_bytes (CoapUdp6BlockServer *bs,
+                 Entry               *e,
+                 gsize                bytes)
+{
+        bs->bytes = bs->bytes - e->bytes + bytes;
+        e->bytes = bytes;
+}
+
+/* Remote, method and target: what makes two requests the same operation. */
+static GString *
+operation_key (char             kind,
+               CoapUdp6Message *message)
+{
+        g_autofree char *remote = message->remote != NULL ?
+                coap_udp6_endpoint_address_get_hostinfo (message->remote) : NULL;
+        GString *key = g_string_new (NULL);
+
+        g_string_append_printf (key, "%c %s %u ", kind, remote != NULL ? remote : "", message->code);
+        coap_udp6_message_append_path_query (message, key);
+        return key;
+}
+
+static char *
+upload_key (CoapUdp6Message *message)
+{
+        GString *key = operation_key ('U', message);
+        g_autoptr (GBytes) tag = coap_udp6_message_get_opaque (message, COAP_UDP6_OPTION_REQUEST_TAG);
+
+        /* RFC 9175 §3.3: a Request-Tag tells concurrent uploads apart. */
+        g_string_append (key, " tag=");
+        if (tag != NULL) {
+                gsize len;
+                const guint8 *data = g_bytes_get_data (tag, &len);
+
+                for (gsize i = 0; i < len; i++)
+                        g_string_append_printf (key, "%02x", data[i]);
+        }
+        return g_string_free (key, FALSE);
+}
+
+static char *
+representation_key (CoapUdp6Message *message)
+{
+        GString *key = operation_key ('R', message);
+
+        g_string_append_printf (key, " accept=%d", coap_udp6_message_get_accept (message));
+        return g_string_free (key, FALSE);
+}
+
+static guint
+server_szx (CoapUdp6Context            *self,
+            const CoapUdp6BlockRequest *block)
+{
+        guint szx = coap_udp6_context_block_szx (self);
+
+        if (block->has_block2)
+                szx = MIN (szx, COAP_UDP6_BLOCK_SZX (block->block2));
+        return szx;
+}
+
+/* Block @num of @whole, a response with its whole body. */
+static CoapUdp6Message *
+make_block (CoapUdp6Message *whole,
+            guint            num,
+            guint            szx)
+{
+        CoapUdp6Message *block = coap_udp6_message_copy (whole);
+        gsize size = COAP_UDP6_BLOCK_SIZE (szx);
+        gsize total = whole->payload_len;
+        guint64 start = (guint64) num * size;
+        g_autoptr (GBytes) payload = NULL;
+        gsize len;
+
+        if (start >= total && num > 0) {
+                /* RFC 7959 §2.2: a block beyond the end. */
+                coap_udp6_message_set_code (block, COAP_UDP6_CODE_BAD_OPTION);
+                coap_udp6_message_set_payload (block, NULL);
+                coap_udp6_message_remove_option (block, COAP_UDP6_OPTION_ETAG);
+                coap_udp6_message_set_content_format (block, -1);
+                return block;
+        }
+        len = MIN (size, total - start);
+        payload = g_bytes_new_from_bytes (coap_udp6_message_get_payload (whole), start, len);
+        coap_udp6_message_set_payload (block, payload);
+        coap_udp6_message_set_option_uint (block, COAP_UDP6_OPTION_BLOCK2,
+                                           COAP_UDP6_BLOCK_VALUE (num, start + len < total, szx));
+        coap_udp6_message_set_size2 (block, total);
+        return block;
+}
+
+static void
+respond_too_large (CoapUdp6Request *request,
+                   guint            limit)
+{
+        g_autoptr (CoapUdp6Message) reply =
+                coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_REQUEST_ENTITY_TOO_LARGE);
+
+        /* RFC 7959 §2.9.3: Size1 is the largest body the server takes. */
+        coap_udp6_message_set_size1 (reply, limit);
+        coap_udp6_request_respond (request, reply);
+}
+
+static gboolean
+upload_block (CoapUdp6Context      *self,
+              CoapUdp6BlockServer  *bs,
+              CoapUdp6Request      *request,
+              CoapUdp6Message      *message,
+              guint32               block1,
+              CoapUdp6BlockRequest *block)
+{
+        guint num = COAP_UDP6_BLOCK_NUM (block1);
+        gboolean more = COAP_UDP6_BLOCK_MORE (block1);
+        guint szx = COAP_UDP6_BLOCK_SZX (block1);
+        gsize size = COAP_UDP6_BLOCK_SIZE (szx);
+        gint64 size1 = coap_udp6_message_get_size1 (message);
+        g_autofree char *key = NULL;
+        g_autoptr (CoapUdp6Message) reply = NULL;
+        g_autoptr (GBytes) body = NULL;
+        Entry *e;
+
+        if (more && message->payload_len != size) {
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_BAD_REQUEST,
+                                                "A Block1 block of the wrong size");
+                return TRUE;
+        }
+        key = upload_key (message);
+        e = g_hash_table_lookup (bs->entries, key);
+        if ((size1 >= 0 && (guint64) size1 > self->max_body_size) ||
+            (guint64) num * size + message->payload_len > self->max_body_size) {
+                if (e != NULL)
+                        remove_entry (bs, e);
+                respond_too_large (request, self->max_body_size);
+                return TRUE;
+        }
+        if (num == 0 && !more) {
+                /* The whole body in one block. */
+                if (e != NULL)
+                        remove_entry (bs, e);
+                block->has_block1 = TRUE;
+                block->block1 = block1;
+                return FALSE;
+        }
+        if (num == 0) {
+                e = add_entry (bs, g_steal_pointer (&key));
+                e->body = g_byte_array_new ();
+        } else if (e == NULL || e->body == NULL || e->body->len != (guint64) num * size) {
+                /* RFC 7959 §2.9.2: a missing or out-of-order block. */
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE);
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_REQUEST_ENTITY_INCOMPLETE, NULL);
+                return TRUE;
+        }
+        g_byte_array_append (e->body, message->payload_data, message->payload_len);
+        set_entry_bytes (bs, e, e->body->len);
+        touch (self, bs, e);
+        make_room (self, bs, e);
+        if (bs->bytes > self->max_block_bytes) {
+                /* Alone over the limit of all uploads. */
+                remove_entry (bs, e);
+                respond_too_large (request, self->max_block_bytes);
+                return TRUE;
+        }
+        if (more) {
+                reply = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CONTINUE);
+                coap_udp6_message_set_option_uint (reply, COAP_UDP6_OPTION_BLOCK1,
+                                                   COAP_UDP6_BLOCK_VALUE (num, TRUE,
+                                                                          MIN (szx, coap_udp6_context_block_szx (self))));
+                coap_udp6_request_respond (request, reply);
+                return TRUE;
+        }
+        body = g_byte_array_free_to_bytes (g_steal_pointer (&e->body));
+        remove_entry (bs, e);
+        /* The handler sees one request with the whole body. */
+        coap_udp6_message_set_payload (message, body);
+        coap_udp6_message_remove_option (message, COAP_UDP6_OPTION_BLOCK1);
+        coap_udp6_message_remove_option (message, COAP_UDP6_OPTION_SIZE1);
+        block->has_block1 = TRUE;
+        block->block1 = block1;
+        return FALSE;
+}
+
+gboolean
+coap_udp6_context_block_server_request (CoapUdp6Context      *self,
+                                        CoapUdp6Request      *request,
+                                        CoapUdp6BlockRequest *block)
+{
+        CoapUdp6Message *message = coap_udp6_request_get_message (request);
+        gint64 block1 = coap_udp6_message_get_option_uint (message, COAP_UDP6_OPTION_BLOCK1);
+        gint64 block2 = coap_udp6_message_get_option_uint (message, COAP_UDP6_OPTION_BLOCK2);
+        CoapUdp6BlockServer *bs = get_block_server (self);
+        g_autofree char *key = NULL;
+        Entry *e;
+
+        if ((block1 >= 0 && COAP_UDP6_BLOCK_SZX (block1) == 7) ||
+            (block2 >= 0 && COAP_UDP6_BLOCK_SZX (block2) == 7)) {
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_BAD_REQUEST,
+                                                "SZX 7 is reserved (RFC 7959 §2.2)");
+                return TRUE;
+        }
+        sweep_expired (self, bs);
+        if (block1 >= 0 && upload_block (self, bs, request, message, (guint32) block1, block))
+                return TRUE;
+        if (block2 < 0)
+                return FALSE;
+        block->has_block2 = TRUE;
+        block->block2 = (guint32) block2;
+        if (COAP_UDP6_BLOCK_NUM (block2) == 0 || block->has_block1)
+                return FALSE;               /* a fresh rendering */
+        key = representation_key (message);
+        e = g_hash_table_lookup (bs->entries, key);
+        if (e != NULL && e->representation != NULL) {
+                g_autoptr (CoapUdp6Message) reply =
+                        make_block (e->representation, COAP_UDP6_BLOCK_NUM (block2),
+                                    server_szx (self, block));
+
+                block->has_block2 = FALSE;
+                coap_udp6_request_respond (request, reply);
+                return TRUE;
+        }
+        /* Rendering again is safe for GET and FETCH only. */
+        if (message->code != COAP_UDP6_CODE_GET && message->code != COAP_UDP6_CODE_FETCH) {
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE);
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_REQUEST_ENTITY_INCOMPLETE,
+                                                "The response is no longer kept");
+                return TRUE;
+        }
+        return FALSE;
+}
+
+static void
+add_etag (CoapUdp6Message *whole)
+{
+        g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+        guint8 digest[32];
+        gsize len = sizeof digest;
+        g_autoptr (GBytes) etag = NULL;
+
+        g_checksum_update (checksum, whole->payload_data, whole->payload_len);
+        g_checksum_get_digest (checksum, digest, &len);
+        etag = g_bytes_new (digest, 8);
+        coap_udp6_message_add_etag (whole, etag);
+}
+
+CoapUdp6Message *
+coap_udp6_context_block_server_response (CoapUdp6Context            *self,
+                                         CoapUdp6Message            *request,
+                                         CoapUdp6Message            *response,
+                                         const CoapUdp6BlockRequest *block)
+{
+        guint szx = server_szx (self, block);
+        guint num = block->has_block2 ? COAP_UDP6_BLOCK_NUM (block->block2) : 0;
+        g_autoptr (CoapUdp6Message) whole = NULL;
+        CoapUdp6Message *reply;
+
+        if (response->payload_len <= COAP_UDP6_BLOCK_SIZE (szx) && num == 0) {
+                if (!block->has_block1 && !block->has_block2)
+                        return NULL;
+                reply = coap_udp6_message_copy (response);
+                /* A Block2 request for a small resource is answered in kind. */
+                if (block->has_block2)
+                        coap_udp6_message_set_option_uint (reply, COAP_UDP6_OPTION_BLOCK2,
+                                                           COAP_UDP6_BLOCK_VALUE (0, FALSE, szx));
+        } else {
+                CoapUdp6BlockServer *bs = get_block_server (self);
+                Entry *e;
+
+                whole = coap_udp6_message_copy (response);
+                if (!coap_udp6_message_has_option (whole, COAP_UDP6_OPTION_ETAG))
+                        add_etag (whole);
+                reply = make_block (whole, num, szx);
+                if (whole->payload_len <= self->max_block_bytes) {
+                        e = add_entry (bs, representation_key (request));
+                        e->representation = g_steal_pointer (&whole);
+                        set_entry_bytes (bs, e, e->representation->payload_len);
+                        touch (self, bs, e);
+                        make_room (self, bs, e);
+                }
+        }
+        /* RFC 7959 §2.3: the final response to an upload carries its Block1. */
+        if (block->has_block1)
+                coap_udp6_message_set_option_uint (reply, COAP_UDP6_OPTION_BLOCK1,
+                                                   COAP_UDP6_BLOCK_VALUE (COAP_UDP6_BLOCK_NUM (block->block1),
+                                                                          FALSE,
+                                                                          COAP_UDP6_BLOCK_SZX (block->block1)));
+        return reply;
+}
