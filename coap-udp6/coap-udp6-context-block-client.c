@@ -277,18 +277,28 @@ download_step (CoapUdp6Context  *self,
                 bc->body = g_byte_array_new ();
                 bc->etag = g_steal_pointer (&etag);
         } else if (!same_etag (etag, bc->etag)) {
-                /* RFC 7959 §2.4: blocks of another representation never mix. */
+                /* RFC 7959 §2.4: blocks of another representation never mix.
+                 * Only a safe request may be made again from the start. */
+                gboolean safe = ex->request->code == COAP_UDP6_CODE_GET ||
+                                ex->request->code == COAP_UDP6_CODE_FETCH;
+
+                if (!safe || bc->upload != NULL) {
+                        fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+                              "The response changed (new ETag) during the download");
+                        return TRUE;
+                }
                 if (++bc->restarts > MAX_RESTARTS) {
                         fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
                               "The representation changed (new ETag) during %u downloads",
                               bc->restarts);
                         return TRUE;
                 }
-                g_byte_array_set_size (bc->body, 0);
                 g_clear_pointer (&bc->etag, g_bytes_unref);
                 if (start == 0 && more) {
+                        g_byte_array_set_size (bc->body, 0);
                         bc->etag = g_steal_pointer (&etag);
                 } else {
+                        g_clear_pointer (&bc->body, g_byte_array_unref);
                         request_block2 (ex, 0, szx);
                         return TRUE;
                 }

@@ -166,13 +166,13 @@ operation_key (char             kind,
         return key;
 }
 
-static char *
-upload_key (CoapUdp6Message *message)
+/* RFC 9175 §3.3: a Request-Tag tells concurrent operations apart. */
+static void
+append_request_tag (GString         *key,
+                    CoapUdp6Message *message)
 {
-        GString *key = operation_key ('U', message);
         g_autoptr (GBytes) tag = coap_udp6_message_get_opaque (message, COAP_UDP6_OPTION_REQUEST_TAG);
 
-        /* RFC 9175 §3.3: a Request-Tag tells concurrent uploads apart. */
         g_string_append (key, " tag=");
         if (tag != NULL) {
                 gsize len;
@@ -181,6 +181,14 @@ upload_key (CoapUdp6Message *message)
                 for (gsize i = 0; i < len; i++)
                         g_string_append_printf (key, "%02x", data[i]);
         }
+}
+
+static char *
+upload_key (CoapUdp6Message *message)
+{
+        GString *key = operation_key ('U', message);
+
+        append_request_tag (key, message);
         return g_string_free (key, FALSE);
 }
 
@@ -190,6 +198,7 @@ representation_key (CoapUdp6Message *message)
         GString *key = operation_key ('R', message);
 
         g_string_append_printf (key, " accept=%d", coap_udp6_message_get_accept (message));
+        append_request_tag (key, message);
         return g_string_free (key, FALSE);
 }
 

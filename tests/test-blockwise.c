@@ -1,0 +1,712 @@
+/* test-blockwise.c: block-wise transfer (RFC 7959) with Request-Tag and
+ * Echo (RFC 9175), client and server, on loopback
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "test-utils.h"
+#include "coap-udp6-context-private.h"
+
+#include <string.h>
+
+#define TEST_TYPE_RESOURCE (test_resource_get_type ())
+G_DECLARE_FINAL_TYPE (TestResource, test_resource, TEST, RESOURCE, CoapUdp6Resource)
+
+typedef enum { MODE_BODY, MODE_ECHO } TestMode;
+
+struct _TestResource {
+        CoapUdp6Resource parent_instance;
+        TestMode mode;
+        GBytes *body;                       /* MODE_BODY: what GET returns */
+        guint calls;
+        gsize last_payload_len;
+};
+
+G_DEFINE_FINAL_TYPE (TestResource, test_resource, COAP_UDP6_TYPE_RESOURCE)
+
+static void
+test_resource_render (CoapUdp6Resource *resource,
+                      CoapUdp6Request  *request)
+{
+        TestResource *self = TEST_RESOURCE (resource);
+        CoapUdp6Message *message = coap_udp6_request_get_message (request);
+        GBytes *payload = coap_udp6_message_get_payload (message);
+
+        self->calls++;
+        self->last_payload_len = g_bytes_get_size (payload);
+        if (self->mode == MODE_BODY)
+                coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, self->body, 0);
+        else
+                coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CHANGED, payload, 0);
+}
+
+static void
+test_resource_finalize (GObject *object)
+{
+        g_clear_pointer (&TEST_RESOURCE (object)->body, g_bytes_unref);
+        G_OBJECT_CLASS (test_resource_parent_class)->finalize (object);
+}
+
+static void
+test_resource_class_init (TestResourceClass *klass)
+{
+        G_OBJECT_CLASS (klass)->finalize = test_resource_finalize;
+        COAP_UDP6_RESOURCE_CLASS (klass)->render = test_resource_render;
+}
+
+static void
+test_resource_init (TestResource *self)
+{
+}
+
+/* Deterministic, and different at every offset modulo a block. */
+static GBytes *
+make_body (gsize len,
+           guint seed)
+{
+        guint8 *data = g_malloc (len);
+
+        for (gsize i = 0; i < len; i++)
+                data[i] = 'A' + (i * 7 + i / 251 + seed) % 26;
+        return g_bytes_new_take (data, len);
+}
+
+typedef struct {
+        GMainContext *main_context;
+        CoapUdp6Context *server;
+        CoapUdp6Context *client;
+        TestResource *body;
+        TestResource *echo;
+        GSocket *raw;                       /* [::1]:0, non-blocking */
+        GSocketAddress *server_address;
+        guint server_port;
+        gint64 now;                         /* the server's clock, µs */
+} Fixture;
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+        const char *binds[] = { "[::1]:0", NULL };
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+
+        f->main_context = g_main_context_new ();
+        g_main_context_push_thread_default (f->main_context);
+        f->server = coap_udp6_context_new_server (binds, NULL, &error);
+        g_assert_no_error (error);
+        f->body = g_object_new (TEST_TYPE_RESOURCE, NULL);
+        f->body->mode = MODE_BODY;
+        f->body->body = make_body (4200, 0);
+        f->echo = g_object_new (TEST_TYPE_RESOURCE, NULL);
+        f->echo->mode = MODE_ECHO;
+        coap_udp6_context_add_resource (f->server, "body", COAP_UDP6_RESOURCE (f->body));
+        coap_udp6_context_add_resource (f->server, "echo", COAP_UDP6_RESOURCE (f->echo));
+        f->client = coap_udp6_context_new_client (&error);
+        g_assert_no_error (error);
+        f->raw = test_raw_socket_new ();
+        f->server_port = coap_udp6_context_get_local_port (f->server);
+        f->server_address = g_inet_socket_address_new (lo, f->server_port);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+        g_clear_object (&f->client);
+        g_clear_object (&f->server);
+        g_clear_object (&f->body);
+        g_clear_object (&f->echo);
+        g_clear_object (&f->raw);
+        g_clear_object (&f->server_address);
+        test_iterate_for (f->main_context, 10);
+        g_main_context_pop_thread_default (f->main_context);
+        g_main_context_unref (f->main_context);
+}
+
+static CoapUdp6Message *
+new_request (Fixture    *f,
+             guint       code,
+             guint       port,
+             const char *path)
+{
+        CoapUdp6Message *request = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON, code);
+        g_autofree char *uri = g_strdup_printf ("coap://[::1]:%u/%s", port, path);
+        g_autoptr (GError) error = NULL;
+
+        coap_udp6_message_set_request_uri (request, uri, &error);
+        g_assert_no_error (error);
+        return request;
+}
+
+/* Runs @request to its end; the response, or NULL with @error. */
+static CoapUdp6Message *
+run_request (Fixture         *f,
+             CoapUdp6Message *request,
+             GError         **error)
+{
+        TestResult r = { 0 };
+
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 30000));
+        if (r.error != NULL)
+                g_propagate_error (error, r.error);
+        return r.response;
+}
+
+static void
+assert_payload (CoapUdp6Message *message,
+                GBytes          *expected)
+{
+        GBytes *payload = coap_udp6_message_get_payload (message);
+
+        g_assert_cmpuint (g_bytes_get_size (payload), ==, g_bytes_get_size (expected));
+        g_assert_true (g_bytes_equal (payload, expected));
+}
+
+static void
+test_download (Fixture      *f,
+               gconstpointer data)
+{
+        gsize len = GPOINTER_TO_SIZE (data);
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_GET, f->server_port, "body");
+        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autoptr (GError) error = NULL;
+
+        g_clear_pointer (&f->body->body, g_bytes_unref);
+        f->body->body = make_body (len, 1);
+        response = run_request (f, request, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (coap_udp6_message_get_code (response), ==, COAP_UDP6_CODE_CONTENT);
+        assert_payload (response, f->body->body);
+        g_assert_false (coap_udp6_message_has_option (response, COAP_UDP6_OPTION_BLOCK2));
+        /* Later blocks come from the kept representation. */
+        g_assert_cmpuint (f->body->calls, ==, 1);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_ENTRIES), ==, 1);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_BYTES), ==, len);
+
+        /* Early negotiation: the client asks for 64-byte blocks from the start. */
+        g_object_set (f->client, "block-size", 64, NULL);
+        g_clear_object (&response);
+        response = run_request (f, request, &error);
+        g_assert_no_error (error);
+        assert_payload (response, f->body->body);
+        g_assert_cmpuint (f->body->calls, ==, 2);
+}
+
+static void
+test_upload (Fixture      *f,
+             gconstpointer data)
+{
+        gsize len = GPOINTER_TO_SIZE (data);
+        g_autoptr (GBytes) body = make_body (len, 2);
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_POST, f->server_port, "echo");
+        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autoptr (GError) error = NULL;
+
+        coap_udp6_message_set_payload (request, body);
+        response = run_request (f, request, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (coap_udp6_message_get_code (response), ==, COAP_UDP6_CODE_CHANGED);
+        /* The handler ran once, with the whole body; the echo came back in Block2. */
+        g_assert_cmpuint (f->echo->calls, ==, 1);
+        g_assert_cmpuint (f->echo->last_payload_len, ==, len);
+        assert_payload (response, body);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE), ==, 0);
+
+        /* The server asks for smaller blocks than the client sends. */
+        g_object_set (f->server, "block-size", 256, NULL);
+        g_object_set (f->client, "block-size", 512, NULL);
+        g_clear_object (&response);
+        response = run_request (f, request, &error);
+        g_assert_no_error (error);
+        assert_payload (response, body);
+        g_assert_cmpuint (f->echo->last_payload_len, ==, len);
+}
+
+/* Two uploads to one resource at once: Request-Tag keeps them apart. */
+static void
+test_concurrent_uploads (Fixture      *f,
+                         gconstpointer data)
+{
+        g_autoptr (GBytes) a = make_body (5000, 3);
+        g_autoptr (GBytes) b = make_body (5000, 4);
+        g_autoptr (CoapUdp6Message) ra = new_request (f, COAP_UDP6_CODE_PUT, f->server_port, "echo");
+        g_autoptr (CoapUdp6Message) rb = new_request (f, COAP_UDP6_CODE_PUT, f->server_port, "echo");
+        TestResult r1 = { 0 }, r2 = { 0 };
+
+        g_object_set (f->client, "nstart", 2, NULL);
+        coap_udp6_message_set_payload (ra, a);
+        coap_udp6_message_set_payload (rb, b);
+        coap_udp6_context_request_async (f->client, ra, NULL, test_request_cb, &r1);
+        coap_udp6_context_request_async (f->client, rb, NULL, test_request_cb, &r2);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r1.done, 30000));
+        g_assert_true (test_iterate_until_flag (f->main_context, &r2.done, 30000));
+        g_assert_no_error (r1.error);
+        g_assert_no_error (r2.error);
+        assert_payload (r1.response, a);
+        assert_payload (r2.response, b);
+        g_assert_cmpuint (f->echo->calls, ==, 2);
+        g_object_unref (r1.response);
+        g_object_unref (r2.response);
+}
+
+static void
+test_too_large (Fixture      *f,
+                gconstpointer data)
+{
+        g_autoptr (GBytes) body = make_body (4200, 5);
+        g_autoptr (CoapUdp6Message) upload = new_request (f, COAP_UDP6_CODE_POST, f->server_port, "echo");
+        g_autoptr (CoapUdp6Message) download = new_request (f, COAP_UDP6_CODE_GET, f->server_port, "body");
+        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autoptr (GError) error = NULL;
+
+        /* The server takes at most 2000 bytes: 4.13 with Size1, handler not run. */
+        g_object_set (f->server, "max-body-size", 2000, NULL);
+        coap_udp6_message_set_payload (upload, body);
+        response = run_request (f, upload, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (coap_udp6_message_get_code (response), ==, COAP_UDP6_CODE_REQUEST_ENTITY_TOO_LARGE);
+        g_assert_cmpint (coap_udp6_message_get_size1 (response), ==, 2000);
+        g_assert_cmpuint (f->echo->calls, ==, 0);
+
+        /* The client takes at most 1000 bytes. */
+        g_object_set (f->client, "max-body-size", 1000, NULL);
+        g_clear_object (&response);
+        response = run_request (f, download, &error);
+        g_assert_null (response);
+        g_assert_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_BODY_TOO_LARGE);
+}
+
+/* Raw-peer helpers: the test plays a server or a client with messages it
+ * builds and reads itself. */
+static gboolean
+raw_readable (gpointer data)
+{
+        return g_socket_condition_check (data, G_IO_IN) != 0;
+}
+
+static CoapUdp6Message *
+raw_recv_message (Fixture         *f,
+                  GSocketAddress **from)
+{
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) bytes = NULL;
+        guint8 buf[2048];
+        gssize n;
+
+        if (!test_iterate_until (f->main_context, raw_readable, f->raw, 5000))
+                return NULL;
+        n = g_socket_receive_from (f->raw, from, (char *) buf, sizeof buf, NULL, &error);
+        g_assert_no_error (error);
+        bytes = g_bytes_new (buf, n);
+        return coap_udp6_message_decode (bytes, NULL, &error);
+}
+
+static void
+raw_send_message (Fixture         *f,
+                  CoapUdp6Message *message,
+                  GSocketAddress  *to)
+{
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, &error);
+
+        g_assert_no_error (error);
+        g_socket_send_to (f->raw, to, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, &error);
+        g_assert_no_error (error);
+}
+
+/* A piggybacked answer to @request. */
+static CoapUdp6Message *
+raw_answer (CoapUdp6Message *request,
+            guint            code)
+{
+        CoapUdp6Message *answer = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, code);
+
+        coap_udp6_message_set_mid (answer, coap_udp6_message_get_mid (request));
+        coap_udp6_message_set_token (answer, coap_udp6_message_get_token (request));
+        return answer;
+}
+
+/* Answers @request with block @num (16 bytes each) of @body under @etag. */
+static void
+raw_answer_block (Fixture         *f,
+                  CoapUdp6Message *request,
+                  GSocketAddress  *to,
+                  GBytes          *body,
+                  guint            num,
+                  guint8           etag)
+{
+        g_autoptr (CoapUdp6Message) answer = raw_answer (request, COAP_UDP6_CODE_CONTENT);
+        g_autoptr (GBytes) tag = g_bytes_new (&etag, 1);
+        gsize total = g_bytes_get_size (body);
+        gsize start = num * 16;
+        gsize len = MIN (16, total - start);
+        g_autoptr (GBytes) slice = g_bytes_new_from_bytes (body, start, len);
+
+        coap_udp6_message_add_etag (answer, tag);
+        coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK2,
+                                           COAP_UDP6_BLOCK_VALUE (num, start + len < total, 0));
+        coap_udp6_message_set_payload (answer, slice);
+        raw_send_message (f, answer, to);
+}
+
+static guint
+raw_port (Fixture *f)
+{
+        g_autoptr (GSocketAddress) local = g_socket_get_local_address (f->raw, NULL);
+
+        return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+}
+
+static guint
+requested_block2 (CoapUdp6Message *request)
+{
+        gint64 block2 = coap_udp6_message_get_option_uint (request, COAP_UDP6_OPTION_BLOCK2);
+
+        return block2 < 0 ? 0 : COAP_UDP6_BLOCK_NUM (block2);
+}
+
+static void
+test_wrong_num (Fixture      *f,
+                gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_GET, raw_port (f), "r");
+        g_autoptr (GBytes) body = make_body (64, 6);
+        g_autoptr (CoapUdp6Message) got = NULL;
+        g_autoptr (GSocketAddress) from = NULL;
+        TestResult r = { 0 };
+
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        got = raw_recv_message (f, &from);
+        g_assert_nonnull (got);
+        raw_answer_block (f, got, from, body, 0, 1);
+        g_clear_object (&got);
+        g_clear_object (&from);
+        got = raw_recv_message (f, &from);
+        g_assert_nonnull (got);
+        g_assert_cmpuint (requested_block2 (got), ==, 1);
+        /* Block 2 where block 1 was asked for. */
+        raw_answer_block (f, got, from, body, 2, 1);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_null (r.response);
+        g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_BLOCKWISE);
+        g_clear_error (&r.error);
+}
+
+typedef struct {
+        Fixture *f;
+        TestResult *r;
+} DoneOrReadable;
+
+static gboolean
+done_or_readable (gpointer data)
+{
+        DoneOrReadable *d = data;
+
+        return d->r->done || raw_readable (d->f->raw);
+}
+
+static void
+test_etag_change (Fixture      *f,
+                  gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_GET, raw_port (f), "r");
+        g_autoptr (GBytes) old_body = make_body (48, 7);
+        g_autoptr (GBytes) new_body = make_body (48, 8);
+        TestResult r = { 0 };
+        DoneOrReadable d = { f, &r };
+        guint answers = 0;
+
+        /* Block 1 comes from a new representation: the download restarts
+         * at block 0 and ends with the new one whole. */
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        while (!r.done && answers < 10) {
+                g_autoptr (GSocketAddress) from = NULL;
+                g_autoptr (CoapUdp6Message) got = raw_recv_message (f, &from);
+                guint num;
+
+                if (got == NULL)
+                        break;
+                num = requested_block2 (got);
+                if (answers == 0)
+                        raw_answer_block (f, got, from, old_body, num, 1);
+                else
+                        raw_answer_block (f, got, from, new_body, num, 2);
+                answers++;
+                g_assert_true (test_iterate_until (f->main_context, done_or_readable, &d, 5000));
+        }
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_no_error (r.error);
+        assert_payload (r.response, new_body);
+        /* 1 old block, then 3 new ones from block 0. */
+        g_assert_cmpuint (answers, ==, 5);
+        g_clear_object (&r.response);
+
+        /* A representation that changes at every block: a bounded number of
+         * restarts, then an error. */
+        r.done = FALSE;
+        answers = 0;
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        while (!r.done && answers < 50) {
+                g_autoptr (GSocketAddress) from = NULL;
+                g_autoptr (CoapUdp6Message) got = raw_recv_message (f, &from);
+
+                if (got == NULL)
+                        break;
+                raw_answer_block (f, got, from, old_body, requested_block2 (got), 10 + answers);
+                answers++;
+                g_assert_true (test_iterate_until (f->main_context, done_or_readable, &d, 5000));
+        }
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_BLOCKWISE);
+        g_assert_cmpuint (answers, <, 50);
+        g_clear_error (&r.error);
+}
+
+/* A 4.13 with a Block1 option to a request sent whole: sent again in
+ * blocks of the size the server asked for. */
+static void
+test_413_block_size (Fixture      *f,
+                     gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_PUT, raw_port (f), "r");
+        g_autoptr (GBytes) body = make_body (500, 9);
+        g_autoptr (CoapUdp6Message) got = NULL;
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        g_autoptr (GSocketAddress) from = NULL;
+        TestResult r = { 0 };
+        gint64 block1;
+        guint blocks = 0;
+
+        coap_udp6_message_set_payload (request, body);
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        got = raw_recv_message (f, &from);
+        g_assert_nonnull (got);
+        g_assert_false (coap_udp6_message_has_option (got, COAP_UDP6_OPTION_BLOCK1));
+        answer = raw_answer (got, COAP_UDP6_CODE_REQUEST_ENTITY_TOO_LARGE);
+        coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1, COAP_UDP6_BLOCK_VALUE (0, FALSE, 3));
+        coap_udp6_message_set_size1 (answer, 4096);
+        raw_send_message (f, answer, from);
+        for (;;) {
+                g_clear_object (&got);
+                g_clear_object (&answer);
+                g_clear_object (&from);
+                got = raw_recv_message (f, &from);
+                g_assert_nonnull (got);
+                block1 = coap_udp6_message_get_option_uint (got, COAP_UDP6_OPTION_BLOCK1);
+                g_assert_cmpint (block1, >=, 0);
+                g_assert_cmpuint (COAP_UDP6_BLOCK_SZX (block1), ==, 3);
+                g_assert_cmpuint (COAP_UDP6_BLOCK_NUM (block1), ==, blocks);
+                if (blocks == 0)
+                        g_assert_cmpint (coap_udp6_message_get_size1 (got), ==, 500);
+                blocks++;
+                answer = raw_answer (got, COAP_UDP6_BLOCK_MORE (block1) ? COAP_UDP6_CODE_CONTINUE
+                                                                        : COAP_UDP6_CODE_CHANGED);
+                coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1, block1);
+                raw_send_message (f, answer, from);
+                if (!COAP_UDP6_BLOCK_MORE (block1))
+                        break;
+        }
+        g_assert_cmpuint (blocks, ==, 4);   /* 500 bytes in 128-byte blocks */
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_no_error (r.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CHANGED);
+        g_clear_object (&r.response);
+}
+
+/* RFC 9175 §2.3: a 4.01 with Echo is answered by the same request with it. */
+static void
+test_echo (Fixture      *f,
+           gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_GET, raw_port (f), "r");
+        g_autoptr (CoapUdp6Message) got = NULL;
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        g_autoptr (GSocketAddress) from = NULL;
+        g_autoptr (GBytes) echo = g_bytes_new ("fresh", 5);
+        g_autoptr (GBytes) got_echo = NULL;
+        TestResult r = { 0 };
+
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        got = raw_recv_message (f, &from);
+        g_assert_nonnull (got);
+        answer = raw_answer (got, COAP_UDP6_CODE_UNAUTHORIZED);
+        coap_udp6_message_set_echo (answer, echo);
+        raw_send_message (f, answer, from);
+        g_clear_object (&got);
+        g_clear_object (&answer);
+        g_clear_object (&from);
+        got = raw_recv_message (f, &from);
+        g_assert_nonnull (got);
+        got_echo = coap_udp6_message_get_echo (got);
+        g_assert_nonnull (got_echo);
+        g_assert_true (g_bytes_equal (got_echo, echo));
+        answer = raw_answer (got, COAP_UDP6_CODE_CONTENT);
+        raw_send_message (f, answer, from);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_no_error (r.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CONTENT);
+        g_clear_object (&r.response);
+}
+
+/* The server's side against a raw client. */
+static CoapUdp6Message *
+raw_request (guint        code,
+             guint        mid,
+             const char  *path)
+{
+        CoapUdp6Message *request = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON, code);
+        const char *segments[] = { path, NULL };
+        guint8 token = mid & 0xff;
+
+        coap_udp6_message_set_mid (request, mid);
+        coap_udp6_message_set_token_data (request, &token, 1);
+        coap_udp6_message_set_uri_path (request, segments);
+        return request;
+}
+
+static CoapUdp6Message *
+raw_exchange (Fixture         *f,
+              CoapUdp6Message *request)
+{
+        raw_send_message (f, request, f->server_address);
+        return raw_recv_message (f, NULL);
+}
+
+static void
+test_server_rules (Fixture      *f,
+                   gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        g_autoptr (GBytes) block = make_body (64, 11);
+
+        /* SZX 7 is reserved: 4.00. */
+        request = raw_request (COAP_UDP6_CODE_GET, 0x100, "body");
+        coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK2, COAP_UDP6_BLOCK_VALUE (0, FALSE, 7));
+        answer = raw_exchange (f, request);
+        g_assert_cmpuint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_BAD_REQUEST);
+        g_assert_cmpuint (f->body->calls, ==, 0);
+
+        /* A Block2 request for a small resource is answered with Block2. */
+        g_clear_pointer (&f->body->body, g_bytes_unref);
+        f->body->body = make_body (40, 0);
+        g_clear_object (&request);
+        g_clear_object (&answer);
+        request = raw_request (COAP_UDP6_CODE_GET, 0x101, "body");
+        coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK2, COAP_UDP6_BLOCK_VALUE (0, FALSE, 2));
+        answer = raw_exchange (f, request);
+        g_assert_cmpuint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_CONTENT);
+        g_assert_cmpint (coap_udp6_message_get_option_uint (answer, COAP_UDP6_OPTION_BLOCK2), ==,
+                         COAP_UDP6_BLOCK_VALUE (0, FALSE, 2));
+
+        /* Block 1 of an upload that never had a block 0: 4.08. */
+        g_clear_object (&request);
+        g_clear_object (&answer);
+        request = raw_request (COAP_UDP6_CODE_POST, 0x102, "echo");
+        coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1, COAP_UDP6_BLOCK_VALUE (1, TRUE, 2));
+        coap_udp6_message_set_payload (request, block);
+        answer = raw_exchange (f, request);
+        g_assert_cmpuint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_REQUEST_ENTITY_INCOMPLETE);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE), ==, 1);
+
+        /* Block 0, then block 2 (block 1 lost): 2.31, then 4.08. */
+        g_clear_object (&request);
+        g_clear_object (&answer);
+        request = raw_request (COAP_UDP6_CODE_POST, 0x103, "echo");
+        coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1, COAP_UDP6_BLOCK_VALUE (0, TRUE, 2));
+        coap_udp6_message_set_payload (request, block);
+        answer = raw_exchange (f, request);
+        g_assert_cmpuint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_CONTINUE);
+        g_assert_cmpint (coap_udp6_message_get_option_uint (answer, COAP_UDP6_OPTION_BLOCK1), ==,
+                         COAP_UDP6_BLOCK_VALUE (0, TRUE, 2));
+        g_clear_object (&request);
+        g_clear_object (&answer);
+        request = raw_request (COAP_UDP6_CODE_POST, 0x104, "echo");
+        coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1, COAP_UDP6_BLOCK_VALUE (2, TRUE, 2));
+        coap_udp6_message_set_payload (request, block);
+        answer = raw_exchange (f, request);
+        g_assert_cmpuint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_REQUEST_ENTITY_INCOMPLETE);
+        g_assert_cmpuint (f->echo->calls, ==, 0);
+}
+
+static gint64
+fixture_clock (gpointer data)
+{
+        return ((Fixture *) data)->now;
+}
+
+static void
+send_first_block (Fixture *f,
+                  guint    i,
+                  GBytes  *block)
+{
+        g_autoptr (CoapUdp6Message) request = raw_request (COAP_UDP6_CODE_POST, i, "echo");
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        guint16 tag = i;
+        g_autoptr (GBytes) tag_bytes = g_bytes_new (&tag, sizeof tag);
+
+        coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1, COAP_UDP6_BLOCK_VALUE (0, TRUE, 6));
+        coap_udp6_message_add_request_tag (request, tag_bytes);
+        coap_udp6_message_set_payload (request, block);
+        answer = raw_exchange (f, request);
+        g_assert_nonnull (answer);
+        g_assert_cmpuint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_CONTINUE);
+}
+
+/* A peer that opens many uploads and never finishes them: the entries
+ * and their bytes stay within the limits, and expire. */
+static void
+test_limits (Fixture      *f,
+             gconstpointer data)
+{
+        g_autoptr (GBytes) block = make_body (1024, 12);
+        guint64 entries, bytes;
+
+        f->now = 1000 * G_USEC_PER_SEC;
+        coap_udp6_context_set_clock (f->server, fixture_clock, f);
+        g_object_set (f->server, "max-block-entries", 16, "max-block-bytes", 8 * 1024, NULL);
+        for (guint i = 0; i < 200; i++) {
+                send_first_block (f, i, block);
+                entries = coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_ENTRIES);
+                bytes = coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_BYTES);
+                g_assert_cmpuint (entries, <=, 16);
+                g_assert_cmpuint (bytes, <=, 8 * 1024);
+        }
+        g_assert_cmpuint (entries, ==, 8);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_EVICTIONS), ==, 192);
+        g_assert_cmpuint (f->echo->calls, ==, 0);
+
+        /* After EXCHANGE_LIFETIME, the next block-wise request finds them gone. */
+        f->now += (gint64) ((coap_udp6_context_get_exchange_lifetime (f->server) + 1) * G_USEC_PER_SEC);
+        send_first_block (f, 200, block);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_ENTRIES), ==, 1);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_BYTES), ==, 1024);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_EVICTIONS), ==, 192);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+        test_init (&argc, &argv);
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 loopback");
+                return g_test_run ();
+        }
+#define ADD(path, func, data) \
+        g_test_add ("/blockwise/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+        ADD ("download-4200", test_download, GSIZE_TO_POINTER (4200));
+        ADD ("download-100k", test_download, GSIZE_TO_POINTER (100 * 1024));
+        ADD ("upload-4200", test_upload, GSIZE_TO_POINTER (4200));
+        ADD ("upload-100k", test_upload, GSIZE_TO_POINTER (100 * 1024));
+        ADD ("concurrent-uploads", test_concurrent_uploads, NULL);
+        ADD ("too-large", test_too_large, NULL);
+        ADD ("wrong-num", test_wrong_num, NULL);
+        ADD ("etag-change", test_etag_change, NULL);
+        ADD ("413-block-size", test_413_block_size, NULL);
+        ADD ("echo", test_echo, NULL);
+        ADD ("server-rules", test_server_rules, NULL);
+        ADD ("limits", test_limits, NULL);
+        return g_test_run ();
+}
