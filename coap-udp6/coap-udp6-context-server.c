@@ -451,6 +451,11 @@ dispatch_request (CoapUdp6Context *self,
                 coap_udp6_message_copy_path (message, long_path, path_len + 1);
                 path = long_path;
         }
+        /* Blocks of an upload are gathered, later blocks of a response
+         * served from what was rendered (RFC 7959). */
+        if (G_UNLIKELY (coap_udp6_message_has_block_option (message)) &&
+            coap_udp6_context_block_server_request (self, request, &se->block))
+                return;
         if (g_str_equal (path, ".well-known/core")) {
                 render_well_known_core (self, request);
                 return;
@@ -460,11 +465,6 @@ dispatch_request (CoapUdp6Context *self,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_NOT_FOUND, NULL);
                 return;
         }
-        /* Blocks of an upload are gathered, later blocks of a response
-         * served from what the handler rendered (RFC 7959). */
-        if (G_UNLIKELY (coap_udp6_message_has_block_option (message)) &&
-            coap_udp6_context_block_server_request (self, request, &se->block))
-                return;
         g_object_ref (resource);
         coap_udp6_resource_render (resource, request);
         g_object_unref (resource);

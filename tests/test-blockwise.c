@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-utils.h"
+#include "test-relay.h"
 #include "coap-udp6-context-private.h"
 
 #include <string.h>
@@ -685,6 +686,43 @@ test_limits (Fixture      *f,
         g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_EVICTIONS), ==, 192);
 }
 
+/* Both directions through a relay that loses 30 % of the datagrams each
+ * way: retransmissions and deduplication keep every block, and the
+ * handler runs once per transfer. */
+static void
+test_loss (Fixture      *f,
+           gconstpointer data)
+{
+        g_autoptr (TestRelay) relay = test_relay_new (f->main_context, f->server_address, 0.3, 7959);
+        GInetSocketAddress *relay_address = test_relay_get_address (relay);
+        guint port = g_inet_socket_address_get_port (relay_address);
+        g_autoptr (CoapUdp6Message) download = new_request (f, COAP_UDP6_CODE_GET, port, "body");
+        g_autoptr (CoapUdp6Message) upload = new_request (f, COAP_UDP6_CODE_POST, port, "echo");
+        g_autoptr (GBytes) body = make_body (4200, 13);
+        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autoptr (GError) error = NULL;
+
+        /* The server keeps what it gathered for EXCHANGE_LIFETIME, which
+         * must outlast the client's retransmissions of one block. */
+        g_object_set (f->server, "ack-timeout", 0.02, "max-latency", 5.0, NULL);
+        g_object_set (f->client, "ack-timeout", 0.02, "max-retransmit", 10, "max-latency", 0.1, NULL);
+        response = run_request (f, download, &error);
+        g_assert_no_error (error);
+        assert_payload (response, f->body->body);
+        g_assert_cmpuint (f->body->calls, ==, 1);
+        g_clear_object (&response);
+
+        coap_udp6_message_set_payload (upload, body);
+        response = run_request (f, upload, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (coap_udp6_message_get_code (response), ==, COAP_UDP6_CODE_CHANGED);
+        assert_payload (response, body);
+        g_assert_cmpuint (f->echo->calls, ==, 1);
+        g_assert_cmpuint (f->echo->last_payload_len, ==, 4200);
+        g_test_message ("%u datagrams dropped", test_relay_get_dropped (relay));
+        g_assert_cmpuint (test_relay_get_dropped (relay), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -708,5 +746,6 @@ main (int   argc,
         ADD ("echo", test_echo, NULL);
         ADD ("server-rules", test_server_rules, NULL);
         ADD ("limits", test_limits, NULL);
+        ADD ("loss", test_loss, NULL);
         return g_test_run ();
 }

@@ -125,6 +125,26 @@ def start_our_server(test):
     return int(match.group(1))
 
 
+@unittest.skipUnless(os.path.exists(SERVER) and os.path.exists(CLIENT), 'tools not built (-Dexamples=false)')
+class OurTools(unittest.TestCase):
+    """coap-udp6-client against coap-udp6-server: whole bodies both ways."""
+
+    def test_large_and_echo(self):
+        base = 'coap://[::1]:%d' % start_our_server(self)
+        for args in ([], ['-b', '32']):
+            get = subprocess.run([CLIENT] + args + [base + '/large'], capture_output=True, timeout=30)
+            self.assertEqual(get.returncode, 0, get.stderr)
+            self.assertEqual(get.stdout.rstrip(b'\n'), LARGE.rstrip(b'\n'))
+        data = body(9000, 5)
+        with tempfile.NamedTemporaryFile() as f:
+            f.write(data)
+            f.flush()
+            post = subprocess.run([CLIENT, '-b', '512', '-m', 'post', '-f', f.name, base + '/echo'],
+                                  capture_output=True, timeout=30)
+        self.assertEqual(post.returncode, 0, post.stderr)
+        self.assertEqual(post.stdout.rstrip(b'\n'), data)
+
+
 @unittest.skipUnless(os.path.exists(SERVER), 'tools not built (-Dexamples=false)')
 @unittest.skipUnless(shutil.which('coap-client-notls'), 'coap-client-notls missing')
 class LibcoapClient(unittest.TestCase):
