@@ -23,7 +23,36 @@ struct _CoapUdp6BlockClient {
         GBytes *etag;                       /* owned, nullable: of the first Block2 block */
         guint restarts;
         guint echoes;
+        gboolean downloading;               /* a Block2 transfer started */
+        guint64 received;                   /* response body bytes taken */
+
+        /* coap_udp6_context_request_stream_async() */
+        CoapUdp6Exchange *ex;               /* unowned: the exchange that owns this */
+        GBufferedInputStream *source;       /* owned, nullable: the upload */
+        gboolean source_eof;
+        gboolean source_more;               /* bytes follow the block in flight */
+        gint64 source_size;                 /* -1: unknown */
+        gint64 size2;                       /* -1: unknown */
+        GOutputStream *sink;                /* owned, nullable: the download */
+        GCancellable *cancellable;          /* owned, nullable */
+        CoapUdp6TransferProgress progress;
+        gpointer progress_data;
+        GDestroyNotify progress_destroy;
+        struct _StreamOp *op;               /* the read or write under way */
+        CoapUdp6Message *final;             /* owned, nullable: returned once written */
+        gboolean next_more;
+        guint next_szx;
+        GTask *start_task;                  /* owned, until the first block is read */
+        CoapUdp6Context *start_context;     /* owned, likewise */
+        CoapUdp6Message *start_request;     /* owned, likewise */
 };
+
+/* An asynchronous read or write of a stream transfer: it outlives the
+ * transfer when the request ends meanwhile. */
+typedef struct _StreamOp {
+        CoapUdp6BlockClient *bc;            /* NULL once the transfer ended */
+        GBytes *data;                       /* owned, nullable: what is written */
+} StreamOp;
 
 guint
 coap_udp6_context_block_szx (CoapUdp6Context *self)
@@ -34,6 +63,17 @@ coap_udp6_context_block_szx (CoapUdp6Context *self)
 void
 coap_udp6_block_client_free (CoapUdp6BlockClient *bc)
 {
+        if (bc->op != NULL)
+                bc->op->bc = NULL;
+        g_clear_object (&bc->source);
+        g_clear_object (&bc->sink);
+        g_clear_object (&bc->cancellable);
+        if (bc->progress_destroy != NULL)
+                bc->progress_destroy (bc->progress_data);
+        g_clear_object (&bc->final);
+        g_clear_object (&bc->start_task);
+        g_clear_object (&bc->start_context);
+        g_clear_object (&bc->start_request);
         g_clear_pointer (&bc->upload, g_bytes_unref);
         if (bc->body != NULL)
                 g_byte_array_unref (bc->body);
@@ -90,25 +130,169 @@ set_upload_block (CoapUdp6Exchange *ex)
         coap_udp6_message_set_size1 (ex->request, bc->sent == 0 ? (gint64) total : -1);
 }
 
+/* RFC 9175 §3.4: concurrent uploads to one resource never mix. */
+static void
+add_request_tag (CoapUdp6Message *request)
+{
+        g_autoptr (GPtrArray) tags = coap_udp6_message_get_request_tags (request);
+
+        if (tags == NULL || tags->len == 0) {
+                guint32 tag = g_random_int ();
+                g_autoptr (GBytes) value = g_bytes_new (&tag, sizeof tag);
+
+                coap_udp6_message_add_request_tag (request, value);
+        }
+}
+
 static void
 start_upload (CoapUdp6Exchange *ex,
               guint             szx)
 {
         CoapUdp6BlockClient *bc = ensure_block (ex);
-        g_autoptr (GPtrArray) tags = coap_udp6_message_get_request_tags (ex->request);
 
         if (bc->upload == NULL)
                 bc->upload = g_bytes_ref (coap_udp6_message_get_payload (ex->request));
         bc->szx1 = szx;
         bc->sent = 0;
-        /* RFC 9175 §3.4: concurrent uploads to one resource never mix. */
-        if (tags == NULL || tags->len == 0) {
-                guint32 tag = g_random_int ();
-                g_autoptr (GBytes) value = g_bytes_new (&tag, sizeof tag);
-
-                coap_udp6_message_add_request_tag (ex->request, value);
-        }
+        add_request_tag (ex->request);
         set_upload_block (ex);
+}
+
+static void
+report (CoapUdp6BlockClient *bc,
+        guint64              done,
+        gint64               total,
+        gboolean             upload)
+{
+        if (bc->progress != NULL)
+                bc->progress (done, total, upload, bc->progress_data);
+}
+
+static StreamOp *
+op_new (CoapUdp6BlockClient *bc,
+        GBytes              *data)
+{
+        StreamOp *op = g_new0 (StreamOp, 1);
+
+        op->bc = bc;
+        op->data = data;
+        bc->op = op;
+        return op;
+}
+
+/* The transfer @op was for, or NULL when it has ended. */
+static CoapUdp6BlockClient *
+op_end (StreamOp *op)
+{
+        CoapUdp6BlockClient *bc = op->bc;
+
+        if (bc != NULL)
+                bc->op = NULL;
+        g_clear_pointer (&op->data, g_bytes_unref);
+        g_free (op);
+        return bc;
+}
+
+/* The buffer holds the next block and a byte more, or the rest of the stream. */
+static gboolean
+block_buffered (CoapUdp6BlockClient *bc)
+{
+        return bc->source_eof ||
+               g_buffered_input_stream_get_available (bc->source) > COAP_UDP6_BLOCK_SIZE (bc->szx1);
+}
+
+static void
+fill_source (CoapUdp6BlockClient *bc,
+             GAsyncReadyCallback  callback)
+{
+        gsize want = COAP_UDP6_BLOCK_SIZE (bc->szx1) + 1 - g_buffered_input_stream_get_available (bc->source);
+
+        g_buffered_input_stream_fill_async (bc->source, want, G_PRIORITY_DEFAULT, bc->cancellable,
+                                            callback, op_new (bc, NULL));
+}
+
+/* After a fill: FALSE with @error, else whether the block is buffered. */
+static gboolean
+filled (CoapUdp6BlockClient *bc,
+        GAsyncResult        *result,
+        gboolean            *ready,
+        GError             **error)
+{
+        gssize n = g_buffered_input_stream_fill_finish (bc->source, result, error);
+
+        if (n < 0)
+                return FALSE;
+        if (n == 0)
+                bc->source_eof = TRUE;
+        *ready = block_buffered (bc);
+        return TRUE;
+}
+
+/* The next block from the buffer, which holds it (no blocking read). */
+static GBytes *
+take_block (CoapUdp6BlockClient *bc,
+            GError             **error)
+{
+        GBytes *block = g_input_stream_read_bytes (G_INPUT_STREAM (bc->source),
+                                                   COAP_UDP6_BLOCK_SIZE (bc->szx1), NULL, error);
+
+        bc->source_more = g_buffered_input_stream_get_available (bc->source) > 0;
+        return block;
+}
+
+static void
+send_stream_block (CoapUdp6Exchange *ex)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) block = take_block (bc, &error);
+
+        if (block == NULL) {
+                coap_udp6_exchange_finish (ex, NULL, error);
+                return;
+        }
+        bc->current = g_bytes_get_size (block);
+        coap_udp6_message_set_payload (ex->request, block);
+        coap_udp6_message_set_option_uint (ex->request, COAP_UDP6_OPTION_BLOCK1,
+                                           COAP_UDP6_BLOCK_VALUE (bc->sent / COAP_UDP6_BLOCK_SIZE (bc->szx1),
+                                                                  bc->source_more, bc->szx1));
+        coap_udp6_message_set_size1 (ex->request, -1);
+        coap_udp6_exchange_continue (ex);
+}
+
+static void
+upload_fill_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+        CoapUdp6BlockClient *bc = op_end (user_data);
+        g_autoptr (GError) error = NULL;
+        gboolean ready = FALSE;
+
+        if (bc == NULL) {
+                g_buffered_input_stream_fill_finish (G_BUFFERED_INPUT_STREAM (source), result, NULL);
+                return;
+        }
+        if (!filled (bc, result, &ready, &error))
+                coap_udp6_exchange_finish (bc->ex, NULL, error);
+        else if (!ready)
+                fill_source (bc, upload_fill_cb);
+        else
+                send_stream_block (bc->ex);
+}
+
+static void
+next_stream_block (CoapUdp6Exchange *ex)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+
+        if (block_buffered (bc)) {
+                send_stream_block (ex);
+                return;
+        }
+        /* Nothing is in flight while the stream is read. */
+        coap_udp6_context_cancel_timer (ex->context, &ex->timer);
+        fill_source (bc, upload_fill_cb);
 }
 
 /* The per-request override is a Block1 or Block2 option the caller put in
@@ -122,8 +306,18 @@ coap_udp6_context_block_client_prepare (CoapUdp6Context  *self,
         gint64 block2 = coap_udp6_message_get_option_uint (req, COAP_UDP6_OPTION_BLOCK2);
         guint szx = coap_udp6_context_block_szx (self);
         guint szx1 = block1 >= 0 ? MIN (COAP_UDP6_BLOCK_SZX (block1), 6) : szx;
+        CoapUdp6BlockClient *bc = ex->block;
 
-        if (block1 < 0 && req->payload_len > COAP_UDP6_BLOCK_SIZE (szx1)) {
+        if (bc != NULL)
+                bc->ex = ex;
+        if (bc != NULL && bc->source != NULL) {
+                /* The first block was read before the exchange began. */
+                bc->current = req->payload_len;
+                if (bc->source_more)
+                        add_request_tag (req);
+                else
+                        bc->upload_done = TRUE;
+        } else if (block1 < 0 && req->payload_len > COAP_UDP6_BLOCK_SIZE (szx1)) {
                 start_upload (ex, szx1);
                 return;
         }
@@ -161,6 +355,10 @@ answer_too_large (CoapUdp6Context  *self,
 {
         CoapUdp6BlockClient *bc = ex->block;
         gint64 size1 = coap_udp6_message_get_size1 (response);
+
+        if (bc != NULL && bc->source != NULL)
+                return FALSE;               /* a stream is not read twice */
+        {
         gint64 block1 = coap_udp6_message_get_option_uint (response, COAP_UDP6_OPTION_BLOCK1);
         gsize total = bc != NULL && bc->upload != NULL ? g_bytes_get_size (bc->upload)
                                                        : ex->request->payload_len;
@@ -182,6 +380,7 @@ answer_too_large (CoapUdp6Context  *self,
         start_upload (ex, szx);
         coap_udp6_exchange_continue (ex);
         return TRUE;
+        }
 }
 
 /* TRUE when the next block was sent or @ex failed. */
@@ -192,7 +391,8 @@ upload_step (CoapUdp6Exchange *ex,
         CoapUdp6BlockClient *bc = ex->block;
         gint64 block1 = coap_udp6_message_get_option_uint (response, COAP_UDP6_OPTION_BLOCK1);
         guint size = COAP_UDP6_BLOCK_SIZE (bc->szx1);
-        gboolean last = bc->sent + bc->current >= g_bytes_get_size (bc->upload);
+        gboolean last = bc->source != NULL ? !bc->source_more
+                                           : bc->sent + bc->current >= g_bytes_get_size (bc->upload);
 
         if (response->code == COAP_UDP6_CODE_CONTINUE) {
                 if (block1 < 0 || COAP_UDP6_BLOCK_NUM (block1) != bc->sent / size || last) {
@@ -201,9 +401,15 @@ upload_step (CoapUdp6Exchange *ex,
                         return TRUE;
                 }
                 bc->sent += bc->current;
+                report (bc, bc->sent, bc->source != NULL ? bc->source_size
+                                                         : (gint64) g_bytes_get_size (bc->upload), TRUE);
                 /* RFC 7959 §2.3: the server may ask for smaller blocks. */
                 if (COAP_UDP6_BLOCK_SZX (block1) < bc->szx1)
                         bc->szx1 = COAP_UDP6_BLOCK_SZX (block1);
+                if (bc->source != NULL) {
+                        next_stream_block (ex);
+                        return TRUE;
+                }
                 set_upload_block (ex);
                 coap_udp6_exchange_continue (ex);
                 return TRUE;
@@ -218,6 +424,9 @@ upload_step (CoapUdp6Exchange *ex,
                 return TRUE;
         }
         bc->upload_done = TRUE;
+        bc->sent += bc->current;
+        report (bc, bc->sent, bc->source != NULL ? bc->source_size
+                                                 : (gint64) g_bytes_get_size (bc->upload), TRUE);
         return FALSE;
 }
 
@@ -230,7 +439,7 @@ request_block2 (CoapUdp6Exchange *ex,
 
         /* RFC 7959 §3.2: after an upload, the rest of the response is asked
          * for without a payload or Block1. */
-        if (ex->block->upload != NULL) {
+        if (ex->block->upload != NULL || ex->block->source != NULL) {
                 coap_udp6_message_set_payload (req, NULL);
                 coap_udp6_message_remove_option (req, COAP_UDP6_OPTION_BLOCK1);
                 coap_udp6_message_remove_option (req, COAP_UDP6_OPTION_SIZE1);
@@ -247,6 +456,62 @@ same_etag (GBytes *a,
         if (a == NULL || b == NULL)
                 return a == b;
         return g_bytes_equal (a, b);
+}
+
+static void
+sink_write_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+        StreamOp *op = user_data;
+        gsize len = g_bytes_get_size (op->data);
+        CoapUdp6BlockClient *bc = op_end (op);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (CoapUdp6Message) final = NULL;
+
+        if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error) &&
+            bc != NULL) {
+                coap_udp6_exchange_finish (bc->ex, NULL, error);
+                return;
+        }
+        if (bc == NULL)
+                return;
+        bc->received += len;
+        report (bc, bc->received, bc->size2, FALSE);
+        if (bc->next_more) {
+                request_block2 (bc->ex, bc->received / COAP_UDP6_BLOCK_SIZE (bc->next_szx), bc->next_szx);
+                return;
+        }
+        final = g_steal_pointer (&bc->final);
+        coap_udp6_exchange_finish (bc->ex, final, NULL);
+}
+
+/* Writes @response's payload to the sink; then the next block is asked
+ * for (@more) or the request completes with @response without payload. */
+static void
+write_to_sink (CoapUdp6Exchange *ex,
+               CoapUdp6Message  *response,
+               gboolean          more,
+               guint             szx)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+        GBytes *data = g_bytes_new (response->payload_data, response->payload_len);
+        gint64 size2 = coap_udp6_message_get_size2 (response);
+
+        bc->next_more = more;
+        bc->next_szx = szx;
+        if (size2 >= 0)
+                bc->size2 = size2;
+        if (!more) {
+                bc->final = coap_udp6_message_copy (response);
+                coap_udp6_message_remove_option (bc->final, COAP_UDP6_OPTION_BLOCK2);
+                coap_udp6_message_set_size2 (bc->final, -1);
+                coap_udp6_message_set_payload (bc->final, NULL);
+        }
+        coap_udp6_context_cancel_timer (ex->context, &ex->timer);
+        g_output_stream_write_all_async (bc->sink, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                         G_PRIORITY_DEFAULT, bc->cancellable, sink_write_cb,
+                                         op_new (bc, data));
 }
 
 /* TRUE when @response was taken. */
@@ -270,19 +535,23 @@ download_step (CoapUdp6Context  *self,
                 fail (ex, COAP_UDP6_ERROR_BLOCKWISE, "A Block2 option with the reserved SZX 7");
                 return TRUE;
         }
-        if (bc->body == NULL) {
+        if (!bc->downloading) {
                 /* A single block, or a block the caller asked for itself. */
                 if (!more || start != 0)
                         return FALSE;
-                bc->body = g_byte_array_new ();
+                bc->downloading = TRUE;
+                bc->received = 0;
+                if (bc->sink == NULL)
+                        bc->body = g_byte_array_new ();
                 bc->etag = g_steal_pointer (&etag);
         } else if (!same_etag (etag, bc->etag)) {
                 /* RFC 7959 §2.4: blocks of another representation never mix.
-                 * Only a safe request may be made again from the start. */
+                 * Only a safe request may be made again from the start, and
+                 * only into memory. */
                 gboolean safe = ex->request->code == COAP_UDP6_CODE_GET ||
                                 ex->request->code == COAP_UDP6_CODE_FETCH;
 
-                if (!safe || bc->upload != NULL) {
+                if (!safe || bc->upload != NULL || bc->source != NULL || bc->sink != NULL) {
                         fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
                               "The response changed (new ETag) during the download");
                         return TRUE;
@@ -294,18 +563,20 @@ download_step (CoapUdp6Context  *self,
                         return TRUE;
                 }
                 g_clear_pointer (&bc->etag, g_bytes_unref);
+                bc->received = 0;
                 if (start == 0 && more) {
                         g_byte_array_set_size (bc->body, 0);
                         bc->etag = g_steal_pointer (&etag);
                 } else {
                         g_clear_pointer (&bc->body, g_byte_array_unref);
+                        bc->downloading = FALSE;
                         request_block2 (ex, 0, szx);
                         return TRUE;
                 }
-        } else if (start != bc->body->len) {
+        } else if (start != bc->received) {
                 fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
-                      "Block %u arrived where the block at byte %u was expected",
-                      COAP_UDP6_BLOCK_NUM (block2), bc->body->len);
+                      "Block %u arrived where the block at byte %" G_GUINT64_FORMAT " was expected",
+                      COAP_UDP6_BLOCK_NUM (block2), bc->received);
                 return TRUE;
         }
         if ((more && response->payload_len != size) || response->payload_len > size) {
@@ -314,16 +585,25 @@ download_step (CoapUdp6Context  *self,
                       COAP_UDP6_BLOCK_NUM (block2), response->payload_len, size);
                 return TRUE;
         }
+        if (bc->sink != NULL) {
+                /* Memory stays flat: no limit but the stream's. */
+                write_to_sink (ex, response, more, szx);
+                return TRUE;
+        }
         if ((size2 >= 0 && (guint64) size2 > self->max_body_size) ||
-            bc->body->len + response->payload_len > self->max_body_size) {
+            bc->received + response->payload_len > self->max_body_size) {
                 fail (ex, COAP_UDP6_ERROR_BODY_TOO_LARGE,
                       "The response body is larger than max-body-size (%u bytes)",
                       self->max_body_size);
                 return TRUE;
         }
+        if (size2 >= 0)
+                bc->size2 = size2;
         g_byte_array_append (bc->body, response->payload_data, response->payload_len);
+        bc->received = bc->body->len;
+        report (bc, bc->received, bc->size2, FALSE);
         if (more) {
-                request_block2 (ex, bc->body->len / size, szx);
+                request_block2 (ex, bc->received / size, szx);
                 return TRUE;
         }
         whole = coap_udp6_message_copy (response);
@@ -347,17 +627,165 @@ coap_udp6_context_block_client_response (CoapUdp6Context  *self,
                 return answer_echo (ex, response);
         if (response->code == COAP_UDP6_CODE_REQUEST_ENTITY_TOO_LARGE)
                 return answer_too_large (self, ex, response);
-        if (bc != NULL && bc->upload != NULL && !bc->upload_done && upload_step (ex, response))
+        if (bc != NULL && (bc->upload != NULL || bc->source != NULL) && !bc->upload_done &&
+            upload_step (ex, response))
                 return TRUE;
         if (!coap_udp6_code_is_successful (response->code))
                 return FALSE;
         block2 = coap_udp6_message_get_option_uint (response, COAP_UDP6_OPTION_BLOCK2);
-        if (block2 >= 0)
-                return download_step (self, ex, response, (guint32) block2);
-        if (bc != NULL && bc->body != NULL) {
+        if (block2 >= 0 && download_step (self, ex, response, (guint32) block2))
+                return TRUE;
+        if (block2 < 0 && bc != NULL && bc->downloading) {
                 fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
                       "A response without Block2 in the middle of a block-wise download");
                 return TRUE;
         }
+        if (bc != NULL && bc->sink != NULL) {
+                /* A body in one message goes to the sink too. */
+                write_to_sink (ex, response, FALSE, 0);
+                return TRUE;
+        }
         return FALSE;
+}
+
+static void
+start_fill_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+        CoapUdp6BlockClient *bc = op_end (user_data);
+        g_autoptr (GTask) task = g_steal_pointer (&bc->start_task);
+        g_autoptr (CoapUdp6Context) self = g_steal_pointer (&bc->start_context);
+        g_autoptr (CoapUdp6Message) request = g_steal_pointer (&bc->start_request);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) block = NULL;
+        gboolean ready = FALSE;
+
+        if (!filled (bc, result, &ready, &error)) {
+                coap_udp6_block_client_free (bc);
+                g_task_return_error (task, g_steal_pointer (&error));
+                return;
+        }
+        if (!ready) {
+                bc->start_task = g_steal_pointer (&task);
+                bc->start_context = g_steal_pointer (&self);
+                bc->start_request = g_steal_pointer (&request);
+                fill_source (bc, start_fill_cb);
+                return;
+        }
+        block = take_block (bc, &error);
+        if (block == NULL) {
+                coap_udp6_block_client_free (bc);
+                g_task_return_error (task, g_steal_pointer (&error));
+                return;
+        }
+        coap_udp6_message_set_payload (request, block);
+        if (bc->source_more) {
+                coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1,
+                                                   COAP_UDP6_BLOCK_VALUE (0, TRUE, bc->szx1));
+                if (bc->source_size >= 0)
+                        coap_udp6_message_set_size1 (request, MIN (bc->source_size, G_MAXUINT32));
+        }
+        coap_udp6_context_request_start (self, request, g_task_get_cancellable (task), task, bc);
+}
+
+/**
+ * coap_udp6_context_request_stream_async:
+ * @self: a #CoapUdp6Context
+ * @request: the request, as for [method@Context.request_async]; its payload
+ *   is ignored when @body is given
+ * @body: (nullable): the request body, read block by block as it is sent
+ * @body_size: the size of @body when known (sent as Size1, RFC 7959 §4,
+ *   and given to @progress), else -1
+ * @sink: (nullable): where the response body is written, block by block;
+ *   the response then has no payload
+ * @progress: (nullable) (scope notified) (closure progress_data) (destroy progress_destroy):
+ *   called after each block
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data
+ * @cancellable: (nullable): stops the transfer between blocks
+ * @callback: (scope async): called when the request is over
+ * @user_data: data for @callback
+ *
+ * Sends a request whose body comes from a stream and writes the response
+ * body into a stream, one block at a time (RFC 7959), so memory does not
+ * grow with the bodies: a file of any size goes up and down through one
+ * block-sized buffer. Reads and writes are asynchronous; no block is asked
+ * for while the previous one is being written. A download into @sink is
+ * not limited by [property@Context:max-body-size], and a representation
+ * that changes during it fails the request with
+ * %COAP_UDP6_ERROR_BLOCKWISE rather than starting again.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_context_request_stream_async (CoapUdp6Context         *self,
+                                        CoapUdp6Message         *request,
+                                        GInputStream            *body,
+                                        gint64                   body_size,
+                                        GOutputStream           *sink,
+                                        CoapUdp6TransferProgress progress,
+                                        gpointer                 progress_data,
+                                        GDestroyNotify           progress_destroy,
+                                        GCancellable            *cancellable,
+                                        GAsyncReadyCallback      callback,
+                                        gpointer                 user_data)
+{
+        g_autoptr (GTask) task = NULL;
+        CoapUdp6BlockClient *bc;
+        gint64 block1;
+
+        g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (request));
+        g_return_if_fail (body == NULL || G_IS_INPUT_STREAM (body));
+        g_return_if_fail (sink == NULL || G_IS_OUTPUT_STREAM (sink));
+
+        task = g_task_new (self, cancellable, callback, user_data);
+        g_task_set_source_tag (task, coap_udp6_context_request_stream_async);
+        g_task_set_check_cancellable (task, FALSE);
+        bc = g_new0 (CoapUdp6BlockClient, 1);
+        bc->size2 = -1;
+        bc->source_size = body_size;
+        bc->sink = sink != NULL ? g_object_ref (sink) : NULL;
+        bc->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+        bc->progress = progress;
+        bc->progress_data = progress_data;
+        bc->progress_destroy = progress_destroy;
+        if (body == NULL) {
+                coap_udp6_context_request_start (self, request, cancellable, task, bc);
+                return;
+        }
+        block1 = coap_udp6_message_get_option_uint (request, COAP_UDP6_OPTION_BLOCK1);
+        bc->szx1 = block1 >= 0 ? MIN (COAP_UDP6_BLOCK_SZX (block1), 6) : coap_udp6_context_block_szx (self);
+        bc->source = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (body, 2 * 1024));
+        bc->start_task = g_steal_pointer (&task);
+        bc->start_context = g_object_ref (self);
+        bc->start_request = coap_udp6_message_copy (request);
+        coap_udp6_message_remove_option (bc->start_request, COAP_UDP6_OPTION_BLOCK1);
+        fill_source (bc, start_fill_cb);
+}
+
+/**
+ * coap_udp6_context_request_stream_finish:
+ * @self: a #CoapUdp6Context
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Context.request_stream_async].
+ *
+ * Returns: (transfer full) (nullable): the response (without payload when
+ *   a sink was given), or %NULL with the errors of
+ *   [method@Context.request_finish], a stream's error,
+ *   %COAP_UDP6_ERROR_BLOCKWISE or %COAP_UDP6_ERROR_BODY_TOO_LARGE
+ *
+ * Since: 1.0
+ */
+CoapUdp6Message *
+coap_udp6_context_request_stream_finish (CoapUdp6Context *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+        g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+        return g_task_propagate_pointer (G_TASK (result), error);
 }

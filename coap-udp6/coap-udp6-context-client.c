@@ -337,17 +337,21 @@ random_token (CoapUdp6Context *self,
 }
 
 static void
-request_common (CoapUdp6Context    *self,
-                CoapUdp6Message    *request,
-                guint               multicast_ms,
-                GCancellable       *cancellable,
-                GTask              *task)
+request_common (CoapUdp6Context     *self,
+                CoapUdp6Message     *request,
+                guint                multicast_ms,
+                GCancellable        *cancellable,
+                GTask               *task,
+                CoapUdp6BlockClient *block)
 {
         CoapUdp6MessageInterface *iface;
         CoapUdp6EndpointAddress *remote = NULL;
         g_autoptr (GError) error = NULL;
         CoapUdp6Exchange *ex;
 
+        if (block != NULL && (self->shut_down || g_cancellable_is_cancelled (cancellable) ||
+                              g_hash_table_size (self->exchanges) >= self->max_exchanges))
+                coap_udp6_block_client_free (block);
         if (self->shut_down) {
                 g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
                                          "The context was shut down");
@@ -373,8 +377,9 @@ request_common (CoapUdp6Context    *self,
         if (ex->collect)
                 ex->responses = g_ptr_array_new_with_free_func (g_object_unref);
         exchange_new_token (ex);
+        ex->block = block;
         /* Bodies larger than a block, and early block-size negotiation. */
-        if (G_UNLIKELY (ex->request->payload_len > self->block_size || self->block_size < 1024 ||
+        if (G_UNLIKELY (block != NULL || ex->request->payload_len > self->block_size || self->block_size < 1024 ||
                         coap_udp6_message_has_block_option (ex->request)) && !ex->collect)
                 coap_udp6_context_block_client_prepare (self, ex);
         if (cancellable != NULL)
@@ -393,6 +398,16 @@ request_common (CoapUdp6Context    *self,
         ex->resolving = TRUE;
         coap_udp6_message_interface_determine_remote_async (iface, ex->request, cancellable,
                                                             determine_remote_cb, ex);
+}
+
+void
+coap_udp6_context_request_start (CoapUdp6Context     *self,
+                                  CoapUdp6Message     *request,
+                                  GCancellable        *cancellable,
+                                  GTask               *task,
+                                  CoapUdp6BlockClient *block)
+{
+        request_common (self, request, 0, cancellable, task, block);
 }
 
 /**
@@ -428,7 +443,7 @@ coap_udp6_context_request_async (CoapUdp6Context    *self,
         task = g_task_new (self, cancellable, callback, user_data);
         g_task_set_source_tag (task, coap_udp6_context_request_async);
         g_task_set_check_cancellable (task, FALSE);
-        request_common (self, request, 0, cancellable, task);
+        request_common (self, request, 0, cancellable, task, NULL);
 }
 
 /**
@@ -489,7 +504,7 @@ coap_udp6_context_request_multicast_async (CoapUdp6Context    *self,
         task = g_task_new (self, cancellable, callback, user_data);
         g_task_set_source_tag (task, coap_udp6_context_request_multicast_async);
         g_task_set_check_cancellable (task, FALSE);
-        request_common (self, request, MAX (timeout_ms, 1), cancellable, task);
+        request_common (self, request, MAX (timeout_ms, 1), cancellable, task, NULL);
 }
 
 /**

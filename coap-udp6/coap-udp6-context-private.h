@@ -213,6 +213,13 @@ struct _CoapUdp6Exchange {
  * changed it) with a new message ID and token, as the next request of
  * the same operation. */
 void coap_udp6_exchange_continue (CoapUdp6Exchange *ex);
+/* request_async() with block-wise state made beforehand (@block, transfer
+ * full, nullable): how coap_udp6_context_request_stream_async() starts. */
+void coap_udp6_context_request_start (CoapUdp6Context     *self,
+                                      CoapUdp6Message     *request,
+                                      GCancellable        *cancellable,
+                                      GTask               *task,
+                                      CoapUdp6BlockClient *block);
 /* Completes @ex with @response or @error (both transfer none); @ex may be
  * freed. */
 void coap_udp6_exchange_finish (CoapUdp6Exchange *ex,

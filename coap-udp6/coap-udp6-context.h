@@ -55,6 +55,42 @@ CoapUdp6Message *coap_udp6_context_request_finish (CoapUdp6Context *self,
                                                    GAsyncResult    *result,
                                                    GError         **error);
 
+/**
+ * CoapUdp6TransferProgress:
+ * @bytes_done: body bytes transferred so far in this direction
+ * @bytes_total: the body's size when known (the size given for an upload,
+ *   Size2 for a download), else -1
+ * @upload: %TRUE for the request body, %FALSE for the response body
+ * @user_data: (closure): data given with the callback
+ *
+ * Reports the progress of [method@Context.request_stream_async] after
+ * each block, for a progress bar.
+ *
+ * Since: 1.0
+ */
+typedef void (*CoapUdp6TransferProgress) (guint64  bytes_done,
+                                          gint64   bytes_total,
+                                          gboolean upload,
+                                          gpointer user_data);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_context_request_stream_async (CoapUdp6Context         *self,
+                                             CoapUdp6Message         *request,
+                                             GInputStream            *body,
+                                             gint64                   body_size,
+                                             GOutputStream           *sink,
+                                             CoapUdp6TransferProgress progress,
+                                             gpointer                 progress_data,
+                                             GDestroyNotify           progress_destroy,
+                                             GCancellable            *cancellable,
+                                             GAsyncReadyCallback      callback,
+                                             gpointer                 user_data);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Message *coap_udp6_context_request_stream_finish (CoapUdp6Context *self,
+                                                          GAsyncResult    *result,
+                                                          GError         **error);
+
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_context_request_multicast_async (CoapUdp6Context    *self,
                                                 CoapUdp6Message    *request,

@@ -723,6 +723,111 @@ test_loss (Fixture      *f,
         g_assert_cmpuint (test_relay_get_dropped (relay), >, 0);
 }
 
+typedef struct {
+        guint calls;
+        guint64 done;
+        gint64 total;
+        gboolean upload;
+        GCancellable *cancel_after;         /* unowned, nullable */
+        guint64 cancel_at;
+} Progress;
+
+static void
+progress_cb (guint64  bytes_done,
+             gint64   bytes_total,
+             gboolean upload,
+             gpointer user_data)
+{
+        Progress *p = user_data;
+
+        p->calls++;
+        g_assert_cmpuint (bytes_done, >=, p->upload == upload ? p->done : 0);
+        p->done = bytes_done;
+        p->total = bytes_total;
+        p->upload = upload;
+        if (p->cancel_after != NULL && bytes_done >= p->cancel_at)
+                g_cancellable_cancel (p->cancel_after);
+}
+
+static gboolean
+memory_equal (GMemoryOutputStream *sink,
+              GBytes              *expected)
+{
+        gsize len = g_memory_output_stream_get_data_size (sink);
+
+        return len == g_bytes_get_size (expected) &&
+               memcmp (g_memory_output_stream_get_data (sink), g_bytes_get_data (expected, NULL), len) == 0;
+}
+
+/* Bodies from and into streams, block by block, with progress. */
+static void
+test_streams (Fixture      *f,
+              gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) download = new_request (f, COAP_UDP6_CODE_GET, f->server_port, "body");
+        g_autoptr (CoapUdp6Message) upload = new_request (f, COAP_UDP6_CODE_PUT, f->server_port, "echo");
+        g_autoptr (GBytes) body = make_body (100 * 1024, 14);
+        g_autoptr (GOutputStream) sink = g_memory_output_stream_new_resizable ();
+        g_autoptr (GOutputStream) echoed = g_memory_output_stream_new_resizable ();
+        g_autoptr (GInputStream) source = g_memory_input_stream_new_from_bytes (body);
+        Progress p = { 0 };
+        TestResult r = { 0 };
+
+        g_clear_pointer (&f->body->body, g_bytes_unref);
+        f->body->body = make_body (30000, 15);
+        coap_udp6_context_request_stream_async (f->client, download, NULL, -1, sink, progress_cb, &p, NULL,
+                                                NULL, test_request_cb, &r);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 30000));
+        g_assert_no_error (r.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CONTENT);
+        g_assert_cmpuint (g_bytes_get_size (coap_udp6_message_get_payload (r.response)), ==, 0);
+        g_assert_true (memory_equal (G_MEMORY_OUTPUT_STREAM (sink), f->body->body));
+        g_assert_cmpuint (p.calls, ==, 30);     /* 30 blocks of 1024 bytes */
+        g_assert_cmpuint (p.done, ==, 30000);
+        g_assert_cmpint (p.total, ==, 30000);
+        g_assert_false (p.upload);
+        g_clear_object (&r.response);
+
+        /* Up from one stream and back into another. */
+        memset (&p, 0, sizeof p);
+        r.done = FALSE;
+        coap_udp6_context_request_stream_async (f->client, upload, source, 100 * 1024, echoed, progress_cb, &p,
+                                                NULL, NULL, test_request_cb, &r);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 30000));
+        g_assert_no_error (r.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CHANGED);
+        g_assert_cmpuint (f->echo->calls, ==, 1);
+        g_assert_cmpuint (f->echo->last_payload_len, ==, 100 * 1024);
+        g_assert_true (memory_equal (G_MEMORY_OUTPUT_STREAM (echoed), body));
+        g_assert_cmpuint (p.calls, ==, 200);    /* 100 blocks up, 100 down */
+        g_clear_object (&r.response);
+}
+
+/* Cancelling stops the transfer between blocks: the handler never runs. */
+static void
+test_stream_cancel (Fixture      *f,
+                    gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) upload = new_request (f, COAP_UDP6_CODE_PUT, f->server_port, "echo");
+        g_autoptr (GBytes) body = make_body (100 * 1024, 16);
+        g_autoptr (GInputStream) source = g_memory_input_stream_new_from_bytes (body);
+        g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+        Progress p = { 0 };
+        TestResult r = { 0 };
+
+        p.cancel_after = cancellable;
+        p.cancel_at = 4096;
+        coap_udp6_context_request_stream_async (f->client, upload, source, -1, NULL, progress_cb, &p, NULL,
+                                                cancellable, test_request_cb, &r);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 30000));
+        g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+        g_assert_cmpuint (p.done, ==, 4096);
+        g_assert_cmpint (p.total, ==, -1);
+        g_assert_cmpuint (f->echo->calls, ==, 0);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->client, COAP_UDP6_STATISTIC_EXCHANGES), ==, 0);
+        g_clear_error (&r.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -747,5 +852,7 @@ main (int   argc,
         ADD ("server-rules", test_server_rules, NULL);
         ADD ("limits", test_limits, NULL);
         ADD ("loss", test_loss, NULL);
+        ADD ("streams", test_streams, NULL);
+        ADD ("stream-cancel", test_stream_cancel, NULL);
         return g_test_run ();
 }

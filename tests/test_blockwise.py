@@ -12,7 +12,7 @@ import unittest
 
 import gi
 gi.require_version('CoapUdp6', '1.0')
-from gi.repository import CoapUdp6, GLib
+from gi.repository import CoapUdp6, Gio, GLib
 
 from test_interop import CLIENT, SERVER, free_port, wait_for_coap_ping
 
@@ -102,6 +102,38 @@ class PythonBlockwise(unittest.TestCase):
         response = request(self.client, self.base + '/store', CoapUdp6.Code.PUT, data)
         self.assertEqual(response.get_code(), CoapUdp6.Code.CHANGED)
         self.assertEqual(self.store.received, [data])
+
+    def test_streams_with_progress(self):
+        data = body(20000, 6)
+        source = Gio.MemoryInputStream.new_from_bytes(GLib.Bytes.new(data))
+        sink = Gio.MemoryOutputStream.new_resizable()
+        progress = []
+        message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.POST)
+        message.set_request_uri(self.base + '/store')
+        loop = GLib.MainLoop()
+        result = {}
+
+        def done(ctx, res):
+            result['response'] = ctx.request_stream_finish(res)
+            loop.quit()
+        # PyGObject hands progress_data to the callback as extra arguments: a tuple.
+        self.client.request_stream_async(message, source, len(data), None,
+                                         lambda *args: progress.append(args[:3]),
+                                         (), None, done)
+        GLib.timeout_add(20000, loop.quit)
+        loop.run()
+        self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CHANGED)
+        self.assertEqual(self.store.received, [data])
+        self.assertEqual(progress[-1], (len(data), len(data), True))
+        self.assertEqual(len(progress), 20)
+
+        message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.GET)
+        message.set_request_uri(self.base + '/big')
+        self.client.request_stream_async(message, None, -1, sink, None, None, None, done)
+        loop.run()
+        sink.close()
+        self.assertEqual(payload_of(result['response']), b'')
+        self.assertEqual(sink.steal_as_bytes().get_data(), self.big.payload)
 
     def test_limits_are_properties(self):
         self.assertEqual(self.server.props.block_size, 1024)
