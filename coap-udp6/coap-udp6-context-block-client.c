@@ -84,8 +84,12 @@ coap_udp6_block_client_free (CoapUdp6BlockClient *bc)
 static CoapUdp6BlockClient *
 ensure_block (CoapUdp6Exchange *ex)
 {
-        if (ex->block == NULL)
+        if (ex->block == NULL) {
                 ex->block = g_new0 (CoapUdp6BlockClient, 1);
+                ex->block->size2 = -1;
+                ex->block->source_size = -1;
+        }
+        ex->block->ex = ex;
         return ex->block;
 }
 
@@ -317,7 +321,9 @@ coap_udp6_context_block_client_prepare (CoapUdp6Context  *self,
                         add_request_tag (req);
                 else
                         bc->upload_done = TRUE;
-        } else if (block1 < 0 && req->payload_len > COAP_UDP6_BLOCK_SIZE (szx1)) {
+        } else if ((block1 < 0 || COAP_UDP6_BLOCK_NUM (block1) == 0) &&
+                   req->payload_len > COAP_UDP6_BLOCK_SIZE (szx1)) {
+                /* A Block1 option with NUM > 0 is a block the caller sends itself. */
                 start_upload (ex, szx1);
                 return;
         }

@@ -515,6 +515,42 @@ test_413_block_size (Fixture      *f,
         g_clear_object (&r.response);
 }
 
+/* A Block1 option (NUM 0) in the request is the block size of this
+ * request's upload, whatever block-size says. */
+static void
+test_per_request_size (Fixture      *f,
+                       gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_PUT, raw_port (f), "r");
+        g_autoptr (GBytes) body = make_body (300, 17);
+        g_autoptr (CoapUdp6Message) got = NULL;
+        g_autoptr (GSocketAddress) from = NULL;
+        g_autoptr (GPtrArray) tags = NULL;
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        TestResult r = { 0 };
+        gint64 block1;
+
+        coap_udp6_message_set_payload (request, body);
+        coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1, COAP_UDP6_BLOCK_VALUE (0, FALSE, 2));
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        got = raw_recv_message (f, &from);
+        g_assert_nonnull (got);
+        block1 = coap_udp6_message_get_option_uint (got, COAP_UDP6_OPTION_BLOCK1);
+        g_assert_cmpint (block1, ==, COAP_UDP6_BLOCK_VALUE (0, TRUE, 2));
+        g_assert_cmpuint (g_bytes_get_size (coap_udp6_message_get_payload (got)), ==, 64);
+        g_assert_cmpint (coap_udp6_message_get_size1 (got), ==, 300);
+        /* RFC 9175 §3.4: a Request-Tag on every upload. */
+        tags = coap_udp6_message_get_request_tags (got);
+        g_assert_cmpuint (tags->len, ==, 1);
+        /* An error answer ends the upload; the application sees it. */
+        answer = raw_answer (got, COAP_UDP6_CODE_BAD_REQUEST);
+        raw_send_message (f, answer, from);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_no_error (r.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_BAD_REQUEST);
+        g_clear_object (&r.response);
+}
+
 /* RFC 9175 §2.3: a 4.01 with Echo is answered by the same request with it. */
 static void
 test_echo (Fixture      *f,
@@ -848,6 +884,7 @@ main (int   argc,
         ADD ("wrong-num", test_wrong_num, NULL);
         ADD ("etag-change", test_etag_change, NULL);
         ADD ("413-block-size", test_413_block_size, NULL);
+        ADD ("per-request-size", test_per_request_size, NULL);
         ADD ("echo", test_echo, NULL);
         ADD ("server-rules", test_server_rules, NULL);
         ADD ("limits", test_limits, NULL);
