@@ -12,7 +12,7 @@
 #define TEST_TYPE_RESOURCE (test_resource_get_type ())
 G_DECLARE_FINAL_TYPE (TestResource, test_resource, TEST, RESOURCE, CoapUdp6Resource)
 
-typedef enum { MODE_BODY, MODE_ECHO } TestMode;
+typedef enum { MODE_BODY, MODE_ECHO, MODE_LATER } TestMode;
 
 struct _TestResource {
         CoapUdp6Resource parent_instance;
@@ -24,6 +24,16 @@ struct _TestResource {
 
 G_DEFINE_FINAL_TYPE (TestResource, test_resource, COAP_UDP6_TYPE_RESOURCE)
 
+static gboolean
+respond_later_cb (gpointer data)
+{
+        CoapUdp6Request *request = data;
+        TestResource *self = g_object_get_data (G_OBJECT (request), "resource");
+
+        coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, self->body, 0);
+        return G_SOURCE_REMOVE;
+}
+
 static void
 test_resource_render (CoapUdp6Resource *resource,
                       CoapUdp6Request  *request)
@@ -34,9 +44,17 @@ test_resource_render (CoapUdp6Resource *resource,
 
         self->calls++;
         self->last_payload_len = g_bytes_get_size (payload);
-        if (self->mode == MODE_BODY)
+        if (self->mode == MODE_LATER) {
+                /* A separate response (RFC 7252 §5.2.2), after the empty ACK. */
+                g_autoptr (GSource) later = g_timeout_source_new (50);
+
+                g_object_set_data (G_OBJECT (request), "resource", self);
+                g_source_set_callback (later, respond_later_cb, g_object_ref (request), g_object_unref);
+                g_source_attach (later, g_main_context_get_thread_default ());
+        } else if (self->mode == MODE_BODY) {
                 coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, self->body, 0);
-        else
+        }
+        else if (self->mode == MODE_ECHO)
                 coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CHANGED, payload, 0);
 }
 
@@ -222,6 +240,26 @@ test_upload (Fixture      *f,
         g_assert_no_error (error);
         assert_payload (response, body);
         g_assert_cmpuint (f->echo->last_payload_len, ==, len);
+}
+
+/* A large response sent separately (CON) after an empty ACK: its first
+ * block is the separate response, the others come from what was kept. */
+static void
+test_separate_response (Fixture      *f,
+                        gconstpointer data)
+{
+        g_autoptr (TestResource) later = g_object_new (TEST_TYPE_RESOURCE, NULL);
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_GET, f->server_port, "later");
+        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autoptr (GError) error = NULL;
+
+        later->mode = MODE_LATER;
+        later->body = make_body (5000, 18);
+        coap_udp6_context_add_resource (f->server, "later", COAP_UDP6_RESOURCE (later));
+        response = run_request (f, request, &error);
+        g_assert_no_error (error);
+        assert_payload (response, later->body);
+        g_assert_cmpuint (later->calls, ==, 1);
 }
 
 /* Two uploads to one resource at once: Request-Tag keeps them apart. */
@@ -880,6 +918,7 @@ main (int   argc,
         ADD ("upload-4200", test_upload, GSIZE_TO_POINTER (4200));
         ADD ("upload-100k", test_upload, GSIZE_TO_POINTER (100 * 1024));
         ADD ("concurrent-uploads", test_concurrent_uploads, NULL);
+        ADD ("separate-response", test_separate_response, NULL);
         ADD ("too-large", test_too_large, NULL);
         ADD ("wrong-num", test_wrong_num, NULL);
         ADD ("etag-change", test_etag_change, NULL);
