@@ -1011,6 +1011,24 @@ coap_udp6_context_async_initable_iface_init (GAsyncInitableIface *iface)
 }
 
 /**
+ * coap_udp6_context_new:
+ *
+ * Creates a client context without opening its socket: that happens on
+ * its first request, whose failure reports any error. The same as
+ * `g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL)`, and what Vala's
+ * `new CoapUdp6.Context ()` calls.
+ *
+ * Returns: (transfer full): the context
+ *
+ * Since: 1.0
+ */
+CoapUdp6Context *
+coap_udp6_context_new (void)
+{
+        return g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL);
+}
+
+/**
  * coap_udp6_context_new_client:
  * @error: return location for a #GError
  *
