@@ -197,14 +197,7 @@ exchange_send (CoapUdp6Exchange *ex)
                                                          exchange_tx_done, ex);
                 return;
         }
-        {
-                g_autoptr (CoapUdp6MessageInterface) iface =
-                        coap_udp6_endpoint_address_get_interface (ex->remote);
-
-                if (iface == NULL)
-                        iface = g_object_ref (g_ptr_array_index (self->interfaces, 0));
-                coap_udp6_message_interface_send_datagram (iface, datagram, ex->remote);
-        }
+        coap_udp6_context_send_datagram (self, datagram, ex->remote);
         if (ex->multicast || ex->collect)
                 exchange_set_timer (ex, ex->multicast_ms / 1000.0);
         else
@@ -345,6 +338,11 @@ request_common (CoapUdp6Context    *self,
                                          "The request was cancelled");
                 return;
         }
+        /* A context from g_object_new() opens its socket here. */
+        if (!coap_udp6_context_ensure_ready (self, &error)) {
+                g_task_return_error (task, g_steal_pointer (&error));
+                return;
+        }
         ex = g_new0 (CoapUdp6Exchange, 1);
         ex->context = self;
         ex->task = g_object_ref (task);
@@ -368,7 +366,7 @@ request_common (CoapUdp6Context    *self,
                 exchange_start (ex);
                 return;
         }
-        iface = g_ptr_array_index (self->interfaces, 0);
+        iface = coap_udp6_context_choose_interface (self, NULL);
         if (coap_udp6_message_interface_determine_remote_now (iface, ex->request, &remote, &error)) {
                 exchange_remote_known (ex, remote, error);
                 return;

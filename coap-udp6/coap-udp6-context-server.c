@@ -260,11 +260,9 @@ static void
 delayed_send_cb (gpointer data)
 {
         Delayed *d = data;
-        g_autoptr (CoapUdp6MessageInterface) iface = coap_udp6_endpoint_address_get_interface (d->remote);
 
         d->timer = NULL;
-        if (!d->context->shut_down && iface != NULL)
-                coap_udp6_message_interface_send_datagram (iface, d->datagram, d->remote);
+        coap_udp6_context_send_datagram (d->context, d->datagram, d->remote);
         delayed_free (d);
 }
 

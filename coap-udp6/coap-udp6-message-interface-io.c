@@ -490,6 +490,24 @@ socket_ready (GSocket      *socket,
         return G_SOURCE_CONTINUE;
 }
 
+/* Every named interface must exist before the socket is opened: a typo
+ * is the caller's error, not a warning to miss. */
+static gboolean
+check_multicast_interfaces (CoapUdp6MessageInterface *self,
+                            GError                  **error)
+{
+        for (guint i = 0; self->multicast != NULL && self->multicast[i]; i++) {
+                if (if_nametoindex (self->multicast[i]) == 0) {
+                        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                     "Cannot join the CoAP multicast groups on "
+                                     "interface “%s”: no such interface",
+                                     self->multicast[i]);
+                        return FALSE;
+                }
+        }
+        return TRUE;
+}
+
 static void
 join_groups (CoapUdp6MessageInterface *self)
 {
@@ -497,11 +515,9 @@ join_groups (CoapUdp6MessageInterface *self)
                 const char *name = self->multicast[i];
                 guint ifindex = if_nametoindex (name);
 
-                if (ifindex == 0) {
-                        g_warning ("Cannot join the CoAP multicast groups on "
-                                   "interface %s: no such interface", name);
+                /* Checked at start; it may have gone since. */
+                if (ifindex == 0)
                         continue;
-                }
                 for (guint g = 0; g < G_N_ELEMENTS (coap_groups); g++) {
                         int err = coap_udp6_socket_io_join (self->fd, ifindex,
                                                             coap_groups[g]);
@@ -547,7 +563,9 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         int fd = -1;
         int err;
 
-        err = coap_udp6_socket_io_open (bind_addr, self->server, &fd, &step);
+        if (!check_multicast_interfaces (self, error))
+                return FALSE;
+        err = coap_udp6_socket_io_open (bind_addr, self->reuse_port, &fd, &step);
         if (err != 0) {
                 set_open_error (bind_addr, step, err, error);
                 return FALSE;

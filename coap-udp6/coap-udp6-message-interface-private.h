@@ -33,6 +33,7 @@ struct _CoapUdp6MessageInterface {
         char          *bind;           /* (owned) */
         char         **multicast;      /* (owned) */
         gboolean       server;
+        gboolean       reuse_port;
 
         gboolean       initialized;
         gboolean       shut_down;
