@@ -370,6 +370,9 @@ main (int   argc,
                 { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, count_verbose,
                   "Show both messages with every option on stderr; twice: also the datagrams in hex", NULL },
                 { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+                /* The letters libcoap's coap-client uses for the same things. */
+                { "text", 'e', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &payload_text, NULL, NULL },
+                { "break-after", 'B', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &timeout, NULL, NULL },
                 G_OPTION_ENTRY_NULL
         };
         g_autoptr (GOptionContext) options = g_option_context_new ("URI");

@@ -181,6 +181,12 @@ class Tools(unittest.TestCase):
         got = client()
         self.assertEqual(got.returncode, 2)
 
+    def test_libcoap_letters(self):
+        got = client('-m', 'post', '-e', 'as in coap-client', '-B', '30',
+                     self.base + '/echo')
+        self.assertEqual(got.returncode, 0, got.stderr)
+        self.assertEqual(got.stdout, b'as in coap-client\n')
+
     def test_well_known_core_is_logged(self):
         got = client('-A', 'application/link-format', self.base + '/.well-known/core')
         self.assertEqual(got.returncode, 0, got.stderr)
