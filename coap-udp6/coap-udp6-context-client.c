@@ -309,6 +309,29 @@ random_token (CoapUdp6Context *self,
         self->token_pool_left -= TOKEN_LENGTH;
 }
 
+/* Nothing malformed leaves the socket because a caller asked for it. */
+static gboolean
+check_request (CoapUdp6Message *request,
+               GError         **error)
+{
+        CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (request);
+        guint code = coap_udp6_message_get_code (request);
+
+        if (mtype != COAP_UDP6_MESSAGE_TYPE_CON && mtype != COAP_UDP6_MESSAGE_TYPE_NON) {
+                g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_MESSAGE,
+                             "A request is CON or NON, not %s",
+                             coap_udp6_message_type_to_string (mtype));
+                return FALSE;
+        }
+        if (!coap_udp6_code_is_request (code)) {
+                g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_MESSAGE,
+                             "Code %u.%02u is not a request method (0.01 to 0.31)",
+                             coap_udp6_code_get_class (code), coap_udp6_code_get_detail (code));
+                return FALSE;
+        }
+        return TRUE;
+}
+
 static void
 request_common (CoapUdp6Context    *self,
                 CoapUdp6Message    *request,
@@ -322,6 +345,10 @@ request_common (CoapUdp6Context    *self,
         CoapUdp6Exchange *ex;
         guint8 buf[TOKEN_LENGTH];
 
+        if (!check_request (request, &error)) {
+                g_task_return_error (task, g_steal_pointer (&error));
+                return;
+        }
         if (self->shut_down) {
                 g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
                                          "The context was shut down");
@@ -421,7 +448,9 @@ coap_udp6_context_request_async (CoapUdp6Context    *self,
  * Finishes [method@Context.request_async].
  *
  * Returns: (transfer full) (nullable): the response (its remote is the
- *   responder), or %NULL with %COAP_UDP6_ERROR_TIMEOUT,
+ *   responder), or %NULL with %COAP_UDP6_ERROR_INVALID_MESSAGE (the
+ *   request is not CON or NON, or its code is not a request method:
+ *   nothing is sent), %COAP_UDP6_ERROR_TIMEOUT,
  *   %COAP_UDP6_ERROR_RESET, %COAP_UDP6_ERROR_SHUT_DOWN, a resolution
  *   error, the %G_IO_ERROR an ICMP message reported, or
  *   %G_IO_ERROR_CANCELLED
@@ -434,6 +463,8 @@ coap_udp6_context_request_finish (CoapUdp6Context *self,
                                   GError         **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_context_request_async, NULL);
 
         return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -492,6 +523,8 @@ coap_udp6_context_request_multicast_finish (CoapUdp6Context *self,
                                             GError         **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_context_request_multicast_async, NULL);
 
         return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -1196,6 +1196,8 @@ coap_udp6_context_shutdown_finish (CoapUdp6Context *self,
                                    GError         **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_context_shutdown_async, FALSE);
 
         return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -463,6 +463,8 @@ async_initable_init_finish (GAsyncInitable *initable,
                             GError        **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, initable), FALSE);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_initable_init_async,
+                              FALSE);
 
         return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -580,9 +582,11 @@ CoapUdp6MessageInterface *
 coap_udp6_message_interface_new_server_finish (GAsyncResult *result,
                                                GError      **error)
 {
-        g_autoptr (GObject) source = g_async_result_get_source_object (result);
+        g_autoptr (GObject) source = NULL;
 
-        g_return_val_if_fail (G_IS_ASYNC_INITABLE (source), NULL);
+        g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+        source = g_async_result_get_source_object (result);
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (source), NULL);
 
         return COAP_UDP6_MESSAGE_INTERFACE (
                 g_async_initable_new_finish (G_ASYNC_INITABLE (source), result,
@@ -737,6 +741,8 @@ coap_udp6_message_interface_shutdown_finish (CoapUdp6MessageInterface *self,
                                              GError                  **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_message_interface_shutdown_async, FALSE);
 
         return g_task_propagate_boolean (G_TASK (result), error);
 }

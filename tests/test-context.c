@@ -72,6 +72,7 @@ test_resource_render (CoapUdp6Resource *resource,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CONTENT, "hello");
                 break;
         case MODE_SLOW:
+                coap_udp6_request_defer (request);
                 source = g_timeout_source_new (self->slow_ms != 0 ? self->slow_ms : 50);
                 g_source_set_callback (source, slow_cb, g_object_ref (request), g_object_unref);
                 g_source_attach (source, g_main_context_get_thread_default ());

@@ -30,6 +30,7 @@ class Later(CoapUdp6.Resource):
         def answer():
             request.respond_code(CoapUdp6.Code.CONTENT, 'later')
             return GLib.SOURCE_REMOVE
+        request.defer()
         GLib.timeout_add(30, answer)
 
 
@@ -114,6 +115,7 @@ class ContextTest(unittest.TestCase):
 
         class Collect(CoapUdp6.Resource):
             def do_render(self, request):
+                request.defer()
                 kept.append(request)
         self.server.add_resource('collect', Collect())
         results = {}
@@ -176,6 +178,7 @@ class ContextTest(unittest.TestCase):
 
         class Keep(CoapUdp6.Resource):
             def do_render(self, request):
+                request.defer()
                 pending.append(request)
         self.server.add_resource('keep', Keep())
         self.client.props.max_retransmit = 0
