@@ -13,6 +13,11 @@
  * [vfunc@Resource.render]; the link-format attributes (RFC 6690) appear
  * in `/.well-known/core`.
  *
+ * `render` answers the request before it returns, or calls
+ * [method@Request.defer] and answers later; a request it leaves
+ * unanswered without deferring is answered 5.00 at once (see
+ * [class@Request]).
+ *
  * Since: 1.0
  */
 typedef struct {
