@@ -186,21 +186,21 @@ server_exchange_unref (gpointer data)
         g_free (se);
 }
 
-/* Drops handle_request()'s reference: the last one is kept, emptied, for
- * the next request. */
+/* Drops handle_request()'s reference: the last one may be kept, emptied,
+ * for the next request (coap-udp6-reuse.c). */
 static void
 server_exchange_done (ServerExchange *se)
 {
         CoapUdp6Context *self = se->context;
 
-        if (se->ref_count > 1 || self->spare_exchange != NULL || self->shut_down) {
+        if (se->ref_count > 1 || self->shut_down) {
                 server_exchange_unref (se);
                 return;
         }
         /* The caller holds the context too (it is dispatching to it). */
         server_exchange_clear (se);
-        memset (se, 0, sizeof *se);
-        self->spare_exchange = se;
+        if (!coap_udp6_reuse_keep_block (&self->spare_exchange, se, sizeof *se))
+                g_free (se);
 }
 
 /* The deduplication entry: a duplicate gets @reply (nullable) again. */
@@ -523,9 +523,7 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         }
         coap_udp6_context_count (self, COAP_UDP6_STATISTIC_REQUESTS_HANDLED);
         self->pending_requests++;
-        se = g_steal_pointer (&self->spare_exchange);
-        if (se == NULL)
-                se = g_new0 (ServerExchange, 1);
+        se = coap_udp6_reuse_take_block (&self->spare_exchange, sizeof *se);
         se->ref_count = 1;
         se->holds_pending_slot = TRUE;
         se->context = g_object_ref (self);
@@ -556,21 +554,15 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         in_flight.outer = self->in_flight;
         self->in_flight = &in_flight;
 
-        request = coap_udp6_request_new_internal (g_steal_pointer (&self->spare_request), message,
+        request = coap_udp6_request_new_internal (coap_udp6_reuse_take_request (&self->spare_request),
+                                                  message,
                                                   server_respond, server_exchange_ref (se),
                                                   server_exchange_unref);
         se->in_render = TRUE;
         dispatch_request (self, request);
         /* Neither answered nor deferred: 5.00 now, piggybacked. */
         deferred = coap_udp6_request_end_render_internal (request);
-        /* One that nothing kept serves the next request (coap-udp6-reuse.c). */
-        if (!deferred && self->spare_request == NULL && !self->shut_down &&
-            coap_udp6_object_is_unshared (request)) {
-                coap_udp6_request_finish_internal (request);
-                self->spare_request = request;
-        } else {
-                g_object_unref (request);
-        }
+        coap_udp6_reuse_keep_request (&self->spare_request, request, deferred, self->shut_down);
         se->in_render = FALSE;
         self->in_flight = in_flight.outer;
         /* Not answered during render: acknowledge now, respond separately (§5.2.2). */

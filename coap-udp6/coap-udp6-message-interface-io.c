@@ -333,41 +333,13 @@ coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self)
                 g_clear_object (&self->remote_cache[i]);
 }
 
-/* The previous datagram's message when nothing kept it (coap-udp6-reuse.c),
- * else a new one. */
-static CoapUdp6Message *
-take_spare_message (CoapUdp6MessageInterface *self)
-{
-        g_autoptr (CoapUdp6Message) spare = g_steal_pointer (&self->spare_message);
-
-        if (spare != NULL && (self->spare_message_emptied || coap_udp6_object_is_unshared (spare)))
-                return g_steal_pointer (&spare);
-        return g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
-}
-
-/* Called once the datagram has been handled (and its reply sent): when
- * nothing kept the message, it is emptied now rather than when the next
- * datagram arrives, which keeps that work out of the next request's
- * latency. A message still held (a GTask about to return it, say) gets
- * its own copy of the datagram, whose buffer the next recvmmsg() reuses,
- * and is looked at again when the next datagram arrives. */
+/* The rules are in coap-udp6-reuse.c. */
 static void
 keep_spare_message (CoapUdp6MessageInterface *self,
                     CoapUdp6Message          *message)
 {
-        gboolean unshared = coap_udp6_object_is_unshared (message);
-
-        if (!unshared)
-                coap_udp6_message_own_wire (message);
-        g_clear_object (&self->spare_message);
-        if (self->shut_down) {
-                g_object_unref (message);
-                return;
-        }
-        self->spare_message_emptied = unshared;
-        if (unshared)
-                coap_udp6_message_clear_contents (message);
-        self->spare_message = message;
+        coap_udp6_reuse_keep_message (&self->spare_message, &self->spare_message_emptied, message,
+                                      self->shut_down);
 }
 
 static void
@@ -395,7 +367,7 @@ handle_datagram (CoapUdp6MessageInterface *self,
         }
         remote = peek_remote (self, &r->from, r->have_pktinfo ? &r->pktinfo : NULL);
         manager = g_weak_ref_get (&self->manager);
-        message = take_spare_message (self);
+        message = coap_udp6_reuse_take_message (&self->spare_message, self->spare_message_emptied);
         if (!coap_udp6_message_load_borrowed (message, r->data, r->length, remote, &error)) {
                 g_autoptr (GBytes) datagram = g_bytes_new (r->data, r->length);
                 /* Held: a nested receive may take the remote's cache slot. */

@@ -5,6 +5,7 @@
 #include "coap-udp6-request.h"
 #include "coap-udp6-request-private.h"
 #include "coap-udp6-message-private.h"
+#include "coap-udp6-reuse-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 
@@ -39,10 +40,7 @@ struct _CoapUdp6Request {
         gboolean responded;
         gboolean in_render;
         gboolean deferred;
-        /* The message respond_payload() answered with last, emptied. No
-         * application code ever sees it: the respond function only encodes
-         * it. */
-        CoapUdp6Message *spare_response;    /* owned, nullable */
+        CoapUdp6Message *spare_response;    /* owned, nullable: see coap-udp6-reuse.c */
 };
 
 G_DEFINE_FINAL_TYPE (CoapUdp6Request, coap_udp6_request, G_TYPE_OBJECT)
@@ -286,16 +284,10 @@ coap_udp6_request_respond_payload (CoapUdp6Request *self,
 
         if (self->responded)
                 return;
-        response = g_steal_pointer (&self->spare_response);
-        if (response == NULL)
-                response = g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
+        response = coap_udp6_reuse_take_response (&self->spare_response);
         coap_udp6_message_fill_quiet (response, code, payload, content_format);
         respond (self, response, TRUE);
-        /* Sent (or queued as bytes): emptying it now keeps that work out of
-         * the next request's latency. */
-        coap_udp6_message_clear_contents (response);
-        g_clear_object (&self->spare_response);
-        self->spare_response = g_steal_pointer (&response);
+        coap_udp6_reuse_keep_response (&self->spare_response, g_steal_pointer (&response));
 }
 
 /**
