@@ -514,6 +514,8 @@ coap_udp6_context_request_multicast_async (CoapUdp6Context    *self,
  *
  * Returns: (transfer container) (element-type CoapUdp6Message) (nullable):
  *   the responses in arrival order (possibly none), or %NULL on error
+ *   (%COAP_UDP6_ERROR_INVALID_MESSAGE, at once, for a request whose type
+ *   is ACK or RST or whose code is not a method)
  *
  * Since: 1.0
  */
