@@ -193,6 +193,8 @@ test_wrong_finish (Fixture      *f,
         g_autoptr (CoapUdp6Context) other = NULL;
         Captured single = { NULL }, multi = { NULL }, shut = { NULL }, created = { NULL };
 
+        g_test_summary ("A result given to another operation's _finish is a critical and "
+                        "NULL/FALSE, never a crash or a hang; the right finish still works");
         g_assert_true (coap_udp6_message_set_request_uri (request, uri, &error));
         coap_udp6_context_request_async (f->client, request, NULL, capture_cb, &single);
         g_assert_true (coap_udp6_message_set_request_uri (non, uri, &error));
@@ -254,6 +256,8 @@ test_respond_bad_code (Fixture      *f,
 {
         g_autofree char *got = NULL;
 
+        g_test_summary ("Responding with 0.01 or 0.00 is a critical and sends nothing; the "
+                        "request then gets 5.00");
         /* CON GET /bad, token aa: the refused responses are not sent; the
          * request is then answered 5.00, piggybacked, and nothing else. */
         got = exchange_hex (f, "41014000aab3626164", 1000);
@@ -288,6 +292,8 @@ test_request_bad_type_or_code (Fixture      *f,
         g_autofree char *uri = g_strdup_printf ("coap://[::1]:%u/x", port);
         g_autofree char *got = NULL;
 
+        g_test_summary ("A request of type ACK or RST, or with a code that is not a method, "
+                        "fails at once with INVALID_MESSAGE and nothing is sent");
         for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
                 g_autoptr (CoapUdp6Message) request = coap_udp6_message_new (bad[i].mtype, bad[i].code);
                 g_autoptr (GError) error = NULL;
@@ -330,6 +336,8 @@ test_neither_responded_nor_deferred (Fixture      *f,
         g_autofree char *got = NULL;
         gint64 start = g_get_monotonic_time ();
 
+        g_test_summary ("A render that neither responds nor defers gets the client 5.00 at "
+                        "once, piggybacked, even when the handler kept the request");
         /* CON GET /keep, token aa: 5.00 at once, piggybacked, although the
          * handler still holds the request. */
         got = exchange_hex (f, "41014100aab46b656570", 1000);
@@ -362,6 +370,8 @@ test_deferred (Fixture      *f,
         g_autofree char *got = NULL;
         g_autofree char *ack = NULL;
 
+        g_test_summary ("A deferred request is acknowledged with an empty ACK, then answered "
+                        "with a separate CON response");
         /* CON GET /defer, token aa: an empty ACK now ... */
         got = exchange_hex (f, "41014200aab56465666572", 1000);
         g_assert_cmpstr (got, ==, "60004200");
@@ -390,6 +400,7 @@ test_unencodable_response (Fixture      *f,
 {
         g_autofree char *got = NULL;
 
+        g_test_summary ("A response that cannot be encoded is not sent; the requester gets 5.00");
         /* CON GET /huge, token aa: not the response, but 5.00. */
         got = exchange_hex (f, "41014300aab468756765", 1000);
         g_assert_cmpstr (got, ==, "61a04300aa");
