@@ -213,7 +213,7 @@ test_wrong_finish (Fixture      *f,
         EXPECT_CRITICAL ("*source_tag*coap_udp6_context_shutdown_async*");
         g_assert_false (coap_udp6_context_shutdown_finish (f->client, single.result, &error));
         g_test_assert_expected_messages ();
-        EXPECT_CRITICAL ("*g_task_is_valid*");
+        EXPECT_CRITICAL ("*source_tag*coap_udp6_context_init_async*");
         g_assert_null (coap_udp6_context_new_server_finish (single.result, &error));
         g_test_assert_expected_messages ();
         EXPECT_CRITICAL ("*COAP_UDP6_IS_MESSAGE_INTERFACE*");
