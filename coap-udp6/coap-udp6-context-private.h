@@ -199,8 +199,10 @@ typedef enum {
  * rejected (RST) before it becomes a request; returns whether it was. */
 gboolean coap_udp6_context_reject_non_request (CoapUdp6Context *self,
                                                CoapUdp6Message *message);
+/* @message: @request's */
 CoapUdp6RequestVerdict coap_udp6_context_check_request (CoapUdp6Context *self,
-                                                        CoapUdp6Request *request);
+                                                        CoapUdp6Request *request,
+                                                        CoapUdp6Message *message);
 /* Accept, If-Match and If-None-Match against what the resource serves
  * (@content_format -1: unknown; @etag nullable); TRUE if answered. */
 gboolean coap_udp6_context_check_representation (CoapUdp6Context *self,

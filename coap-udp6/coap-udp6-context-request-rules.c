@@ -25,11 +25,12 @@ enum {
         HAS_UNPROCESSED = 1 << 0,
         HAS_PROXY = 1 << 1,
         HAS_NEGOTIATION = 1 << 2,           /* Accept, If-Match, If-None-Match */
+        NEEDS_CHECK = 1 << 3,               /* coap_udp6_message_check_options() can fail */
 };
 
-/* One pass over the options; a request with only Uri-* and
- * Content-Format options (the common case) returns 0 after a compare
- * each. */
+/* One pass over the options. A request with only Uri-Path and Uri-Query
+ * options of valid lengths and Content-Format (the common case) returns
+ * 0 after a compare or two each: check_options() has nothing to find. */
 static guint
 scan_options (CoapUdp6Message *message)
 {
@@ -41,20 +42,22 @@ scan_options (CoapUdp6Message *message)
                 switch (n) {
                 case COAP_UDP6_OPTION_URI_PATH:
                 case COAP_UDP6_OPTION_URI_QUERY:
-                case COAP_UDP6_OPTION_URI_HOST:
-                case COAP_UDP6_OPTION_URI_PORT:
+                        if (message->opts[i].len > 255)
+                                flags |= NEEDS_CHECK;
+                        continue;
                 case COAP_UDP6_OPTION_CONTENT_FORMAT:
                         continue;
                 case COAP_UDP6_OPTION_PROXY_URI:
                 case COAP_UDP6_OPTION_PROXY_SCHEME:
-                        flags |= HAS_PROXY;
+                        flags |= HAS_PROXY | NEEDS_CHECK;
                         continue;
                 case COAP_UDP6_OPTION_ACCEPT:
                 case COAP_UDP6_OPTION_IF_MATCH:
                 case COAP_UDP6_OPTION_IF_NONE_MATCH:
-                        flags |= HAS_NEGOTIATION;
+                        flags |= HAS_NEGOTIATION | NEEDS_CHECK;
                         continue;
                 default:
+                        flags |= NEEDS_CHECK;
                         break;
                 }
                 for (guint j = 0; j < G_N_ELEMENTS (unprocessed_options); j++)
@@ -71,7 +74,7 @@ can_process_options (CoapUdp6Message *message,
                      guint            flags,
                      GError         **error)
 {
-        if (!coap_udp6_message_check_options (message, error))
+        if ((flags & NEEDS_CHECK) && !coap_udp6_message_check_options (message, error))
                 return FALSE;
         if (!(flags & HAS_UNPROCESSED))
                 return TRUE;
@@ -119,9 +122,9 @@ respond_diagnostic (CoapUdp6Request *request,
 
 CoapUdp6RequestVerdict
 coap_udp6_context_check_request (CoapUdp6Context *self,
-                                 CoapUdp6Request *request)
+                                 CoapUdp6Request *request,
+                                 CoapUdp6Message *message)
 {
-        CoapUdp6Message *message = coap_udp6_request_get_message (request);
         g_autoptr (GError) error = NULL;
         guint flags = scan_options (message);
 

@@ -448,7 +448,7 @@ dispatch_request (CoapUdp6Context *self,
         CoapUdp6RequestVerdict verdict;
 
         /* RFC 7252 §5.4–5.10, before any side effect (coap-udp6-context-request-rules.c). */
-        verdict = coap_udp6_context_check_request (self, request);
+        verdict = coap_udp6_context_check_request (self, request, message);
         if (verdict == COAP_UDP6_REQUEST_ANSWERED)
                 return;
         path_len = coap_udp6_message_copy_path (message, short_path, sizeof short_path);

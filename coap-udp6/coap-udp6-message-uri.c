@@ -319,27 +319,21 @@ copy_segment (char         *buf,
         static const char hex[] = "0123456789ABCDEF";
         gsize out = at;
 
-        if (memchr (data, '/', len) == NULL && memchr (data, '%', len) == NULL &&
-            memchr (data, '\0', len) == NULL) {
-                if (at + len < size)
-                        memcpy (buf + at, data, len);
-                return len;
-        }
         for (gsize i = 0; i < len; i++) {
                 guint8 c = data[i];
 
-                if (c == '/' || c == '%' || c == '\0') {
-                        if (out + 3 < size) {
-                                buf[out] = '%';
-                                buf[out + 1] = hex[c >> 4];
-                                buf[out + 2] = hex[c & 0xf];
-                        }
-                        out += 3;
-                } else {
+                if (G_LIKELY (c != '/' && c != '%' && c != '\0')) {
                         if (out + 1 < size)
                                 buf[out] = c;
                         out++;
+                        continue;
                 }
+                if (out + 3 < size) {
+                        buf[out] = '%';
+                        buf[out + 1] = hex[c >> 4];
+                        buf[out + 2] = hex[c & 0xf];
+                }
+                out += 3;
         }
         return out - at;
 }
