@@ -36,10 +36,11 @@ normalize_path (const char *path)
  * Serves @resource under @path, replacing any resource there.
  *
  * A request's Uri-Path options are matched segment by segment (RFC 7252
- * §6.5): a "/", "%" or NUL byte inside one segment is written
- * percent-encoded in @path ("%2F", "%25", "%00"), so "a%2Fb" is the one
- * segment "a/b" and "a/b" the two segments "a" and "b". Other bytes are
- * written as they are.
+ * §6.5): a `/`, `%` or NUL byte inside one segment is written
+ * percent-encoded in @path, so `a%2Fb` is the one segment `a/b`,
+ * `100%25` the segment `100%`, `x%00y` a segment with a NUL byte, and
+ * `a/b` the two segments `a` and `b`. Other bytes are written as they
+ * are.
  *
  * Since: 1.0
  */
