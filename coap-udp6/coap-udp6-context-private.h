@@ -211,6 +211,28 @@ void coap_udp6_context_fail_remote (CoapUdp6Context         *self,
 void coap_udp6_context_fail_all (CoapUdp6Context *self,
                                  const GError    *error);
 
+/* coap-udp6-context-request-rules.c: option rules before a resource */
+typedef enum {
+        COAP_UDP6_REQUEST_PLAIN,            /* nothing left for check_representation */
+        COAP_UDP6_REQUEST_NEGOTIATED,       /* Accept or a condition: call check_representation */
+        COAP_UDP6_REQUEST_ANSWERED,
+} CoapUdp6RequestVerdict;
+
+/* A NON request with a critical option the server cannot process is
+ * rejected (RST) before it becomes a request; returns whether it was. */
+gboolean coap_udp6_context_reject_non_request (CoapUdp6Context *self,
+                                               CoapUdp6Message *message);
+/* @message: @request's */
+CoapUdp6RequestVerdict coap_udp6_context_check_request (CoapUdp6Context *self,
+                                                        CoapUdp6Request *request,
+                                                        CoapUdp6Message *message);
+/* Accept, If-Match and If-None-Match against what the resource serves
+ * (@content_format -1: unknown; @etag nullable); TRUE if answered. */
+gboolean coap_udp6_context_check_representation (CoapUdp6Context *self,
+                                                 CoapUdp6Request *request,
+                                                 gint             content_format,
+                                                 GBytes          *etag);
+
 /* coap-udp6-context-server.c */
 void coap_udp6_context_handle_request (CoapUdp6Context *self,
                                        CoapUdp6Message *message);

@@ -6,6 +6,7 @@
 #include "coap-udp6-message-private.h"
 #include "coap-udp6-request-private.h"
 #include "coap-udp6-reuse-private.h"
+#include "coap-udp6-resource-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 
@@ -33,6 +34,13 @@ normalize_path (const char *path)
  * @resource: the resource
  *
  * Serves @resource under @path, replacing any resource there.
+ *
+ * A request's Uri-Path options are matched segment by segment (RFC 7252
+ * §6.5): a `/`, `%` or NUL byte inside one segment is written
+ * percent-encoded in @path, so `a%2Fb` is the one segment `a/b`,
+ * `100%25` the segment `100%`, `x%00y` a segment with a NUL byte, and
+ * `a/b` the two segments `a` and `b`. Other bytes are written as they
+ * are.
  *
  * Since: 1.0
  */
@@ -70,25 +78,44 @@ coap_udp6_context_remove_resource (CoapUdp6Context *self,
         return g_hash_table_remove (self->resources, key);
 }
 
+/* RFC 6690 §4.1: one filter-query, "name=pattern", where a trailing "*"
+ * makes the pattern a prefix; "href" is the link target. */
 static gboolean
-rt_matches (const char *rt,
-            const char *filter)
+link_matches (const char       *key,
+              CoapUdp6Resource *resource,
+              const char       *name,
+              const char       *pattern)
 {
-        gsize n;
+        g_autofree char *href = NULL;
 
-        if (filter == NULL)
+        if (name == NULL)
                 return TRUE;
-        if (rt == NULL)
-                return FALSE;
-        n = strlen (filter);
-        /* RFC 6690 §4.1: a trailing "*" matches a prefix. */
-        if (n > 0 && filter[n - 1] == '*')
-                return strncmp (rt, filter, n - 1) == 0;
-        {
-                g_auto (GStrv) types = g_strsplit (rt, " ", -1);
+        if (!g_str_equal (name, "href"))
+                return coap_udp6_resource_link_attribute_matches (resource, name, pattern);
+        href = g_strconcat ("/", key, NULL);
+        return coap_udp6_link_value_matches (href, pattern);
+}
 
-                return g_strv_contains ((const char *const *) types, filter);
+static char *
+link_format_filtered (CoapUdp6Context *self,
+                      const char      *name,
+                      const char      *pattern)
+{
+        g_autoptr (GList) keys = NULL;
+        GString *out = g_string_new (NULL);
+
+        keys = g_list_sort (g_hash_table_get_keys (self->resources), (GCompareFunc) strcmp);
+        for (GList *l = keys; l != NULL; l = l->next) {
+                CoapUdp6Resource *resource = g_hash_table_lookup (self->resources, l->data);
+                g_autofree char *attrs = NULL;
+
+                if (!link_matches (l->data, resource, name, pattern))
+                        continue;
+                attrs = coap_udp6_resource_get_link_attributes (resource);
+                g_string_append_printf (out, "%s</%s>%s", out->len > 0 ? "," : "",
+                                        (const char *) l->data, attrs);
         }
+        return g_string_free (out, FALSE);
 }
 
 /**
@@ -98,7 +125,8 @@ rt_matches (const char *rt,
  *   trailing "*" matches a prefix)
  *
  * Describes the served resources in RFC 6690 link format, as
- * `/.well-known/core` returns it.
+ * `/.well-known/core` returns it. A request to `/.well-known/core` can
+ * filter by any link attribute and by `href` (RFC 6690 §4.1).
  *
  * Returns: (transfer full): the link-format document
  *
@@ -108,23 +136,9 @@ char *
 coap_udp6_context_get_link_format (CoapUdp6Context *self,
                                    const char      *rt_filter)
 {
-        g_autoptr (GList) keys = NULL;
-        GString *out = g_string_new (NULL);
-
         g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), NULL);
 
-        keys = g_list_sort (g_hash_table_get_keys (self->resources), (GCompareFunc) strcmp);
-        for (GList *l = keys; l != NULL; l = l->next) {
-                CoapUdp6Resource *resource = g_hash_table_lookup (self->resources, l->data);
-                g_autofree char *attrs = NULL;
-
-                if (!rt_matches (coap_udp6_resource_get_resource_type (resource), rt_filter))
-                        continue;
-                attrs = coap_udp6_resource_get_link_attributes (resource);
-                g_string_append_printf (out, "%s</%s>%s", out->len > 0 ? "," : "",
-                                        (const char *) l->data, attrs);
-        }
-        return g_string_free (out, FALSE);
+        return link_format_filtered (self, rt_filter != NULL ? "rt" : NULL, rt_filter);
 }
 
 /* What the server knows of a request being answered. The request holds a
@@ -408,29 +422,40 @@ deliver_reply (ServerExchange  *se,
         return send_and_store (se, reply);
 }
 
+/* RFC 6690 §4.1: the first query item "name=pattern" filters. */
 static void
-render_well_known_core (CoapUdp6Context *self,
-                        CoapUdp6Request *request)
+render_well_known_core (CoapUdp6Context       *self,
+                        CoapUdp6Request       *request,
+                        CoapUdp6RequestVerdict verdict)
 {
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
         g_auto (GStrv) query = coap_udp6_message_get_uri_query (message);
         g_autoptr (CoapUdp6Message) response = NULL;
         g_autoptr (GBytes) payload = NULL;
-        const char *rt = NULL;
+        g_autofree char *name = NULL;
+        const char *pattern = NULL;
         char *text;
 
         if (coap_udp6_message_get_code (message) != COAP_UDP6_CODE_GET) {
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
                 return;
         }
-        for (guint i = 0; query != NULL && query[i] != NULL; i++)
-                if (g_str_has_prefix (query[i], "rt="))
-                        rt = query[i] + 3;
-        text = coap_udp6_context_get_link_format (self, rt);
+        if (verdict == COAP_UDP6_REQUEST_NEGOTIATED &&
+            coap_udp6_context_check_representation (self, request, 40, NULL))
+                return;
+        for (guint i = 0; query != NULL && query[i] != NULL && name == NULL; i++) {
+                const char *eq = strchr (query[i], '=');
+
+                if (eq != NULL) {
+                        name = g_strndup (query[i], eq - query[i]);
+                        pattern = eq + 1;
+                }
+        }
+        text = link_format_filtered (self, name, pattern);
         /* RFC 6690 §4.1: a filtered query with no match is answered with 4.04 on multicast only. */
         response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
-                                          text[0] == '\0' && rt != NULL ? COAP_UDP6_CODE_NOT_FOUND
-                                                                        : COAP_UDP6_CODE_CONTENT);
+                                          text[0] == '\0' && name != NULL ? COAP_UDP6_CODE_NOT_FOUND
+                                                                          : COAP_UDP6_CODE_CONTENT);
         payload = g_bytes_new_take (text, strlen (text));
         coap_udp6_message_set_payload (response, payload);
         coap_udp6_message_set_content_format (response, 40);
@@ -442,23 +467,17 @@ dispatch_request (CoapUdp6Context *self,
                   CoapUdp6Request *request)
 {
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
-        g_autoptr (GError) error = NULL;
         g_autofree char *long_path = NULL;
         char short_path[256];
         const char *path = short_path;
         gsize path_len;
         CoapUdp6Resource *resource;
+        CoapUdp6RequestVerdict verdict;
 
-        /* RFC 7252 §5.4.1: unrecognised critical options → 4.02, no side effect. */
-        if (!coap_udp6_message_check_options (message, &error)) {
-                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_BAD_OPTION, error->message);
+        /* RFC 7252 §5.4–5.10, before any side effect (coap-udp6-context-request-rules.c). */
+        verdict = coap_udp6_context_check_request (self, request, message);
+        if (verdict == COAP_UDP6_REQUEST_ANSWERED)
                 return;
-        }
-        /* Method codes beyond iPATCH are unknown methods (RFC 7252 §5.8). */
-        if (message->code > COAP_UDP6_CODE_IPATCH) {
-                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
-                return;
-        }
         path_len = coap_udp6_message_copy_path (message, short_path, sizeof short_path);
         if (path_len >= sizeof short_path) {
                 long_path = g_malloc (path_len + 1);
@@ -466,7 +485,7 @@ dispatch_request (CoapUdp6Context *self,
                 path = long_path;
         }
         if (g_str_equal (path, ".well-known/core")) {
-                render_well_known_core (self, request);
+                render_well_known_core (self, request, verdict);
                 return;
         }
         resource = g_hash_table_lookup (self->resources, path);
@@ -474,6 +493,11 @@ dispatch_request (CoapUdp6Context *self,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_NOT_FOUND, NULL);
                 return;
         }
+        if (verdict == COAP_UDP6_REQUEST_NEGOTIATED &&
+            coap_udp6_context_check_representation (self, request,
+                                                    coap_udp6_resource_get_content_format (resource),
+                                                    coap_udp6_resource_get_etag (resource)))
+                return;
         g_object_ref (resource);
         coap_udp6_resource_render (resource, request);
         g_object_unref (resource);
@@ -517,6 +541,8 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         CoapUdp6Request *request;
         gboolean deferred;
 
+        if (coap_udp6_context_reject_non_request (self, message))
+                return;
         if (self->pending_requests >= self->max_pending_requests) {
                 reject_busy (self, message);
                 return;

@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-resource.h"
+#include "coap-udp6-resource-private.h"
 #include "coap-udp6-code.h"
+
+#include <string.h>
 
 /**
  * CoapUdp6Resource:
@@ -26,6 +29,7 @@ typedef struct {
         char *title;
         gint content_format;
         gboolean observable;
+        GBytes *etag;
 } CoapUdp6ResourcePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CoapUdp6Resource, coap_udp6_resource, G_TYPE_OBJECT)
@@ -37,6 +41,7 @@ enum {
         PROP_CONTENT_FORMAT,
         PROP_TITLE,
         PROP_OBSERVABLE,
+        PROP_ETAG,
         N_PROPS
 };
 
@@ -58,6 +63,7 @@ coap_udp6_resource_finalize (GObject *object)
         g_free (priv->resource_type);
         g_free (priv->interface_description);
         g_free (priv->title);
+        g_clear_pointer (&priv->etag, g_bytes_unref);
 
         G_OBJECT_CLASS (coap_udp6_resource_parent_class)->finalize (object);
 }
@@ -87,6 +93,9 @@ coap_udp6_resource_get_property (GObject    *object,
         case PROP_OBSERVABLE:
                 g_value_set_boolean (value, priv->observable);
                 break;
+        case PROP_ETAG:
+                g_value_set_boxed (value, priv->etag);
+                break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -115,6 +124,9 @@ coap_udp6_resource_set_property (GObject      *object,
                 break;
         case PROP_OBSERVABLE:
                 coap_udp6_resource_set_observable (self, g_value_get_boolean (value));
+                break;
+        case PROP_ETAG:
+                coap_udp6_resource_set_etag (self, g_value_get_boxed (value));
                 break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -174,6 +186,20 @@ coap_udp6_resource_class_init (CoapUdp6ResourceClass *klass)
          * Since: 1.0
          */
         props[PROP_OBSERVABLE] = g_param_spec_boolean ("observable", NULL, NULL, FALSE, flags);
+        /**
+         * CoapUdp6Resource:etag: (getter get_etag) (setter set_etag)
+         *
+         * The entity-tag of the resource's current representation (RFC
+         * 7252 §5.10.6), 1 to 8 bytes, or %NULL. With one, the context
+         * answers a request whose If-Match matches none of it with 4.12
+         * Precondition Failed before [vfunc@Resource.render]; without one,
+         * an If-Match with a value gets 4.02 Bad Option (the resource
+         * cannot compare entity-tags). The render function sends it in its
+         * responses itself ([method@Message.add_etag]).
+         *
+         * Since: 1.0
+         */
+        props[PROP_ETAG] = g_param_spec_boxed ("etag", NULL, NULL, G_TYPE_BYTES, flags);
 
         g_object_class_install_properties (object_class, N_PROPS, props);
 }
@@ -420,4 +446,107 @@ coap_udp6_resource_get_link_attributes (CoapUdp6Resource *self)
         if (priv->observable)
                 g_string_append (out, ";obs");
         return g_string_free (out, FALSE);
+}
+
+/**
+ * coap_udp6_resource_get_etag: (get-property etag)
+ * @self: a #CoapUdp6Resource
+ *
+ * Gets the entity-tag of the current representation.
+ *
+ * Returns: (nullable) (transfer none): the entity-tag
+ *
+ * Since: 1.0
+ */
+GBytes *
+coap_udp6_resource_get_etag (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), NULL);
+        priv = coap_udp6_resource_get_instance_private (self);
+        return priv->etag;
+}
+
+/**
+ * coap_udp6_resource_set_etag: (set-property etag)
+ * @self: a #CoapUdp6Resource
+ * @etag: (nullable): the entity-tag, 1 to 8 bytes, or %NULL for none
+ *
+ * Sets the entity-tag of the current representation; change it whenever
+ * the representation changes.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_etag (CoapUdp6Resource *self,
+                             GBytes           *etag)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        g_return_if_fail (etag == NULL ||
+                          (g_bytes_get_size (etag) >= 1 && g_bytes_get_size (etag) <= 8));
+        priv = coap_udp6_resource_get_instance_private (self);
+        if (priv->etag == etag || (priv->etag != NULL && etag != NULL && g_bytes_equal (priv->etag, etag)))
+                return;
+        g_clear_pointer (&priv->etag, g_bytes_unref);
+        priv->etag = etag != NULL ? g_bytes_ref (etag) : NULL;
+        g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ETAG]);
+}
+
+/* RFC 6690 §4.1: a trailing "*" makes @pattern a prefix. */
+gboolean
+coap_udp6_link_value_matches (const char *value,
+                              const char *pattern)
+{
+        gsize n = strlen (pattern);
+
+        if (n > 0 && pattern[n - 1] == '*')
+                return strncmp (value, pattern, n - 1) == 0;
+        return g_str_equal (value, pattern);
+}
+
+/* rt and if hold space-separated lists: any one of them may match. */
+static gboolean
+list_matches (const char *list,
+              const char *pattern)
+{
+        g_auto (GStrv) items = NULL;
+
+        if (list == NULL)
+                return FALSE;
+        if (coap_udp6_link_value_matches (list, pattern))
+                return TRUE;
+        items = g_strsplit (list, " ", -1);
+        for (guint i = 0; items[i] != NULL; i++)
+                if (coap_udp6_link_value_matches (items[i], pattern))
+                        return TRUE;
+        return FALSE;
+}
+
+gboolean
+coap_udp6_resource_link_attribute_matches (CoapUdp6Resource *self,
+                                           const char       *name,
+                                           const char       *pattern)
+{
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+        char ct[16];
+
+        if (g_str_equal (name, "rt"))
+                return list_matches (priv->resource_type, pattern);
+        if (g_str_equal (name, "if"))
+                return list_matches (priv->interface_description, pattern);
+        if (g_str_equal (name, "title"))
+                return priv->title != NULL && coap_udp6_link_value_matches (priv->title, pattern);
+        if (g_str_equal (name, "ct")) {
+                if (priv->content_format < 0)
+                        return FALSE;
+                g_snprintf (ct, sizeof ct, "%d", priv->content_format);
+                return coap_udp6_link_value_matches (ct, pattern);
+        }
+        /* "obs" has no value: only an empty pattern or "*" matches it. */
+        if (g_str_equal (name, "obs"))
+                return priv->observable && (pattern[0] == '\0' || g_str_equal (pattern, "*"));
+        return FALSE;
 }

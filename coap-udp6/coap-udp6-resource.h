@@ -85,6 +85,13 @@ void coap_udp6_resource_set_observable (CoapUdp6Resource *self,
                                         gboolean          observable);
 
 COAP_UDP6_AVAILABLE_IN_ALL
+GBytes *coap_udp6_resource_get_etag (CoapUdp6Resource *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_etag (CoapUdp6Resource *self,
+                                  GBytes           *etag);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 char *coap_udp6_resource_get_link_attributes (CoapUdp6Resource *self);
 
 G_END_DECLS

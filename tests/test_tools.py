@@ -113,12 +113,12 @@ class Tools(unittest.TestCase):
             self.assertEqual(got.returncode, 2)
 
     def test_accept_and_raw_options_reach_the_server(self):
-        got = client('-A', 'application/cbor', '-O', '2048,0xcafe',
+        got = client('-A', 'text/plain;charset=utf-8', '-O', '2048,0xcafe',
                      '-O', '2050,hi', '-v', self.base + '/hello?tag=opts')
         self.assertEqual(got.returncode, 0, got.stderr)
         self.assertEqual(got.stdout, b'Hello, world!\n')
         err = got.stderr.decode()
-        self.assertIn('Accept (17): 60 (application/cbor)', err)
+        self.assertIn('Accept (17): 0 (text/plain;charset=utf-8)', err)
         self.assertIn('Unknown (2048): 0xcafe', err)
         self.assertIn('Unknown (2050): 0x6869', err)
         # The server's own log shows what arrived.
@@ -126,9 +126,15 @@ class Tools(unittest.TestCase):
         self.server_log_has('token=%s' % token)
         log = self.server.text()
         block = log[log.index('token=%s' % token):].split('\n<-')[0]
-        self.assertIn('Accept (17): 60 (application/cbor)', block)
+        self.assertIn('Accept (17): 0 (text/plain;charset=utf-8)', block)
         self.assertIn('Unknown (2048): 0xcafe', block)
         self.assertIn('Uri-Query (15): "tag=opts"', block)
+
+        # /hello produces text/plain only: asking for CBOR is 4.06 (RFC 7252
+        # §5.10.4), and the client's exit status says it was not a success.
+        got = client('-A', 'application/cbor', self.base + '/hello')
+        self.assertEqual(got.returncode, 1, got.stderr)
+        self.assertIn(b'4.06', got.stderr)
 
     def test_verbose_shows_the_real_message_id_and_token(self):
         got = client('-v', self.base + '/hello')
