@@ -565,6 +565,31 @@ coap_udp6_message_add_etag (CoapUdp6Message *self,
 }
 
 /**
+ * coap_udp6_message_add_etag_data: (rename-to coap_udp6_message_add_etag)
+ * @self: a #CoapUdp6Message
+ * @data: (array length=len): the value, 1 to 8 bytes (RFC 7252 §5.10.6)
+ * @len: the value length
+ *
+ * Adds one ETag option after the existing ones, from a buffer. Bindings
+ * call this `add_etag` and pass their byte arrays.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_add_etag_data (CoapUdp6Message *self,
+                                 const guint8    *data,
+                                 gsize            len)
+{
+        g_autoptr (GBytes) value = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (data != NULL || len == 0);
+
+        value = g_bytes_new (data, len);
+        coap_udp6_message_add_option (self, COAP_UDP6_OPTION_ETAG, value);
+}
+
+/**
  * coap_udp6_message_get_if_match:
  * @self: a #CoapUdp6Message
  *

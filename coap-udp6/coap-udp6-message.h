@@ -95,6 +95,10 @@ GBytes *coap_udp6_message_get_payload (CoapUdp6Message *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_payload (CoapUdp6Message *self,
                                     GBytes          *payload);
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_message_set_payload_data (CoapUdp6Message *self,
+                                         const guint8    *data,
+                                         gsize            len);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6EndpointAddress *coap_udp6_message_get_remote (CoapUdp6Message *self);
@@ -262,6 +266,10 @@ GPtrArray *coap_udp6_message_get_etags (CoapUdp6Message *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_add_etag (CoapUdp6Message *self,
                                  GBytes          *value);
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_message_add_etag_data (CoapUdp6Message *self,
+                                      const guint8    *data,
+                                      gsize            len);
 COAP_UDP6_AVAILABLE_IN_ALL
 GPtrArray *coap_udp6_message_get_if_match (CoapUdp6Message *self);
 COAP_UDP6_AVAILABLE_IN_ALL

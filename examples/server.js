@@ -24,7 +24,7 @@ class Hello extends CoapUdp6.Resource {
         const name = arg ? arg.slice(5) : 'world';
         const text = `Hello, ${name}! You are ${request.get_remote().get_hostinfo()} (GJS)`;
         const response = CoapUdp6.Message.new(CoapUdp6.MessageType.ACK, CoapUdp6.Code.CONTENT);
-        response.set_payload(new GLib.Bytes(text));
+        response.set_payload(new TextEncoder().encode(text));
         response.set_content_format(0);
         request.respond(response);
     }

@@ -33,9 +33,11 @@ def main():
             name = el.get(C_ID) or el.get('name')
             problems.append(f'not introspectable: {el.tag.split("}")[1]} {name}')
 
+    # A function shadowed by a (rename-to) one is left out of the typelib.
     gir_functions = {el.get(C_ID) for el in root.iter()
                      if el.get(C_ID) and el.tag.split('}')[1] in
-                     ('function', 'method', 'constructor')}
+                     ('function', 'method', 'constructor')
+                     and not el.get('shadowed-by')}
 
     repo = GIRepository.Repository.get_default()
     repo.prepend_search_path(os.path.join(builddir, 'coap-udp6'))

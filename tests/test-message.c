@@ -339,17 +339,9 @@ test_uri_errors (void)
 static void
 test_encode_errors (void)
 {
-        g_autoptr (CoapUdp6Message) msg = coap_udp6_message_new (0, 1);
         g_autoptr (CoapUdp6Message) empty = coap_udp6_message_new (2, 0);
         g_autoptr (GBytes) wire = NULL;
         g_autoptr (GError) error = NULL;
-
-        coap_udp6_message_set_token_data (msg, (const guint8 *) "123456789", 9);
-        g_assert_cmpuint (g_bytes_get_size (coap_udp6_message_get_token (msg)), ==, 9);
-        wire = coap_udp6_message_encode (msg, &error);
-        g_assert_null (wire);
-        g_assert_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_MESSAGE);
-        g_clear_error (&error);
 
         coap_udp6_message_set_token_data (empty, (const guint8 *) "1", 1);
         wire = coap_udp6_message_encode (empty, &error);

@@ -49,7 +49,7 @@ class Greeter extends CoapUdp6.Resource {
         const arg = query.find(q => q.startsWith('name='));
         const name = arg ? arg.slice(5) : 'stranger';
         const response = CoapUdp6.Message.new(CoapUdp6.MessageType.ACK, CoapUdp6.Code.CONTENT);
-        response.set_payload(new GLib.Bytes(`Hello, ${name}!`));
+        response.set_payload(new TextEncoder().encode(`Hello, ${name}!`));
         response.set_content_format(0);
         request.respond(response);
     }

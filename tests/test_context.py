@@ -21,7 +21,7 @@ class Greeter(CoapUdp6.Resource):
             request.respond_code(CoapUdp6.Code.METHOD_NOT_ALLOWED, None)
             return
         response = CoapUdp6.Message.new(CoapUdp6.MessageType.ACK, CoapUdp6.Code.CONTENT)
-        response.set_payload(GLib.Bytes.new(b'hi from python'))
+        response.set_payload(b'hi from python')
         request.respond(response)
 
 
@@ -67,7 +67,7 @@ class ContextTest(unittest.TestCase):
         message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, code)
         message.set_request_uri('coap://[::1]:%d/%s' % (port or self.port, path))
         if payload is not None:
-            message.set_payload(GLib.Bytes.new(payload))
+            message.set_payload(payload)
         result = {}
 
         def done(ctx, res):
@@ -121,7 +121,7 @@ class ContextTest(unittest.TestCase):
         for i, client in enumerate(clients):
             message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.POST)
             message.set_request_uri('coap://[::1]:%d/collect' % self.port)
-            message.set_payload(GLib.Bytes.new(b'request %d' % i))
+            message.set_payload(b'request %d' % i)
             client.request_async(message, None,
                                  lambda c, r, i=i: results.update({i: c.request_finish(r)}))
         context = GLib.MainContext.default()
