@@ -10,6 +10,7 @@
 
 #include <coap-udp6/coap-udp6-types.h>
 #include <coap-udp6/coap-udp6-request.h>
+#include <coap-udp6/coap-udp6-code.h>
 
 G_BEGIN_DECLS
 
@@ -23,14 +24,32 @@ G_DECLARE_DERIVABLE_TYPE (CoapUdp6Resource, coap_udp6_resource, COAP_UDP6, RESOU
  * @parent_class: the parent class
  * @render: handles one request; respond with [method@Request.respond]
  *   now or later (a later response is a separate response), or fail it
- *   with [method@Request.fail]. The default answers 4.05 Method Not
- *   Allowed. Take a reference to the request to respond after returning:
+ *   with [method@Request.fail]. The default calls the handlers given with
+ *   [method@Resource.set_method_handler] or [method@Resource.set_handler]
+ *   and answers 4.05 Method Not Allowed if there is none. Take a reference to the request to respond after returning:
  *   the context reuses a request (and its message) that nothing holds.
  *
  * The class of a [class@Resource].
  *
  * Since: 1.0
  */
+/**
+ * CoapUdp6ResourceHandler:
+ * @resource: the resource the request was made to
+ * @request: the request; respond with [method@Request.respond] or
+ *   [method@Request.fail], as [vfunc@Resource.render] does
+ * @user_data: the data given with the handler
+ *
+ * Handles one request to a resource made with
+ * [ctor@Resource.new_with_handler] or given a handler with
+ * [method@Resource.set_method_handler].
+ *
+ * Since: 1.0
+ */
+typedef void (*CoapUdp6ResourceHandler) (CoapUdp6Resource *resource,
+                                         CoapUdp6Request  *request,
+                                         gpointer          user_data);
+
 struct _CoapUdp6ResourceClass {
         GObjectClass parent_class;
 
@@ -43,6 +62,24 @@ struct _CoapUdp6ResourceClass {
 
 COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6Resource *coap_udp6_resource_new (void);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Resource *coap_udp6_resource_new_with_handler (CoapUdp6ResourceHandler handler,
+                                                       gpointer                user_data,
+                                                       GDestroyNotify          destroy);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_handler (CoapUdp6Resource       *self,
+                                     CoapUdp6ResourceHandler handler,
+                                     gpointer                user_data,
+                                     GDestroyNotify          destroy);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_method_handler (CoapUdp6Resource       *self,
+                                            CoapUdp6Code            method,
+                                            CoapUdp6ResourceHandler handler,
+                                            gpointer                user_data,
+                                            GDestroyNotify          destroy);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_resource_render (CoapUdp6Resource *self,
