@@ -316,7 +316,8 @@ coap_udp6_message_class_init (CoapUdp6MessageClass *klass)
 /**
  * coap_udp6_message_new:
  * @mtype: the message type
- * @code: the method or response code, 0 to 255
+ * @code: the method or response code; any value from 0 to 255 is
+ *   accepted from C
  *
  * Creates a message with no token, options or payload and message ID 0.
  *
@@ -326,13 +327,13 @@ coap_udp6_message_class_init (CoapUdp6MessageClass *klass)
  */
 CoapUdp6Message *
 coap_udp6_message_new (CoapUdp6MessageType mtype,
-                       guint               code)
+                       CoapUdp6Code        code)
 {
         CoapUdp6Message *self;
 
         g_return_val_if_fail ((guint) mtype <= COAP_UDP6_MESSAGE_TYPE_RST,
                               NULL);
-        g_return_val_if_fail (code <= 255, NULL);
+        g_return_val_if_fail ((guint) code <= 255, NULL);
 
         self = g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
         self->mtype = mtype;
@@ -436,7 +437,9 @@ coap_udp6_message_set_mtype (CoapUdp6Message    *self,
  *
  * Gets the method or response code.
  *
- * Returns: the code, 0 to 255 (see #CoapUdp6Code)
+ * Returns: the code, 0 to 255: one of the registered [enum@Code] values,
+ *   or any other that came from the network (which is why it is a
+ *   #guint, as in [property@Message:code])
  *
  * Since: 1.0
  */
@@ -451,7 +454,7 @@ coap_udp6_message_get_code (CoapUdp6Message *self)
 /**
  * coap_udp6_message_set_code: (attributes org.gtk.Method.set_property=code)
  * @self: a #CoapUdp6Message
- * @code: the code, 0 to 255 (see #CoapUdp6Code)
+ * @code: the code, 0 to 255 (see [enum@Code])
  *
  * Sets the method or response code.
  *

@@ -24,7 +24,7 @@ G_DECLARE_FINAL_TYPE (CoapUdp6Message, coap_udp6_message, COAP_UDP6, MESSAGE, GO
 
 COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6Message *coap_udp6_message_new (CoapUdp6MessageType mtype,
-                                        guint               code);
+                                        CoapUdp6Code        code);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6Message *coap_udp6_message_copy (CoapUdp6Message *self);

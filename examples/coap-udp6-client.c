@@ -69,7 +69,7 @@ response_cb (GObject      *source,
                 fail (client, error);
         } else {
                 guint code = coap_udp6_message_get_code (response);
-                g_autofree char *text = coap_udp6_code_to_string (code);
+                const char *text = coap_udp6_code_to_string (code);
 
                 print_response (client, response, FALSE);
                 client->status = coap_udp6_code_is_successful (code) ? 0 : 1;

@@ -47,7 +47,7 @@ respond (CoapUdp6Request *request,
         g_autoptr (GBytes) payload = text != NULL ? g_bytes_new (text, strlen (text)) : NULL;
 
         if (verbose) {
-                g_autofree char *status = coap_udp6_code_to_string (code);
+                const char *status = coap_udp6_code_to_string (code);
 
                 fprintf (stderr, "<- %s (%zu bytes)\n", status, text != NULL ? strlen (text) : 0);
         }

@@ -28,7 +28,7 @@ test_code (void)
         };
 
         for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-                g_autofree char *s = coap_udp6_code_to_string (cases[i].code);
+                const char *s = coap_udp6_code_to_string (cases[i].code);
 
                 g_assert_cmpstr (s, ==, cases[i].text);
         }
