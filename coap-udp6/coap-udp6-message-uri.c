@@ -388,7 +388,9 @@ append_authority (CoapUdp6Message *self,
                   GString         *out)
 {
         g_autofree char *host = coap_udp6_message_get_uri_host (self);
-        guint port = coap_udp6_message_get_uri_port (self);
+        guint port;
+
+        coap_udp6_message_get_uri_port (self, &port);   /* 0 if absent */
 
         if (host != NULL && (self->unresolved_remote == NULL || port != 0)) {
                 append_host (out, host, strlen (host));

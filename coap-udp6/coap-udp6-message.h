@@ -148,8 +148,9 @@ GBytes *coap_udp6_message_get_nth_option (CoapUdp6Message *self,
                                           guint           *number);
 
 COAP_UDP6_AVAILABLE_IN_ALL
-gint64 coap_udp6_message_get_option_uint (CoapUdp6Message *self,
-                                          guint            number);
+gboolean coap_udp6_message_get_option_uint (CoapUdp6Message *self,
+                                            guint            number,
+                                            guint32         *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_option_uint (CoapUdp6Message *self,
                                         guint            number,
@@ -197,7 +198,8 @@ COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_uri_host (CoapUdp6Message *self,
                                      const char      *value);
 COAP_UDP6_AVAILABLE_IN_ALL
-guint coap_udp6_message_get_uri_port (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_uri_port (CoapUdp6Message *self,
+                                         guint           *port);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_uri_port (CoapUdp6Message *self,
                                      guint            port);
@@ -212,22 +214,28 @@ COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_proxy_scheme (CoapUdp6Message *self,
                                          const char      *value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint coap_udp6_message_get_content_format (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_content_format (CoapUdp6Message *self,
+                                               guint           *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_content_format (CoapUdp6Message *self,
                                            gint             value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint coap_udp6_message_get_accept (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_accept (CoapUdp6Message *self,
+                                       guint           *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_accept (CoapUdp6Message *self,
                                    gint             value);
 COAP_UDP6_AVAILABLE_IN_ALL
-guint coap_udp6_message_get_max_age (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_max_age (CoapUdp6Message *self,
+                                        guint32         *seconds);
+COAP_UDP6_AVAILABLE_IN_ALL
+guint32 coap_udp6_message_get_effective_max_age (CoapUdp6Message *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_max_age (CoapUdp6Message *self,
                                     guint            seconds);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint64 coap_udp6_message_get_observe (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_observe (CoapUdp6Message *self,
+                                        guint32         *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_observe (CoapUdp6Message *self,
                                     gint64           value);
@@ -242,22 +250,26 @@ COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_block2 (CoapUdp6Message           *self,
                                    const CoapUdp6BlockOption *block);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint64 coap_udp6_message_get_size1 (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_size1 (CoapUdp6Message *self,
+                                      guint32         *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_size1 (CoapUdp6Message *self,
                                   gint64           value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint64 coap_udp6_message_get_size2 (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_size2 (CoapUdp6Message *self,
+                                      guint32         *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_size2 (CoapUdp6Message *self,
                                   gint64           value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint coap_udp6_message_get_no_response (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_no_response (CoapUdp6Message *self,
+                                            guint           *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_no_response (CoapUdp6Message *self,
                                         gint             value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint coap_udp6_message_get_hop_limit (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_hop_limit (CoapUdp6Message *self,
+                                          guint           *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_hop_limit (CoapUdp6Message *self,
                                       gint             value);

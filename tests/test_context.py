@@ -103,11 +103,11 @@ class ContextTest(unittest.TestCase):
             if payload:
                 self.assertEqual(response.get_code(), CoapUdp6.Code.CONTENT)
                 self.assertEqual(self.payload(response), payload)
-                self.assertEqual(response.get_content_format(), 42)
+                self.assertEqual(response.get_content_format(), (True, 42))
             else:
                 self.assertEqual(response.get_code(), CoapUdp6.Code.CHANGED)
                 self.assertEqual(self.payload(response), b'')
-                self.assertEqual(response.get_content_format(), -1)
+                self.assertEqual(response.get_content_format(), (False, 0))
 
     def test_kept_requests_stay_their_own(self):
         kept = []
@@ -191,7 +191,7 @@ class ContextTest(unittest.TestCase):
         busy = self.request('greet')['response']
         self.client = keeper
         self.assertEqual(busy.get_code(), CoapUdp6.Code.SERVICE_UNAVAILABLE)
-        self.assertEqual(busy.get_max_age(), 1)
+        self.assertEqual(busy.get_max_age(), (True, 1))
         stat = self.server.get_statistic
         self.assertEqual(stat(CoapUdp6.Statistic.REQUESTS_REJECTED), 1)
         self.assertEqual(stat(CoapUdp6.Statistic.PENDING_REQUESTS), 1)

@@ -114,10 +114,10 @@ class TestRequest(unittest.TestCase):
         self.assertEqual(back.props.mtype, MT.CON)
         self.assertEqual(back.props.code, Code.GET)
         self.assertEqual(raw(back.props.token), b'\xca\xfe')
-        self.assertEqual(back.get_accept(), 50)
-        self.assertEqual(back.get_observe(), 0)
+        self.assertEqual(back.get_accept(), (True, 50))
+        self.assertEqual(back.get_observe(), (True, 0))
         self.assertEqual(back.get_block2().get_size(), 1024)
-        self.assertEqual(back.get_content_format(), -1)
+        self.assertEqual(back.get_content_format(), (False, 0))
         self.assertEqual(back.to_string(),
                          'CON GET mid=4660 token=cafe /~user/a%2Fb?x=1 (0 bytes)')
 
