@@ -7,6 +7,152 @@
 
 #include <string.h>
 
+/* Messages: absent options, refused input, code names */
+
+static void
+test_absent_and_value (void)
+{
+        g_autoptr (CoapUdp6Message) msg = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
+                                                                 COAP_UDP6_CODE_CONTENT);
+        g_autoptr (CoapUdp6Message) back = NULL;
+        g_autoptr (GBytes) wire = NULL;
+        g_autoptr (GError) error = NULL;
+        guint32 value = 7;
+        guint small = 7;
+
+        /* Absent: FALSE and 0, for every integer option getter. */
+        g_assert_false (coap_udp6_message_get_max_age (msg, &value));
+        g_assert_cmpuint (value, ==, 0);
+        g_assert_cmpuint (coap_udp6_message_get_effective_max_age (msg), ==, 60);
+        g_assert_false (coap_udp6_message_get_content_format (msg, &small));
+        g_assert_cmpuint (small, ==, 0);
+        g_assert_false (coap_udp6_message_get_accept (msg, NULL));
+        g_assert_false (coap_udp6_message_get_observe (msg, NULL));
+        g_assert_false (coap_udp6_message_get_size1 (msg, NULL));
+        g_assert_false (coap_udp6_message_get_size2 (msg, NULL));
+        g_assert_false (coap_udp6_message_get_no_response (msg, NULL));
+        g_assert_false (coap_udp6_message_get_hop_limit (msg, NULL));
+        g_assert_false (coap_udp6_message_get_uri_port (msg, NULL));
+        g_assert_false (coap_udp6_message_get_option_uint (msg, COAP_UDP6_OPTION_MAX_AGE, NULL));
+
+        /* Max-Age 60 and Content-Format 0 are values, told apart from
+         * absence after a trip over the wire. */
+        coap_udp6_message_set_max_age (msg, 60);
+        coap_udp6_message_set_content_format (msg, 0);
+        coap_udp6_message_set_observe (msg, 0);
+        wire = coap_udp6_message_encode (msg, &error);
+        g_assert_no_error (error);
+        back = coap_udp6_message_decode (wire, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_true (coap_udp6_message_get_max_age (back, &value));
+        g_assert_cmpuint (value, ==, 60);
+        g_assert_true (coap_udp6_message_get_content_format (back, &small));
+        g_assert_cmpuint (small, ==, 0);
+        g_assert_true (coap_udp6_message_get_observe (back, &value));
+        g_assert_cmpuint (value, ==, 0);
+        coap_udp6_message_set_max_age (back, 0);
+        g_assert_cmpuint (coap_udp6_message_get_effective_max_age (back), ==, 0);
+}
+
+static char *
+encode_hex (CoapUdp6Message *msg)
+{
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) wire = coap_udp6_message_encode (msg, &error);
+
+        g_assert_no_error (error);
+        return test_hex_from_bytes (wire);
+}
+
+static void
+expect_refused (void)
+{
+        g_test_expect_message ("CoapUdp6", G_LOG_LEVEL_CRITICAL, "*assertion*failed*");
+}
+
+static void
+test_setters_refuse (void)
+{
+        g_autoptr (CoapUdp6Message) msg = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
+                                                                 COAP_UDP6_CODE_GET);
+        g_autoptr (GBytes) value = g_bytes_new_static ("v", 1);
+        g_autofree char *before = NULL;
+        g_autofree char *after = NULL;
+        const char *strv[] = { "x", NULL };
+
+        coap_udp6_message_set_mid (msg, 0x1234);
+        coap_udp6_message_set_token_data (msg, (const guint8 *) "\x01\x02", 2);
+        coap_udp6_message_set_content_format (msg, 50);
+        before = encode_hex (msg);
+
+        expect_refused ();
+        coap_udp6_message_add_option (msg, 65536, value);
+        expect_refused ();
+        coap_udp6_message_set_option (msg, 70000, value);
+        expect_refused ();
+        coap_udp6_message_set_option_uint (msg, 65536, 1);
+        expect_refused ();
+        coap_udp6_message_set_option_string (msg, 65536, "x");
+        expect_refused ();
+        coap_udp6_message_set_option_strv (msg, 65536, strv);
+        expect_refused ();
+        coap_udp6_message_set_content_format (msg, 65536);
+        expect_refused ();
+        coap_udp6_message_set_accept (msg, 65536);
+        expect_refused ();
+        coap_udp6_message_set_code (msg, 256);           /* class 8 */
+        expect_refused ();
+        coap_udp6_message_set_mid (msg, 65536);
+        expect_refused ();
+        coap_udp6_message_set_token_data (msg, (const guint8 *) "123456789", 9);
+        expect_refused ();
+        {
+                g_autoptr (GBytes) long_token = g_bytes_new_static ("123456789", 9);
+
+                coap_udp6_message_set_token (msg, long_token);
+        }
+        g_test_assert_expected_messages ();
+
+        /* Nothing changed, so nothing malformed can be encoded. */
+        after = encode_hex (msg);
+        g_assert_cmpstr (after, ==, before);
+        g_assert_cmpuint (g_bytes_get_size (coap_udp6_message_get_token (msg)), ==, 2);
+}
+
+static void
+test_byte_setters (void)
+{
+        g_autoptr (CoapUdp6Message) msg = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
+                                                                 COAP_UDP6_CODE_PUT);
+        g_autoptr (GPtrArray) etags = NULL;
+        g_autofree char *hex = NULL;
+
+        coap_udp6_message_set_token_data (msg, (const guint8 *) "\xca\xfe", 2);
+        coap_udp6_message_add_etag_data (msg, (const guint8 *) "e1", 2);
+        coap_udp6_message_set_payload_data (msg, (const guint8 *) "hi", 2);
+        hex = encode_hex (msg);
+        /* CON PUT mid 0, token cafe, ETag (4) "e1", payload "hi". */
+        g_assert_cmpstr (hex, ==, "42030000cafe426531ff6869");
+        etags = coap_udp6_message_get_etags (msg);
+        g_assert_cmpuint (etags->len, ==, 1);
+        coap_udp6_message_set_payload_data (msg, NULL, 0);
+        g_assert_cmpuint (g_bytes_get_size (coap_udp6_message_get_payload (msg)), ==, 0);
+}
+
+static void
+test_code_to_string (void)
+{
+        const char *content = coap_udp6_code_to_string (COAP_UDP6_CODE_CONTENT);
+
+        /* Owned by the library, like message_type_to_string: the same
+         * string every time. */
+        g_assert_cmpstr (content, ==, "2.05 Content");
+        g_assert_true (content == coap_udp6_code_to_string (COAP_UDP6_CODE_CONTENT));
+        g_assert_cmpstr (coap_udp6_code_to_string (0xe7), ==, "7.07");
+        g_assert_cmpstr (coap_udp6_code_to_string (COAP_UDP6_CODE_GET), ==, "0.01 GET");
+        g_assert_cmpstr (coap_udp6_message_type_to_string (COAP_UDP6_MESSAGE_TYPE_ACK), ==, "ACK");
+}
+
 /* Handler resources, over loopback */
 
 typedef struct {
@@ -165,6 +311,10 @@ main (int   argc,
 {
         test_init (&argc, &argv);
 
+        g_test_add_func ("/api/message/absent-and-value", test_absent_and_value);
+        g_test_add_func ("/api/message/setters-refuse", test_setters_refuse);
+        g_test_add_func ("/api/message/byte-setters", test_byte_setters);
+        g_test_add_func ("/api/code/to-string", test_code_to_string);
         if (test_have_ipv6 ()) {
 #define ADD(name, func) g_test_add ("/api/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
                 ADD ("handler/method", test_method_handler);
