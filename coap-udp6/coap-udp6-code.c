@@ -184,7 +184,7 @@ coap_udp6_code_get_name (guint code)
  *
  * Formats @code for people: "2.05 Content", "0.01 GET"; an unregistered
  * code is only dotted ("2.31" style, e.g. "7.31"). Like
- * [func@message_type_to_string], the string is owned by the library.
+ * [func@MessageType.to_string], the string is owned by the library.
  *
  * Returns: (transfer none): the text, valid for the life of the process
  *

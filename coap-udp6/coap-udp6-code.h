@@ -73,7 +73,7 @@ typedef enum {
  * The registered CoAP method and response codes. The value is
  * `class << 5 | detail`. Any value from 0 to 255 may appear on the wire,
  * which is why the functions that read, classify or name a code (such as
- * [method@Message.get_code] and [func@code_to_string]) use a #guint; those
+ * [method@Message.get_code] and [func@Code.to_string]) use a #guint; those
  * that create a message or answer a request ([ctor@Message.new],
  * [method@Request.respond_code], [method@Request.respond_payload]) take a
  * #CoapUdp6Code.
