@@ -6,6 +6,8 @@ namespace CoapUdp6 {
 	public sealed class Context : GLib.Object, CoapUdp6.MessageManager {
 		[CCode (has_construct_function = false)]
 		public Context.server ([CCode (array_length = false, array_null_terminated = true, type = "const char* const*")] string[]? binds, [CCode (array_length = false, array_null_terminated = true, type = "const char* const*")] string[]? multicast_interfaces) throws GLib.Error;
+		[CCode (cname = "coap_udp6_context_new_server_async", has_construct_function = false)]
+		public async Context.server_async ([CCode (array_length = false, array_null_terminated = true, type = "const char* const*")] string[]? binds, [CCode (array_length = false, array_null_terminated = true, type = "const char* const*")] string[]? multicast_interfaces, GLib.Cancellable? cancellable) throws GLib.Error;
 	}
 	public sealed class Message : GLib.Object {
 		public void set_location_path ([CCode (array_length = false, array_null_terminated = true, type = "const char* const*")] string[]? values);
@@ -17,6 +19,8 @@ namespace CoapUdp6 {
 	public sealed class MessageInterface : GLib.Object, GLib.AsyncInitable, GLib.Initable {
 		[CCode (has_construct_function = false)]
 		public MessageInterface.server (CoapUdp6.MessageManager manager, string? bind, [CCode (array_length = false, array_null_terminated = true, type = "const char* const*")] string[]? multicast) throws GLib.Error;
+		[CCode (cname = "coap_udp6_message_interface_new_server_async", has_construct_function = false)]
+		public async MessageInterface.server_async (CoapUdp6.MessageManager manager, string? bind, [CCode (array_length = false, array_null_terminated = true, type = "const char* const*")] string[]? multicast, GLib.Cancellable? cancellable) throws GLib.Error;
 	}
 	public interface MessageManager : GLib.Object {
 		public abstract void dispatch_error ([CCode (type = "const GError*")] GLib.Error error, CoapUdp6.EndpointAddress remote);

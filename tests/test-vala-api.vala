@@ -64,6 +64,27 @@ static void test_handler () {
     Source.remove (timeout);
 }
 
+static async CoapUdp6.Context? new_server_async () {
+    string[] binds = { "[::1]:0" };
+    try {
+        return yield new CoapUdp6.Context.server_async (binds, null, null);
+    } catch (Error e) {
+        critical ("%s", e.message);
+        return null;
+    }
+}
+
+static void test_new_server_async () {
+    var loop = new MainLoop ();
+    CoapUdp6.Context? server = null;
+    new_server_async.begin ((obj, res) => {
+        server = new_server_async.end (res);
+        loop.quit ();
+    });
+    loop.run ();
+    assert (server != null && server.local_port > 0);
+}
+
 static CoapUdp6.Message? run_request (CoapUdp6.Context context, CoapUdp6.Message request) {
     var loop = new MainLoop ();
     CoapUdp6.Message? response = null;
@@ -83,5 +104,6 @@ public static int main (string[] args) {
     Test.init (ref args);
     Test.add_func ("/vala/api/message", test_message);
     Test.add_func ("/vala/api/handler", test_handler);
+    Test.add_func ("/vala/api/new-server-async", test_new_server_async);
     return Test.run ();
 }
