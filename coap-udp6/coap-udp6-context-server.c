@@ -186,21 +186,21 @@ server_exchange_unref (gpointer data)
         g_free (se);
 }
 
-/* Drops handle_request()'s reference: the last one is kept, emptied, for
- * the next request. */
+/* Drops handle_request()'s reference: the last one may be kept, emptied,
+ * for the next request (coap-udp6-reuse.c). */
 static void
 server_exchange_done (ServerExchange *se)
 {
         CoapUdp6Context *self = se->context;
 
-        if (se->ref_count > 1 || self->spare_exchange != NULL || self->shut_down) {
+        if (se->ref_count > 1 || self->shut_down) {
                 server_exchange_unref (se);
                 return;
         }
         /* The caller holds the context too (it is dispatching to it). */
         server_exchange_clear (se);
-        memset (se, 0, sizeof *se);
-        self->spare_exchange = se;
+        if (!coap_udp6_reuse_keep_block (&self->spare_exchange, se, sizeof *se))
+                g_free (se);
 }
 
 /* The deduplication entry: a duplicate gets @reply (nullable) again. */
@@ -214,17 +214,19 @@ store_reply (ServerExchange *se,
                                        se->reply_remote, se->protect);
 }
 
-/* Sends @message to the requester and keeps it for duplicates. */
-static void
+/* Sends @message to the requester and keeps it for duplicates; FALSE
+ * when it cannot be encoded (nothing was sent). */
+static gboolean
 send_and_store (ServerExchange  *se,
                 CoapUdp6Message *message)
 {
         CoapUdp6Encoded encoded;
 
         if (!coap_udp6_context_send_encoded (se->context, message, se->reply_remote, &encoded))
-                return;
+                return FALSE;
         store_reply (se, encoded.data, encoded.len);
         coap_udp6_encoded_clear (&encoded);
+        return TRUE;
 }
 
 static void
@@ -260,11 +262,9 @@ static void
 delayed_send_cb (gpointer data)
 {
         Delayed *d = data;
-        g_autoptr (CoapUdp6MessageInterface) iface = coap_udp6_endpoint_address_get_interface (d->remote);
 
         d->timer = NULL;
-        if (!d->context->shut_down && iface != NULL)
-                coap_udp6_message_interface_send_datagram (iface, d->datagram, d->remote);
+        coap_udp6_context_send_datagram (d->context, d->datagram, d->remote);
         delayed_free (d);
 }
 
@@ -327,6 +327,11 @@ set_reply_header (CoapUdp6Message         *reply,
         coap_udp6_message_set_remote (reply, remote);
 }
 
+static gboolean deliver_reply (ServerExchange  *se,
+                               CoapUdp6Request *request,
+                               CoapUdp6Message *reply,
+                               gboolean         own);
+
 static void
 server_respond (CoapUdp6Request *request,
                 CoapUdp6Message *response,
@@ -334,52 +339,73 @@ server_respond (CoapUdp6Request *request,
                 gpointer         user_data)
 {
         ServerExchange *se = user_data;
-        CoapUdp6Context *self = se->context;
-        CoapUdp6Message *req = coap_udp6_request_get_message (request);
-        CoapUdp6Message *reply = response;  /* the caller holds it */
-        g_autoptr (GBytes) bytes = NULL;
-        guint code = response->code;
+        g_autoptr (CoapUdp6Message) fallback = NULL;
 
         se->responded = TRUE;
         release_pending_slot (se);
-        if (self->shut_down || self->interfaces == NULL)
+        if (se->context->shut_down || se->context->interfaces == NULL)
                 return;
+        if (deliver_reply (se, request, response, own))
+                return;
+        /* Nothing malformed leaves the socket: the application's response
+         * could not be encoded, so the requester gets 5.00 instead. */
+        g_warning ("A response could not be encoded and was not sent; "
+                   "answering 5.00 instead");
+        fallback = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
+                                          COAP_UDP6_CODE_INTERNAL_SERVER_ERROR);
+        deliver_reply (se, request, fallback, FALSE);
+}
+
+/* FALSE when @reply cannot be encoded; nothing was sent then. */
+static gboolean
+deliver_reply (ServerExchange  *se,
+               CoapUdp6Request *request,
+               CoapUdp6Message *reply,
+               gboolean         own)
+{
+        CoapUdp6Context *self = se->context;
+        CoapUdp6Message *req = coap_udp6_request_get_message (request);
+        g_autoptr (GBytes) bytes = NULL;
+        guint code = reply->code;
+
         /* RFC 7252 §8.2: no error responses to multicast requests. */
         if ((se->mcast && !coap_udp6_code_is_successful (code)) ||
             suppressed_by_no_response (se->no_response, code)) {
                 if (se->con && !se->acked)
                         send_empty_ack (se);
-                return;
+                return TRUE;
         }
         if (se->con && !se->acked) {
                 set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_ACK, se->mid, req,
                                   se->reply_remote);
+                if (!send_and_store (se, reply))
+                        return FALSE;
                 se->acked = TRUE;
-                send_and_store (se, reply);
-                return;
+                return TRUE;
         }
         if (se->con) {
                 set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_CON,
                                   coap_udp6_context_next_mid (self), req, se->reply_remote);
                 bytes = coap_udp6_message_encode (reply, NULL);
+                if (bytes == NULL)
+                        return FALSE;
                 /* The slot passes to the transmission until it is acknowledged. */
                 self->pending_requests++;
-                if (bytes != NULL)
-                        coap_udp6_context_transmit_con (self, bytes, se->reply_remote,
-                                                        reply->mid, TRUE, NULL, NULL);
-                return;
+                coap_udp6_context_transmit_con (self, bytes, se->reply_remote,
+                                                reply->mid, TRUE, NULL, NULL);
+                return TRUE;
         }
         set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_NON, coap_udp6_context_next_mid (self),
                           req, se->reply_remote);
         if (se->mcast) {
                 bytes = coap_udp6_message_encode (reply, NULL);
                 if (bytes == NULL)
-                        return;
+                        return FALSE;
                 send_after_leisure (self, bytes, se->reply_remote);
                 store_reply (se, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-                return;
+                return TRUE;
         }
-        send_and_store (se, reply);
+        return send_and_store (se, reply);
 }
 
 static void
@@ -490,6 +516,7 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         ServerExchange *se;
         CoapUdp6Request *request;
         guint no_response;
+        gboolean deferred;
 
         if (self->pending_requests >= self->max_pending_requests) {
                 reject_busy (self, message);
@@ -497,9 +524,7 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         }
         coap_udp6_context_count (self, COAP_UDP6_STATISTIC_REQUESTS_HANDLED);
         self->pending_requests++;
-        se = g_steal_pointer (&self->spare_exchange);
-        if (se == NULL)
-                se = g_new0 (ServerExchange, 1);
+        se = coap_udp6_reuse_take_block (&self->spare_exchange, sizeof *se);
         se->ref_count = 1;
         se->holds_pending_slot = TRUE;
         se->context = g_object_ref (self);
@@ -531,20 +556,15 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         in_flight.outer = self->in_flight;
         self->in_flight = &in_flight;
 
-        request = coap_udp6_request_new_internal (g_steal_pointer (&self->spare_request), message,
+        request = coap_udp6_request_new_internal (coap_udp6_reuse_take_request (&self->spare_request),
+                                                  message,
                                                   server_respond, server_exchange_ref (se),
                                                   server_exchange_unref);
         se->in_render = TRUE;
         dispatch_request (self, request);
-        /* A request dropped without a response is answered with 5.00 here.
-         * One that nothing kept serves the next request (coap-udp6-reuse.c). */
-        if (self->spare_request == NULL && !self->shut_down &&
-            coap_udp6_object_is_unshared (request)) {
-                coap_udp6_request_finish_internal (request);
-                self->spare_request = request;
-        } else {
-                g_object_unref (request);
-        }
+        /* Neither answered nor deferred: 5.00 now, piggybacked. */
+        deferred = coap_udp6_request_end_render_internal (request);
+        coap_udp6_reuse_keep_request (&self->spare_request, request, deferred, self->shut_down);
         se->in_render = FALSE;
         self->in_flight = in_flight.outer;
         /* Not answered during render: acknowledge now, respond separately (§5.2.2). */

@@ -315,6 +315,8 @@ coap_udp6_message_interface_determine_remote_finish (CoapUdp6MessageInterface *s
                                                      GError                  **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_message_interface_determine_remote_async, NULL);
 
         return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -29,6 +29,12 @@ COAP_UDP6_AVAILABLE_IN_ALL
 gboolean coap_udp6_request_get_responded (CoapUdp6Request *self);
 
 COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_request_defer (CoapUdp6Request *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_request_get_deferred (CoapUdp6Request *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_request_respond (CoapUdp6Request *self,
                                 CoapUdp6Message *response);
 

@@ -42,6 +42,11 @@
  *
  * In Python: `resource.set_method_handler(CoapUdp6.Code.GET, lambda res, req: …)`.
  *
+ * `render` answers the request before it returns, or calls
+ * [method@Request.defer] and answers later; a request it leaves
+ * unanswered without deferring is answered 5.00 at once (see
+ * [class@Request]).
+ *
  * Since: 1.0
  */
 typedef struct {

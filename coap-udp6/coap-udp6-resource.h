@@ -23,11 +23,13 @@ G_DECLARE_DERIVABLE_TYPE (CoapUdp6Resource, coap_udp6_resource, COAP_UDP6, RESOU
  * CoapUdp6ResourceClass:
  * @parent_class: the parent class
  * @render: handles one request; respond with [method@Request.respond]
- *   now or later (a later response is a separate response), or fail it
- *   with [method@Request.fail]. The default calls the handlers given with
+ *   or fail it with [method@Request.fail] before returning, or call
+ *   [method@Request.defer], keep a reference to the request and respond
+ *   later (a separate response). Returning without either (or raising
+ *   an exception in a binding) answers 5.00 Internal Server Error at
+ *   once. The default calls the handlers given with
  *   [method@Resource.set_method_handler] or [method@Resource.set_handler]
- *   and answers 4.05 Method Not Allowed if there is none. Take a reference to the request to respond after returning:
- *   the context reuses a request (and its message) that nothing holds.
+ *   and answers 4.05 Method Not Allowed if there is none.
  *
  * The class of a [class@Resource].
  *

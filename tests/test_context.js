@@ -153,9 +153,10 @@ check(threw !== null && threw.matches(CoapUdp6.Error, CoapUdp6.Error.INVALID_URI
 // Against the C server tool, when it is built.
 const tool = GLib.build_filenamev([GLib.getenv('COAP_UDP6_BUILDDIR') || '.', 'examples', 'coap-udp6-server']);
 if (GLib.file_test(tool, GLib.FileTest.IS_EXECUTABLE)) {
-    child = Gio.Subprocess.new([tool, '--bind', '[::1]:0', '--verbose'],
-        Gio.SubprocessFlags.STDERR_PIPE);
-    const stream = new Gio.DataInputStream({base_stream: child.get_stderr_pipe()});
+    // It prints the port the kernel chose on stdout.
+    child = Gio.Subprocess.new([tool, '--bind', '[::1]:0'],
+        Gio.SubprocessFlags.STDOUT_PIPE);
+    const stream = new Gio.DataInputStream({base_stream: child.get_stdout_pipe()});
     let cPort = 0;
     const readLine = () => stream.read_line_async(GLib.PRIORITY_DEFAULT, null, (s, res) => {
         const [line] = s.read_line_finish_utf8(res);

@@ -30,6 +30,7 @@ class Later(CoapUdp6.Resource):
         def answer():
             request.respond_code(CoapUdp6.Code.CONTENT, 'later')
             return GLib.SOURCE_REMOVE
+        request.defer()
         GLib.timeout_add(30, answer)
 
 
@@ -114,6 +115,7 @@ class ContextTest(unittest.TestCase):
 
         class Collect(CoapUdp6.Resource):
             def do_render(self, request):
+                request.defer()
                 kept.append(request)
         self.server.add_resource('collect', Collect())
         results = {}
@@ -176,6 +178,7 @@ class ContextTest(unittest.TestCase):
 
         class Keep(CoapUdp6.Resource):
             def do_render(self, request):
+                request.defer()
                 pending.append(request)
         self.server.add_resource('keep', Keep())
         self.client.props.max_retransmit = 0
@@ -211,7 +214,9 @@ class ContextTest(unittest.TestCase):
         silent = Gio.Socket.new(Gio.SocketFamily.IPV6, Gio.SocketType.DATAGRAM,
                                 Gio.SocketProtocol.UDP)
         silent.bind(Gio.InetSocketAddress.new_from_string('::1', 0), False)
-        GLib.timeout_add(20, lambda: cancellable.cancel() or GLib.SOURCE_REMOVE)
+        # Cancelled once the request has left (the peer never answers).
+        GLib.io_add_watch(silent.get_fd(), GLib.PRIORITY_DEFAULT, GLib.IOCondition.IN,
+                          lambda *args: cancellable.cancel() or GLib.SOURCE_REMOVE)
         error = self.request('x', cancellable=cancellable,
                              port=silent.get_local_address().get_port())['error']
         self.assertTrue(error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED))

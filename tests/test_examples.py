@@ -37,7 +37,7 @@ def servers():
     if built('example-server'):
         found['c'] = ([built('example-server')], 'C')
     if built('coap-udp6-server'):
-        found['tool'] = ([built('coap-udp6-server'), '-v', '--bind'], None)
+        found['tool'] = ([built('coap-udp6-server'), '--bind'], None)
     return found
 
 
@@ -58,10 +58,8 @@ class Server:
     def __init__(self, argv, bind):
         self.proc = subprocess.Popen(argv + [bind], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
-        # The C tool reports its port on stderr (with -v), the examples on
-        # stdout.
-        stream = self.proc.stderr if '-v' in argv else self.proc.stdout
-        line = stream.readline()
+        # Every server, the C tool included, reports its port on stdout.
+        line = self.proc.stdout.readline()
         match = re.search(r'listening on port (\d+)', line)
         if match is None:
             self.stop()
