@@ -188,7 +188,7 @@ coap_udp6_context_check_representation (CoapUdp6Context *self,
         gboolean if_none_match =
                 coap_udp6_message_find_option (message, COAP_UDP6_OPTION_IF_NONE_MATCH) != NULL;
         gboolean unknown;
-        gint accept;
+        guint accept;
 
         /* §5.10.8.2: the target exists, so If-None-Match fails. */
         if (if_none_match) {
@@ -212,8 +212,8 @@ coap_udp6_context_check_representation (CoapUdp6Context *self,
         /* §5.10.4: Accept applies to the representation a GET or FETCH
          * returns; a resource that did not say what it produces decides
          * itself. */
-        accept = coap_udp6_message_get_accept (message);
-        if (accept >= 0 && content_format >= 0 && accept != content_format &&
+        if (coap_udp6_message_get_accept (message, &accept) && content_format >= 0 &&
+            accept != (guint) content_format &&
             (message->code == COAP_UDP6_CODE_GET || message->code == COAP_UDP6_CODE_FETCH)) {
                 coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_NOT_ACCEPTABLE, NULL, -1);
                 return TRUE;

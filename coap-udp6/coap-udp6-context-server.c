@@ -539,6 +539,7 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         CoapUdp6InFlight in_flight;
         ServerExchange *se;
         CoapUdp6Request *request;
+        guint no_response;
         gboolean deferred;
 
         if (coap_udp6_context_reject_non_request (self, message))
@@ -563,7 +564,8 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         }
         /* RFC 7252 §8.1: a multicast request is never acknowledged. */
         se->con = message->mtype == COAP_UDP6_MESSAGE_TYPE_CON && !se->mcast;
-        se->no_response = coap_udp6_message_get_no_response (message);
+        coap_udp6_message_get_no_response (message, &no_response);   /* 0 if absent */
+        se->no_response = no_response;
         switch (message->code) {
         case COAP_UDP6_CODE_POST:
         case COAP_UDP6_CODE_PATCH:

@@ -188,10 +188,10 @@ split_target (CoapUdp6Message *message,
               GError         **error)
 {
         const char *unresolved = coap_udp6_message_get_unresolved_remote (message);
-        guint uri_port = coap_udp6_message_get_uri_port (message);
+        guint uri_port;
         g_autofree char *uri_host = NULL;
 
-        if (uri_port == 0)
+        if (!coap_udp6_message_get_uri_port (message, &uri_port) || uri_port == 0)
                 uri_port = COAP_PORT;
         if (unresolved != NULL)
                 return coap_udp6_parse_hostport (unresolved, uri_port, host,

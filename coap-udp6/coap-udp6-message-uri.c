@@ -419,7 +419,9 @@ append_authority (CoapUdp6Message *self,
                   GString         *out)
 {
         g_autofree char *host = coap_udp6_message_get_uri_host (self);
-        guint port = coap_udp6_message_get_uri_port (self);
+        guint port;
+
+        coap_udp6_message_get_uri_port (self, &port);   /* 0 if absent */
 
         if (host != NULL && (self->unresolved_remote == NULL || port != 0)) {
                 append_host (out, host, strlen (host));
@@ -482,7 +484,7 @@ coap_udp6_message_get_request_uri (CoapUdp6Message *self)
 char *
 coap_udp6_message_to_string (CoapUdp6Message *self)
 {
-        g_autofree char *code = NULL;
+        const char *code = NULL;
         GString *out;
         gsize token_len;
         const guint8 *token;
@@ -490,7 +492,7 @@ coap_udp6_message_to_string (CoapUdp6Message *self)
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
         code = coap_udp6_code_is_request (self->code)
-                       ? g_strdup (coap_udp6_code_get_name (self->code))
+                       ? coap_udp6_code_get_name (self->code)
                        : NULL;
         if (code == NULL)
                 code = coap_udp6_code_to_string (self->code);

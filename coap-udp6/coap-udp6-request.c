@@ -272,7 +272,7 @@ coap_udp6_request_respond (CoapUdp6Request *self,
  */
 void
 coap_udp6_request_respond_payload (CoapUdp6Request *self,
-                                   guint            code,
+                                   CoapUdp6Code     code,
                                    GBytes          *payload,
                                    gint             content_format)
 {
@@ -304,7 +304,7 @@ coap_udp6_request_respond_payload (CoapUdp6Request *self,
  */
 void
 coap_udp6_request_respond_code (CoapUdp6Request *self,
-                                guint            code,
+                                CoapUdp6Code     code,
                                 const char      *text)
 {
         g_autoptr (GBytes) payload = NULL;

@@ -5,6 +5,7 @@
 #include "coap-udp6-resource.h"
 #include "coap-udp6-resource-private.h"
 #include "coap-udp6-code.h"
+#include "coap-udp6-message.h"
 
 #include <string.h>
 
@@ -12,9 +13,37 @@
  * CoapUdp6Resource:
  *
  * A resource served by a [class@Context] under a path given to
- * [method@Context.add_resource]. Subclasses override
- * [vfunc@Resource.render]; the link-format attributes (RFC 6690) appear
- * in `/.well-known/core`.
+ * [method@Context.add_resource]. The link-format attributes (RFC 6690)
+ * appear in `/.well-known/core`.
+ *
+ * A resource answers requests in one of two ways:
+ *
+ * - with handlers, no subclass needed: [ctor@Resource.new_with_handler]
+ *   or [method@Resource.set_handler] for every method, and
+ *   [method@Resource.set_method_handler] for one method. A method
+ *   handler takes precedence over the handler for every method; a method
+ *   that has neither is answered 4.05 Method Not Allowed.
+ * - by overriding [vfunc@Resource.render] in a subclass.
+ *
+ * ```c
+ * static void
+ * hello_get (CoapUdp6Resource *resource,
+ *            CoapUdp6Request  *request,
+ *            gpointer          user_data)
+ * {
+ *         g_autoptr (GBytes) text = g_bytes_new_static ("hello", 5);
+ *
+ *         coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, text, 0);
+ * }
+ *
+ * g_autoptr (CoapUdp6Resource) hello = coap_udp6_resource_new ();
+ * coap_udp6_resource_set_method_handler (hello, COAP_UDP6_CODE_GET,
+ *                                        hello_get, NULL, NULL);
+ * coap_udp6_context_add_resource (context, "hello", hello);
+ * // PUT, POST, DELETE… to /hello are answered 4.05 Method Not Allowed
+ * ```
+ *
+ * In Python: `resource.set_method_handler(CoapUdp6.Code.GET, lambda res, req: …)`.
  *
  * `render` answers the request before it returns, or calls
  * [method@Request.defer] and answers later; a request it leaves
@@ -24,6 +53,17 @@
  * Since: 1.0
  */
 typedef struct {
+        CoapUdp6ResourceHandler func;
+        gpointer user_data;
+        GDestroyNotify destroy;
+} CoapUdp6ResourceHandlerSlot;
+
+/* One slot per method of class 0 (GET … iPATCH, RFC 7252 §12.1.1 and
+ * RFC 8132) and one for every method: an array index per request. */
+#define N_METHOD_SLOTS (COAP_UDP6_CODE_IPATCH + 1)
+
+typedef struct {
+        CoapUdp6ResourceHandlerSlot handlers[N_METHOD_SLOTS];
         char *resource_type;
         char *interface_description;
         char *title;
@@ -48,10 +88,48 @@ enum {
 static GParamSpec *props[N_PROPS];
 
 static void
+coap_udp6_resource_handler_slot_clear (CoapUdp6ResourceHandlerSlot *slot)
+{
+        GDestroyNotify destroy = slot->destroy;
+        gpointer user_data = slot->user_data;
+
+        slot->func = NULL;
+        slot->user_data = NULL;
+        slot->destroy = NULL;
+        if (destroy != NULL)
+                destroy (user_data);
+}
+
+static void
 coap_udp6_resource_real_render (CoapUdp6Resource *self,
                                 CoapUdp6Request  *request)
 {
-        coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+        guint code = coap_udp6_message_get_code (coap_udp6_request_get_message (request));
+        CoapUdp6ResourceHandlerSlot *slot = NULL;
+
+        /* Slot 0 is the handler for every method: code 0.00 is no request. */
+        if (code < N_METHOD_SLOTS && priv->handlers[code].func != NULL)
+                slot = &priv->handlers[code];
+        else if (priv->handlers[0].func != NULL)
+                slot = &priv->handlers[0];
+
+        if (slot != NULL)
+                slot->func (self, request, slot->user_data);
+        else
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
+}
+
+static void
+coap_udp6_resource_dispose (GObject *object)
+{
+        CoapUdp6ResourcePrivate *priv =
+                coap_udp6_resource_get_instance_private (COAP_UDP6_RESOURCE (object));
+
+        for (guint i = 0; i < N_METHOD_SLOTS; i++)
+                coap_udp6_resource_handler_slot_clear (&priv->handlers[i]);
+
+        G_OBJECT_CLASS (coap_udp6_resource_parent_class)->dispose (object);
 }
 
 static void
@@ -139,6 +217,7 @@ coap_udp6_resource_class_init (CoapUdp6ResourceClass *klass)
         GObjectClass *object_class = G_OBJECT_CLASS (klass);
         GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
+        object_class->dispose = coap_udp6_resource_dispose;
         object_class->finalize = coap_udp6_resource_finalize;
         object_class->get_property = coap_udp6_resource_get_property;
         object_class->set_property = coap_udp6_resource_set_property;
@@ -215,8 +294,9 @@ coap_udp6_resource_init (CoapUdp6Resource *self)
 /**
  * coap_udp6_resource_new:
  *
- * Creates a plain resource, which answers every request with 4.05 (useful
- * as a `/.well-known/core` entry only). Subclass to serve content.
+ * Creates a plain resource, which answers every request with 4.05 until
+ * it is given handlers ([method@Resource.set_method_handler],
+ * [method@Resource.set_handler]), or subclass to serve content.
  *
  * Returns: (transfer full): a new resource
  *
@@ -226,6 +306,111 @@ CoapUdp6Resource *
 coap_udp6_resource_new (void)
 {
         return g_object_new (COAP_UDP6_TYPE_RESOURCE, NULL);
+}
+
+/**
+ * coap_udp6_resource_new_with_handler:
+ * @handler: (scope notified) (closure user_data) (destroy destroy): answers
+ *   every request, whatever its method
+ * @user_data: data for @handler
+ * @destroy: (nullable): frees @user_data when the resource is disposed
+ *   or the handler replaced
+ *
+ * Creates a resource that answers with @handler, without a subclass.
+ * [method@Resource.set_method_handler] can then give one method its own
+ * handler.
+ *
+ * Returns: (transfer full): a new resource
+ *
+ * Since: 1.0
+ */
+CoapUdp6Resource *
+coap_udp6_resource_new_with_handler (CoapUdp6ResourceHandler handler,
+                                     gpointer                user_data,
+                                     GDestroyNotify          destroy)
+{
+        CoapUdp6Resource *self;
+
+        g_return_val_if_fail (handler != NULL, NULL);
+
+        self = coap_udp6_resource_new ();
+        coap_udp6_resource_set_handler (self, handler, user_data, destroy);
+        return self;
+}
+
+static void
+coap_udp6_resource_set_slot (CoapUdp6Resource       *self,
+                             guint                   slot_index,
+                             CoapUdp6ResourceHandler handler,
+                             gpointer                user_data,
+                             GDestroyNotify          destroy)
+{
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+        CoapUdp6ResourceHandlerSlot *slot = &priv->handlers[slot_index];
+        CoapUdp6ResourceHandlerSlot old = *slot;
+
+        slot->func = handler;
+        slot->user_data = user_data;
+        slot->destroy = handler != NULL ? destroy : NULL;
+        coap_udp6_resource_handler_slot_clear (&old);
+        if (handler == NULL && destroy != NULL)
+                destroy (user_data);
+}
+
+/**
+ * coap_udp6_resource_set_handler:
+ * @self: a #CoapUdp6Resource
+ * @handler: (nullable) (scope notified) (closure user_data) (destroy destroy):
+ *   answers the requests whose method has no handler of its own, %NULL
+ *   to remove the handler
+ * @user_data: data for @handler
+ * @destroy: (nullable): frees @user_data when the resource is disposed
+ *   or the handler replaced
+ *
+ * Sets the handler for every method. It is used only by the default
+ * [vfunc@Resource.render]; a subclass that overrides render ignores it.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_handler (CoapUdp6Resource       *self,
+                                CoapUdp6ResourceHandler handler,
+                                gpointer                user_data,
+                                GDestroyNotify          destroy)
+{
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+
+        coap_udp6_resource_set_slot (self, 0, handler, user_data, destroy);
+}
+
+/**
+ * coap_udp6_resource_set_method_handler:
+ * @self: a #CoapUdp6Resource
+ * @method: a request method, %COAP_UDP6_CODE_GET to %COAP_UDP6_CODE_IPATCH
+ * @handler: (nullable) (scope notified) (closure user_data) (destroy destroy):
+ *   answers the requests with @method, %NULL to remove the handler
+ * @user_data: data for @handler
+ * @destroy: (nullable): frees @user_data when the resource is disposed
+ *   or the handler replaced
+ *
+ * Sets the handler of one method. A request whose method has no handler
+ * goes to the one of [method@Resource.set_handler], or is answered 4.05
+ * Method Not Allowed if there is none. It is used only by the default
+ * [vfunc@Resource.render].
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_method_handler (CoapUdp6Resource       *self,
+                                       CoapUdp6Code            method,
+                                       CoapUdp6ResourceHandler handler,
+                                       gpointer                user_data,
+                                       GDestroyNotify          destroy)
+{
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        g_return_if_fail (method >= COAP_UDP6_CODE_GET && method <= COAP_UDP6_CODE_IPATCH);
+
+        coap_udp6_resource_set_slot (self, method, handler, user_data, destroy);
 }
 
 /**
@@ -493,6 +678,34 @@ coap_udp6_resource_set_etag (CoapUdp6Resource *self,
         g_clear_pointer (&priv->etag, g_bytes_unref);
         priv->etag = etag != NULL ? g_bytes_ref (etag) : NULL;
         g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ETAG]);
+}
+
+/**
+ * coap_udp6_resource_set_etag_data:
+ * @self: a #CoapUdp6Resource
+ * @data: (array length=len) (nullable): the entity-tag, 1 to 8 bytes, or
+ *   %NULL for none
+ * @len: the length of @data
+ *
+ * Sets the entity-tag from a buffer, as [method@Resource.set_etag] does:
+ * Python and JavaScript pass their byte arrays here
+ * (`resource.set_etag_data(b'\x01')`).
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_etag_data (CoapUdp6Resource *self,
+                                  const guint8     *data,
+                                  gsize             len)
+{
+        g_autoptr (GBytes) etag = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        g_return_if_fail (data != NULL || len == 0);
+
+        if (data != NULL && len > 0)
+                etag = g_bytes_new (data, len);
+        coap_udp6_resource_set_etag (self, etag);
 }
 
 /* RFC 6690 §4.1: a trailing "*" makes @pattern a prefix. */

@@ -147,7 +147,7 @@ response_cb (GObject      *source,
                 fail (client, error);
         } else {
                 guint code = coap_udp6_message_get_code (response);
-                g_autofree char *text = coap_udp6_code_to_string (code);
+                const char *text = coap_udp6_code_to_string (code);
 
                 finish_trace (client);
                 write_payload (client, response);
@@ -168,7 +168,7 @@ multicast_response_cb (CoapUdp6Context *context,
         Client *client = user_data;
         CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (response);
         g_autofree char *source = remote != NULL ? tool_format_address (remote) : g_strdup ("?");
-        g_autofree char *code = coap_udp6_code_to_string (coap_udp6_message_get_code (response));
+        const char *code = coap_udp6_code_to_string (coap_udp6_message_get_code (response));
 
         printf ("%s: %s\n", source, code);
         fflush (stdout);

@@ -28,12 +28,9 @@ static void
 log_response (guint code,
               gsize payload_len)
 {
-        g_autofree char *status = NULL;
-
         if (!verbose)
                 return;
-        status = coap_udp6_code_to_string (code);
-        fprintf (stderr, "<- %s (%zu bytes)\n", status, payload_len);
+        fprintf (stderr, "<- %s (%zu bytes)\n", coap_udp6_code_to_string (code), payload_len);
 }
 
 static void
@@ -89,6 +86,7 @@ echo_handler (CoapUdp6Request *request)
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
         guint code = coap_udp6_message_get_code (message);
         g_autoptr (CoapUdp6Message) response = NULL;
+        guint content_format;
 
         if (code != COAP_UDP6_CODE_POST && code != COAP_UDP6_CODE_PUT) {
                 respond (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL, -1);
@@ -96,12 +94,11 @@ echo_handler (CoapUdp6Request *request)
         }
         response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CHANGED);
         coap_udp6_message_set_payload (response, coap_udp6_message_get_payload (message));
-        if (coap_udp6_message_get_content_format (message) >= 0)
-                coap_udp6_message_set_content_format (response,
-                                                      coap_udp6_message_get_content_format (message));
+        if (coap_udp6_message_get_content_format (message, &content_format))
+                coap_udp6_message_set_content_format (response, content_format);
         log_response (COAP_UDP6_CODE_CHANGED, coap_udp6_message_get_payload (message) != NULL
-                                                      ? g_bytes_get_size (coap_udp6_message_get_payload (message))
-                                                      : 0);
+                                              ? g_bytes_get_size (coap_udp6_message_get_payload (message))
+                                              : 0);
         coap_udp6_request_respond (request, response);
 }
 

@@ -158,7 +158,7 @@ tool_describe_message (const char      *prefix,
         GString *out = g_string_new (NULL);
         CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
         g_autofree char *address = remote != NULL ? tool_format_address (remote) : NULL;
-        g_autofree char *code = coap_udp6_code_to_string (coap_udp6_message_get_code (message));
+        const char *code = coap_udp6_code_to_string (coap_udp6_message_get_code (message));
         GBytes *token = coap_udp6_message_get_token (message);
         GBytes *payload = coap_udp6_message_get_payload (message);
         gsize token_len;

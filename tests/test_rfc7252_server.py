@@ -16,20 +16,20 @@ class Document(CoapUdp6.Resource):
 
     def __init__(self):
         super().__init__(content_format=0, resource_type='doc')
-        self.props.etag = GLib.Bytes.new(b'\x01')
+        self.set_etag_data(b'\x01')
         self.text = b'first'
 
     def do_render(self, request):
         message = request.get_message()
         if message.get_code() == CoapUdp6.Code.PUT:
             self.text = bytes(message.get_payload().get_data() or b'')
-            self.set_etag(GLib.Bytes.new(bytes([self.get_etag().get_data()[0] + 1])))
+            self.set_etag_data(bytes([self.get_etag().get_data()[0] + 1]))
             request.respond_payload(CoapUdp6.Code.CHANGED, None, -1)
             return
         response = CoapUdp6.Message.new(CoapUdp6.MessageType.ACK, CoapUdp6.Code.CONTENT)
-        response.set_payload(GLib.Bytes.new(self.text))
+        response.set_payload(self.text)
         response.set_content_format(0)
-        response.add_etag(self.get_etag())
+        response.add_etag(self.get_etag().get_data())
         request.respond(response)
 
 
@@ -58,7 +58,7 @@ class RulesTest(unittest.TestCase):
         message.set_request_uri('coap://[::1]:%d/' % self.port)
         message.set_uri_path(segments)
         if payload is not None:
-            message.set_payload(GLib.Bytes.new(payload))
+            message.set_payload(payload)
         if setup is not None:
             setup(message)
         result = {}
@@ -78,10 +78,10 @@ class RulesTest(unittest.TestCase):
 
     def test_if_match(self):
         def stale(message):
-            message.add_if_match(GLib.Bytes.new(b'\x09'))
+            message.add_if_match(b'\x09')
 
         def current(message):
-            message.add_if_match(self.document.get_etag())
+            message.add_if_match(self.document.get_etag().get_data())
         response = self.request(['doc'], CoapUdp6.Code.PUT, b'lost', stale)
         self.assertEqual(response.get_code(), CoapUdp6.Code.PRECONDITION_FAILED)
         response = self.request(['doc'], CoapUdp6.Code.PUT, b'second', current)
