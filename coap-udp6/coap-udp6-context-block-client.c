@@ -7,6 +7,16 @@
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 
+/* An integer option's value, or -1 when absent. */
+static gint64
+option_value (CoapUdp6Message *message,
+              guint            number)
+{
+        guint32 value;
+
+        return coap_udp6_message_get_option_uint (message, number, &value) ? (gint64) value : -1;
+}
+
 /* A representation that changes this often during one download fails. */
 #define MAX_RESTARTS 3
 /* Echo challenges answered within one operation (RFC 9175 §2.3). */
@@ -306,8 +316,8 @@ coap_udp6_context_block_client_prepare (CoapUdp6Context  *self,
                                         CoapUdp6Exchange *ex)
 {
         CoapUdp6Message *req = ex->request;
-        gint64 block1 = coap_udp6_message_get_option_uint (req, COAP_UDP6_OPTION_BLOCK1);
-        gint64 block2 = coap_udp6_message_get_option_uint (req, COAP_UDP6_OPTION_BLOCK2);
+        gint64 block1 = option_value (req, COAP_UDP6_OPTION_BLOCK1);
+        gint64 block2 = option_value (req, COAP_UDP6_OPTION_BLOCK2);
         guint szx = coap_udp6_context_block_szx (self);
         guint szx1 = block1 >= 0 ? MIN (COAP_UDP6_BLOCK_SZX (block1), 6) : szx;
         CoapUdp6BlockClient *bc = ex->block;
@@ -360,12 +370,12 @@ answer_too_large (CoapUdp6Context  *self,
                   CoapUdp6Message  *response)
 {
         CoapUdp6BlockClient *bc = ex->block;
-        gint64 size1 = coap_udp6_message_get_size1 (response);
+        gint64 size1 = option_value (response, COAP_UDP6_OPTION_SIZE1);
 
         if (bc != NULL && bc->source != NULL)
                 return FALSE;               /* a stream is not read twice */
         {
-        gint64 block1 = coap_udp6_message_get_option_uint (response, COAP_UDP6_OPTION_BLOCK1);
+        gint64 block1 = option_value (response, COAP_UDP6_OPTION_BLOCK1);
         gsize total = bc != NULL && bc->upload != NULL ? g_bytes_get_size (bc->upload)
                                                        : ex->request->payload_len;
         guint szx = bc != NULL && bc->upload != NULL ? bc->szx1 : coap_udp6_context_block_szx (self);
@@ -395,7 +405,7 @@ upload_step (CoapUdp6Exchange *ex,
              CoapUdp6Message  *response)
 {
         CoapUdp6BlockClient *bc = ex->block;
-        gint64 block1 = coap_udp6_message_get_option_uint (response, COAP_UDP6_OPTION_BLOCK1);
+        gint64 block1 = option_value (response, COAP_UDP6_OPTION_BLOCK1);
         guint size = COAP_UDP6_BLOCK_SIZE (bc->szx1);
         gboolean last = bc->source != NULL ? !bc->source_more
                                            : bc->sent + bc->current >= g_bytes_get_size (bc->upload);
@@ -423,7 +433,7 @@ upload_step (CoapUdp6Exchange *ex,
         if (!coap_udp6_code_is_successful (response->code))
                 return FALSE;               /* 4.08, 4.00, 5.xx: the application sees it */
         if (!last) {
-                g_autofree char *code = coap_udp6_code_to_string (response->code);
+                const char *code = coap_udp6_code_to_string (response->code);
 
                 fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
                       "The server answered %s before the last block of the upload", code);
@@ -502,7 +512,7 @@ write_to_sink (CoapUdp6Exchange *ex,
 {
         CoapUdp6BlockClient *bc = ex->block;
         GBytes *data = g_bytes_new (response->payload_data, response->payload_len);
-        gint64 size2 = coap_udp6_message_get_size2 (response);
+        gint64 size2 = option_value (response, COAP_UDP6_OPTION_SIZE2);
 
         bc->next_more = more;
         bc->next_szx = szx;
@@ -533,7 +543,7 @@ download_step (CoapUdp6Context  *self,
         gsize size = COAP_UDP6_BLOCK_SIZE (szx);
         gboolean more = COAP_UDP6_BLOCK_MORE (block2);
         guint64 start = (guint64) COAP_UDP6_BLOCK_NUM (block2) * size;
-        gint64 size2 = coap_udp6_message_get_size2 (response);
+        gint64 size2 = option_value (response, COAP_UDP6_OPTION_SIZE2);
         g_autoptr (CoapUdp6Message) whole = NULL;
         g_autoptr (GBytes) payload = NULL;
 
@@ -638,7 +648,7 @@ coap_udp6_context_block_client_response (CoapUdp6Context  *self,
                 return TRUE;
         if (!coap_udp6_code_is_successful (response->code))
                 return FALSE;
-        block2 = coap_udp6_message_get_option_uint (response, COAP_UDP6_OPTION_BLOCK2);
+        block2 = option_value (response, COAP_UDP6_OPTION_BLOCK2);
         if (block2 >= 0 && download_step (self, ex, response, (guint32) block2))
                 return TRUE;
         if (block2 < 0 && bc != NULL && bc->downloading) {
@@ -761,7 +771,7 @@ coap_udp6_context_request_stream_async (CoapUdp6Context         *self,
                 coap_udp6_context_request_start (self, request, cancellable, task, bc);
                 return;
         }
-        block1 = coap_udp6_message_get_option_uint (request, COAP_UDP6_OPTION_BLOCK1);
+        block1 = option_value (request, COAP_UDP6_OPTION_BLOCK1);
         bc->szx1 = block1 >= 0 ? MIN (COAP_UDP6_BLOCK_SZX (block1), 6) : coap_udp6_context_block_szx (self);
         bc->source = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (body, 2 * 1024));
         bc->start_task = g_steal_pointer (&task);
@@ -792,6 +802,8 @@ coap_udp6_context_request_stream_finish (CoapUdp6Context *self,
                                          GError         **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_context_request_stream_async, NULL);
 
         return g_task_propagate_pointer (G_TASK (result), error);
 }

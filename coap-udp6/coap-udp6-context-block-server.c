@@ -9,6 +9,16 @@
 
 #include <string.h>
 
+/* An integer option's value, or -1 when absent. */
+static gint64
+option_value (CoapUdp6Message *message,
+              guint            number)
+{
+        guint32 value;
+
+        return coap_udp6_message_get_option_uint (message, number, &value) ? (gint64) value : -1;
+}
+
 /* One upload being reassembled, or one representation being served
  * block by block. A representation is kept so that later blocks come
  * from the same rendering (same ETag) without running the handler again,
@@ -197,7 +207,7 @@ representation_key (CoapUdp6Message *message)
 {
         GString *key = operation_key ('R', message);
 
-        g_string_append_printf (key, " accept=%d", coap_udp6_message_get_accept (message));
+        g_string_append_printf (key, " accept=%d", (gint) option_value (message, COAP_UDP6_OPTION_ACCEPT));
         append_request_tag (key, message);
         return g_string_free (key, FALSE);
 }
@@ -267,7 +277,7 @@ upload_block (CoapUdp6Context      *self,
         gboolean more = COAP_UDP6_BLOCK_MORE (block1);
         guint szx = COAP_UDP6_BLOCK_SZX (block1);
         gsize size = COAP_UDP6_BLOCK_SIZE (szx);
-        gint64 size1 = coap_udp6_message_get_size1 (message);
+        gint64 size1 = option_value (message, COAP_UDP6_OPTION_SIZE1);
         g_autofree char *key = NULL;
         g_autoptr (CoapUdp6Message) reply = NULL;
         g_autoptr (GBytes) body = NULL;
@@ -339,8 +349,8 @@ coap_udp6_context_block_server_request (CoapUdp6Context      *self,
                                         CoapUdp6BlockRequest *block)
 {
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
-        gint64 block1 = coap_udp6_message_get_option_uint (message, COAP_UDP6_OPTION_BLOCK1);
-        gint64 block2 = coap_udp6_message_get_option_uint (message, COAP_UDP6_OPTION_BLOCK2);
+        gint64 block1 = option_value (message, COAP_UDP6_OPTION_BLOCK1);
+        gint64 block2 = option_value (message, COAP_UDP6_OPTION_BLOCK2);
         CoapUdp6BlockServer *bs = get_block_server (self);
         g_autofree char *key = NULL;
         Entry *e;

@@ -172,11 +172,8 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
         if (entry->reply != NULL) {
                 CoapUdp6EndpointAddress *to = entry->reply_remote != NULL ? entry->reply_remote
                                                                          : entry->key.remote;
-                CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_peek_interface (to);
 
-                if (iface != NULL)
-                        coap_udp6_message_interface_send_data (iface, entry->reply,
-                                                               entry->reply_len, to);
+                coap_udp6_context_send_data (self, entry->reply, entry->reply_len, to);
         }
         return TRUE;
 }

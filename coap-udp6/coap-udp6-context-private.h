@@ -57,6 +57,12 @@ struct _CoapUdp6Context {
         CoapUdp6Timers *timers;             /* owned: every deadline of the context */
         GQueue delayed;                     /* of CoapUdp6Delayed: multicast responses in leisure */
         GPtrArray *interfaces;              /* of CoapUdp6MessageInterface, owned */
+        char **binds;                       /* owned, nullable: construct-only */
+        char **multicast_interfaces;        /* owned, nullable: construct-only */
+        gboolean server;
+        gboolean reuse_port;
+        gboolean initialized;               /* init began: sync, async or on first request */
+        GError *init_error;                 /* owned, nullable: why init failed */
         CoapUdp6Request *spare_request;     /* owned, nullable: see coap-udp6-reuse.c */
         gpointer spare_exchange;            /* owned, nullable: an emptied ServerExchange */
         gboolean shut_down;
@@ -121,6 +127,23 @@ void coap_udp6_context_set_clock (CoapUdp6Context  *self,
 guint coap_udp6_context_run_due_timers (CoapUdp6Context *self);
 guint coap_udp6_context_next_mid (CoapUdp6Context *self);
 gdouble coap_udp6_context_max_transmit_span (CoapUdp6Context *self);
+/* The one send path: every datagram leaves through these, from the
+ * interface coap_udp6_context_choose_interface() picks. FALSE when nothing
+ * was sent (shut down, or no interface). */
+CoapUdp6MessageInterface *coap_udp6_context_choose_interface (CoapUdp6Context         *self,
+                                                             CoapUdp6EndpointAddress *remote);
+gboolean coap_udp6_context_send_data (CoapUdp6Context         *self,
+                                      const guint8            *data,
+                                      gsize                    len,
+                                      CoapUdp6EndpointAddress *remote);
+gboolean coap_udp6_context_send_datagram (CoapUdp6Context         *self,
+                                          GBytes                  *datagram,
+                                          CoapUdp6EndpointAddress *remote);
+/* Initialises a context made with g_object_new() as its properties say
+ * (a client on an ephemeral port by default); fails if it has no
+ * interface to send from. */
+gboolean coap_udp6_context_ensure_ready (CoapUdp6Context *self,
+                                         GError         **error);
 void coap_udp6_context_send_raw (CoapUdp6Context         *self,
                                  CoapUdp6Message         *message,
                                  CoapUdp6EndpointAddress *remote);
@@ -286,6 +309,28 @@ CoapUdp6Message *coap_udp6_context_block_server_response (CoapUdp6Context       
 guint64 coap_udp6_context_block_server_gauge (CoapUdp6Context  *self,
                                               CoapUdp6Statistic statistic);
 void coap_udp6_context_block_server_free (CoapUdp6Context *self);
+
+/* coap-udp6-context-request-rules.c: option rules before a resource */
+typedef enum {
+        COAP_UDP6_REQUEST_PLAIN,            /* nothing left for check_representation */
+        COAP_UDP6_REQUEST_NEGOTIATED,       /* Accept or a condition: call check_representation */
+        COAP_UDP6_REQUEST_ANSWERED,
+} CoapUdp6RequestVerdict;
+
+/* A NON request with a critical option the server cannot process is
+ * rejected (RST) before it becomes a request; returns whether it was. */
+gboolean coap_udp6_context_reject_non_request (CoapUdp6Context *self,
+                                               CoapUdp6Message *message);
+/* @message: @request's */
+CoapUdp6RequestVerdict coap_udp6_context_check_request (CoapUdp6Context *self,
+                                                        CoapUdp6Request *request,
+                                                        CoapUdp6Message *message);
+/* Accept, If-Match and If-None-Match against what the resource serves
+ * (@content_format -1: unknown; @etag nullable); TRUE if answered. */
+gboolean coap_udp6_context_check_representation (CoapUdp6Context *self,
+                                                 CoapUdp6Request *request,
+                                                 gint             content_format,
+                                                 GBytes          *etag);
 
 /* coap-udp6-context-server.c */
 void coap_udp6_context_handle_request (CoapUdp6Context *self,

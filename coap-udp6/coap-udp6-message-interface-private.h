@@ -33,6 +33,7 @@ struct _CoapUdp6MessageInterface {
         char          *bind;           /* (owned) */
         char         **multicast;      /* (owned) */
         gboolean       server;
+        gboolean       reuse_port;
 
         gboolean       initialized;
         gboolean       shut_down;
@@ -58,7 +59,7 @@ struct _CoapUdp6MessageInterface {
          * per datagram. */
         CoapUdp6EndpointAddress *remote_cache[COAP_UDP6_REMOTE_CACHE_SIZE]; /* (owned) */
         /* The last datagram's message, reloaded for the next one when
-         * nothing else kept it (see take_spare_message()). */
+         * nothing else kept it (see coap-udp6-reuse.c). */
         CoapUdp6Message *spare_message; /* (owned) (nullable) */
         gboolean       spare_message_emptied; /* found unshared, and emptied */
 

@@ -31,7 +31,7 @@ GInetSocketAddress *coap_udp6_sockaddr_from_native (const struct sockaddr_in6 *s
 
 /* Socket calls: 0 or an errno. */
 int coap_udp6_socket_io_open (const struct sockaddr_in6 *bind_addr,
-                              gboolean                   server,
+                              gboolean                   reuse_port,
                               int                       *fd_out,
                               const char               **failed_step);
 int coap_udp6_socket_io_join (int         fd,

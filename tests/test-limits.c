@@ -33,10 +33,12 @@ test_resource_render (CoapUdp6Resource *resource,
 
         g_hash_table_insert (self->calls, key,
                              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->calls, key)) + 1));
-        if (self->keep)
+        if (self->keep) {
+                coap_udp6_request_defer (request);
                 g_ptr_array_add (self->kept, g_object_ref (request));
-        else
+        } else {
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
+        }
 }
 
 static void

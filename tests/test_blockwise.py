@@ -51,7 +51,7 @@ def request(client, uri, code=CoapUdp6.Code.GET, payload=None):
     message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, code)
     message.set_request_uri(uri)
     if payload is not None:
-        message.set_payload(GLib.Bytes.new(payload))
+        message.set_payload(payload)
     result = {}
 
     def done(ctx, res):

@@ -31,7 +31,7 @@ def servers():
     found = {'python': ([sys.executable, os.path.join(EXAMPLES, 'server.py')],
                         'Python')}
     if GJS:
-        found['gjs'] = ([GJS, os.path.join(EXAMPLES, 'server.js')], 'GJS')
+        found['gjs'] = ([GJS, '-m', os.path.join(EXAMPLES, 'server.js')], 'GJS')
     if built('example-server-vala'):
         found['vala'] = ([built('example-server-vala')], 'Vala')
     if built('example-server'):
@@ -44,7 +44,7 @@ def servers():
 def clients():
     found = {'python': [sys.executable, os.path.join(EXAMPLES, 'client.py')]}
     if GJS:
-        found['gjs'] = [GJS, os.path.join(EXAMPLES, 'client.js')]
+        found['gjs'] = [GJS, '-m', os.path.join(EXAMPLES, 'client.js')]
     if built('example-client-vala'):
         found['vala'] = [built('example-client-vala')]
     if built('example-client'):
