@@ -37,6 +37,8 @@ struct _CoapUdp6BlockServer {
         GHashTable *entries;                /* key → Entry (owned) */
         GQueue order;
         gsize bytes;
+        CoapUdp6Timer *expiry;              /* owned, nullable: when the oldest entry expires */
+        gint64 expiry_at;
 };
 
 static void
@@ -69,6 +71,7 @@ coap_udp6_context_block_server_free (CoapUdp6Context *self)
 {
         if (self->block_server == NULL)
                 return;
+        coap_udp6_context_cancel_timer (self, &self->block_server->expiry);
         g_hash_table_unref (self->block_server->entries);
         g_clear_pointer (&self->block_server, g_free);
 }
@@ -106,6 +109,40 @@ sweep_expired (CoapUdp6Context     *self,
                         break;
                 remove_entry (bs, e);
         }
+}
+
+static void arm_expiry (CoapUdp6Context     *self,
+                        CoapUdp6BlockServer *bs);
+
+static void
+expiry_cb (gpointer data)
+{
+        CoapUdp6Context *self = data;
+        CoapUdp6BlockServer *bs = self->block_server;
+
+        bs->expiry = NULL;
+        sweep_expired (self, bs);
+        arm_expiry (self, bs);
+}
+
+/* One timer, for the oldest entry: nothing is kept past its lifetime
+ * even when no block-wise request comes again. */
+static void
+arm_expiry (CoapUdp6Context     *self,
+            CoapUdp6BlockServer *bs)
+{
+        Entry *oldest = bs->order.head != NULL ? bs->order.head->data : NULL;
+
+        if (oldest != NULL && bs->expiry != NULL && bs->expiry_at == oldest->expires)
+                return;
+        coap_udp6_context_cancel_timer (self, &bs->expiry);
+        if (oldest == NULL || self->shut_down)
+                return;
+        bs->expiry_at = oldest->expires;
+        bs->expiry = coap_udp6_context_add_timer (self,
+                                                  MAX (oldest->expires - coap_udp6_context_now (self), 0) /
+                                                  (gdouble) G_USEC_PER_SEC,
+                                                  expiry_cb, self);
 }
 
 static void
@@ -343,10 +380,10 @@ upload_block (CoapUdp6Context      *self,
         return FALSE;
 }
 
-gboolean
-coap_udp6_context_block_server_request (CoapUdp6Context      *self,
-                                        CoapUdp6Request      *request,
-                                        CoapUdp6BlockRequest *block)
+static gboolean
+server_request (CoapUdp6Context      *self,
+                CoapUdp6Request      *request,
+                CoapUdp6BlockRequest *block)
 {
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
         gint64 block1 = option_value (message, COAP_UDP6_OPTION_BLOCK1);
@@ -405,6 +442,17 @@ add_etag (CoapUdp6Message *whole)
         coap_udp6_message_add_etag (whole, etag);
 }
 
+gboolean
+coap_udp6_context_block_server_request (CoapUdp6Context      *self,
+                                        CoapUdp6Request      *request,
+                                        CoapUdp6BlockRequest *block)
+{
+        gboolean answered = server_request (self, request, block);
+
+        arm_expiry (self, get_block_server (self));
+        return answered;
+}
+
 CoapUdp6Message *
 coap_udp6_context_block_server_response (CoapUdp6Context            *self,
                                          CoapUdp6Message            *request,
@@ -438,6 +486,7 @@ coap_udp6_context_block_server_response (CoapUdp6Context            *self,
                         set_entry_bytes (bs, e, e->representation->payload_len);
                         touch (self, bs, e);
                         make_room (self, bs, e);
+                        arm_expiry (self, bs);
                 }
         }
         /* RFC 7959 §2.3: the final response to an upload carries its Block1. */

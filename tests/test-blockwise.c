@@ -763,8 +763,11 @@ test_limits (Fixture      *f,
         g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_EVICTIONS), ==, 192);
         g_assert_cmpuint (f->echo->calls, ==, 0);
 
-        /* After EXCHANGE_LIFETIME, the next block-wise request finds them gone. */
+        /* After EXCHANGE_LIFETIME they are gone, without another request. */
         f->now += (gint64) ((coap_udp6_context_get_exchange_lifetime (f->server) + 1) * G_USEC_PER_SEC);
+        g_assert_cmpuint (coap_udp6_context_run_due_timers (f->server), >=, 1);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_ENTRIES), ==, 0);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_BYTES), ==, 0);
         send_first_block (f, 200, block);
         g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_ENTRIES), ==, 1);
         g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_BYTES), ==, 1024);
