@@ -183,20 +183,24 @@ coap_udp6_code_get_name (guint code)
  * @code: a code, 0 to 255
  *
  * Formats @code for people: "2.05 Content", "0.01 GET"; an unregistered
- * code is only dotted ("2.31" style, e.g. "7.31").
+ * code is only dotted ("2.31" style, e.g. "7.31"). Like
+ * [func@MessageType.to_string], the string is owned by the library.
  *
- * Returns: (transfer full): a newly allocated string
+ * Returns: (transfer none): the text, valid for the life of the process
  *
  * Since: 1.0
  */
-char *
+const char *
 coap_udp6_code_to_string (guint code)
 {
         const char *name = coap_udp6_code_get_name (code);
+        char text[64];
 
+        /* At most 256 distinct strings: interning bounds the memory. */
         code &= 0xff;
         if (name != NULL)
-                return g_strdup_printf ("%u.%02u %s", code >> 5, code & 0x1f,
-                                        name);
-        return g_strdup_printf ("%u.%02u", code >> 5, code & 0x1f);
+                g_snprintf (text, sizeof text, "%u.%02u %s", code >> 5, code & 0x1f, name);
+        else
+                g_snprintf (text, sizeof text, "%u.%02u", code >> 5, code & 0x1f);
+        return g_intern_string (text);
 }

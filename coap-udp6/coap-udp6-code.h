@@ -72,7 +72,11 @@ typedef enum {
  *
  * The registered CoAP method and response codes. The value is
  * `class << 5 | detail`. Any value from 0 to 255 may appear on the wire,
- * which is why the functions that take a code take a #guint.
+ * which is why the functions that read, classify or name a code (such as
+ * [method@Message.get_code] and [func@Code.to_string]) use a #guint; those
+ * that create a message or answer a request ([ctor@Message.new],
+ * [method@Request.respond_code], [method@Request.respond_payload]) take a
+ * #CoapUdp6Code.
  *
  * Since: 1.0
  */
@@ -139,6 +143,6 @@ COAP_UDP6_AVAILABLE_IN_ALL
 const char *coap_udp6_code_get_name (guint code);
 
 COAP_UDP6_AVAILABLE_IN_ALL
-char *coap_udp6_code_to_string (guint code);
+const char *coap_udp6_code_to_string (guint code);
 
 G_END_DECLS

@@ -197,14 +197,7 @@ exchange_send (CoapUdp6Exchange *ex)
                                                          exchange_tx_done, ex);
                 return;
         }
-        {
-                g_autoptr (CoapUdp6MessageInterface) iface =
-                        coap_udp6_endpoint_address_get_interface (ex->remote);
-
-                if (iface == NULL)
-                        iface = g_object_ref (g_ptr_array_index (self->interfaces, 0));
-                coap_udp6_message_interface_send_datagram (iface, datagram, ex->remote);
-        }
+        coap_udp6_context_send_datagram (self, datagram, ex->remote);
         if (ex->multicast || ex->collect)
                 exchange_set_timer (ex, ex->multicast_ms / 1000.0);
         else
@@ -316,6 +309,29 @@ random_token (CoapUdp6Context *self,
         self->token_pool_left -= TOKEN_LENGTH;
 }
 
+/* Nothing malformed leaves the socket because a caller asked for it. */
+static gboolean
+check_request (CoapUdp6Message *request,
+               GError         **error)
+{
+        CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (request);
+        guint code = coap_udp6_message_get_code (request);
+
+        if (mtype != COAP_UDP6_MESSAGE_TYPE_CON && mtype != COAP_UDP6_MESSAGE_TYPE_NON) {
+                g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_MESSAGE,
+                             "A request is CON or NON, not %s",
+                             coap_udp6_message_type_to_string (mtype));
+                return FALSE;
+        }
+        if (!coap_udp6_code_is_request (code)) {
+                g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_MESSAGE,
+                             "Code %u.%02u is not a request method (0.01 to 0.31)",
+                             coap_udp6_code_get_class (code), coap_udp6_code_get_detail (code));
+                return FALSE;
+        }
+        return TRUE;
+}
+
 static void
 request_common (CoapUdp6Context    *self,
                 CoapUdp6Message    *request,
@@ -329,6 +345,10 @@ request_common (CoapUdp6Context    *self,
         CoapUdp6Exchange *ex;
         guint8 buf[TOKEN_LENGTH];
 
+        if (!check_request (request, &error)) {
+                g_task_return_error (task, g_steal_pointer (&error));
+                return;
+        }
         if (self->shut_down) {
                 g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
                                          "The context was shut down");
@@ -343,6 +363,11 @@ request_common (CoapUdp6Context    *self,
         if (g_cancellable_set_error_if_cancelled (cancellable, NULL)) {
                 g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                          "The request was cancelled");
+                return;
+        }
+        /* A context from g_object_new() opens its socket here. */
+        if (!coap_udp6_context_ensure_ready (self, &error)) {
+                g_task_return_error (task, g_steal_pointer (&error));
                 return;
         }
         ex = g_new0 (CoapUdp6Exchange, 1);
@@ -368,7 +393,7 @@ request_common (CoapUdp6Context    *self,
                 exchange_start (ex);
                 return;
         }
-        iface = g_ptr_array_index (self->interfaces, 0);
+        iface = coap_udp6_context_choose_interface (self, NULL);
         if (coap_udp6_message_interface_determine_remote_now (iface, ex->request, &remote, &error)) {
                 exchange_remote_known (ex, remote, error);
                 return;
@@ -423,7 +448,9 @@ coap_udp6_context_request_async (CoapUdp6Context    *self,
  * Finishes [method@Context.request_async].
  *
  * Returns: (transfer full) (nullable): the response (its remote is the
- *   responder), or %NULL with %COAP_UDP6_ERROR_TIMEOUT,
+ *   responder), or %NULL with %COAP_UDP6_ERROR_INVALID_MESSAGE (the
+ *   request is not CON or NON, or its code is not a request method:
+ *   nothing is sent), %COAP_UDP6_ERROR_TIMEOUT,
  *   %COAP_UDP6_ERROR_RESET, %COAP_UDP6_ERROR_SHUT_DOWN, a resolution
  *   error, the %G_IO_ERROR an ICMP message reported, or
  *   %G_IO_ERROR_CANCELLED
@@ -436,6 +463,8 @@ coap_udp6_context_request_finish (CoapUdp6Context *self,
                                   GError         **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_context_request_async, NULL);
 
         return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -485,6 +514,8 @@ coap_udp6_context_request_multicast_async (CoapUdp6Context    *self,
  *
  * Returns: (transfer container) (element-type CoapUdp6Message) (nullable):
  *   the responses in arrival order (possibly none), or %NULL on error
+ *   (%COAP_UDP6_ERROR_INVALID_MESSAGE, at once, for a request whose type
+ *   is ACK or RST or whose code is not a method)
  *
  * Since: 1.0
  */
@@ -494,6 +525,8 @@ coap_udp6_context_request_multicast_finish (CoapUdp6Context *self,
                                             GError         **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_context_request_multicast_async, NULL);
 
         return g_task_propagate_pointer (G_TASK (result), error);
 }

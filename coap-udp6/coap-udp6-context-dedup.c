@@ -27,6 +27,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-endpoint-address-private.h"
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-message-private.h"
 
@@ -188,11 +189,8 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
         if (entry->reply != NULL) {
                 CoapUdp6EndpointAddress *to = entry->reply_remote != NULL ? entry->reply_remote
                                                                          : entry->key.remote;
-                CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_peek_interface (to);
 
-                if (iface != NULL)
-                        coap_udp6_message_interface_send_data (iface, entry->reply,
-                                                               entry->reply_len, to);
+                coap_udp6_context_send_data (self, entry->reply, entry->reply_len, to);
         }
         return TRUE;
 }

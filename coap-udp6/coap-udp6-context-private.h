@@ -8,7 +8,8 @@
 #include "coap-udp6-message-interface.h"
 #include "coap-udp6-request.h"
 #include "coap-udp6-statistic.h"
-#include "coap-udp6-timers.h"
+#include "coap-udp6-mid-key-private.h"
+#include "coap-udp6-timers-private.h"
 
 G_BEGIN_DECLS
 
@@ -36,12 +37,6 @@ typedef struct {
         guint64 suppressed;
 } CoapUdp6WarningState;
 
-/* Key of the (remote, MID) tables. */
-typedef struct {
-        CoapUdp6EndpointAddress *remote;    /* owned */
-        guint mid;
-} CoapUdp6MidKey;
-
 /* A request a handler is running for (coap-udp6-context-server.c). Its
  * deduplication entry is made once the reply has left, so a duplicate
  * that arrives meanwhile (the handler iterates the main loop) is
@@ -59,6 +54,12 @@ struct _CoapUdp6Context {
         CoapUdp6Timers *timers;             /* owned: every deadline of the context */
         GQueue delayed;                     /* of CoapUdp6Delayed: multicast responses in leisure */
         GPtrArray *interfaces;              /* of CoapUdp6MessageInterface, owned */
+        char **binds;                       /* owned, nullable: construct-only */
+        char **multicast_interfaces;        /* owned, nullable: construct-only */
+        gboolean server;
+        gboolean reuse_port;
+        gboolean initialized;               /* init began: sync, async or on first request */
+        GError *init_error;                 /* owned, nullable: why init failed */
         CoapUdp6Request *spare_request;     /* owned, nullable: see coap-udp6-reuse.c */
         gpointer spare_exchange;            /* owned, nullable: an emptied ServerExchange */
         gboolean shut_down;
@@ -100,12 +101,8 @@ typedef void (*CoapUdp6TransmissionDone) (CoapUdp6Transmission *tx,
                                           CoapUdp6Message      *answer, /* ACK/RST, NULL on timeout */
                                           gpointer              user_data);
 
-guint coap_udp6_mid_key_hash (gconstpointer key);
-gboolean coap_udp6_mid_key_equal (gconstpointer a,
-                                  gconstpointer b);
-void coap_udp6_mid_key_free (gpointer key);
-CoapUdp6MidKey *coap_udp6_mid_key_new (CoapUdp6EndpointAddress *remote,
-                                       guint                    mid);
+/* coap-udp6-context.c: timers, message IDs and sending */
+extern guint coap_udp6_context_signals[1];
 
 CoapUdp6Timer *coap_udp6_context_add_timer (CoapUdp6Context  *self,
                                             gdouble           seconds,
@@ -122,6 +119,23 @@ void coap_udp6_context_set_clock (CoapUdp6Context  *self,
 guint coap_udp6_context_run_due_timers (CoapUdp6Context *self);
 guint coap_udp6_context_next_mid (CoapUdp6Context *self);
 gdouble coap_udp6_context_max_transmit_span (CoapUdp6Context *self);
+/* The one send path: every datagram leaves through these, from the
+ * interface coap_udp6_context_choose_interface() picks. FALSE when nothing
+ * was sent (shut down, or no interface). */
+CoapUdp6MessageInterface *coap_udp6_context_choose_interface (CoapUdp6Context         *self,
+                                                             CoapUdp6EndpointAddress *remote);
+gboolean coap_udp6_context_send_data (CoapUdp6Context         *self,
+                                      const guint8            *data,
+                                      gsize                    len,
+                                      CoapUdp6EndpointAddress *remote);
+gboolean coap_udp6_context_send_datagram (CoapUdp6Context         *self,
+                                          GBytes                  *datagram,
+                                          CoapUdp6EndpointAddress *remote);
+/* Initialises a context made with g_object_new() as its properties say
+ * (a client on an ephemeral port by default); fails if it has no
+ * interface to send from. */
+gboolean coap_udp6_context_ensure_ready (CoapUdp6Context *self,
+                                         GError         **error);
 void coap_udp6_context_send_raw (CoapUdp6Context         *self,
                                  CoapUdp6Message         *message,
                                  CoapUdp6EndpointAddress *remote);
@@ -142,6 +156,19 @@ void coap_udp6_context_send_empty (CoapUdp6Context         *self,
                                    guint                    mid,
                                    CoapUdp6EndpointAddress *remote);
 
+/* coap-udp6-context-statistics.c */
+static inline void
+coap_udp6_context_count (CoapUdp6Context  *self,
+                         CoapUdp6Statistic statistic)
+{
+        self->statistics[statistic]++;
+}
+
+void coap_udp6_context_warn_limited (CoapUdp6Context     *self,
+                                     CoapUdp6WarningClass klass,
+                                     const char          *format,
+                                     ...) G_GNUC_PRINTF (3, 4);
+
 /* coap-udp6-context-transmission.c: reliable transmission of CON messages */
 /* Returns the transmission, valid until its done callback runs or it is
  * cancelled. */
@@ -157,20 +184,6 @@ gboolean coap_udp6_context_handle_ack_rst (CoapUdp6Context *self,
 void coap_udp6_context_cancel_transmission (CoapUdp6Context      *self,
                                             CoapUdp6Transmission *tx);
 void coap_udp6_context_clear_transmissions (CoapUdp6Context *self);
-
-extern guint coap_udp6_context_signals[1];
-
-static inline void
-coap_udp6_context_count (CoapUdp6Context  *self,
-                         CoapUdp6Statistic statistic)
-{
-        self->statistics[statistic]++;
-}
-
-void coap_udp6_context_warn_limited (CoapUdp6Context     *self,
-                                     CoapUdp6WarningClass klass,
-                                     const char          *format,
-                                     ...) G_GNUC_PRINTF (3, 4);
 
 /* coap-udp6-context-dedup.c */
 void coap_udp6_context_init_dedup (CoapUdp6Context *self);
@@ -197,6 +210,28 @@ void coap_udp6_context_fail_remote (CoapUdp6Context         *self,
                                     const GError            *error);
 void coap_udp6_context_fail_all (CoapUdp6Context *self,
                                  const GError    *error);
+
+/* coap-udp6-context-request-rules.c: option rules before a resource */
+typedef enum {
+        COAP_UDP6_REQUEST_PLAIN,            /* nothing left for check_representation */
+        COAP_UDP6_REQUEST_NEGOTIATED,       /* Accept or a condition: call check_representation */
+        COAP_UDP6_REQUEST_ANSWERED,
+} CoapUdp6RequestVerdict;
+
+/* A NON request with a critical option the server cannot process is
+ * rejected (RST) before it becomes a request; returns whether it was. */
+gboolean coap_udp6_context_reject_non_request (CoapUdp6Context *self,
+                                               CoapUdp6Message *message);
+/* @message: @request's */
+CoapUdp6RequestVerdict coap_udp6_context_check_request (CoapUdp6Context *self,
+                                                        CoapUdp6Request *request,
+                                                        CoapUdp6Message *message);
+/* Accept, If-Match and If-None-Match against what the resource serves
+ * (@content_format -1: unknown; @etag nullable); TRUE if answered. */
+gboolean coap_udp6_context_check_representation (CoapUdp6Context *self,
+                                                 CoapUdp6Request *request,
+                                                 gint             content_format,
+                                                 GBytes          *etag);
 
 /* coap-udp6-context-server.c */
 void coap_udp6_context_handle_request (CoapUdp6Context *self,

@@ -6,6 +6,7 @@
 #include "coap-udp6-message-private.h"
 #include "coap-udp6-request-private.h"
 #include "coap-udp6-reuse-private.h"
+#include "coap-udp6-resource-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 
@@ -33,6 +34,13 @@ normalize_path (const char *path)
  * @resource: the resource
  *
  * Serves @resource under @path, replacing any resource there.
+ *
+ * A request's Uri-Path options are matched segment by segment (RFC 7252
+ * §6.5): a `/`, `%` or NUL byte inside one segment is written
+ * percent-encoded in @path, so `a%2Fb` is the one segment `a/b`,
+ * `100%25` the segment `100%`, `x%00y` a segment with a NUL byte, and
+ * `a/b` the two segments `a` and `b`. Other bytes are written as they
+ * are.
  *
  * Since: 1.0
  */
@@ -70,25 +78,44 @@ coap_udp6_context_remove_resource (CoapUdp6Context *self,
         return g_hash_table_remove (self->resources, key);
 }
 
+/* RFC 6690 §4.1: one filter-query, "name=pattern", where a trailing "*"
+ * makes the pattern a prefix; "href" is the link target. */
 static gboolean
-rt_matches (const char *rt,
-            const char *filter)
+link_matches (const char       *key,
+              CoapUdp6Resource *resource,
+              const char       *name,
+              const char       *pattern)
 {
-        gsize n;
+        g_autofree char *href = NULL;
 
-        if (filter == NULL)
+        if (name == NULL)
                 return TRUE;
-        if (rt == NULL)
-                return FALSE;
-        n = strlen (filter);
-        /* RFC 6690 §4.1: a trailing "*" matches a prefix. */
-        if (n > 0 && filter[n - 1] == '*')
-                return strncmp (rt, filter, n - 1) == 0;
-        {
-                g_auto (GStrv) types = g_strsplit (rt, " ", -1);
+        if (!g_str_equal (name, "href"))
+                return coap_udp6_resource_link_attribute_matches (resource, name, pattern);
+        href = g_strconcat ("/", key, NULL);
+        return coap_udp6_link_value_matches (href, pattern);
+}
 
-                return g_strv_contains ((const char *const *) types, filter);
+static char *
+link_format_filtered (CoapUdp6Context *self,
+                      const char      *name,
+                      const char      *pattern)
+{
+        g_autoptr (GList) keys = NULL;
+        GString *out = g_string_new (NULL);
+
+        keys = g_list_sort (g_hash_table_get_keys (self->resources), (GCompareFunc) strcmp);
+        for (GList *l = keys; l != NULL; l = l->next) {
+                CoapUdp6Resource *resource = g_hash_table_lookup (self->resources, l->data);
+                g_autofree char *attrs = NULL;
+
+                if (!link_matches (l->data, resource, name, pattern))
+                        continue;
+                attrs = coap_udp6_resource_get_link_attributes (resource);
+                g_string_append_printf (out, "%s</%s>%s", out->len > 0 ? "," : "",
+                                        (const char *) l->data, attrs);
         }
+        return g_string_free (out, FALSE);
 }
 
 /**
@@ -98,7 +125,8 @@ rt_matches (const char *rt,
  *   trailing "*" matches a prefix)
  *
  * Describes the served resources in RFC 6690 link format, as
- * `/.well-known/core` returns it.
+ * `/.well-known/core` returns it. A request to `/.well-known/core` can
+ * filter by any link attribute and by `href` (RFC 6690 §4.1).
  *
  * Returns: (transfer full): the link-format document
  *
@@ -108,23 +136,9 @@ char *
 coap_udp6_context_get_link_format (CoapUdp6Context *self,
                                    const char      *rt_filter)
 {
-        g_autoptr (GList) keys = NULL;
-        GString *out = g_string_new (NULL);
-
         g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), NULL);
 
-        keys = g_list_sort (g_hash_table_get_keys (self->resources), (GCompareFunc) strcmp);
-        for (GList *l = keys; l != NULL; l = l->next) {
-                CoapUdp6Resource *resource = g_hash_table_lookup (self->resources, l->data);
-                g_autofree char *attrs = NULL;
-
-                if (!rt_matches (coap_udp6_resource_get_resource_type (resource), rt_filter))
-                        continue;
-                attrs = coap_udp6_resource_get_link_attributes (resource);
-                g_string_append_printf (out, "%s</%s>%s", out->len > 0 ? "," : "",
-                                        (const char *) l->data, attrs);
-        }
-        return g_string_free (out, FALSE);
+        return link_format_filtered (self, rt_filter != NULL ? "rt" : NULL, rt_filter);
 }
 
 /* What the server knows of a request being answered. The request holds a
@@ -186,21 +200,21 @@ server_exchange_unref (gpointer data)
         g_free (se);
 }
 
-/* Drops handle_request()'s reference: the last one is kept, emptied, for
- * the next request. */
+/* Drops handle_request()'s reference: the last one may be kept, emptied,
+ * for the next request (coap-udp6-reuse.c). */
 static void
 server_exchange_done (ServerExchange *se)
 {
         CoapUdp6Context *self = se->context;
 
-        if (se->ref_count > 1 || self->spare_exchange != NULL || self->shut_down) {
+        if (se->ref_count > 1 || self->shut_down) {
                 server_exchange_unref (se);
                 return;
         }
         /* The caller holds the context too (it is dispatching to it). */
         server_exchange_clear (se);
-        memset (se, 0, sizeof *se);
-        self->spare_exchange = se;
+        if (!coap_udp6_reuse_keep_block (&self->spare_exchange, se, sizeof *se))
+                g_free (se);
 }
 
 /* The deduplication entry: a duplicate gets @reply (nullable) again. */
@@ -214,17 +228,19 @@ store_reply (ServerExchange *se,
                                        se->reply_remote, se->protect);
 }
 
-/* Sends @message to the requester and keeps it for duplicates. */
-static void
+/* Sends @message to the requester and keeps it for duplicates; FALSE
+ * when it cannot be encoded (nothing was sent). */
+static gboolean
 send_and_store (ServerExchange  *se,
                 CoapUdp6Message *message)
 {
         CoapUdp6Encoded encoded;
 
         if (!coap_udp6_context_send_encoded (se->context, message, se->reply_remote, &encoded))
-                return;
+                return FALSE;
         store_reply (se, encoded.data, encoded.len);
         coap_udp6_encoded_clear (&encoded);
+        return TRUE;
 }
 
 static void
@@ -260,11 +276,9 @@ static void
 delayed_send_cb (gpointer data)
 {
         Delayed *d = data;
-        g_autoptr (CoapUdp6MessageInterface) iface = coap_udp6_endpoint_address_get_interface (d->remote);
 
         d->timer = NULL;
-        if (!d->context->shut_down && iface != NULL)
-                coap_udp6_message_interface_send_datagram (iface, d->datagram, d->remote);
+        coap_udp6_context_send_datagram (d->context, d->datagram, d->remote);
         delayed_free (d);
 }
 
@@ -327,6 +341,11 @@ set_reply_header (CoapUdp6Message         *reply,
         coap_udp6_message_set_remote (reply, remote);
 }
 
+static gboolean deliver_reply (ServerExchange  *se,
+                               CoapUdp6Request *request,
+                               CoapUdp6Message *reply,
+                               gboolean         own);
+
 static void
 server_respond (CoapUdp6Request *request,
                 CoapUdp6Message *response,
@@ -334,77 +353,109 @@ server_respond (CoapUdp6Request *request,
                 gpointer         user_data)
 {
         ServerExchange *se = user_data;
-        CoapUdp6Context *self = se->context;
-        CoapUdp6Message *req = coap_udp6_request_get_message (request);
-        CoapUdp6Message *reply = response;  /* the caller holds it */
-        g_autoptr (GBytes) bytes = NULL;
-        guint code = response->code;
+        g_autoptr (CoapUdp6Message) fallback = NULL;
 
         se->responded = TRUE;
         release_pending_slot (se);
-        if (self->shut_down || self->interfaces == NULL)
+        if (se->context->shut_down || se->context->interfaces == NULL)
                 return;
+        if (deliver_reply (se, request, response, own))
+                return;
+        /* Nothing malformed leaves the socket: the application's response
+         * could not be encoded, so the requester gets 5.00 instead. */
+        g_warning ("A response could not be encoded and was not sent; "
+                   "answering 5.00 instead");
+        fallback = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
+                                          COAP_UDP6_CODE_INTERNAL_SERVER_ERROR);
+        deliver_reply (se, request, fallback, FALSE);
+}
+
+/* FALSE when @reply cannot be encoded; nothing was sent then. */
+static gboolean
+deliver_reply (ServerExchange  *se,
+               CoapUdp6Request *request,
+               CoapUdp6Message *reply,
+               gboolean         own)
+{
+        CoapUdp6Context *self = se->context;
+        CoapUdp6Message *req = coap_udp6_request_get_message (request);
+        g_autoptr (GBytes) bytes = NULL;
+        guint code = reply->code;
+
         /* RFC 7252 §8.2: no error responses to multicast requests. */
         if ((se->mcast && !coap_udp6_code_is_successful (code)) ||
             suppressed_by_no_response (se->no_response, code)) {
                 if (se->con && !se->acked)
                         send_empty_ack (se);
-                return;
+                return TRUE;
         }
         if (se->con && !se->acked) {
                 set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_ACK, se->mid, req,
                                   se->reply_remote);
+                if (!send_and_store (se, reply))
+                        return FALSE;
                 se->acked = TRUE;
-                send_and_store (se, reply);
-                return;
+                return TRUE;
         }
         if (se->con) {
                 set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_CON,
                                   coap_udp6_context_next_mid (self), req, se->reply_remote);
                 bytes = coap_udp6_message_encode (reply, NULL);
+                if (bytes == NULL)
+                        return FALSE;
                 /* The slot passes to the transmission until it is acknowledged. */
                 self->pending_requests++;
-                if (bytes != NULL)
-                        coap_udp6_context_transmit_con (self, bytes, se->reply_remote,
-                                                        reply->mid, TRUE, NULL, NULL);
-                return;
+                coap_udp6_context_transmit_con (self, bytes, se->reply_remote,
+                                                reply->mid, TRUE, NULL, NULL);
+                return TRUE;
         }
         set_reply_header (reply, own, COAP_UDP6_MESSAGE_TYPE_NON, coap_udp6_context_next_mid (self),
                           req, se->reply_remote);
         if (se->mcast) {
                 bytes = coap_udp6_message_encode (reply, NULL);
                 if (bytes == NULL)
-                        return;
+                        return FALSE;
                 send_after_leisure (self, bytes, se->reply_remote);
                 store_reply (se, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-                return;
+                return TRUE;
         }
-        send_and_store (se, reply);
+        return send_and_store (se, reply);
 }
 
+/* RFC 6690 §4.1: the first query item "name=pattern" filters. */
 static void
-render_well_known_core (CoapUdp6Context *self,
-                        CoapUdp6Request *request)
+render_well_known_core (CoapUdp6Context       *self,
+                        CoapUdp6Request       *request,
+                        CoapUdp6RequestVerdict verdict)
 {
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
         g_auto (GStrv) query = coap_udp6_message_get_uri_query (message);
         g_autoptr (CoapUdp6Message) response = NULL;
         g_autoptr (GBytes) payload = NULL;
-        const char *rt = NULL;
+        g_autofree char *name = NULL;
+        const char *pattern = NULL;
         char *text;
 
         if (coap_udp6_message_get_code (message) != COAP_UDP6_CODE_GET) {
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
                 return;
         }
-        for (guint i = 0; query != NULL && query[i] != NULL; i++)
-                if (g_str_has_prefix (query[i], "rt="))
-                        rt = query[i] + 3;
-        text = coap_udp6_context_get_link_format (self, rt);
+        if (verdict == COAP_UDP6_REQUEST_NEGOTIATED &&
+            coap_udp6_context_check_representation (self, request, 40, NULL))
+                return;
+        for (guint i = 0; query != NULL && query[i] != NULL && name == NULL; i++) {
+                const char *eq = strchr (query[i], '=');
+
+                if (eq != NULL) {
+                        name = g_strndup (query[i], eq - query[i]);
+                        pattern = eq + 1;
+                }
+        }
+        text = link_format_filtered (self, name, pattern);
         /* RFC 6690 §4.1: a filtered query with no match is answered with 4.04 on multicast only. */
         response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
-                                          text[0] == '\0' && rt != NULL ? COAP_UDP6_CODE_NOT_FOUND
-                                                                        : COAP_UDP6_CODE_CONTENT);
+                                          text[0] == '\0' && name != NULL ? COAP_UDP6_CODE_NOT_FOUND
+                                                                          : COAP_UDP6_CODE_CONTENT);
         payload = g_bytes_new_take (text, strlen (text));
         coap_udp6_message_set_payload (response, payload);
         coap_udp6_message_set_content_format (response, 40);
@@ -416,23 +467,17 @@ dispatch_request (CoapUdp6Context *self,
                   CoapUdp6Request *request)
 {
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
-        g_autoptr (GError) error = NULL;
         g_autofree char *long_path = NULL;
         char short_path[256];
         const char *path = short_path;
         gsize path_len;
         CoapUdp6Resource *resource;
+        CoapUdp6RequestVerdict verdict;
 
-        /* RFC 7252 §5.4.1: unrecognised critical options → 4.02, no side effect. */
-        if (!coap_udp6_message_check_options (message, &error)) {
-                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_BAD_OPTION, error->message);
+        /* RFC 7252 §5.4–5.10, before any side effect (coap-udp6-context-request-rules.c). */
+        verdict = coap_udp6_context_check_request (self, request, message);
+        if (verdict == COAP_UDP6_REQUEST_ANSWERED)
                 return;
-        }
-        /* Method codes beyond iPATCH are unknown methods (RFC 7252 §5.8). */
-        if (message->code > COAP_UDP6_CODE_IPATCH) {
-                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
-                return;
-        }
         path_len = coap_udp6_message_copy_path (message, short_path, sizeof short_path);
         if (path_len >= sizeof short_path) {
                 long_path = g_malloc (path_len + 1);
@@ -440,7 +485,7 @@ dispatch_request (CoapUdp6Context *self,
                 path = long_path;
         }
         if (g_str_equal (path, ".well-known/core")) {
-                render_well_known_core (self, request);
+                render_well_known_core (self, request, verdict);
                 return;
         }
         resource = g_hash_table_lookup (self->resources, path);
@@ -448,6 +493,11 @@ dispatch_request (CoapUdp6Context *self,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_NOT_FOUND, NULL);
                 return;
         }
+        if (verdict == COAP_UDP6_REQUEST_NEGOTIATED &&
+            coap_udp6_context_check_representation (self, request,
+                                                    coap_udp6_resource_get_content_format (resource),
+                                                    coap_udp6_resource_get_etag (resource)))
+                return;
         g_object_ref (resource);
         coap_udp6_resource_render (resource, request);
         g_object_unref (resource);
@@ -489,16 +539,18 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         CoapUdp6InFlight in_flight;
         ServerExchange *se;
         CoapUdp6Request *request;
+        guint no_response;
+        gboolean deferred;
 
+        if (coap_udp6_context_reject_non_request (self, message))
+                return;
         if (self->pending_requests >= self->max_pending_requests) {
                 reject_busy (self, message);
                 return;
         }
         coap_udp6_context_count (self, COAP_UDP6_STATISTIC_REQUESTS_HANDLED);
         self->pending_requests++;
-        se = g_steal_pointer (&self->spare_exchange);
-        if (se == NULL)
-                se = g_new0 (ServerExchange, 1);
+        se = coap_udp6_reuse_take_block (&self->spare_exchange, sizeof *se);
         se->ref_count = 1;
         se->holds_pending_slot = TRUE;
         se->context = g_object_ref (self);
@@ -512,7 +564,8 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         }
         /* RFC 7252 §8.1: a multicast request is never acknowledged. */
         se->con = message->mtype == COAP_UDP6_MESSAGE_TYPE_CON && !se->mcast;
-        se->no_response = coap_udp6_message_get_no_response (message);
+        coap_udp6_message_get_no_response (message, &no_response);   /* 0 if absent */
+        se->no_response = no_response;
         switch (message->code) {
         case COAP_UDP6_CODE_POST:
         case COAP_UDP6_CODE_PATCH:
@@ -529,20 +582,15 @@ coap_udp6_context_handle_request (CoapUdp6Context *self,
         in_flight.outer = self->in_flight;
         self->in_flight = &in_flight;
 
-        request = coap_udp6_request_new_internal (g_steal_pointer (&self->spare_request), message,
+        request = coap_udp6_request_new_internal (coap_udp6_reuse_take_request (&self->spare_request),
+                                                  message,
                                                   server_respond, server_exchange_ref (se),
                                                   server_exchange_unref);
         se->in_render = TRUE;
         dispatch_request (self, request);
-        /* A request dropped without a response is answered with 5.00 here.
-         * One that nothing kept serves the next request (coap-udp6-reuse.c). */
-        if (self->spare_request == NULL && !self->shut_down &&
-            coap_udp6_object_is_unshared (request)) {
-                coap_udp6_request_finish_internal (request);
-                self->spare_request = request;
-        } else {
-                g_object_unref (request);
-        }
+        /* Neither answered nor deferred: 5.00 now, piggybacked. */
+        deferred = coap_udp6_request_end_render_internal (request);
+        coap_udp6_reuse_keep_request (&self->spare_request, request, deferred, self->shut_down);
         se->in_render = FALSE;
         self->in_flight = in_flight.outer;
         /* Not answered during render: acknowledge now, respond separately (§5.2.2). */

@@ -31,14 +31,7 @@ transmission_free (CoapUdp6Transmission *tx)
 static void
 transmission_resend (CoapUdp6Transmission *tx)
 {
-        CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_get_interface (tx->key->remote);
-
-        if (iface == NULL && tx->context->interfaces->len > 0)
-                iface = g_object_ref (g_ptr_array_index (tx->context->interfaces, 0));
-        if (iface != NULL) {
-                coap_udp6_message_interface_send_datagram (iface, tx->datagram, tx->key->remote);
-                g_object_unref (iface);
-        }
+        coap_udp6_context_send_datagram (tx->context, tx->datagram, tx->key->remote);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 #include "coap-udp6-message-interface.h"
+#include "coap-udp6-endpoint-address-private.h"
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-message-private.h"
 
@@ -21,6 +22,26 @@
  * [method@Context.request_async] and serves [class@Resource]s added with
  * [method@Context.add_resource].
  *
+ * A context is made by [ctor@Context.new_client], [ctor@Context.new_server]
+ * or [func@Context.new_server_async], or like any #GInitable /
+ * #GAsyncInitable from its construct-only properties
+ * ([property@Context:binds], [property@Context:multicast-interfaces],
+ * [property@Context:is-server], [property@Context:reuse-port]).
+ * `CoapUdp6.Context()` in Python and `new CoapUdp6.Context()` in
+ * JavaScript and Vala call g_object_new() without initialising; such a
+ * context initialises itself on its first request (a client opens a
+ * socket on an ephemeral port; host names in the binds are then resolved
+ * while blocking), and that request fails with the error initialisation
+ * gave. A server should be initialised before serving: call
+ * g_initable_init() (`ctx.init(None)`) or g_async_initable_init_async(),
+ * which report a port in use or an unknown interface at once. A request
+ * made while an asynchronous initialisation runs fails with
+ * %G_IO_ERROR_NOT_INITIALIZED.
+ *
+ * Every datagram leaves through one of the context's message interfaces:
+ * the one the remote came through when it is one of this context's, else
+ * the first.
+ *
  * Every timer runs on the thread-default main context of the thread that
  * created the context.
  *
@@ -33,10 +54,16 @@
  */
 
 static void coap_udp6_context_manager_iface_init (CoapUdp6MessageManagerInterface *iface);
+static void coap_udp6_context_initable_iface_init (GInitableIface *iface);
+static void coap_udp6_context_async_initable_iface_init (GAsyncInitableIface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CoapUdp6Context, coap_udp6_context, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (COAP_UDP6_TYPE_MESSAGE_MANAGER,
-                                                      coap_udp6_context_manager_iface_init))
+                                                      coap_udp6_context_manager_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      coap_udp6_context_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE,
+                                                      coap_udp6_context_async_initable_iface_init))
 
 enum {
         PROP_0,
@@ -54,6 +81,10 @@ enum {
         PROP_EXCHANGE_LIFETIME,
         PROP_MAX_TRANSMIT_SPAN,
         PROP_LOCAL_PORT,
+        PROP_BINDS,
+        PROP_MULTICAST_INTERFACES,
+        PROP_IS_SERVER,
+        PROP_REUSE_PORT,
         N_PROPS
 };
 
@@ -65,43 +96,6 @@ enum {
 };
 
 guint coap_udp6_context_signals[N_SIGNALS];
-
-guint
-coap_udp6_mid_key_hash (gconstpointer key)
-{
-        const CoapUdp6MidKey *k = key;
-
-        return coap_udp6_endpoint_address_hash (k->remote) ^ (k->mid * 2654435761u);
-}
-
-gboolean
-coap_udp6_mid_key_equal (gconstpointer a,
-                         gconstpointer b)
-{
-        const CoapUdp6MidKey *ka = a, *kb = b;
-
-        return ka->mid == kb->mid && coap_udp6_endpoint_address_equal (ka->remote, kb->remote);
-}
-
-CoapUdp6MidKey *
-coap_udp6_mid_key_new (CoapUdp6EndpointAddress *remote,
-                       guint                    mid)
-{
-        CoapUdp6MidKey *key = g_new0 (CoapUdp6MidKey, 1);
-
-        key->remote = g_object_ref (remote);
-        key->mid = mid;
-        return key;
-}
-
-void
-coap_udp6_mid_key_free (gpointer data)
-{
-        CoapUdp6MidKey *key = data;
-
-        g_object_unref (key->remote);
-        g_free (key);
-}
 
 CoapUdp6Timer *
 coap_udp6_context_add_timer (CoapUdp6Context  *self,
@@ -207,16 +201,70 @@ coap_udp6_context_get_max_retransmit (CoapUdp6Context *self)
         return self->max_retransmit;
 }
 
-/* Unowned: the context holds its interfaces. */
-static CoapUdp6MessageInterface *
-peek_interface_for (CoapUdp6Context         *self,
-                    CoapUdp6EndpointAddress *remote)
+/* Unowned: the context holds its interfaces. A remote's own interface
+ * is used only if it is one of ours: another context's socket would
+ * send the answer to that context. The scan is a pointer comparison per
+ * interface, usually one. */
+CoapUdp6MessageInterface *
+coap_udp6_context_choose_interface (CoapUdp6Context         *self,
+                                    CoapUdp6EndpointAddress *remote)
 {
-        CoapUdp6MessageInterface *iface = coap_udp6_endpoint_address_peek_interface (remote);
+        GPtrArray *interfaces = self->interfaces;
+        CoapUdp6MessageInterface *iface;
 
-        if (iface == NULL && self->interfaces->len > 0)
-                iface = g_ptr_array_index (self->interfaces, 0);
-        return iface;
+        if (interfaces == NULL || interfaces->len == 0)
+                return NULL;
+        iface = remote != NULL ? coap_udp6_endpoint_address_peek_interface (remote) : NULL;
+        for (guint i = 0; iface != NULL && i < interfaces->len; i++)
+                if (g_ptr_array_index (interfaces, i) == iface)
+                        return iface;
+        return g_ptr_array_index (interfaces, 0);
+}
+
+gboolean
+coap_udp6_context_send_data (CoapUdp6Context         *self,
+                             const guint8            *data,
+                             gsize                    len,
+                             CoapUdp6EndpointAddress *remote)
+{
+        CoapUdp6MessageInterface *iface = coap_udp6_context_choose_interface (self, remote);
+
+        if (iface == NULL || self->shut_down)
+                return FALSE;
+        coap_udp6_message_interface_send_data (iface, data, len, remote);
+        return TRUE;
+}
+
+gboolean
+coap_udp6_context_send_datagram (CoapUdp6Context         *self,
+                                 GBytes                  *datagram,
+                                 CoapUdp6EndpointAddress *remote)
+{
+        CoapUdp6MessageInterface *iface = coap_udp6_context_choose_interface (self, remote);
+
+        if (iface == NULL || self->shut_down)
+                return FALSE;
+        coap_udp6_message_interface_send_datagram (iface, datagram, remote);
+        return TRUE;
+}
+
+gboolean
+coap_udp6_context_ensure_ready (CoapUdp6Context *self,
+                                GError         **error)
+{
+        if (!self->initialized)
+                return g_initable_init (G_INITABLE (self), NULL, error);
+        if (self->init_error != NULL) {
+                g_propagate_error (error, g_error_copy (self->init_error));
+                return FALSE;
+        }
+        if (coap_udp6_context_choose_interface (self, NULL) == NULL) {
+                g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                                     "The context has no message interface yet "
+                                     "(its initialisation has not finished)");
+                return FALSE;
+        }
+        return TRUE;
 }
 
 void
@@ -248,7 +296,6 @@ coap_udp6_context_send_encoded (CoapUdp6Context         *self,
                                 CoapUdp6EndpointAddress *remote,
                                 CoapUdp6Encoded         *out)
 {
-        CoapUdp6MessageInterface *iface = peek_interface_for (self, remote);
         g_autoptr (GError) error = NULL;
 
         if (!coap_udp6_message_encode_to_buffer (message, out->stack, sizeof out->stack,
@@ -256,8 +303,7 @@ coap_udp6_context_send_encoded (CoapUdp6Context         *self,
                 g_debug ("cannot encode a message: %s", error->message);
                 return FALSE;
         }
-        if (iface != NULL && !self->shut_down)
-                coap_udp6_message_interface_send_data (iface, out->data, out->len, remote);
+        coap_udp6_context_send_data (self, out->data, out->len, remote);
         return TRUE;
 }
 
@@ -392,6 +438,9 @@ coap_udp6_context_finalize (GObject *object)
         g_clear_pointer (&self->active, g_hash_table_unref);
         g_clear_pointer (&self->timers, coap_udp6_timers_free);
         g_main_context_unref (self->main_context);
+        g_strfreev (self->binds);
+        g_strfreev (self->multicast_interfaces);
+        g_clear_error (&self->init_error);
 
         G_OBJECT_CLASS (coap_udp6_context_parent_class)->finalize (object);
 }
@@ -427,6 +476,10 @@ coap_udp6_context_get_property (GObject    *object,
         case PROP_LOCAL_PORT:
                 g_value_set_uint (value, coap_udp6_context_get_local_port (self));
                 break;
+        case PROP_BINDS: g_value_set_boxed (value, self->binds); break;
+        case PROP_MULTICAST_INTERFACES: g_value_set_boxed (value, self->multicast_interfaces); break;
+        case PROP_IS_SERVER: g_value_set_boolean (value, self->server); break;
+        case PROP_REUSE_PORT: g_value_set_boolean (value, self->reuse_port); break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -439,6 +492,26 @@ coap_udp6_context_set_property (GObject      *object,
                                 GParamSpec   *pspec)
 {
         CoapUdp6Context *self = COAP_UDP6_CONTEXT (object);
+
+        /* Construct-only: set once, before anybody can listen. */
+        switch (prop_id) {
+        case PROP_BINDS:
+                g_strfreev (self->binds);
+                self->binds = g_value_dup_boxed (value);
+                return;
+        case PROP_MULTICAST_INTERFACES:
+                g_strfreev (self->multicast_interfaces);
+                self->multicast_interfaces = g_value_dup_boxed (value);
+                return;
+        case PROP_IS_SERVER:
+                self->server = g_value_get_boolean (value);
+                return;
+        case PROP_REUSE_PORT:
+                self->reuse_port = g_value_get_boolean (value);
+                return;
+        default:
+                break;
+        }
 
         switch (prop_id) {
         case PROP_ACK_TIMEOUT: self->ack_timeout = g_value_get_double (value); break;
@@ -637,6 +710,62 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
         props[PROP_LOCAL_PORT] =
                 g_param_spec_uint ("local-port", NULL, NULL, 0, 65535, 0,
                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+        /**
+         * CoapUdp6Context:binds:
+         *
+         * Where to listen, one message interface each ("HOST:PORT",
+         * "[v6]:PORT", a host name). When empty, a server listens on
+         * `[::]:5683` and a client on an ephemeral port of `[::]`.
+         *
+         * Since: 1.0
+         */
+        props[PROP_BINDS] =
+                g_param_spec_boxed ("binds", NULL, NULL, G_TYPE_STRV,
+                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                    G_PARAM_STATIC_STRINGS);
+        /**
+         * CoapUdp6Context:multicast-interfaces:
+         *
+         * Network interfaces on which to join the All-CoAP-Nodes groups
+         * (ff02::fd, ff05::fd, 224.0.1.187). A name that is no interface
+         * makes initialisation fail with %G_IO_ERROR_NOT_FOUND.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MULTICAST_INTERFACES] =
+                g_param_spec_boxed ("multicast-interfaces", NULL, NULL, G_TYPE_STRV,
+                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                    G_PARAM_STATIC_STRINGS);
+        /**
+         * CoapUdp6Context:is-server:
+         *
+         * Whether the context serves on a known port: with no
+         * [property@Context:binds] it listens on `[::]:5683`. Every
+         * context can make requests.
+         *
+         * Since: 1.0
+         */
+        props[PROP_IS_SERVER] =
+                g_param_spec_boolean ("is-server", NULL, NULL, FALSE,
+                                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                      G_PARAM_STATIC_STRINGS);
+        /**
+         * CoapUdp6Context:reuse-port:
+         *
+         * Whether the sockets share their ports (`SO_REUSEPORT`) with other
+         * sockets that also ask for it, as
+         * [property@MessageInterface:reuse-port] describes: the kernel
+         * then spreads unicast datagrams between them, and a second server
+         * on the same port starts silently instead of failing. Off by
+         * default, so a bind to a port in use fails with
+         * %G_IO_ERROR_ADDRESS_IN_USE.
+         *
+         * Since: 1.0
+         */
+        props[PROP_REUSE_PORT] =
+                g_param_spec_boolean ("reuse-port", NULL, NULL, FALSE,
+                                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                      G_PARAM_STATIC_STRINGS);
         g_object_class_install_properties (object_class, N_PROPS, props);
 
         /**
@@ -683,12 +812,194 @@ coap_udp6_context_init (CoapUdp6Context *self)
         coap_udp6_context_init_dedup (self);
 }
 
+/* The bind of interface @i: an empty list means one default. */
+static const char *
+bind_at (CoapUdp6Context *self,
+         guint            i)
+{
+        if (self->binds != NULL && self->binds[0] != NULL)
+                return self->binds[i];
+        return self->server ? "[::]:5683" : "[::]:0";
+}
+
+static guint
+n_binds (CoapUdp6Context *self)
+{
+        guint n = self->binds != NULL ? g_strv_length (self->binds) : 0;
+
+        return MAX (n, 1);
+}
+
+static void
+init_failed (CoapUdp6Context *self,
+             const GError    *error)
+{
+        self->init_error = g_error_copy (error);
+        g_ptr_array_set_size (self->interfaces, 0);
+}
+
+static gboolean
+coap_udp6_context_initable_init (GInitable    *initable,
+                                 GCancellable *cancellable,
+                                 GError      **error)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (initable);
+        gboolean ok = TRUE;
+
+        if (self->initialized)
+                return coap_udp6_context_ensure_ready (self, error);
+        self->initialized = TRUE;
+        /* The interfaces read on the context's main context, whichever
+         * thread-default context the first use runs under. */
+        g_main_context_push_thread_default (self->main_context);
+        for (guint i = 0; ok && i < n_binds (self); i++) {
+                GError *local_error = NULL;
+                CoapUdp6MessageInterface *iface;
+
+                iface = g_initable_new (COAP_UDP6_TYPE_MESSAGE_INTERFACE, cancellable, &local_error,
+                                        "manager", self,
+                                        "bind", bind_at (self, i),
+                                        "multicast", self->multicast_interfaces,
+                                        "is-server", self->server,
+                                        "reuse-port", self->reuse_port,
+                                        NULL);
+                if (iface == NULL) {
+                        init_failed (self, local_error);
+                        g_propagate_error (error, local_error);
+                        ok = FALSE;
+                } else {
+                        g_ptr_array_add (self->interfaces, iface);
+                }
+        }
+        g_main_context_pop_thread_default (self->main_context);
+        return ok;
+}
+
+static void
+coap_udp6_context_initable_iface_init (GInitableIface *iface)
+{
+        iface->init = coap_udp6_context_initable_init;
+}
+
+static void init_step (GTask *task);
+
+static void
+init_interface_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+        g_autoptr (GTask) task = user_data;
+        CoapUdp6Context *self = g_task_get_source_object (task);
+        GError *error = NULL;
+        GObject *iface;
+
+        iface = g_async_initable_new_finish (G_ASYNC_INITABLE (source), result, &error);
+        if (iface == NULL) {
+                init_failed (self, error);
+                g_task_return_error (task, error);
+                return;
+        }
+        g_ptr_array_add (self->interfaces, iface);
+        init_step (g_steal_pointer (&task));
+}
+
+/* Takes @task. The interfaces are made one after the other, in the
+ * order of the binds. */
+static void
+init_step (GTask *task)
+{
+        CoapUdp6Context *self = g_task_get_source_object (task);
+        guint next = self->interfaces->len;
+
+        if (next >= n_binds (self)) {
+                g_task_return_boolean (task, TRUE);
+                g_object_unref (task);
+                return;
+        }
+        g_main_context_push_thread_default (self->main_context);
+        g_async_initable_new_async (COAP_UDP6_TYPE_MESSAGE_INTERFACE,
+                                    g_task_get_priority (task),
+                                    g_task_get_cancellable (task),
+                                    init_interface_cb, task,
+                                    "manager", self,
+                                    "bind", bind_at (self, next),
+                                    "multicast", self->multicast_interfaces,
+                                    "is-server", self->server,
+                                    "reuse-port", self->reuse_port,
+                                    NULL);
+        g_main_context_pop_thread_default (self->main_context);
+}
+
+static void
+coap_udp6_context_init_async (GAsyncInitable     *initable,
+                              int                 io_priority,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (initable);
+        GTask *task = g_task_new (self, cancellable, callback, user_data);
+        GError *error = NULL;
+
+        g_task_set_source_tag (task, coap_udp6_context_init_async);
+        g_task_set_priority (task, io_priority);
+        if (self->initialized) {
+                if (coap_udp6_context_ensure_ready (self, &error))
+                        g_task_return_boolean (task, TRUE);
+                else
+                        g_task_return_error (task, error);
+                g_object_unref (task);
+                return;
+        }
+        self->initialized = TRUE;
+        init_step (task);
+}
+
+static gboolean
+coap_udp6_context_init_finish (GAsyncInitable *initable,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+        g_return_val_if_fail (g_task_is_valid (result, initable), FALSE);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_context_init_async, FALSE);
+
+        return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+coap_udp6_context_async_initable_iface_init (GAsyncInitableIface *iface)
+{
+        iface->init_async = coap_udp6_context_init_async;
+        iface->init_finish = coap_udp6_context_init_finish;
+}
+
+/**
+ * coap_udp6_context_new:
+ *
+ * Creates a client context without opening its socket: that happens on
+ * its first request, whose failure reports any error. The same as
+ * `g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL)`, and what Vala's
+ * `new CoapUdp6.Context ()` calls.
+ *
+ * Returns: (transfer full): the context
+ *
+ * Since: 1.0
+ */
+CoapUdp6Context *
+coap_udp6_context_new (void)
+{
+        return g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL);
+}
+
 /**
  * coap_udp6_context_new_client:
  * @error: return location for a #GError
  *
  * Creates a client context with one message interface on an ephemeral
- * port.
+ * port. `g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL)` (in Python
+ * `CoapUdp6.Context()`, in JavaScript and Vala `new CoapUdp6.Context()`)
+ * makes the same context, whose socket opens on its first request.
  *
  * Returns: (transfer full) (nullable): the context, or %NULL
  *
@@ -697,14 +1008,7 @@ coap_udp6_context_init (CoapUdp6Context *self)
 CoapUdp6Context *
 coap_udp6_context_new_client (GError **error)
 {
-        g_autoptr (CoapUdp6Context) self = g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL);
-        CoapUdp6MessageInterface *iface;
-
-        iface = coap_udp6_message_interface_new_client (COAP_UDP6_MESSAGE_MANAGER (self), error);
-        if (iface == NULL)
-                return NULL;
-        g_ptr_array_add (self->interfaces, iface);
-        return g_steal_pointer (&self);
+        return g_initable_new (COAP_UDP6_TYPE_CONTEXT, NULL, error, NULL);
 }
 
 /**
@@ -717,7 +1021,10 @@ coap_udp6_context_new_client (GError **error)
  *
  * Creates a server context (which can also make requests). Host names in
  * @binds are resolved while blocking; use
- * [func@Context.new_server_async] to avoid that.
+ * [func@Context.new_server_async] to avoid that. A port already bound
+ * fails with %G_IO_ERROR_ADDRESS_IN_USE (ports are shared only with
+ * [property@Context:reuse-port]), an interface name that does not exist
+ * with %G_IO_ERROR_NOT_FOUND.
  *
  * Returns: (transfer full) (nullable): the context, or %NULL
  *
@@ -728,83 +1035,11 @@ coap_udp6_context_new_server (const char *const *binds,
                               const char *const *multicast_interfaces,
                               GError           **error)
 {
-        g_autoptr (CoapUdp6Context) self = g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL);
-        const char *const default_binds[] = { NULL };
-        guint n = binds != NULL ? g_strv_length ((char **) binds) : 0;
-
-        if (n == 0) {
-                binds = default_binds;
-                n = 1;
-        }
-        for (guint i = 0; i < n; i++) {
-                CoapUdp6MessageInterface *iface;
-
-                iface = coap_udp6_message_interface_new_server (COAP_UDP6_MESSAGE_MANAGER (self),
-                                                                binds[i], multicast_interfaces,
-                                                                error);
-                if (iface == NULL)
-                        return NULL;
-                g_ptr_array_add (self->interfaces, iface);
-        }
-        return g_steal_pointer (&self);
-}
-
-typedef struct {
-        CoapUdp6Context *context;
-        char **binds;
-        char **multicast;
-        guint next;
-} NewServerData;
-
-static void
-new_server_data_free (gpointer data)
-{
-        NewServerData *d = data;
-
-        g_clear_object (&d->context);
-        g_strfreev (d->binds);
-        g_strfreev (d->multicast);
-        g_free (d);
-}
-
-static void new_server_step (GTask *task);
-
-static void
-new_server_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-        g_autoptr (GTask) task = user_data;
-        NewServerData *d = g_task_get_task_data (task);
-        GError *error = NULL;
-        CoapUdp6MessageInterface *iface;
-
-        iface = coap_udp6_message_interface_new_server_finish (result, &error);
-        if (iface == NULL) {
-                g_task_return_error (task, error);
-                return;
-        }
-        g_ptr_array_add (d->context->interfaces, iface);
-        new_server_step (g_steal_pointer (&task));
-}
-
-static void
-new_server_step (GTask *task)
-{
-        NewServerData *d = g_task_get_task_data (task);
-        guint n = d->binds != NULL ? g_strv_length (d->binds) : 0;
-
-        if (d->next >= MAX (n, 1)) {
-                g_task_return_pointer (task, g_object_ref (d->context), g_object_unref);
-                g_object_unref (task);
-                return;
-        }
-        coap_udp6_message_interface_new_server_async (COAP_UDP6_MESSAGE_MANAGER (d->context),
-                                                      n > 0 ? d->binds[d->next] : NULL,
-                                                      (const char *const *) d->multicast,
-                                                      g_task_get_cancellable (task),
-                                                      new_server_cb, task);
-        d->next++;
+        return g_initable_new (COAP_UDP6_TYPE_CONTEXT, NULL, error,
+                               "binds", binds,
+                               "multicast-interfaces", multicast_interfaces,
+                               "is-server", TRUE,
+                               NULL);
 }
 
 /**
@@ -829,15 +1064,12 @@ coap_udp6_context_new_server_async (const char *const  *binds,
                                     GAsyncReadyCallback callback,
                                     gpointer            user_data)
 {
-        GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-        NewServerData *d = g_new0 (NewServerData, 1);
-
-        g_task_set_source_tag (task, coap_udp6_context_new_server_async);
-        d->context = g_object_new (COAP_UDP6_TYPE_CONTEXT, NULL);
-        d->binds = g_strdupv ((char **) binds);
-        d->multicast = g_strdupv ((char **) multicast_interfaces);
-        g_task_set_task_data (task, d, new_server_data_free);
-        new_server_step (task);
+        g_async_initable_new_async (COAP_UDP6_TYPE_CONTEXT, G_PRIORITY_DEFAULT,
+                                    cancellable, callback, user_data,
+                                    "binds", binds,
+                                    "multicast-interfaces", multicast_interfaces,
+                                    "is-server", TRUE,
+                                    NULL);
 }
 
 /**
@@ -855,9 +1087,14 @@ CoapUdp6Context *
 coap_udp6_context_new_server_finish (GAsyncResult *result,
                                      GError      **error)
 {
-        g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+        g_autoptr (GObject) source = NULL;
 
-        return g_task_propagate_pointer (G_TASK (result), error);
+        g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+        source = g_async_result_get_source_object (result);
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (source), NULL);
+
+        return COAP_UDP6_CONTEXT (g_async_initable_new_finish (G_ASYNC_INITABLE (source),
+                                                               result, error));
 }
 
 /**
@@ -959,6 +1196,8 @@ coap_udp6_context_shutdown_finish (CoapUdp6Context *self,
                                    GError         **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_context_shutdown_async, FALSE);
 
         return g_task_propagate_boolean (G_TASK (result), error);
 }

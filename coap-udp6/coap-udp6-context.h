@@ -22,6 +22,9 @@ COAP_UDP6_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (CoapUdp6Context, coap_udp6_context, COAP_UDP6, CONTEXT, GObject)
 
 COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Context *coap_udp6_context_new (void);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6Context *coap_udp6_context_new_client (GError **error);
 
 COAP_UDP6_AVAILABLE_IN_ALL

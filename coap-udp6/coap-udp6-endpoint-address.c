@@ -4,8 +4,8 @@
  */
 #include "coap-udp6-endpoint-address.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-endpoint-address-private.h"
 #include "coap-udp6-message-interface.h"
-#include "coap-udp6-message-interface-private.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -133,7 +133,7 @@ coap_udp6_endpoint_address_set_property (GObject      *object,
                 break;
         case PROP_INTERFACE:
                 if (g_value_get_object (value) != NULL)
-                        self->anchor = g_rc_box_acquire (COAP_UDP6_MESSAGE_INTERFACE (g_value_get_object (value))->anchor);
+                        self->anchor = g_rc_box_acquire (coap_udp6_message_interface_peek_anchor (g_value_get_object (value)));
                 break;
         case PROP_PKTINFO:
                 self->pktinfo = g_value_dup_boxed (value);

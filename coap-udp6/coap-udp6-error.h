@@ -31,7 +31,7 @@ GQuark coap_udp6_error_quark (void) G_GNUC_CONST;
  * @COAP_UDP6_ERROR_UNPARSABLE: bytes are not a well-formed CoAP message
  *   (RFC 7252 §3); the message says why
  * @COAP_UDP6_ERROR_INVALID_MESSAGE: a message cannot be encoded as it is
- *   (token over 8 bytes, option number above 65535, …)
+ *   (an empty message with a token, an option value that is too long, …)
  * @COAP_UDP6_ERROR_INVALID_URI: a URI cannot be turned into a request
  * @COAP_UDP6_ERROR_ANONYMOUS_HOST: the coordinates of an endpoint cannot be
  *   expressed in a URI

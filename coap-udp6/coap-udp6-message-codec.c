@@ -429,9 +429,9 @@ encode_into (CoapUdp6Message *self,
  * length in its shortest form and options in the order they are held.
  *
  * Returns: (transfer full): the datagram, or %NULL with
- *   %COAP_UDP6_ERROR_INVALID_MESSAGE if the token is over 8 bytes, an
- *   option value is longer than 65804 bytes, or an empty (0.00) message
- *   has a token, options or a payload
+ *   %COAP_UDP6_ERROR_INVALID_MESSAGE if an option value is longer than
+ *   65804 bytes, or an empty (0.00) message has a token, options or a
+ *   payload
  *
  * Since: 1.0
  */

@@ -336,41 +336,13 @@ coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self)
                 g_clear_object (&self->remote_cache[i]);
 }
 
-/* The previous datagram's message when nothing kept it (coap-udp6-reuse.c),
- * else a new one. */
-static CoapUdp6Message *
-take_spare_message (CoapUdp6MessageInterface *self)
-{
-        g_autoptr (CoapUdp6Message) spare = g_steal_pointer (&self->spare_message);
-
-        if (spare != NULL && (self->spare_message_emptied || coap_udp6_object_is_unshared (spare)))
-                return g_steal_pointer (&spare);
-        return g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
-}
-
-/* Called once the datagram has been handled (and its reply sent): when
- * nothing kept the message, it is emptied now rather than when the next
- * datagram arrives, which keeps that work out of the next request's
- * latency. A message still held (a GTask about to return it, say) gets
- * its own copy of the datagram, whose buffer the next recvmmsg() reuses,
- * and is looked at again when the next datagram arrives. */
+/* The rules are in coap-udp6-reuse.c. */
 static void
 keep_spare_message (CoapUdp6MessageInterface *self,
                     CoapUdp6Message          *message)
 {
-        gboolean unshared = coap_udp6_object_is_unshared (message);
-
-        if (!unshared)
-                coap_udp6_message_own_wire (message);
-        g_clear_object (&self->spare_message);
-        if (self->shut_down) {
-                g_object_unref (message);
-                return;
-        }
-        self->spare_message_emptied = unshared;
-        if (unshared)
-                coap_udp6_message_clear_contents (message);
-        self->spare_message = message;
+        coap_udp6_reuse_keep_message (&self->spare_message, &self->spare_message_emptied, message,
+                                      self->shut_down);
 }
 
 static void
@@ -401,7 +373,7 @@ handle_datagram (CoapUdp6MessageInterface *self,
         }
         remote = peek_remote (self, &r->from, r->have_pktinfo ? &r->pktinfo : NULL);
         manager = g_weak_ref_get (&self->manager);
-        message = take_spare_message (self);
+        message = coap_udp6_reuse_take_message (&self->spare_message, self->spare_message_emptied);
         if (!coap_udp6_message_load_borrowed (message, r->data, r->length, remote, &error)) {
                 g_autoptr (GBytes) datagram = g_bytes_new (r->data, r->length);
                 /* Held: a nested receive may take the remote's cache slot. */
@@ -496,6 +468,24 @@ socket_ready (GSocket      *socket,
         return G_SOURCE_CONTINUE;
 }
 
+/* Every named interface must exist before the socket is opened: a typo
+ * is the caller's error, not a warning to miss. */
+static gboolean
+check_multicast_interfaces (CoapUdp6MessageInterface *self,
+                            GError                  **error)
+{
+        for (guint i = 0; self->multicast != NULL && self->multicast[i]; i++) {
+                if (if_nametoindex (self->multicast[i]) == 0) {
+                        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                     "Cannot join the CoAP multicast groups on "
+                                     "interface “%s”: no such interface",
+                                     self->multicast[i]);
+                        return FALSE;
+                }
+        }
+        return TRUE;
+}
+
 static void
 join_groups (CoapUdp6MessageInterface *self)
 {
@@ -503,11 +493,9 @@ join_groups (CoapUdp6MessageInterface *self)
                 const char *name = self->multicast[i];
                 guint ifindex = if_nametoindex (name);
 
-                if (ifindex == 0) {
-                        g_warning ("Cannot join the CoAP multicast groups on "
-                                   "interface %s: no such interface", name);
+                /* Checked at start; it may have gone since. */
+                if (ifindex == 0)
                         continue;
-                }
                 for (guint g = 0; g < G_N_ELEMENTS (coap_groups); g++) {
                         int err = coap_udp6_socket_io_join (self->fd, ifindex,
                                                             coap_groups[g]);
@@ -553,8 +541,10 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         int fd = -1;
         int err;
 
+        if (!check_multicast_interfaces (self, error))
+                return FALSE;
         coap_udp6_pcap_init ();
-        err = coap_udp6_socket_io_open (bind_addr, self->server, &fd, &step);
+        err = coap_udp6_socket_io_open (bind_addr, self->reuse_port, &fd, &step);
         if (err != 0) {
                 set_open_error (bind_addr, step, err, error);
                 return FALSE;

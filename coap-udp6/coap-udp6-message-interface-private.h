@@ -1,22 +1,14 @@
-/* coap-udp6-message-interface-private.h: shared by the message interface
- * files (not installed)
+/* coap-udp6-message-interface-private.h: the message interface's struct,
+ * shared by its files (not installed)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
 #include "coap-udp6-message-interface.h"
-#include "coap-udp6-socket-io-private.h"
+#include "coap-udp6-endpoint-address-private.h"
 
 G_BEGIN_DECLS
-
-/* What endpoint addresses hold instead of a GWeakRef to their interface:
- * a shared, refcounted pointer the interface clears when it is disposed.
- * GWeakRef takes a global lock and walks a per-object list on every
- * set/clear, which made each datagram's remote O(number of live remotes). */
-typedef struct {
-        CoapUdp6MessageInterface *iface;    /* unowned, NULL once disposed */
-} CoapUdp6InterfaceAnchor;
 
 #define COAP_UDP6_REMOTE_CACHE_SIZE 256
 
@@ -41,6 +33,7 @@ struct _CoapUdp6MessageInterface {
         char          *bind;           /* (owned) */
         char         **multicast;      /* (owned) */
         gboolean       server;
+        gboolean       reuse_port;
 
         gboolean       initialized;
         gboolean       shut_down;
@@ -66,7 +59,7 @@ struct _CoapUdp6MessageInterface {
          * per datagram. */
         CoapUdp6EndpointAddress *remote_cache[COAP_UDP6_REMOTE_CACHE_SIZE]; /* (owned) */
         /* The last datagram's message, reloaded for the next one when
-         * nothing else kept it (see take_spare_message()). */
+         * nothing else kept it (see coap-udp6-reuse.c). */
         CoapUdp6Message *spare_message; /* (owned) (nullable) */
         gboolean       spare_message_emptied; /* found unshared, and emptied */
 
@@ -113,15 +106,5 @@ void coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
 /* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
 void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,
                                                           gsize                     size);
-/* A remote straight from recvmsg: its GInetSocketAddress is made only if
- * somebody asks for it. Takes @pktinfo. */
-CoapUdp6EndpointAddress *coap_udp6_endpoint_address_new_native (const struct sockaddr_in6 *sin6,
-                                                                CoapUdp6InterfaceAnchor   *anchor,
-                                                                CoapUdp6Pktinfo           *pktinfo);
-gboolean coap_udp6_endpoint_address_matches_native (CoapUdp6EndpointAddress   *self,
-                                                    const struct sockaddr_in6 *sin6,
-                                                    const CoapUdp6RawPktinfo  *pktinfo);
-const struct sockaddr_in6 *coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self);
-CoapUdp6MessageInterface *coap_udp6_endpoint_address_peek_interface (CoapUdp6EndpointAddress *self);
 
 G_END_DECLS

@@ -188,10 +188,10 @@ split_target (CoapUdp6Message *message,
               GError         **error)
 {
         const char *unresolved = coap_udp6_message_get_unresolved_remote (message);
-        guint uri_port = coap_udp6_message_get_uri_port (message);
+        guint uri_port;
         g_autofree char *uri_host = NULL;
 
-        if (uri_port == 0)
+        if (!coap_udp6_message_get_uri_port (message, &uri_port) || uri_port == 0)
                 uri_port = COAP_PORT;
         if (unresolved != NULL)
                 return coap_udp6_parse_hostport (unresolved, uri_port, host,
@@ -315,6 +315,8 @@ coap_udp6_message_interface_determine_remote_finish (CoapUdp6MessageInterface *s
                                                      GError                  **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_message_interface_determine_remote_async, NULL);
 
         return g_task_propagate_pointer (G_TASK (result), error);
 }

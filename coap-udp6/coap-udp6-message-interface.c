@@ -41,6 +41,7 @@ enum {
         PROP_BIND,
         PROP_MULTICAST,
         PROP_SERVER,
+        PROP_REUSE_PORT,
         PROP_LOCAL_PORT,
         PROP_DATAGRAMS_RECEIVED,
         PROP_DATAGRAMS_DROPPED_UNPARSABLE,
@@ -98,6 +99,9 @@ coap_udp6_message_interface_get_property (GObject    *object,
         case PROP_SERVER:
                 g_value_set_boolean (value, self->server);
                 break;
+        case PROP_REUSE_PORT:
+                g_value_set_boolean (value, self->reuse_port);
+                break;
         case PROP_LOCAL_PORT:
                 g_value_set_uint (value, self->local_port);
                 break;
@@ -140,6 +144,9 @@ coap_udp6_message_interface_set_property (GObject      *object,
                 break;
         case PROP_SERVER:
                 self->server = g_value_get_boolean (value);
+                break;
+        case PROP_REUSE_PORT:
+                self->reuse_port = g_value_get_boolean (value);
                 break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -198,11 +205,28 @@ coap_udp6_message_interface_class_init (CoapUdp6MessageInterfaceClass *klass)
         /**
          * CoapUdp6MessageInterface:is-server:
          *
-         * Whether the socket is a server socket (`SO_REUSEPORT`).
+         * Whether the socket serves requests (its bind defaults to
+         * `[::]:5683`). A server does not share its port unless
+         * [property@MessageInterface:reuse-port] is set.
          *
          * Since: 1.0
          */
         properties[PROP_SERVER] = g_param_spec_boolean ("is-server", NULL, NULL,
+                FALSE, co);
+        /**
+         * CoapUdp6MessageInterface:reuse-port:
+         *
+         * Whether to set `SO_REUSEPORT`, so that other sockets of the same
+         * user that also set it can bind the same address and port. The
+         * kernel then spreads unicast datagrams between those sockets (by a
+         * hash of the sender's address), so each sees only part of the
+         * traffic, and a second server started by mistake shares the port
+         * silently instead of failing. Without it (the default), a bind to
+         * a port in use fails with %G_IO_ERROR_ADDRESS_IN_USE.
+         *
+         * Since: 1.0
+         */
+        properties[PROP_REUSE_PORT] = g_param_spec_boolean ("reuse-port", NULL, NULL,
                 FALSE, co);
         /**
          * CoapUdp6MessageInterface:local-port: (attributes org.gtk.Property.get=coap_udp6_message_interface_get_local_port)
@@ -439,6 +463,8 @@ async_initable_init_finish (GAsyncInitable *initable,
                             GError        **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, initable), FALSE);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_initable_init_async,
+                              FALSE);
 
         return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -483,7 +509,9 @@ coap_udp6_message_interface_new_client (CoapUdp6MessageManager *manager,
  *   which to join ff02::fd, ff05::fd and 224.0.1.187
  * @error: return location for a #GError
  *
- * Creates a server message interface (`SO_REUSEPORT`).
+ * Creates a server message interface. Its port is not shared: binding a
+ * port in use fails with %G_IO_ERROR_ADDRESS_IN_USE (see
+ * [property@MessageInterface:reuse-port]).
  *
  * Returns: (transfer full) (nullable): the message interface, or %NULL
  *
@@ -554,9 +582,11 @@ CoapUdp6MessageInterface *
 coap_udp6_message_interface_new_server_finish (GAsyncResult *result,
                                                GError      **error)
 {
-        g_autoptr (GObject) source = g_async_result_get_source_object (result);
+        g_autoptr (GObject) source = NULL;
 
-        g_return_val_if_fail (G_IS_ASYNC_INITABLE (source), NULL);
+        g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+        source = g_async_result_get_source_object (result);
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (source), NULL);
 
         return COAP_UDP6_MESSAGE_INTERFACE (
                 g_async_initable_new_finish (G_ASYNC_INITABLE (source), result,
@@ -711,6 +741,16 @@ coap_udp6_message_interface_shutdown_finish (CoapUdp6MessageInterface *self,
                                              GError                  **error)
 {
         g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_message_interface_shutdown_async, FALSE);
 
         return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+CoapUdp6InterfaceAnchor *
+coap_udp6_message_interface_peek_anchor (CoapUdp6MessageInterface *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE_INTERFACE (self), NULL);
+
+        return self->anchor;
 }

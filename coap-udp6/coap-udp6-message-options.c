@@ -311,29 +311,36 @@ find_valid (CoapUdp6Message *self,
  * coap_udp6_message_get_option_uint:
  * @self: a #CoapUdp6Message
  * @number: the option number
+ * @value: (out) (optional): the value; 0 if absent
  *
  * Gets the first value of an option as an unsigned integer (RFC 7252
- * §3.2). A known option whose length is out of range counts as absent.
+ * §3.2). A known option whose length is out of range, or a value longer
+ * than 4 bytes, counts as absent.
  *
- * Returns: the value, or -1 if absent or longer than 4 bytes
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-gint64
+gboolean
 coap_udp6_message_get_option_uint (CoapUdp6Message *self,
-                                   guint            number)
+                                   guint            number,
+                                   guint32         *value)
 {
         const CoapUdp6OptionEntry *e;
-        guint32 value;
+        guint32 decoded = 0;
+        gboolean present;
 
-        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), -1);
+        if (value != NULL)
+                *value = 0;
+        g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), FALSE);
 
         e = find_valid (self, number);
-        if (e == NULL ||
-            !coap_udp6_uint_decode (coap_udp6_option_entry_data (self, e),
-                                    e->len, &value))
-                return -1;
-        return value;
+        present = e != NULL &&
+                  coap_udp6_uint_decode (coap_udp6_option_entry_data (self, e),
+                                         e->len, &decoded);
+        if (present && value != NULL)
+                *value = decoded;
+        return present;
 }
 
 /**
@@ -506,20 +513,25 @@ coap_udp6_message_get_opaque (CoapUdp6Message *self,
 /**
  * coap_udp6_message_get_uri_port:
  * @self: a #CoapUdp6Message
+ * @port: (out) (optional): the port; 0 if absent
  *
  * Gets the Uri-Port option.
  *
- * Returns: the port, or 0 if absent
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-guint
-coap_udp6_message_get_uri_port (CoapUdp6Message *self)
+gboolean
+coap_udp6_message_get_uri_port (CoapUdp6Message *self,
+                                guint           *port)
 {
-        gint64 port = coap_udp6_message_get_option_uint (self,
-                                                         COAP_UDP6_OPTION_URI_PORT);
+        guint32 value = 0;
+        gboolean present = coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_URI_PORT, &value);
 
-        return port > 0 ? port : 0;
+        if (port != NULL)
+                *port = value;
+        return present;
 }
 
 /**
@@ -549,21 +561,43 @@ coap_udp6_message_set_uri_port (CoapUdp6Message *self,
 /**
  * coap_udp6_message_get_max_age:
  * @self: a #CoapUdp6Message
+ * @seconds: (out) (optional): the freshness lifetime in seconds; 0 if
+ *   absent
  *
- * Gets the Max-Age option.
+ * Gets the Max-Age option. [method@Message.get_effective_max_age] gives
+ * the lifetime that applies when it is absent.
  *
- * Returns: the freshness lifetime in seconds; 60 if absent (RFC 7252
- *   §5.10.5)
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-guint
-coap_udp6_message_get_max_age (CoapUdp6Message *self)
+gboolean
+coap_udp6_message_get_max_age (CoapUdp6Message *self,
+                               guint32         *seconds)
 {
-        gint64 age = coap_udp6_message_get_option_uint (self,
-                                                        COAP_UDP6_OPTION_MAX_AGE);
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_MAX_AGE,
+                                                  seconds);
+}
 
-        return age >= 0 ? age : 60;
+/**
+ * coap_udp6_message_get_effective_max_age:
+ * @self: a #CoapUdp6Message
+ *
+ * Gets the freshness lifetime of a response: its Max-Age option, or 60
+ * seconds if it has none (RFC 7252 §5.10.5).
+ *
+ * Returns: the lifetime in seconds
+ *
+ * Since: 1.0
+ */
+guint32
+coap_udp6_message_get_effective_max_age (CoapUdp6Message *self)
+{
+        guint32 seconds;
+
+        if (!coap_udp6_message_get_max_age (self, &seconds))
+                seconds = 60;
+        return seconds;
 }
 
 /**
@@ -588,12 +622,13 @@ static CoapUdp6BlockOption *
 get_block (CoapUdp6Message *self,
            guint            number)
 {
-        gint64 value;
+        guint32 value;
 
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
-        value = coap_udp6_message_get_option_uint (self, number);
-        return value >= 0 ? coap_udp6_block_option_new_from_uint (value) : NULL;
+        if (!coap_udp6_message_get_option_uint (self, number, &value))
+                return NULL;
+        return coap_udp6_block_option_new_from_uint (value);
 }
 
 static void

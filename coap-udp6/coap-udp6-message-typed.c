@@ -253,18 +253,25 @@ coap_udp6_message_set_proxy_scheme (CoapUdp6Message *self,
 /**
  * coap_udp6_message_get_content_format:
  * @self: a #CoapUdp6Message
+ * @value: (out) (optional): the value; 0 if absent
  *
  * Gets the Content-Format option.
  *
- * Returns: the value, or -1 if absent
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-gint
-coap_udp6_message_get_content_format (CoapUdp6Message *self)
+gboolean
+coap_udp6_message_get_content_format (CoapUdp6Message *self,
+                                     guint           *value)
 {
-        return coap_udp6_message_get_option_uint (
-                self, COAP_UDP6_OPTION_CONTENT_FORMAT);
+        guint32 decoded = 0;
+        gboolean present = coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_CONTENT_FORMAT, &decoded);
+
+        if (value != NULL)
+                *value = decoded;
+        return present;
 }
 
 /**
@@ -293,18 +300,25 @@ coap_udp6_message_set_content_format (CoapUdp6Message *self,
 /**
  * coap_udp6_message_get_accept:
  * @self: a #CoapUdp6Message
+ * @value: (out) (optional): the value; 0 if absent
  *
  * Gets the Accept option.
  *
- * Returns: the value, or -1 if absent
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-gint
-coap_udp6_message_get_accept (CoapUdp6Message *self)
+gboolean
+coap_udp6_message_get_accept (CoapUdp6Message *self,
+                             guint           *value)
 {
-        return coap_udp6_message_get_option_uint (
-                self, COAP_UDP6_OPTION_ACCEPT);
+        guint32 decoded = 0;
+        gboolean present = coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_ACCEPT, &decoded);
+
+        if (value != NULL)
+                *value = decoded;
+        return present;
 }
 
 /**
@@ -332,18 +346,19 @@ coap_udp6_message_set_accept (CoapUdp6Message *self,
 /**
  * coap_udp6_message_get_observe:
  * @self: a #CoapUdp6Message
+ * @value: (out) (optional): the value; 0 if absent
  *
  * Gets the Observe (RFC 7641) option.
  *
- * Returns: the value, or -1 if absent
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-gint64
-coap_udp6_message_get_observe (CoapUdp6Message *self)
+gboolean
+coap_udp6_message_get_observe (CoapUdp6Message *self,
+                              guint32         *value)
 {
-        return coap_udp6_message_get_option_uint (
-                self, COAP_UDP6_OPTION_OBSERVE);
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_OBSERVE, value);
 }
 
 /**
@@ -372,17 +387,19 @@ coap_udp6_message_set_observe (CoapUdp6Message *self,
 /**
  * coap_udp6_message_get_size1:
  * @self: a #CoapUdp6Message
+ * @value: (out) (optional): the value; 0 if absent
  *
  * Gets the Size1 option.
  *
- * Returns: the value, or -1 if absent
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-gint64
-coap_udp6_message_get_size1 (CoapUdp6Message *self)
+gboolean
+coap_udp6_message_get_size1 (CoapUdp6Message *self,
+                            guint32         *value)
 {
-        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_SIZE1);
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_SIZE1, value);
 }
 
 /**
@@ -410,17 +427,19 @@ coap_udp6_message_set_size1 (CoapUdp6Message *self,
 /**
  * coap_udp6_message_get_size2:
  * @self: a #CoapUdp6Message
+ * @value: (out) (optional): the value; 0 if absent
  *
  * Gets the Size2 (RFC 7959) option.
  *
- * Returns: the value, or -1 if absent
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-gint64
-coap_udp6_message_get_size2 (CoapUdp6Message *self)
+gboolean
+coap_udp6_message_get_size2 (CoapUdp6Message *self,
+                            guint32         *value)
 {
-        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_SIZE2);
+        return coap_udp6_message_get_option_uint (self, COAP_UDP6_OPTION_SIZE2, value);
 }
 
 /**
@@ -448,18 +467,25 @@ coap_udp6_message_set_size2 (CoapUdp6Message *self,
 /**
  * coap_udp6_message_get_no_response:
  * @self: a #CoapUdp6Message
+ * @value: (out) (optional): the value; 0 if absent
  *
  * Gets the No-Response (RFC 7967) option.
  *
- * Returns: the value, or -1 if absent
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-gint
-coap_udp6_message_get_no_response (CoapUdp6Message *self)
+gboolean
+coap_udp6_message_get_no_response (CoapUdp6Message *self,
+                                  guint           *value)
 {
-        return coap_udp6_message_get_option_uint (
-                self, COAP_UDP6_OPTION_NO_RESPONSE);
+        guint32 decoded = 0;
+        gboolean present = coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_NO_RESPONSE, &decoded);
+
+        if (value != NULL)
+                *value = decoded;
+        return present;
 }
 
 /**
@@ -488,18 +514,25 @@ coap_udp6_message_set_no_response (CoapUdp6Message *self,
 /**
  * coap_udp6_message_get_hop_limit:
  * @self: a #CoapUdp6Message
+ * @value: (out) (optional): the value; 0 if absent
  *
  * Gets the Hop-Limit (RFC 8768) option.
  *
- * Returns: the value, or -1 if absent
+ * Returns: %TRUE if the option is present, %FALSE if absent
  *
  * Since: 1.0
  */
-gint
-coap_udp6_message_get_hop_limit (CoapUdp6Message *self)
+gboolean
+coap_udp6_message_get_hop_limit (CoapUdp6Message *self,
+                                guint           *value)
 {
-        return coap_udp6_message_get_option_uint (
-                self, COAP_UDP6_OPTION_HOP_LIMIT);
+        guint32 decoded = 0;
+        gboolean present = coap_udp6_message_get_option_uint (
+                self, COAP_UDP6_OPTION_HOP_LIMIT, &decoded);
+
+        if (value != NULL)
+                *value = decoded;
+        return present;
 }
 
 /**
@@ -565,6 +598,31 @@ coap_udp6_message_add_etag (CoapUdp6Message *self,
 }
 
 /**
+ * coap_udp6_message_add_etag_data: (rename-to coap_udp6_message_add_etag)
+ * @self: a #CoapUdp6Message
+ * @data: (array length=len): the value, 1 to 8 bytes (RFC 7252 §5.10.6)
+ * @len: the value length
+ *
+ * Adds one ETag option after the existing ones, from a buffer. Bindings
+ * call this `add_etag` and pass their byte arrays.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_add_etag_data (CoapUdp6Message *self,
+                                 const guint8    *data,
+                                 gsize            len)
+{
+        g_autoptr (GBytes) value = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (data != NULL || len == 0);
+
+        value = g_bytes_new (data, len);
+        coap_udp6_message_add_option (self, COAP_UDP6_OPTION_ETAG, value);
+}
+
+/**
  * coap_udp6_message_get_if_match:
  * @self: a #CoapUdp6Message
  *
@@ -600,6 +658,32 @@ coap_udp6_message_add_if_match (CoapUdp6Message *self,
 {
         g_return_if_fail (value != NULL);
 
+        coap_udp6_message_add_option (self, COAP_UDP6_OPTION_IF_MATCH, value);
+}
+
+/**
+ * coap_udp6_message_add_if_match_data: (rename-to coap_udp6_message_add_if_match)
+ * @self: a #CoapUdp6Message
+ * @data: (array length=len): the entity-tag to match, 0 to 8 bytes
+ *   (RFC 7252 §5.10.8.1)
+ * @len: the value length
+ *
+ * Adds one If-Match option after the existing ones, from a buffer.
+ * Bindings call this `add_if_match` and pass their byte arrays.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_add_if_match_data (CoapUdp6Message *self,
+                                     const guint8    *data,
+                                     gsize            len)
+{
+        g_autoptr (GBytes) value = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (data != NULL || len == 0);
+
+        value = g_bytes_new (data, len);
         coap_udp6_message_add_option (self, COAP_UDP6_OPTION_IF_MATCH, value);
 }
 

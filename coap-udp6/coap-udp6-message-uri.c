@@ -319,10 +319,43 @@ coap_udp6_message_append_path_query (CoapUdp6Message *self,
         return out;
 }
 
+/* Writes @len bytes of a segment at @buf + @at (what fits in @size), with
+ * "/", "%" and NUL percent-encoded: a "/" inside one segment is not a
+ * separator (RFC 7252 §6.5), so "a%2Fb" names that segment and "a/b" two.
+ * Returns the length written or needed. */
+static gsize
+copy_segment (char         *buf,
+              gsize         size,
+              gsize         at,
+              const guint8 *data,
+              gsize         len)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        gsize out = at;
+
+        for (gsize i = 0; i < len; i++) {
+                guint8 c = data[i];
+
+                if (G_LIKELY (c != '/' && c != '%' && c != '\0')) {
+                        if (out + 1 < size)
+                                buf[out] = c;
+                        out++;
+                        continue;
+                }
+                if (out + 3 < size) {
+                        buf[out] = '%';
+                        buf[out + 1] = hex[c >> 4];
+                        buf[out + 2] = hex[c & 0xf];
+                }
+                out += 3;
+        }
+        return out - at;
+}
+
 /* The Uri-Path segments joined with "/" and no leading slash, as a server
- * looks a resource up. Writes at most @size bytes including the NUL and
- * returns the length the whole path needs (without the NUL), like
- * snprintf(). */
+ * looks a resource up (see copy_segment()). Writes at most @size bytes
+ * including the NUL and returns the length the whole path needs (without
+ * the NUL), like snprintf(). */
 gsize
 coap_udp6_message_copy_path (CoapUdp6Message *self,
                              char            *buf,
@@ -338,9 +371,7 @@ coap_udp6_message_copy_path (CoapUdp6Message *self,
                 if (len > 0 && len + 1 < size)
                         buf[len] = '/';
                 len += len > 0;
-                if (len + e->len < size)
-                        memcpy (buf + len, coap_udp6_option_entry_data (self, e), e->len);
-                len += e->len;
+                len += copy_segment (buf, size, len, coap_udp6_option_entry_data (self, e), e->len);
         }
         if (size > 0)
                 buf[MIN (len, size - 1)] = '\0';
@@ -402,7 +433,9 @@ append_authority (CoapUdp6Message *self,
                   GString         *out)
 {
         g_autofree char *host = coap_udp6_message_get_uri_host (self);
-        guint port = coap_udp6_message_get_uri_port (self);
+        guint port;
+
+        coap_udp6_message_get_uri_port (self, &port);   /* 0 if absent */
 
         if (host != NULL && (self->unresolved_remote == NULL || port != 0)) {
                 append_host (out, host, strlen (host));
@@ -465,7 +498,7 @@ coap_udp6_message_get_request_uri (CoapUdp6Message *self)
 char *
 coap_udp6_message_to_string (CoapUdp6Message *self)
 {
-        g_autofree char *code = NULL;
+        const char *code = NULL;
         GString *out;
         gsize token_len;
         const guint8 *token;
@@ -473,7 +506,7 @@ coap_udp6_message_to_string (CoapUdp6Message *self)
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
         code = coap_udp6_code_is_request (self->code)
-                       ? g_strdup (coap_udp6_code_get_name (self->code))
+                       ? coap_udp6_code_get_name (self->code)
                        : NULL;
         if (code == NULL)
                 code = coap_udp6_code_to_string (self->code);

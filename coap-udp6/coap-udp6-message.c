@@ -316,7 +316,8 @@ coap_udp6_message_class_init (CoapUdp6MessageClass *klass)
 /**
  * coap_udp6_message_new:
  * @mtype: the message type
- * @code: the method or response code, 0 to 255
+ * @code: the method or response code; any value from 0 to 255 is
+ *   accepted from C
  *
  * Creates a message with no token, options or payload and message ID 0.
  *
@@ -326,13 +327,13 @@ coap_udp6_message_class_init (CoapUdp6MessageClass *klass)
  */
 CoapUdp6Message *
 coap_udp6_message_new (CoapUdp6MessageType mtype,
-                       guint               code)
+                       CoapUdp6Code        code)
 {
         CoapUdp6Message *self;
 
         g_return_val_if_fail ((guint) mtype <= COAP_UDP6_MESSAGE_TYPE_RST,
                               NULL);
-        g_return_val_if_fail (code <= 255, NULL);
+        g_return_val_if_fail ((guint) code <= 255, NULL);
 
         self = g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
         self->mtype = mtype;
@@ -436,7 +437,9 @@ coap_udp6_message_set_mtype (CoapUdp6Message    *self,
  *
  * Gets the method or response code.
  *
- * Returns: the code, 0 to 255 (see #CoapUdp6Code)
+ * Returns: the code, 0 to 255: one of the registered [enum@Code] values,
+ *   or any other that came from the network (which is why it is a
+ *   #guint, as in [property@Message:code])
  *
  * Since: 1.0
  */
@@ -451,7 +454,7 @@ coap_udp6_message_get_code (CoapUdp6Message *self)
 /**
  * coap_udp6_message_set_code: (attributes org.gtk.Method.set_property=code)
  * @self: a #CoapUdp6Message
- * @code: the code, 0 to 255 (see #CoapUdp6Code)
+ * @code: the code, 0 to 255 (see [enum@Code])
  *
  * Sets the method or response code.
  *
@@ -547,12 +550,14 @@ token_equals (CoapUdp6Message *self,
 }
 
 /**
- * coap_udp6_message_set_token_data:
+ * coap_udp6_message_set_token_data: (rename-to coap_udp6_message_set_token)
  * @self: a #CoapUdp6Message
  * @data: (array length=len) (nullable): the token bytes
- * @len: the token length; more than 8 makes [method@Message.encode] fail
+ * @len: the token length, 0 to 8 (RFC 7252 §3)
  *
- * Sets the token from a buffer.
+ * Sets the token from a buffer. A longer token is refused and the message
+ * left unchanged. Bindings call this `set_token` and pass their byte
+ * arrays (Python `bytes`, GJS `Uint8Array`, Vala `uint8[]`).
  *
  * Since: 1.0
  */
@@ -563,18 +568,14 @@ coap_udp6_message_set_token_data (CoapUdp6Message *self,
 {
         g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
         g_return_if_fail (data != NULL || len == 0);
+        g_return_if_fail (len <= sizeof self->token);
 
         if (token_equals (self, data, len))
                 return;
         g_clear_pointer (&self->token_bytes, g_bytes_unref);
-        if (len <= sizeof self->token) {
-                if (len > 0)
-                        memcpy (self->token, data, len);
-                self->token_len = len;
-        } else {
-                self->token_bytes = g_bytes_new (data, len);
-                self->token_len = 0;
-        }
+        if (len > 0)
+                memcpy (self->token, data, len);
+        self->token_len = len;
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
 }
 
@@ -583,8 +584,8 @@ coap_udp6_message_set_token_data (CoapUdp6Message *self,
  * @self: a #CoapUdp6Message
  * @token: (nullable): the token (0 to 8 bytes), %NULL for none
  *
- * Sets the token. A longer token makes [method@Message.encode] fail with
- * %COAP_UDP6_ERROR_INVALID_MESSAGE.
+ * Sets the token. A token longer than 8 bytes is refused and the message
+ * left unchanged.
  *
  * Since: 1.0
  */
@@ -669,6 +670,32 @@ coap_udp6_message_set_payload (CoapUdp6Message *self,
         }
         self->payload_offset = 0;
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAYLOAD]);
+}
+
+/**
+ * coap_udp6_message_set_payload_data: (rename-to coap_udp6_message_set_payload)
+ * @self: a #CoapUdp6Message
+ * @data: (array length=len) (nullable): the payload bytes, copied
+ * @len: the payload length
+ *
+ * Sets the payload from a buffer. Bindings call this `set_payload` and
+ * pass their byte arrays (Python `bytes`, GJS `Uint8Array`, Vala
+ * `uint8[]`); C code that has a #GBytes uses [method@Message.set_payload].
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_message_set_payload_data (CoapUdp6Message *self,
+                                    const guint8    *data,
+                                    gsize            len)
+{
+        g_autoptr (GBytes) payload = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (data != NULL || len == 0);
+
+        payload = g_bytes_new (data, len);
+        coap_udp6_message_set_payload (self, payload);
 }
 
 /**

@@ -24,7 +24,7 @@ G_DECLARE_FINAL_TYPE (CoapUdp6Message, coap_udp6_message, COAP_UDP6, MESSAGE, GO
 
 COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6Message *coap_udp6_message_new (CoapUdp6MessageType mtype,
-                                        guint               code);
+                                        CoapUdp6Code        code);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6Message *coap_udp6_message_copy (CoapUdp6Message *self);
@@ -95,6 +95,10 @@ GBytes *coap_udp6_message_get_payload (CoapUdp6Message *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_payload (CoapUdp6Message *self,
                                     GBytes          *payload);
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_message_set_payload_data (CoapUdp6Message *self,
+                                         const guint8    *data,
+                                         gsize            len);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6EndpointAddress *coap_udp6_message_get_remote (CoapUdp6Message *self);
@@ -144,8 +148,9 @@ GBytes *coap_udp6_message_get_nth_option (CoapUdp6Message *self,
                                           guint           *number);
 
 COAP_UDP6_AVAILABLE_IN_ALL
-gint64 coap_udp6_message_get_option_uint (CoapUdp6Message *self,
-                                          guint            number);
+gboolean coap_udp6_message_get_option_uint (CoapUdp6Message *self,
+                                            guint            number,
+                                            guint32         *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_option_uint (CoapUdp6Message *self,
                                         guint            number,
@@ -193,7 +198,8 @@ COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_uri_host (CoapUdp6Message *self,
                                      const char      *value);
 COAP_UDP6_AVAILABLE_IN_ALL
-guint coap_udp6_message_get_uri_port (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_uri_port (CoapUdp6Message *self,
+                                         guint           *port);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_uri_port (CoapUdp6Message *self,
                                      guint            port);
@@ -208,22 +214,28 @@ COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_proxy_scheme (CoapUdp6Message *self,
                                          const char      *value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint coap_udp6_message_get_content_format (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_content_format (CoapUdp6Message *self,
+                                               guint           *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_content_format (CoapUdp6Message *self,
                                            gint             value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint coap_udp6_message_get_accept (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_accept (CoapUdp6Message *self,
+                                       guint           *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_accept (CoapUdp6Message *self,
                                    gint             value);
 COAP_UDP6_AVAILABLE_IN_ALL
-guint coap_udp6_message_get_max_age (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_max_age (CoapUdp6Message *self,
+                                        guint32         *seconds);
+COAP_UDP6_AVAILABLE_IN_ALL
+guint32 coap_udp6_message_get_effective_max_age (CoapUdp6Message *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_max_age (CoapUdp6Message *self,
                                     guint            seconds);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint64 coap_udp6_message_get_observe (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_observe (CoapUdp6Message *self,
+                                        guint32         *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_observe (CoapUdp6Message *self,
                                     gint64           value);
@@ -238,22 +250,26 @@ COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_block2 (CoapUdp6Message           *self,
                                    const CoapUdp6BlockOption *block);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint64 coap_udp6_message_get_size1 (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_size1 (CoapUdp6Message *self,
+                                      guint32         *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_size1 (CoapUdp6Message *self,
                                   gint64           value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint64 coap_udp6_message_get_size2 (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_size2 (CoapUdp6Message *self,
+                                      guint32         *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_size2 (CoapUdp6Message *self,
                                   gint64           value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint coap_udp6_message_get_no_response (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_no_response (CoapUdp6Message *self,
+                                            guint           *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_no_response (CoapUdp6Message *self,
                                         gint             value);
 COAP_UDP6_AVAILABLE_IN_ALL
-gint coap_udp6_message_get_hop_limit (CoapUdp6Message *self);
+gboolean coap_udp6_message_get_hop_limit (CoapUdp6Message *self,
+                                          guint           *value);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_set_hop_limit (CoapUdp6Message *self,
                                       gint             value);
@@ -263,10 +279,18 @@ COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_add_etag (CoapUdp6Message *self,
                                  GBytes          *value);
 COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_message_add_etag_data (CoapUdp6Message *self,
+                                      const guint8    *data,
+                                      gsize            len);
+COAP_UDP6_AVAILABLE_IN_ALL
 GPtrArray *coap_udp6_message_get_if_match (CoapUdp6Message *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_message_add_if_match (CoapUdp6Message *self,
                                      GBytes          *value);
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_message_add_if_match_data (CoapUdp6Message *self,
+                                          const guint8    *data,
+                                          gsize            len);
 COAP_UDP6_AVAILABLE_IN_ALL
 gboolean coap_udp6_message_get_if_none_match (CoapUdp6Message *self);
 COAP_UDP6_AVAILABLE_IN_ALL

@@ -4,7 +4,7 @@
  */
 #include "coap-udp6-pktinfo.h"
 #include "coap-udp6-error.h"
-#include "coap-udp6-socket-io-private.h"
+#include "coap-udp6-pktinfo-private.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>

@@ -22,6 +22,9 @@ CoapUdp6Request *coap_udp6_request_new_internal (CoapUdp6Request           *reus
                                                  CoapUdp6RequestRespondFunc func,
                                                  gpointer                   user_data,
                                                  GDestroyNotify             destroy);
+/* When render has returned: answers 5.00 a request that was neither
+ * answered nor deferred; TRUE when it waits for a later response. */
+gboolean coap_udp6_request_end_render_internal (CoapUdp6Request *self);
 /* What the last unref does: a 5.00 response if none was given, then the
  * user data and the message are released. */
 void coap_udp6_request_finish_internal (CoapUdp6Request *self);

@@ -5,6 +5,7 @@
 #include "coap-udp6-request.h"
 #include "coap-udp6-request-private.h"
 #include "coap-udp6-message-private.h"
+#include "coap-udp6-reuse-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 
@@ -15,9 +16,17 @@
  *
  * A request received by a server [class@Context], handed to
  * [vfunc@Resource.render]. Respond exactly once with
- * [method@Request.respond]; a response given after `render` returned is
- * sent as a separate response (RFC 7252 §5.2.2). A request that is
- * finalized without a response is answered with 5.00.
+ * [method@Request.respond] (or [method@Request.respond_payload],
+ * [method@Request.respond_code], [method@Request.fail]).
+ *
+ * A handler that answers later calls [method@Request.defer] before
+ * `render` returns and keeps a reference to the request: a confirmable
+ * request is then acknowledged with an empty ACK when `render` returns,
+ * and the later response is sent as a separate response (RFC 7252
+ * §5.2.2). When `render` returns without having responded and without
+ * deferring — it forgot, or it raised an exception in a binding — the
+ * context answers 5.00 Internal Server Error at once. A deferred request
+ * that is finalized without a response is answered with 5.00 too.
  *
  * Since: 1.0
  */
@@ -29,10 +38,9 @@ struct _CoapUdp6Request {
         gpointer user_data;                 /* owned through destroy */
         GDestroyNotify destroy;
         gboolean responded;
-        /* The message respond_payload() answered with last, emptied. No
-         * application code ever sees it: the respond function only encodes
-         * it. */
-        CoapUdp6Message *spare_response;    /* owned, nullable */
+        gboolean in_render;
+        gboolean deferred;
+        CoapUdp6Message *spare_response;    /* owned, nullable: see coap-udp6-reuse.c */
 };
 
 G_DEFINE_FINAL_TYPE (CoapUdp6Request, coap_udp6_request, G_TYPE_OBJECT)
@@ -84,11 +92,69 @@ coap_udp6_request_new_internal (CoapUdp6Request           *reused,
         CoapUdp6Request *self = reused != NULL ? reused : g_object_new (COAP_UDP6_TYPE_REQUEST, NULL);
 
         self->responded = FALSE;
+        self->in_render = TRUE;
+        self->deferred = FALSE;
         self->message = g_object_ref (message);
         self->func = func;
         self->user_data = user_data;
         self->destroy = destroy;
         return self;
+}
+
+gboolean
+coap_udp6_request_end_render_internal (CoapUdp6Request *self)
+{
+        self->in_render = FALSE;
+        if (self->responded)
+                return FALSE;
+        if (self->deferred)
+                return TRUE;
+        coap_udp6_request_respond_code (self, COAP_UDP6_CODE_INTERNAL_SERVER_ERROR, NULL);
+        return FALSE;
+}
+
+/**
+ * coap_udp6_request_defer:
+ * @self: a #CoapUdp6Request
+ *
+ * Tells the context that the handler will respond after
+ * [vfunc@Resource.render] has returned, as a separate response. Call it
+ * during `render` and keep a reference to the request until it is
+ * answered. A confirmable request is acknowledged with an empty ACK when
+ * `render` returns, so the client stops retransmitting.
+ *
+ * Without this call, a request that `render` leaves unanswered is
+ * answered with 5.00 Internal Server Error as soon as `render` returns.
+ * Calling it after `render` returned is a programmer error; calling it
+ * after responding has no effect.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_request_defer (CoapUdp6Request *self)
+{
+        g_return_if_fail (COAP_UDP6_IS_REQUEST (self));
+        g_return_if_fail (self->in_render);
+
+        self->deferred = TRUE;
+}
+
+/**
+ * coap_udp6_request_get_deferred:
+ * @self: a #CoapUdp6Request
+ *
+ * Whether [method@Request.defer] was called.
+ *
+ * Returns: %TRUE when the handler said it will respond later
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_request_get_deferred (CoapUdp6Request *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_REQUEST (self), FALSE);
+
+        return self->deferred;
 }
 
 /**
@@ -160,12 +226,20 @@ respond (CoapUdp6Request *self,
 /**
  * coap_udp6_request_respond:
  * @self: a #CoapUdp6Request
- * @response: the response; its code must be a response code. Its type,
- *   message ID, token and remote are set by the context.
+ * @response: the response; its code must be a response code (2.00 to
+ *   5.31). Its type, message ID, token and remote are set by the context.
  *
  * Answers the request. Only the first call has an effect. Called during
  * [vfunc@Resource.render] the response is piggybacked on the ACK of a
- * confirmable request; called later it is a separate response.
+ * confirmable request; called later (after [method@Request.defer]) it is
+ * a separate response.
+ *
+ * A @response whose code is not a response code (a request method, or
+ * the empty code 0.00) is a programmer error: it is refused with a
+ * critical warning, nothing is sent, and the request stays unanswered
+ * (so it is answered with 5.00 when `render` returns without deferring).
+ * A response that cannot be encoded (an option over 65804 bytes, say) is
+ * not sent either; the requester gets 5.00 instead.
  *
  * Since: 1.0
  */
@@ -175,6 +249,7 @@ coap_udp6_request_respond (CoapUdp6Request *self,
 {
         g_return_if_fail (COAP_UDP6_IS_REQUEST (self));
         g_return_if_fail (COAP_UDP6_IS_MESSAGE (response));
+        g_return_if_fail (coap_udp6_code_is_response (coap_udp6_message_get_code (response)));
 
         respond (self, response, FALSE);
 }
@@ -182,7 +257,8 @@ coap_udp6_request_respond (CoapUdp6Request *self,
 /**
  * coap_udp6_request_respond_payload:
  * @self: a #CoapUdp6Request
- * @code: a response code such as %COAP_UDP6_CODE_CONTENT
+ * @code: a response code such as %COAP_UDP6_CODE_CONTENT (2.00 to 5.31;
+ *   anything else is refused as by [method@Request.respond])
  * @payload: (nullable): the payload
  * @content_format: the Content-Format option (RFC 7252 §12.3), or -1 for
  *   none
@@ -196,34 +272,29 @@ coap_udp6_request_respond (CoapUdp6Request *self,
  */
 void
 coap_udp6_request_respond_payload (CoapUdp6Request *self,
-                                   guint            code,
+                                   CoapUdp6Code     code,
                                    GBytes          *payload,
                                    gint             content_format)
 {
         g_autoptr (CoapUdp6Message) response = NULL;
 
         g_return_if_fail (COAP_UDP6_IS_REQUEST (self));
-        g_return_if_fail (code <= 255);
+        g_return_if_fail (coap_udp6_code_is_response (code));
         g_return_if_fail (content_format <= 65535);
 
         if (self->responded)
                 return;
-        response = g_steal_pointer (&self->spare_response);
-        if (response == NULL)
-                response = g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
+        response = coap_udp6_reuse_take_response (&self->spare_response);
         coap_udp6_message_fill_quiet (response, code, payload, content_format);
         respond (self, response, TRUE);
-        /* Sent (or queued as bytes): emptying it now keeps that work out of
-         * the next request's latency. */
-        coap_udp6_message_clear_contents (response);
-        g_clear_object (&self->spare_response);
-        self->spare_response = g_steal_pointer (&response);
+        coap_udp6_reuse_keep_response (&self->spare_response, g_steal_pointer (&response));
 }
 
 /**
  * coap_udp6_request_respond_code:
  * @self: a #CoapUdp6Request
- * @code: a response code such as %COAP_UDP6_CODE_CONTENT
+ * @code: a response code such as %COAP_UDP6_CODE_CONTENT (2.00 to 5.31;
+ *   anything else is refused as by [method@Request.respond])
  * @text: (nullable): a UTF-8 payload (content-format 0 when set)
  *
  * Answers the request with @code and an optional text payload; see
@@ -233,12 +304,13 @@ coap_udp6_request_respond_payload (CoapUdp6Request *self,
  */
 void
 coap_udp6_request_respond_code (CoapUdp6Request *self,
-                                guint            code,
+                                CoapUdp6Code     code,
                                 const char      *text)
 {
         g_autoptr (GBytes) payload = NULL;
 
         g_return_if_fail (COAP_UDP6_IS_REQUEST (self));
+        g_return_if_fail (coap_udp6_code_is_response (code));
 
         if (text != NULL)
                 payload = g_bytes_new (text, strlen (text));

@@ -29,18 +29,24 @@ COAP_UDP6_AVAILABLE_IN_ALL
 gboolean coap_udp6_request_get_responded (CoapUdp6Request *self);
 
 COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_request_defer (CoapUdp6Request *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_request_get_deferred (CoapUdp6Request *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_request_respond (CoapUdp6Request *self,
                                 CoapUdp6Message *response);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_request_respond_payload (CoapUdp6Request *self,
-                                        guint            code,
+                                        CoapUdp6Code     code,
                                         GBytes          *payload,
                                         gint             content_format);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_request_respond_code (CoapUdp6Request *self,
-                                     guint            code,
+                                     CoapUdp6Code     code,
                                      const char      *text);
 
 COAP_UDP6_AVAILABLE_IN_ALL

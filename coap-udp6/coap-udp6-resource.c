@@ -3,24 +3,73 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-resource.h"
+#include "coap-udp6-resource-private.h"
 #include "coap-udp6-code.h"
+#include "coap-udp6-message.h"
+
+#include <string.h>
 
 /**
  * CoapUdp6Resource:
  *
  * A resource served by a [class@Context] under a path given to
- * [method@Context.add_resource]. Subclasses override
- * [vfunc@Resource.render]; the link-format attributes (RFC 6690) appear
- * in `/.well-known/core`.
+ * [method@Context.add_resource]. The link-format attributes (RFC 6690)
+ * appear in `/.well-known/core`.
+ *
+ * A resource answers requests in one of two ways:
+ *
+ * - with handlers, no subclass needed: [ctor@Resource.new_with_handler]
+ *   or [method@Resource.set_handler] for every method, and
+ *   [method@Resource.set_method_handler] for one method. A method
+ *   handler takes precedence over the handler for every method; a method
+ *   that has neither is answered 4.05 Method Not Allowed.
+ * - by overriding [vfunc@Resource.render] in a subclass.
+ *
+ * ```c
+ * static void
+ * hello_get (CoapUdp6Resource *resource,
+ *            CoapUdp6Request  *request,
+ *            gpointer          user_data)
+ * {
+ *         g_autoptr (GBytes) text = g_bytes_new_static ("hello", 5);
+ *
+ *         coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, text, 0);
+ * }
+ *
+ * g_autoptr (CoapUdp6Resource) hello = coap_udp6_resource_new ();
+ * coap_udp6_resource_set_method_handler (hello, COAP_UDP6_CODE_GET,
+ *                                        hello_get, NULL, NULL);
+ * coap_udp6_context_add_resource (context, "hello", hello);
+ * // PUT, POST, DELETE… to /hello are answered 4.05 Method Not Allowed
+ * ```
+ *
+ * In Python: `resource.set_method_handler(CoapUdp6.Code.GET, lambda res, req: …)`.
+ *
+ * `render` answers the request before it returns, or calls
+ * [method@Request.defer] and answers later; a request it leaves
+ * unanswered without deferring is answered 5.00 at once (see
+ * [class@Request]).
  *
  * Since: 1.0
  */
 typedef struct {
+        CoapUdp6ResourceHandler func;
+        gpointer user_data;
+        GDestroyNotify destroy;
+} CoapUdp6ResourceHandlerSlot;
+
+/* One slot per method of class 0 (GET … iPATCH, RFC 7252 §12.1.1 and
+ * RFC 8132) and one for every method: an array index per request. */
+#define N_METHOD_SLOTS (COAP_UDP6_CODE_IPATCH + 1)
+
+typedef struct {
+        CoapUdp6ResourceHandlerSlot handlers[N_METHOD_SLOTS];
         char *resource_type;
         char *interface_description;
         char *title;
         gint content_format;
         gboolean observable;
+        GBytes *etag;
 } CoapUdp6ResourcePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CoapUdp6Resource, coap_udp6_resource, G_TYPE_OBJECT)
@@ -32,16 +81,55 @@ enum {
         PROP_CONTENT_FORMAT,
         PROP_TITLE,
         PROP_OBSERVABLE,
+        PROP_ETAG,
         N_PROPS
 };
 
 static GParamSpec *props[N_PROPS];
 
 static void
+coap_udp6_resource_handler_slot_clear (CoapUdp6ResourceHandlerSlot *slot)
+{
+        GDestroyNotify destroy = slot->destroy;
+        gpointer user_data = slot->user_data;
+
+        slot->func = NULL;
+        slot->user_data = NULL;
+        slot->destroy = NULL;
+        if (destroy != NULL)
+                destroy (user_data);
+}
+
+static void
 coap_udp6_resource_real_render (CoapUdp6Resource *self,
                                 CoapUdp6Request  *request)
 {
-        coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+        guint code = coap_udp6_message_get_code (coap_udp6_request_get_message (request));
+        CoapUdp6ResourceHandlerSlot *slot = NULL;
+
+        /* Slot 0 is the handler for every method: code 0.00 is no request. */
+        if (code < N_METHOD_SLOTS && priv->handlers[code].func != NULL)
+                slot = &priv->handlers[code];
+        else if (priv->handlers[0].func != NULL)
+                slot = &priv->handlers[0];
+
+        if (slot != NULL)
+                slot->func (self, request, slot->user_data);
+        else
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
+}
+
+static void
+coap_udp6_resource_dispose (GObject *object)
+{
+        CoapUdp6ResourcePrivate *priv =
+                coap_udp6_resource_get_instance_private (COAP_UDP6_RESOURCE (object));
+
+        for (guint i = 0; i < N_METHOD_SLOTS; i++)
+                coap_udp6_resource_handler_slot_clear (&priv->handlers[i]);
+
+        G_OBJECT_CLASS (coap_udp6_resource_parent_class)->dispose (object);
 }
 
 static void
@@ -53,6 +141,7 @@ coap_udp6_resource_finalize (GObject *object)
         g_free (priv->resource_type);
         g_free (priv->interface_description);
         g_free (priv->title);
+        g_clear_pointer (&priv->etag, g_bytes_unref);
 
         G_OBJECT_CLASS (coap_udp6_resource_parent_class)->finalize (object);
 }
@@ -81,6 +170,9 @@ coap_udp6_resource_get_property (GObject    *object,
                 break;
         case PROP_OBSERVABLE:
                 g_value_set_boolean (value, priv->observable);
+                break;
+        case PROP_ETAG:
+                g_value_set_boxed (value, priv->etag);
                 break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -111,6 +203,9 @@ coap_udp6_resource_set_property (GObject      *object,
         case PROP_OBSERVABLE:
                 coap_udp6_resource_set_observable (self, g_value_get_boolean (value));
                 break;
+        case PROP_ETAG:
+                coap_udp6_resource_set_etag (self, g_value_get_boxed (value));
+                break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -122,6 +217,7 @@ coap_udp6_resource_class_init (CoapUdp6ResourceClass *klass)
         GObjectClass *object_class = G_OBJECT_CLASS (klass);
         GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
+        object_class->dispose = coap_udp6_resource_dispose;
         object_class->finalize = coap_udp6_resource_finalize;
         object_class->get_property = coap_udp6_resource_get_property;
         object_class->set_property = coap_udp6_resource_set_property;
@@ -169,6 +265,20 @@ coap_udp6_resource_class_init (CoapUdp6ResourceClass *klass)
          * Since: 1.0
          */
         props[PROP_OBSERVABLE] = g_param_spec_boolean ("observable", NULL, NULL, FALSE, flags);
+        /**
+         * CoapUdp6Resource:etag: (getter get_etag) (setter set_etag)
+         *
+         * The entity-tag of the resource's current representation (RFC
+         * 7252 §5.10.6), 1 to 8 bytes, or %NULL. With one, the context
+         * answers a request whose If-Match matches none of it with 4.12
+         * Precondition Failed before [vfunc@Resource.render]; without one,
+         * an If-Match with a value gets 4.02 Bad Option (the resource
+         * cannot compare entity-tags). The render function sends it in its
+         * responses itself ([method@Message.add_etag]).
+         *
+         * Since: 1.0
+         */
+        props[PROP_ETAG] = g_param_spec_boxed ("etag", NULL, NULL, G_TYPE_BYTES, flags);
 
         g_object_class_install_properties (object_class, N_PROPS, props);
 }
@@ -184,8 +294,9 @@ coap_udp6_resource_init (CoapUdp6Resource *self)
 /**
  * coap_udp6_resource_new:
  *
- * Creates a plain resource, which answers every request with 4.05 (useful
- * as a `/.well-known/core` entry only). Subclass to serve content.
+ * Creates a plain resource, which answers every request with 4.05 until
+ * it is given handlers ([method@Resource.set_method_handler],
+ * [method@Resource.set_handler]), or subclass to serve content.
  *
  * Returns: (transfer full): a new resource
  *
@@ -195,6 +306,111 @@ CoapUdp6Resource *
 coap_udp6_resource_new (void)
 {
         return g_object_new (COAP_UDP6_TYPE_RESOURCE, NULL);
+}
+
+/**
+ * coap_udp6_resource_new_with_handler:
+ * @handler: (scope notified) (closure user_data) (destroy destroy): answers
+ *   every request, whatever its method
+ * @user_data: data for @handler
+ * @destroy: (nullable): frees @user_data when the resource is disposed
+ *   or the handler replaced
+ *
+ * Creates a resource that answers with @handler, without a subclass.
+ * [method@Resource.set_method_handler] can then give one method its own
+ * handler.
+ *
+ * Returns: (transfer full): a new resource
+ *
+ * Since: 1.0
+ */
+CoapUdp6Resource *
+coap_udp6_resource_new_with_handler (CoapUdp6ResourceHandler handler,
+                                     gpointer                user_data,
+                                     GDestroyNotify          destroy)
+{
+        CoapUdp6Resource *self;
+
+        g_return_val_if_fail (handler != NULL, NULL);
+
+        self = coap_udp6_resource_new ();
+        coap_udp6_resource_set_handler (self, handler, user_data, destroy);
+        return self;
+}
+
+static void
+coap_udp6_resource_set_slot (CoapUdp6Resource       *self,
+                             guint                   slot_index,
+                             CoapUdp6ResourceHandler handler,
+                             gpointer                user_data,
+                             GDestroyNotify          destroy)
+{
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+        CoapUdp6ResourceHandlerSlot *slot = &priv->handlers[slot_index];
+        CoapUdp6ResourceHandlerSlot old = *slot;
+
+        slot->func = handler;
+        slot->user_data = user_data;
+        slot->destroy = handler != NULL ? destroy : NULL;
+        coap_udp6_resource_handler_slot_clear (&old);
+        if (handler == NULL && destroy != NULL)
+                destroy (user_data);
+}
+
+/**
+ * coap_udp6_resource_set_handler:
+ * @self: a #CoapUdp6Resource
+ * @handler: (nullable) (scope notified) (closure user_data) (destroy destroy):
+ *   answers the requests whose method has no handler of its own, %NULL
+ *   to remove the handler
+ * @user_data: data for @handler
+ * @destroy: (nullable): frees @user_data when the resource is disposed
+ *   or the handler replaced
+ *
+ * Sets the handler for every method. It is used only by the default
+ * [vfunc@Resource.render]; a subclass that overrides render ignores it.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_handler (CoapUdp6Resource       *self,
+                                CoapUdp6ResourceHandler handler,
+                                gpointer                user_data,
+                                GDestroyNotify          destroy)
+{
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+
+        coap_udp6_resource_set_slot (self, 0, handler, user_data, destroy);
+}
+
+/**
+ * coap_udp6_resource_set_method_handler:
+ * @self: a #CoapUdp6Resource
+ * @method: a request method, %COAP_UDP6_CODE_GET to %COAP_UDP6_CODE_IPATCH
+ * @handler: (nullable) (scope notified) (closure user_data) (destroy destroy):
+ *   answers the requests with @method, %NULL to remove the handler
+ * @user_data: data for @handler
+ * @destroy: (nullable): frees @user_data when the resource is disposed
+ *   or the handler replaced
+ *
+ * Sets the handler of one method. A request whose method has no handler
+ * goes to the one of [method@Resource.set_handler], or is answered 4.05
+ * Method Not Allowed if there is none. It is used only by the default
+ * [vfunc@Resource.render].
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_method_handler (CoapUdp6Resource       *self,
+                                       CoapUdp6Code            method,
+                                       CoapUdp6ResourceHandler handler,
+                                       gpointer                user_data,
+                                       GDestroyNotify          destroy)
+{
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        g_return_if_fail (method >= COAP_UDP6_CODE_GET && method <= COAP_UDP6_CODE_IPATCH);
+
+        coap_udp6_resource_set_slot (self, method, handler, user_data, destroy);
 }
 
 /**
@@ -415,4 +631,135 @@ coap_udp6_resource_get_link_attributes (CoapUdp6Resource *self)
         if (priv->observable)
                 g_string_append (out, ";obs");
         return g_string_free (out, FALSE);
+}
+
+/**
+ * coap_udp6_resource_get_etag: (get-property etag)
+ * @self: a #CoapUdp6Resource
+ *
+ * Gets the entity-tag of the current representation.
+ *
+ * Returns: (nullable) (transfer none): the entity-tag
+ *
+ * Since: 1.0
+ */
+GBytes *
+coap_udp6_resource_get_etag (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), NULL);
+        priv = coap_udp6_resource_get_instance_private (self);
+        return priv->etag;
+}
+
+/**
+ * coap_udp6_resource_set_etag: (set-property etag)
+ * @self: a #CoapUdp6Resource
+ * @etag: (nullable): the entity-tag, 1 to 8 bytes, or %NULL for none
+ *
+ * Sets the entity-tag of the current representation; change it whenever
+ * the representation changes.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_etag (CoapUdp6Resource *self,
+                             GBytes           *etag)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        g_return_if_fail (etag == NULL ||
+                          (g_bytes_get_size (etag) >= 1 && g_bytes_get_size (etag) <= 8));
+        priv = coap_udp6_resource_get_instance_private (self);
+        if (priv->etag == etag || (priv->etag != NULL && etag != NULL && g_bytes_equal (priv->etag, etag)))
+                return;
+        g_clear_pointer (&priv->etag, g_bytes_unref);
+        priv->etag = etag != NULL ? g_bytes_ref (etag) : NULL;
+        g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ETAG]);
+}
+
+/**
+ * coap_udp6_resource_set_etag_data:
+ * @self: a #CoapUdp6Resource
+ * @data: (array length=len) (nullable): the entity-tag, 1 to 8 bytes, or
+ *   %NULL for none
+ * @len: the length of @data
+ *
+ * Sets the entity-tag from a buffer, as [method@Resource.set_etag] does:
+ * Python and JavaScript pass their byte arrays here
+ * (`resource.set_etag_data(b'\x01')`).
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_etag_data (CoapUdp6Resource *self,
+                                  const guint8     *data,
+                                  gsize             len)
+{
+        g_autoptr (GBytes) etag = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        g_return_if_fail (data != NULL || len == 0);
+
+        if (data != NULL && len > 0)
+                etag = g_bytes_new (data, len);
+        coap_udp6_resource_set_etag (self, etag);
+}
+
+/* RFC 6690 §4.1: a trailing "*" makes @pattern a prefix. */
+gboolean
+coap_udp6_link_value_matches (const char *value,
+                              const char *pattern)
+{
+        gsize n = strlen (pattern);
+
+        if (n > 0 && pattern[n - 1] == '*')
+                return strncmp (value, pattern, n - 1) == 0;
+        return g_str_equal (value, pattern);
+}
+
+/* rt and if hold space-separated lists: any one of them may match. */
+static gboolean
+list_matches (const char *list,
+              const char *pattern)
+{
+        g_auto (GStrv) items = NULL;
+
+        if (list == NULL)
+                return FALSE;
+        if (coap_udp6_link_value_matches (list, pattern))
+                return TRUE;
+        items = g_strsplit (list, " ", -1);
+        for (guint i = 0; items[i] != NULL; i++)
+                if (coap_udp6_link_value_matches (items[i], pattern))
+                        return TRUE;
+        return FALSE;
+}
+
+gboolean
+coap_udp6_resource_link_attribute_matches (CoapUdp6Resource *self,
+                                           const char       *name,
+                                           const char       *pattern)
+{
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+        char ct[16];
+
+        if (g_str_equal (name, "rt"))
+                return list_matches (priv->resource_type, pattern);
+        if (g_str_equal (name, "if"))
+                return list_matches (priv->interface_description, pattern);
+        if (g_str_equal (name, "title"))
+                return priv->title != NULL && coap_udp6_link_value_matches (priv->title, pattern);
+        if (g_str_equal (name, "ct")) {
+                if (priv->content_format < 0)
+                        return FALSE;
+                g_snprintf (ct, sizeof ct, "%d", priv->content_format);
+                return coap_udp6_link_value_matches (ct, pattern);
+        }
+        /* "obs" has no value: only an empty pattern or "*" matches it. */
+        if (g_str_equal (name, "obs"))
+                return priv->observable && (pattern[0] == '\0' || g_str_equal (pattern, "*"));
+        return FALSE;
 }

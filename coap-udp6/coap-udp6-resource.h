@@ -10,6 +10,7 @@
 
 #include <coap-udp6/coap-udp6-types.h>
 #include <coap-udp6/coap-udp6-request.h>
+#include <coap-udp6/coap-udp6-code.h>
 
 G_BEGIN_DECLS
 
@@ -22,15 +23,35 @@ G_DECLARE_DERIVABLE_TYPE (CoapUdp6Resource, coap_udp6_resource, COAP_UDP6, RESOU
  * CoapUdp6ResourceClass:
  * @parent_class: the parent class
  * @render: handles one request; respond with [method@Request.respond]
- *   now or later (a later response is a separate response), or fail it
- *   with [method@Request.fail]. The default answers 4.05 Method Not
- *   Allowed. Take a reference to the request to respond after returning:
- *   the context reuses a request (and its message) that nothing holds.
+ *   or fail it with [method@Request.fail] before returning, or call
+ *   [method@Request.defer], keep a reference to the request and respond
+ *   later (a separate response). Returning without either (or raising
+ *   an exception in a binding) answers 5.00 Internal Server Error at
+ *   once. The default calls the handlers given with
+ *   [method@Resource.set_method_handler] or [method@Resource.set_handler]
+ *   and answers 4.05 Method Not Allowed if there is none.
  *
  * The class of a [class@Resource].
  *
  * Since: 1.0
  */
+/**
+ * CoapUdp6ResourceHandler:
+ * @resource: the resource the request was made to
+ * @request: the request; respond with [method@Request.respond] or
+ *   [method@Request.fail], as [vfunc@Resource.render] does
+ * @user_data: the data given with the handler
+ *
+ * Handles one request to a resource made with
+ * [ctor@Resource.new_with_handler] or given a handler with
+ * [method@Resource.set_method_handler].
+ *
+ * Since: 1.0
+ */
+typedef void (*CoapUdp6ResourceHandler) (CoapUdp6Resource *resource,
+                                         CoapUdp6Request  *request,
+                                         gpointer          user_data);
+
 struct _CoapUdp6ResourceClass {
         GObjectClass parent_class;
 
@@ -43,6 +64,24 @@ struct _CoapUdp6ResourceClass {
 
 COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6Resource *coap_udp6_resource_new (void);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Resource *coap_udp6_resource_new_with_handler (CoapUdp6ResourceHandler handler,
+                                                       gpointer                user_data,
+                                                       GDestroyNotify          destroy);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_handler (CoapUdp6Resource       *self,
+                                     CoapUdp6ResourceHandler handler,
+                                     gpointer                user_data,
+                                     GDestroyNotify          destroy);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_method_handler (CoapUdp6Resource       *self,
+                                            CoapUdp6Code            method,
+                                            CoapUdp6ResourceHandler handler,
+                                            gpointer                user_data,
+                                            GDestroyNotify          destroy);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_resource_render (CoapUdp6Resource *self,
@@ -82,6 +121,18 @@ gboolean coap_udp6_resource_get_observable (CoapUdp6Resource *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_resource_set_observable (CoapUdp6Resource *self,
                                         gboolean          observable);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+GBytes *coap_udp6_resource_get_etag (CoapUdp6Resource *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_etag (CoapUdp6Resource *self,
+                                  GBytes           *etag);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_etag_data (CoapUdp6Resource *self,
+                                       const guint8     *data,
+                                       gsize             len);
 
 COAP_UDP6_AVAILABLE_IN_ALL
 char *coap_udp6_resource_get_link_attributes (CoapUdp6Resource *self);

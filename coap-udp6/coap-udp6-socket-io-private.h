@@ -6,7 +6,6 @@
 #pragma once
 
 #include "coap-udp6-types.h"
-#include "coap-udp6-pktinfo.h"
 #include "coap-udp6-sock-extended-err.h"
 
 #include <netinet/in.h>
@@ -24,17 +23,7 @@ G_STATIC_ASSERT (sizeof (CoapUdp6RawPktinfo) == 20);
 #define COAP_UDP6_RECV_BUFFER_SIZE 65536
 #define COAP_UDP6_RECV_BATCH 32
 
-const CoapUdp6RawPktinfo *coap_udp6_pktinfo_peek (const CoapUdp6Pktinfo *self);
-CoapUdp6Pktinfo *coap_udp6_pktinfo_new_raw (const CoapUdp6RawPktinfo *raw);
-
-/* "127.0.0.1" for mapped addresses, "fe80::1%lo" when @scope is set. */
-char *coap_udp6_format_in6 (const struct in6_addr *addr,
-                            guint32                scope);
-char *coap_udp6_format_ifname (guint32 ifindex);
-gboolean coap_udp6_in6_is_multicast (const struct in6_addr *addr);
-gboolean coap_udp6_in6_needs_scope (const struct in6_addr *addr);
-void coap_udp6_in6_from_inet_address (GInetAddress    *address,
-                                      struct in6_addr *out);
+/* coap-udp6-socket-io.c: sockaddr conversions */
 GInetSocketAddress *coap_udp6_sockaddr_normalize (GInetSocketAddress *sockaddr);
 void coap_udp6_sockaddr_to_native (GInetSocketAddress  *sockaddr,
                                    struct sockaddr_in6 *out);
@@ -42,7 +31,7 @@ GInetSocketAddress *coap_udp6_sockaddr_from_native (const struct sockaddr_in6 *s
 
 /* Socket calls: 0 or an errno. */
 int coap_udp6_socket_io_open (const struct sockaddr_in6 *bind_addr,
-                              gboolean                   server,
+                              gboolean                   reuse_port,
                               int                       *fd_out,
                               const char               **failed_step);
 int coap_udp6_socket_io_join (int         fd,
@@ -111,8 +100,6 @@ int coap_udp6_socket_io_send (int                        fd,
                               const struct sockaddr_in6 *to,
                               const CoapUdp6Pktinfo     *pktinfo);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
 const char *coap_udp6_errno_name (int errnum);
+
 G_END_DECLS

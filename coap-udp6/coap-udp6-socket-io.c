@@ -8,6 +8,7 @@
 #endif
 
 #include "coap-udp6-socket-io-private.h"
+#include "coap-udp6-pktinfo-private.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -83,7 +84,7 @@ set_int (int         fd,
 
 int
 coap_udp6_socket_io_open (const struct sockaddr_in6 *bind_addr,
-                          gboolean                   server,
+                          gboolean                   reuse_port,
                           int                       *fd_out,
                           const char               **failed_step)
 {
@@ -95,8 +96,8 @@ coap_udp6_socket_io_open (const struct sockaddr_in6 *bind_addr,
                 return errno;
         }
         if ((err = set_int (fd, IPPROTO_IPV6, IPV6_V6ONLY, 0, "IPV6_V6ONLY", failed_step)) ||
-            (server && (err = set_int (fd, SOL_SOCKET, SO_REUSEPORT, 1,
-                                       "SO_REUSEPORT", failed_step))) ||
+            (reuse_port && (err = set_int (fd, SOL_SOCKET, SO_REUSEPORT, 1,
+                                           "SO_REUSEPORT", failed_step))) ||
             (err = set_int (fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1,
                             "IPV6_RECVPKTINFO", failed_step)) ||
             (err = set_int (fd, IPPROTO_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR",

@@ -10,7 +10,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "coap-udp6-timers.h"
+#include "coap-udp6-timers-private.h"
 
 struct _CoapUdp6Timer {
         gint64 deadline;

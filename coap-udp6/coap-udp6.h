@@ -11,6 +11,7 @@
 #include <coap-udp6/coap-udp6-enum-types.h>
 #include <coap-udp6/coap-udp6-error.h>
 #include <coap-udp6/coap-udp6-code.h>
+#include <coap-udp6/coap-udp6-content-format.h>
 #include <coap-udp6/coap-udp6-option.h>
 #include <coap-udp6/coap-udp6-block-option.h>
 #include <coap-udp6/coap-udp6-message.h>

@@ -39,7 +39,7 @@ on_response (GObject      *source,
                 if (coap_udp6_code_is_successful (code)) {
                         client->status = 0;
                 } else {
-                        g_autofree char *text = coap_udp6_code_to_string (code);
+                        const char *text = coap_udp6_code_to_string (code);
 
                         g_printerr ("%s\n", text);
                         client->status = 1;

@@ -2,40 +2,117 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <coap-udp6/coap-udp6.h>
+#include "tool-trace.h"
+
+#include <errno.h>
+#include <gio/gunixinputstream.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+/* RFC 7252 §8.2: a server waits up to DEFAULT_LEISURE (5 s) before it
+ * answers a multicast request; collecting for less misses answers. */
+#define MULTICAST_COLLECT_SECONDS 6
+
+enum {
+        EXIT_SUCCESS_RESPONSE = 0,
+        EXIT_ERROR_RESPONSE = 1,
+        EXIT_FAILURE_LOCAL = 2,
+};
 
 typedef struct {
         GMainLoop *loop;
         int status;
-        gboolean verbose;
+        int verbosity;
+        const char *uri;
+        FILE *output;
+        /* -v: the request is shown once its real message ID and token are
+         * known from what the peer sent back; what arrives before waits. */
+        CoapUdp6Message *request;
+        gboolean request_shown;
+        gboolean mid_known;
+        gboolean token_known;
+        GString *pending;
 } Client;
 
 static void
-print_response (Client          *client,
-                CoapUdp6Message *response,
-                gboolean         with_source)
+show_request (Client     *client,
+              const char *note)
+{
+        g_autofree char *text = NULL;
+
+        if (client->request_shown)
+                return;
+        client->request_shown = TRUE;
+        text = tool_describe_message ("->", client->request, client->uri, client->verbosity);
+        if (!client->mid_known) {
+                char *mid = strstr (text, " mid=");
+                char *end = mid != NULL ? strchr (mid + 5, ' ') : NULL;
+
+                /* Show that the message ID is unknown rather than a 0 never sent. */
+                if (end != NULL) {
+                        mid[5] = '?';
+                        memmove (mid + 6, end, strlen (end) + 1);
+                }
+        }
+        fputs (text, stderr);
+        if (note != NULL)
+                fprintf (stderr, "   (%s)\n", note);
+        fputs (client->pending->str, stderr);
+        g_string_truncate (client->pending, 0);
+        fflush (stderr);
+}
+
+static void
+trace_received (CoapUdp6Message *message,
+                gpointer         user_data)
+{
+        Client *client = user_data;
+        CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (message);
+        gboolean con = coap_udp6_message_get_mtype (client->request) == COAP_UDP6_MESSAGE_TYPE_CON;
+        GBytes *token = coap_udp6_message_get_token (message);
+        g_autofree char *text = tool_describe_message ("<-", message, NULL, client->verbosity);
+
+        if (con && !client->mid_known &&
+            (mtype == COAP_UDP6_MESSAGE_TYPE_ACK || mtype == COAP_UDP6_MESSAGE_TYPE_RST)) {
+                coap_udp6_message_set_mid (client->request, coap_udp6_message_get_mid (message));
+                client->mid_known = TRUE;
+        }
+        if (!client->token_known && g_bytes_get_size (token) > 0 &&
+            coap_udp6_code_is_response (coap_udp6_message_get_code (message))) {
+                coap_udp6_message_set_token (client->request, token);
+                client->token_known = TRUE;
+        }
+        g_string_append (client->pending, text);
+        if (client->token_known && (client->mid_known || !con))
+                show_request (client, con ? NULL : "a NON request's message ID is not echoed back; a hex dump shows it as 0");
+        if (client->request_shown) {
+                fputs (client->pending->str, stderr);
+                g_string_truncate (client->pending, 0);
+                fflush (stderr);
+        }
+}
+
+static void
+finish_trace (Client *client)
+{
+        if (client->verbosity > 0)
+                show_request (client, "no reply carried the message ID and token the context chose; a hex dump shows them as 0");
+}
+
+static void
+write_payload (Client          *client,
+               CoapUdp6Message *response)
 {
         GBytes *payload = coap_udp6_message_get_payload (response);
-        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (response);
-        g_autofree char *source = remote != NULL ? coap_udp6_endpoint_address_to_string (remote) : NULL;
         gsize len = 0;
         const char *data = payload != NULL ? g_bytes_get_data (payload, &len) : NULL;
 
-        if (client->verbose) {
-                g_autofree char *text = coap_udp6_message_to_string (response);
-
-                fprintf (stderr, "<- %s from %s\n", text, source != NULL ? source : "?");
-        }
-        if (with_source)
-                printf ("%s: %s ", source != NULL ? source : "?",
-                        coap_udp6_code_to_string (coap_udp6_message_get_code (response)));
         if (len > 0)
-                fwrite (data, 1, len, stdout);
-        if (with_source || (len > 0 && data[len - 1] != '\n'))
+                fwrite (data, 1, len, client->output);
+        if (client->output == stdout && len > 0 && data[len - 1] != '\n')
                 putchar ('\n');
-        fflush (stdout);
+        fflush (client->output);
 }
 
 static void
@@ -45,6 +122,7 @@ fail (Client       *client,
         g_autofree char *text = g_strdup (error->message);
         char *detail = g_strrstr (text, " (");
 
+        finish_trace (client);
         /* One clear line: the transport's errno detail in parentheses is dropped. */
         if (error->domain == G_IO_ERROR && detail != NULL && g_str_has_suffix (detail, ")"))
                 *detail = '\0';
@@ -52,7 +130,7 @@ fail (Client       *client,
                 fprintf (stderr, "coap-udp6-client: Timed out\n");
         else
                 fprintf (stderr, "coap-udp6-client: %s\n", text);
-        client->status = 2;
+        client->status = EXIT_FAILURE_LOCAL;
 }
 
 static void
@@ -69,12 +147,14 @@ response_cb (GObject      *source,
                 fail (client, error);
         } else {
                 guint code = coap_udp6_message_get_code (response);
-                g_autofree char *text = coap_udp6_code_to_string (code);
+                const char *text = coap_udp6_code_to_string (code);
 
-                print_response (client, response, FALSE);
-                client->status = coap_udp6_code_is_successful (code) ? 0 : 1;
+                finish_trace (client);
+                write_payload (client, response);
+                client->status = coap_udp6_code_is_successful (code) ? EXIT_SUCCESS_RESPONSE
+                                                                     : EXIT_ERROR_RESPONSE;
                 /* Without -v an error response would otherwise be silent. */
-                if (client->status != 0 && !client->verbose)
+                if (client->status != EXIT_SUCCESS_RESPONSE && client->verbosity == 0)
                         fprintf (stderr, "coap-udp6-client: %s\n", text);
         }
         g_main_loop_quit (client->loop);
@@ -85,7 +165,14 @@ multicast_response_cb (CoapUdp6Context *context,
                        CoapUdp6Message *response,
                        gpointer         user_data)
 {
-        print_response (user_data, response, TRUE);
+        Client *client = user_data;
+        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (response);
+        g_autofree char *source = remote != NULL ? tool_format_address (remote) : g_strdup ("?");
+        const char *code = coap_udp6_code_to_string (coap_udp6_message_get_code (response));
+
+        printf ("%s: %s\n", source, code);
+        fflush (stdout);
+        write_payload (client, response);
 }
 
 static void
@@ -98,10 +185,12 @@ multicast_cb (GObject      *source,
         g_autoptr (GPtrArray) responses = NULL;
 
         responses = coap_udp6_context_request_multicast_finish (COAP_UDP6_CONTEXT (source), result, &error);
-        if (responses == NULL)
+        if (responses == NULL) {
                 fail (client, error);
-        else
-                client->status = responses->len > 0 ? 0 : 1;
+        } else {
+                finish_trace (client);
+                client->status = responses->len > 0 ? EXIT_SUCCESS_RESPONSE : EXIT_ERROR_RESPONSE;
+        }
         g_main_loop_quit (client->loop);
 }
 
@@ -141,29 +230,153 @@ method_code (const char *method)
         return -1;
 }
 
+static gboolean
+count_verbose (const char *option_name,
+               const char *value,
+               gpointer    data,
+               GError    **error)
+{
+        ((Client *) data)->verbosity++;
+        return TRUE;
+}
+
+static gboolean
+parse_content_format (const char *name,
+                      const char *what,
+                      gint       *out_value,
+                      GError    **error)
+{
+        guint value;
+
+        if (name == NULL)
+                return TRUE;
+        if (!coap_udp6_content_format_from_string (name, &value)) {
+                g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                             "%s %s is neither a registered media type nor a number from 0 to 65535",
+                             what, name);
+                return FALSE;
+        }
+        *out_value = (gint) value;
+        return TRUE;
+}
+
+/* -O NUM,VALUE as libcoap's coap-client takes it: VALUE is text, or hex
+ * digits after 0x. */
+static gboolean
+add_raw_option (CoapUdp6Message *request,
+                const char      *spec,
+                GError         **error)
+{
+        const char *comma = strchr (spec, ',');
+        g_autofree char *number_text = comma != NULL ? g_strndup (spec, comma - spec) : NULL;
+        g_autoptr (GBytes) value = NULL;
+        guint64 number;
+
+        if (number_text == NULL || !g_ascii_isdigit (number_text[0]) ||
+            !g_ascii_string_to_unsigned (number_text, 10, 1, 65535, &number, NULL)) {
+                g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                             "-O %s: expected NUM,VALUE with NUM from 1 to 65535", spec);
+                return FALSE;
+        }
+        if (g_str_has_prefix (comma + 1, "0x")) {
+                const char *hex = comma + 3;
+                gsize len = strlen (hex);
+                g_autofree guint8 *data = g_malloc (len / 2 + 1);
+
+                for (gsize i = 0; i < len; i++) {
+                        if (!g_ascii_isxdigit (hex[i]) || len % 2 != 0) {
+                                g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                             "-O %s: 0x must be followed by pairs of hex digits", spec);
+                                return FALSE;
+                        }
+                }
+                for (gsize i = 0; i < len / 2; i++)
+                        data[i] = g_ascii_xdigit_value (hex[2 * i]) << 4 | g_ascii_xdigit_value (hex[2 * i + 1]);
+                value = g_bytes_new (data, len / 2);
+        } else {
+                value = g_bytes_new (comma + 1, strlen (comma + 1));
+        }
+        coap_udp6_message_add_option (request, (guint) number, value);
+        return TRUE;
+}
+
+static GBytes *
+read_payload (const char *path,
+              GError    **error)
+{
+        char *contents;
+        gsize len;
+
+        if (g_str_equal (path, "-")) {
+                g_autoptr (GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+                g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+                if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+                        return NULL;
+                return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+        }
+        if (!g_file_get_contents (path, &contents, &len, error))
+                return NULL;
+        return g_bytes_new_take (contents, len);
+}
+
+static const char summary[] =
+        "Sends one CoAP request to URI and writes the response payload to standard\n"
+        "output (or to -o FILE). A multicast URI collects every answer, printed as\n"
+        "\"[address]:port: code\" and the payload.\n"
+        "\n"
+        "Content-Format (-t) and Accept (-A) take a media type (text/plain,\n"
+        "application/json, application/link-format, application/cbor, ...) or a\n"
+        "number.";
+
+static const char description[] =
+        "Multicast requests collect answers for 6 seconds unless -T says otherwise:\n"
+        "servers wait up to 5 seconds (RFC 7252 DEFAULT_LEISURE) before answering.\n"
+        "\n"
+        "Exit status:\n"
+        "  0  a 2.xx response (multicast: at least one answer)\n"
+        "  1  a response that is not 2.xx (multicast: no answer)\n"
+        "  2  bad usage or URI, an unreadable or unwritable file, a network\n"
+        "     error, or no response in time";
+
 int
 main (int   argc,
       char *argv[])
 {
-        g_autofree char *method = NULL, *payload_text = NULL, *payload_file = NULL;
+        g_autofree char *method = NULL, *payload_text = NULL, *payload_file = NULL, *output_file = NULL;
+        g_autofree char *content_format_name = NULL, *accept_name = NULL;
+        g_auto (GStrv) raw_options = NULL;
         gint content_format = -1, accept = -1;
-        gboolean non = FALSE;
+        gboolean non = FALSE, version = FALSE;
         gdouble timeout = 0;
-        Client client = { NULL, 2, FALSE };
+        Client client = { .status = EXIT_FAILURE_LOCAL, .output = stdout };
         GOptionEntry entries[] = {
                 { "method", 'm', 0, G_OPTION_ARG_STRING, &method,
-                  "get, post, put, delete, fetch, patch or ipatch", "METHOD" },
+                  "get (default), post, put, delete, fetch, patch or ipatch", "METHOD" },
                 { "payload", 'p', 0, G_OPTION_ARG_STRING, &payload_text, "Request payload", "TEXT" },
-                { "payload-file", 'f', 0, G_OPTION_ARG_FILENAME, &payload_file, "Payload from a file", "F" },
-                { "content-format", 't', 0, G_OPTION_ARG_INT, &content_format, "Content-Format", "N" },
-                { "accept", 'A', 0, G_OPTION_ARG_INT, &accept, "Accept", "N" },
+                { "payload-file", 'f', 0, G_OPTION_ARG_FILENAME, &payload_file,
+                  "Request payload from FILE (- for standard input)", "FILE" },
+                { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_file,
+                  "Write the response payload to FILE (- for standard output)", "FILE" },
+                { "content-format", 't', 0, G_OPTION_ARG_STRING, &content_format_name,
+                  "Content-Format of the payload (media type or number)", "TYPE" },
+                { "accept", 'A', 0, G_OPTION_ARG_STRING, &accept_name,
+                  "Accept: the Content-Format wanted (media type or number)", "TYPE" },
+                { "option", 'O', 0, G_OPTION_ARG_STRING_ARRAY, &raw_options,
+                  "Add option NUM with VALUE, text or hex after 0x (repeatable)", "NUM,VALUE" },
                 { "non", 'N', 0, G_OPTION_ARG_NONE, &non, "Send a non-confirmable request", NULL },
                 { "timeout", 'T', 0, G_OPTION_ARG_DOUBLE, &timeout,
-                  "Give up after S seconds (multicast: collect for S seconds, default 3)", "S" },
-                { "verbose", 'v', 0, G_OPTION_ARG_NONE, &client.verbose, "Show the exchange on stderr", NULL },
+                  "Give up after S seconds (multicast: collect for S seconds, default 6)", "S" },
+                { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, count_verbose,
+                  "Show both messages with every option on stderr; twice: also the datagrams in hex", NULL },
+                { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+                /* The letters libcoap's coap-client uses for the same things. */
+                { "text", 'e', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &payload_text, NULL, NULL },
+                { "break-after", 'B', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &timeout, NULL, NULL },
                 G_OPTION_ENTRY_NULL
         };
-        g_autoptr (GOptionContext) options = g_option_context_new ("URI - send one CoAP request");
+        g_autoptr (GOptionContext) options = g_option_context_new ("URI");
+        g_autoptr (GOptionGroup) group = g_option_group_new (NULL, NULL, NULL, &client, NULL);
         g_autoptr (GError) error = NULL;
         g_autoptr (CoapUdp6Context) context = NULL;
         g_autoptr (CoapUdp6Message) request = NULL;
@@ -171,31 +384,42 @@ main (int   argc,
         g_autoptr (GBytes) payload = NULL;
         int code;
 
-        g_option_context_add_main_entries (options, entries, NULL);
-        if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 2) {
-                fprintf (stderr, "coap-udp6-client: %s\n",
-                         error != NULL ? error->message : "exactly one URI is needed");
-                return 2;
+        g_option_group_add_entries (group, entries);
+        g_option_context_set_main_group (options, g_steal_pointer (&group));
+        g_option_context_set_summary (options, summary);
+        g_option_context_set_description (options, description);
+        if (!g_option_context_parse (options, &argc, &argv, &error) ||
+            !parse_content_format (content_format_name, "Content-Format", &content_format, &error) ||
+            !parse_content_format (accept_name, "Accept", &accept, &error)) {
+                fprintf (stderr, "coap-udp6-client: %s\n", error->message);
+                return EXIT_FAILURE_LOCAL;
         }
+        if (version) {
+                printf ("coap-udp6-client %d.%d.%d\n", COAP_UDP6_MAJOR_VERSION, COAP_UDP6_MINOR_VERSION,
+                        COAP_UDP6_MICRO_VERSION);
+                return EXIT_SUCCESS_RESPONSE;
+        }
+        if (argc != 2) {
+                fprintf (stderr, "coap-udp6-client: exactly one URI is needed\n");
+                return EXIT_FAILURE_LOCAL;
+        }
+        client.uri = argv[1];
         code = method_code (method != NULL ? method : "get");
         if (code < 0) {
                 fprintf (stderr, "coap-udp6-client: unknown method %s\n", method);
-                return 2;
+                return EXIT_FAILURE_LOCAL;
         }
         request = coap_udp6_message_new (non ? COAP_UDP6_MESSAGE_TYPE_NON : COAP_UDP6_MESSAGE_TYPE_CON, code);
         if (!coap_udp6_message_set_request_uri (request, argv[1], &error)) {
                 fprintf (stderr, "coap-udp6-client: %s\n", error->message);
-                return 2;
+                return EXIT_FAILURE_LOCAL;
         }
         if (payload_file != NULL) {
-                char *contents;
-                gsize len;
-
-                if (!g_file_get_contents (payload_file, &contents, &len, &error)) {
+                payload = read_payload (payload_file, &error);
+                if (payload == NULL) {
                         fprintf (stderr, "coap-udp6-client: %s\n", error->message);
-                        return 2;
+                        return EXIT_FAILURE_LOCAL;
                 }
-                payload = g_bytes_new_take (contents, len);
         } else if (payload_text != NULL) {
                 payload = g_bytes_new (payload_text, strlen (payload_text));
         }
@@ -205,22 +429,37 @@ main (int   argc,
                 coap_udp6_message_set_content_format (request, content_format);
         if (accept >= 0)
                 coap_udp6_message_set_accept (request, accept);
+        for (guint i = 0; raw_options != NULL && raw_options[i] != NULL; i++) {
+                if (!add_raw_option (request, raw_options[i], &error)) {
+                        fprintf (stderr, "coap-udp6-client: %s\n", error->message);
+                        return EXIT_FAILURE_LOCAL;
+                }
+        }
+        if (output_file != NULL && !g_str_equal (output_file, "-")) {
+                client.output = fopen (output_file, "wb");
+                if (client.output == NULL) {
+                        fprintf (stderr, "coap-udp6-client: cannot write %s: %s\n", output_file,
+                                 g_strerror (errno));
+                        return EXIT_FAILURE_LOCAL;
+                }
+        }
 
         context = coap_udp6_context_new_client (&error);
         if (context == NULL) {
                 fprintf (stderr, "coap-udp6-client: %s\n", error->message);
-                return 2;
+                return EXIT_FAILURE_LOCAL;
         }
         client.loop = g_main_loop_new (NULL, FALSE);
-        if (client.verbose) {
-                g_autofree char *text = coap_udp6_message_to_string (request);
-
-                fprintf (stderr, "-> %s\n", text);
+        if (client.verbosity > 0) {
+                client.request = coap_udp6_message_copy (request);
+                client.pending = g_string_new (NULL);
+                tool_trace_received (trace_received, NULL, &client);
         }
         if (is_multicast_uri (argv[1])) {
                 g_signal_connect (context, "multicast-response", G_CALLBACK (multicast_response_cb), &client);
                 coap_udp6_context_request_multicast_async (context, request,
-                                                           (guint) ((timeout > 0 ? timeout : 3) * 1000),
+                                                           (guint) ((timeout > 0 ? timeout
+                                                                                 : MULTICAST_COLLECT_SECONDS) * 1000),
                                                            cancellable, multicast_cb, &client);
         } else {
                 if (timeout > 0)
@@ -229,5 +468,12 @@ main (int   argc,
         }
         g_main_loop_run (client.loop);
         g_main_loop_unref (client.loop);
+        g_clear_object (&client.request);
+        if (client.pending != NULL)
+                g_string_free (client.pending, TRUE);
+        if (client.output != stdout && fclose (client.output) != 0) {
+                fprintf (stderr, "coap-udp6-client: cannot write %s: %s\n", output_file, g_strerror (errno));
+                return EXIT_FAILURE_LOCAL;
+        }
         return client.status;
 }

@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <coap-udp6/coap-udp6.h>
+#include "tool-trace.h"
+
 #include <glib-unix.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,22 +21,16 @@ struct _DemoResource {
 G_DEFINE_FINAL_TYPE (DemoResource, demo_resource, COAP_UDP6_TYPE_RESOURCE)
 
 static gboolean verbose;
+static gboolean rendered;
+static const char *const resource_paths[] = { "hello", "echo", "whoami", "time", NULL };
 
 static void
-log_message (const char      *prefix,
-             CoapUdp6Message *message)
+log_response (guint code,
+              gsize payload_len)
 {
-        g_autofree char *text = NULL;
-        g_autofree char *from = NULL;
-        CoapUdp6EndpointAddress *remote = coap_udp6_message_get_remote (message);
-
         if (!verbose)
                 return;
-        text = coap_udp6_message_to_string (message);
-        if (remote != NULL)
-                from = coap_udp6_endpoint_address_to_string (remote);
-        fprintf (stderr, "%s %s%s%s\n", prefix, text, from != NULL ? " from " : "",
-                 from != NULL ? from : "");
+        fprintf (stderr, "<- %s (%zu bytes)\n", coap_udp6_code_to_string (code), payload_len);
 }
 
 static void
@@ -46,11 +41,7 @@ respond (CoapUdp6Request *request,
 {
         g_autoptr (GBytes) payload = text != NULL ? g_bytes_new (text, strlen (text)) : NULL;
 
-        if (verbose) {
-                g_autofree char *status = coap_udp6_code_to_string (code);
-
-                fprintf (stderr, "<- %s (%zu bytes)\n", status, text != NULL ? strlen (text) : 0);
-        }
+        log_response (code, text != NULL ? strlen (text) : 0);
         coap_udp6_request_respond_payload (request, code, payload, content_format);
 }
 
@@ -58,7 +49,7 @@ static void
 demo_resource_render (CoapUdp6Resource *resource,
                       CoapUdp6Request  *request)
 {
-        log_message ("->", coap_udp6_request_get_message (request));
+        rendered = TRUE;
         DEMO_RESOURCE (resource)->handler (request);
 }
 
@@ -95,6 +86,7 @@ echo_handler (CoapUdp6Request *request)
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
         guint code = coap_udp6_message_get_code (message);
         g_autoptr (CoapUdp6Message) response = NULL;
+        guint content_format;
 
         if (code != COAP_UDP6_CODE_POST && code != COAP_UDP6_CODE_PUT) {
                 respond (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL, -1);
@@ -102,10 +94,11 @@ echo_handler (CoapUdp6Request *request)
         }
         response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CHANGED);
         coap_udp6_message_set_payload (response, coap_udp6_message_get_payload (message));
-        if (coap_udp6_message_get_content_format (message) >= 0)
-                coap_udp6_message_set_content_format (response,
-                                                      coap_udp6_message_get_content_format (message));
-        log_message ("<-", response);
+        if (coap_udp6_message_get_content_format (message, &content_format))
+                coap_udp6_message_set_content_format (response, content_format);
+        log_response (COAP_UDP6_CODE_CHANGED, coap_udp6_message_get_payload (message) != NULL
+                                              ? g_bytes_get_size (coap_udp6_message_get_payload (message))
+                                              : 0);
         coap_udp6_request_respond (request, response);
 }
 
@@ -135,6 +128,36 @@ time_handler (CoapUdp6Request *request)
                 return;
         text = g_date_time_format_iso8601 (now);
         respond (request, COAP_UDP6_CODE_CONTENT, text, 0);
+}
+
+static void
+trace_received (CoapUdp6Message *message,
+                gpointer         user_data)
+{
+        g_autofree char *text = tool_describe_message ("->", message, NULL, 1);
+
+        rendered = FALSE;
+        fputs (text, stderr);
+}
+
+/* What the context answered itself, from what the request asked for. */
+static void
+trace_answered (CoapUdp6Message *message,
+                gpointer         user_data)
+{
+        g_auto (GStrv) segments = NULL;
+        g_autofree char *path = NULL;
+
+        if (rendered || !coap_udp6_code_is_request (coap_udp6_message_get_code (message)))
+                return;
+        segments = coap_udp6_message_get_uri_path (message);
+        path = g_strjoinv ("/", segments);
+        if (g_str_equal (path, ".well-known/core"))
+                fprintf (stderr, "<- answered by the context (/.well-known/core)\n");
+        else if (!g_strv_contains (resource_paths, path))
+                fprintf (stderr, "<- 4.04 Not Found (no resource /%s)\n", path);
+        else
+                fprintf (stderr, "<- answered by the context (a duplicate, or a rejected request)\n");
 }
 
 static void
@@ -194,7 +217,7 @@ main (int   argc,
         g_autoptr (CoapUdp6Context) context = NULL;
         g_autoptr (GMainLoop) loop = NULL;
         gboolean statistics = FALSE;
-        gint max_dedup_entries = -1, max_dedup_bytes = -1, max_pending = -1;
+        gint max_dedup_entries = G_MININT, max_dedup_bytes = G_MININT, max_pending = G_MININT;
         GOptionEntry entries[] = {
                 { "bind", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &binds,
                   "Listen on HOST:PORT (repeatable; default [::]:5683)", "HOST:PORT" },
@@ -214,9 +237,24 @@ main (int   argc,
         };
 
         options = g_option_context_new ("- serve /hello, /echo, /whoami and /time over CoAP");
+        g_option_context_set_description (options,
+                "Once it listens, it prints one line on standard output:\n"
+                "  listening on port PORT\n"
+                "(with --bind [::]:0 the port is the one the kernel chose).");
         g_option_context_add_main_entries (options, entries, NULL);
         if (!g_option_context_parse (options, &argc, &argv, &error)) {
                 fprintf (stderr, "coap-udp6-server: %s\n", error->message);
+                return 2;
+        }
+        if (argc > 1) {
+                fprintf (stderr, "coap-udp6-server: unexpected argument %s\n", argv[1]);
+                return 2;
+        }
+        if ((max_dedup_entries != G_MININT && max_dedup_entries < 1) ||
+            (max_dedup_bytes != G_MININT && max_dedup_bytes < 0) ||
+            (max_pending != G_MININT && max_pending < 1)) {
+                fprintf (stderr, "coap-udp6-server: --max-dedup-entries and --max-pending-requests "
+                                 "must be at least 1, --max-dedup-bytes at least 0\n");
                 return 2;
         }
         context = coap_udp6_context_new_server ((const char *const *) binds,
@@ -225,19 +263,21 @@ main (int   argc,
                 fprintf (stderr, "coap-udp6-server: %s\n", error->message);
                 return 2;
         }
-        if (max_dedup_entries > 0)
+        if (max_dedup_entries != G_MININT)
                 g_object_set (context, "max-dedup-entries", (guint) max_dedup_entries, NULL);
-        if (max_dedup_bytes >= 0)
+        if (max_dedup_bytes != G_MININT)
                 g_object_set (context, "max-dedup-bytes", (guint) max_dedup_bytes, NULL);
-        if (max_pending > 0)
+        if (max_pending != G_MININT)
                 g_object_set (context, "max-pending-requests", (guint) max_pending, NULL);
         add (context, "hello", hello_handler, "demo.hello", "Hello world");
         add (context, "echo", echo_handler, "demo.echo", "Echo");
         add (context, "whoami", whoami_handler, "demo.whoami", "Who am I");
         add (context, "time", time_handler, "demo.time", "Current time");
+        /* Tests and scripts bind port 0 and read the port from here. */
+        printf ("listening on port %u\n", coap_udp6_context_get_local_port (context));
+        fflush (stdout);
         if (verbose)
-                fprintf (stderr, "coap-udp6-server: listening on port %u\n",
-                         coap_udp6_context_get_local_port (context));
+                tool_trace_received (trace_received, trace_answered, NULL);
 
         loop = g_main_loop_new (NULL, FALSE);
         g_unix_signal_add (SIGINT, quit_cb, loop);

@@ -1,6 +1,6 @@
 /* server.c: a CoAP server in C with one resource, /hello, a
- * CoapUdp6Resource subclass that greets the name in the ?name= query and
- * tells the requester its address.
+ * plain CoapUdp6Resource with a GET handler that greets the name in the
+ * ?name= query and tells the requester its address.
  *
  *   example-server [HOST:PORT] [IFACE…]   (default [::]:5683)
  *
@@ -14,18 +14,11 @@
 #include <signal.h>
 #include <stdio.h>
 
-#define HELLO_TYPE_RESOURCE (hello_resource_get_type ())
-G_DECLARE_FINAL_TYPE (HelloResource, hello_resource, HELLO, RESOURCE, CoapUdp6Resource)
-
-struct _HelloResource {
-        CoapUdp6Resource parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (HelloResource, hello_resource, COAP_UDP6_TYPE_RESOURCE)
-
+/* GET /hello; other methods are answered 4.05 by the resource. */
 static void
-hello_resource_render (CoapUdp6Resource *resource,
-                       CoapUdp6Request  *request)
+hello_get (CoapUdp6Resource *resource,
+           CoapUdp6Request  *request,
+           gpointer          user_data)
 {
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
         g_auto (GStrv) queries = NULL;
@@ -33,34 +26,17 @@ hello_resource_render (CoapUdp6Resource *resource,
         g_autofree char *peer = NULL;
         g_autofree char *text = NULL;
         g_autoptr (CoapUdp6Message) response = NULL;
-        g_autoptr (GBytes) payload = NULL;
 
-        if (coap_udp6_message_get_code (message) != COAP_UDP6_CODE_GET) {
-                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
-                return;
-        }
         queries = coap_udp6_message_get_uri_query (message);
         for (guint i = 0; queries != NULL && queries[i] != NULL; i++)
                 if (g_str_has_prefix (queries[i], "name="))
                         name = queries[i] + 5;
         peer = coap_udp6_endpoint_address_get_hostinfo (coap_udp6_request_get_remote (request));
         text = g_strdup_printf ("Hello, %s! You are %s (C)", name, peer);
-        payload = g_bytes_new (text, strlen (text));
         response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CONTENT);
-        coap_udp6_message_set_payload (response, payload);
+        coap_udp6_message_set_payload_data (response, (const guint8 *) text, strlen (text));
         coap_udp6_message_set_content_format (response, 0);
         coap_udp6_request_respond (request, response);
-}
-
-static void
-hello_resource_class_init (HelloResourceClass *klass)
-{
-        COAP_UDP6_RESOURCE_CLASS (klass)->render = hello_resource_render;
-}
-
-static void
-hello_resource_init (HelloResource *self)
-{
 }
 
 static gboolean
@@ -78,7 +54,7 @@ main (int   argc,
         g_autoptr (GError) error = NULL;
         g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
         g_autoptr (CoapUdp6Context) context = NULL;
-        g_autoptr (HelloResource) hello = NULL;
+        g_autoptr (CoapUdp6Resource) hello = NULL;
 
         context = coap_udp6_context_new_server (binds, argc > 2 ? (const char *const *) argv + 2 : NULL,
                                                 &error);
@@ -86,11 +62,11 @@ main (int   argc,
                 g_printerr ("example-server: %s\n", error->message);
                 return 2;
         }
-        hello = g_object_new (HELLO_TYPE_RESOURCE,
-                              "resource-type", "example.hello",
-                              "title", "Hello from C",
-                              NULL);
-        coap_udp6_context_add_resource (context, "hello", COAP_UDP6_RESOURCE (hello));
+        hello = coap_udp6_resource_new ();
+        coap_udp6_resource_set_resource_type (hello, "example.hello");
+        coap_udp6_resource_set_title (hello, "Hello from C");
+        coap_udp6_resource_set_method_handler (hello, COAP_UDP6_CODE_GET, hello_get, NULL, NULL);
+        coap_udp6_context_add_resource (context, "hello", hello);
         g_print ("listening on port %u\n", coap_udp6_context_get_local_port (context));
         fflush (stdout);
         g_unix_signal_add (SIGINT, quit_cb, loop);

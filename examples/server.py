@@ -31,7 +31,7 @@ class Hello(CoapUdp6.Resource):
             name, request.get_remote().get_hostinfo())
         response = CoapUdp6.Message.new(CoapUdp6.MessageType.ACK,
                                         CoapUdp6.Code.CONTENT)
-        response.set_payload(GLib.Bytes.new(text.encode()))
+        response.set_payload(text.encode())
         response.set_content_format(0)
         request.respond(response)
 

@@ -4,7 +4,8 @@
 Reads the GIR for introspectable="0" (g-ir-scanner marks a symbol so when an
 annotation is missing or wrong), then loads the typelib through GIRepository
 and checks that every function, method and constructor of the GIR is in it,
-and that every symbol exported by the shared library is in the GIR.
+that every symbol exported by the shared library is in the GIR and that
+every returned GPtrArray names its element type.
 """
 import os
 import subprocess
@@ -33,9 +34,24 @@ def main():
             name = el.get(C_ID) or el.get('name')
             problems.append(f'not introspectable: {el.tag.split("}")[1]} {name}')
 
+    for el in root.iter():
+        if el.tag.split('}')[1] not in ('function', 'method', 'constructor'):
+            continue
+        ret = el.find('core:return-value', NS)
+        if ret is None:
+            continue
+        name = el.get(C_ID)
+        array = ret.find('core:array', NS)
+        if array is not None and array.get('name') == 'GLib.PtrArray':
+            element = array.find('core:type', NS)
+            if element is None or element.get('name') in (None, 'gpointer'):
+                problems.append(f'GPtrArray without element-type: {name}')
+
+    # A function shadowed by a (rename-to) one is left out of the typelib.
     gir_functions = {el.get(C_ID) for el in root.iter()
                      if el.get(C_ID) and el.tag.split('}')[1] in
-                     ('function', 'method', 'constructor')}
+                     ('function', 'method', 'constructor')
+                     and not el.get('shadowed-by')}
 
     repo = GIRepository.Repository.get_default()
     repo.prepend_search_path(os.path.join(builddir, 'coap-udp6'))

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-# check_vapi.py: a property is nullable in the VAPI when its getter is
+# check_vapi.py: a property is nullable in the VAPI when its getter is, and
+# no returned array has weak (unowned) elements
 #
-# GObject-Introspection 1.74 cannot mark properties nullable, so
-# coap-udp6/CoapUdp6-1.0.metadata does; this catches a property added
-# without its metadata line.
+# GObject-Introspection 1.74 cannot mark properties nullable, nor say that a
+# (transfer container) GPtrArray frees its elements, so
+# coap-udp6/CoapUdp6-1.0.metadata does; this catches a property or a
+# GPtrArray-returning function added without its metadata line.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import re
@@ -26,9 +28,12 @@ def mismatches(vapi):
         m = re.match(r'\t\tpublic (?:owned )?(\S+) (\w+) \{', line)
         if m:
             properties.append((klass, m.group(2), m.group(1)))
-    return ['%s.%s is %s but get_%s returns %s' % (k, name, t, name, getters[(k, name)])
-            for k, name, t in properties
-            if getters.get((k, name), '').endswith('?') and not t.endswith('?')]
+    problems = ['%s.%s is %s but get_%s returns %s' % (k, name, t, name, getters[(k, name)])
+                for k, name, t in properties
+                if getters.get((k, name), '').endswith('?') and not t.endswith('?')]
+    problems += ['weak elements: ' + line.strip()
+                 for line in vapi.splitlines() if 'GenericArray<weak ' in line]
+    return problems
 
 
 def main():

@@ -625,31 +625,6 @@ test_bind_errors (void)
 }
 
 static void
-test_join_warning (void)
-{
-        const char *const interfaces[] = { "nosuchif0", NULL };
-
-        g_test_summary ("A multicast join on an unknown interface is one "
-                        "warning naming it, not an error");
-        if (g_test_subprocess ()) {
-                g_autoptr (TestManager) m = g_object_new (TEST_TYPE_MANAGER, NULL);
-                g_autoptr (CoapUdp6MessageInterface) mi = NULL;
-                g_autoptr (GError) error = NULL;
-
-                /* GLib 2.74 cannot expect structured log messages. */
-                g_log_set_always_fatal (G_LOG_FATAL_MASK);
-                mi = coap_udp6_message_interface_new_server (
-                        COAP_UDP6_MESSAGE_MANAGER (m), "[::]:0", interfaces, &error);
-                g_assert_no_error (error);
-                g_assert_nonnull (mi);
-                return;
-        }
-        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-        g_test_trap_assert_passed ();
-        g_test_trap_assert_stderr ("*WARNING*interface nosuchif0: no such interface*");
-}
-
-static void
 test_determine_remote (Fixture       *f,
                        gconstpointer  data)
 {
@@ -936,7 +911,6 @@ main (int argc, char **argv)
         ADD ("server-async", NULL, test_server_async);
         ADD ("hop-limit", NULL, test_hop_limit);
         g_test_add_func ("/message-interface/bind-errors", test_bind_errors);
-        g_test_add_func ("/message-interface/join-warning", test_join_warning);
 
         return g_test_run ();
 }

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "coap-udp6-timers.h"
+#include "coap-udp6-timers-private.h"
 #include "test-utils.h"
 
 typedef struct {

@@ -72,7 +72,8 @@ static void test_serve_and_request () {
         assert (error == null);
         assert (response != null);
         assert (response.code == CoapUdp6.Code.CONTENT);
-        assert (response.get_content_format () == 0);
+        uint content_format;
+        assert (response.get_content_format (out content_format) && content_format == 0);
         var expected = "HELLO VALA from [::1]:%u".printf (client.local_port);
         assert (text_of (response) == expected);
         assert (shouter.calls == 1);

@@ -54,7 +54,8 @@ static void test_load () {
         assert (reused.code == CoapUdp6.Code.GET);
         assert (reused.mid == 7);
         assert (reused.payload.get_size () == 0);
-        assert (reused.get_content_format () == -1);
+        uint content_format;
+        assert (!reused.get_content_format (out content_format));
     } catch (Error e) {
         assert_not_reached ();
     }

@@ -63,11 +63,11 @@ class Discover(unittest.TestCase):
         tool = os.path.join(BUILD, 'examples', 'coap-udp6-server')
         if os.access(tool, os.X_OK):
             c = subprocess.Popen(
-                ['ip', 'netns', 'exec', NS_C, tool, '-v', '--bind',
+                ['ip', 'netns', 'exec', NS_C, tool, '--bind',
                  '[::]:5683', '--multicast', IF_C_PEER],
-                stderr=subprocess.PIPE, text=True)
+                stdout=subprocess.PIPE, text=True)
             cls.servers.append(c)
-            assert 'listening on port 5683' in c.stderr.readline()
+            assert 'listening on port 5683' in c.stdout.readline()
 
     @classmethod
     def tearDownClass(cls):

@@ -31,20 +31,20 @@ def servers():
     found = {'python': ([sys.executable, os.path.join(EXAMPLES, 'server.py')],
                         'Python')}
     if GJS:
-        found['gjs'] = ([GJS, os.path.join(EXAMPLES, 'server.js')], 'GJS')
+        found['gjs'] = ([GJS, '-m', os.path.join(EXAMPLES, 'server.js')], 'GJS')
     if built('example-server-vala'):
         found['vala'] = ([built('example-server-vala')], 'Vala')
     if built('example-server'):
         found['c'] = ([built('example-server')], 'C')
     if built('coap-udp6-server'):
-        found['tool'] = ([built('coap-udp6-server'), '-v', '--bind'], None)
+        found['tool'] = ([built('coap-udp6-server'), '--bind'], None)
     return found
 
 
 def clients():
     found = {'python': [sys.executable, os.path.join(EXAMPLES, 'client.py')]}
     if GJS:
-        found['gjs'] = [GJS, os.path.join(EXAMPLES, 'client.js')]
+        found['gjs'] = [GJS, '-m', os.path.join(EXAMPLES, 'client.js')]
     if built('example-client-vala'):
         found['vala'] = [built('example-client-vala')]
     if built('example-client'):
@@ -58,10 +58,8 @@ class Server:
     def __init__(self, argv, bind):
         self.proc = subprocess.Popen(argv + [bind], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
-        # The C tool reports its port on stderr (with -v), the examples on
-        # stdout.
-        stream = self.proc.stderr if '-v' in argv else self.proc.stdout
-        line = stream.readline()
+        # Every server, the C tool included, reports its port on stdout.
+        line = self.proc.stdout.readline()
         match = re.search(r'listening on port (\d+)', line)
         if match is None:
             self.stop()

@@ -24,6 +24,26 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_coap_ping(port, timeout=20.0):
+    """Until the CoAP server on [::1]:port answers a ping (an empty CON,
+    RFC 7252 §4.3) with a RST; False if it did not within timeout."""
+    deadline = time.monotonic() + timeout
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+        s.connect(('::1', port))
+        s.settimeout(0.1)
+        mid = 0
+        while time.monotonic() < deadline:
+            mid += 1
+            try:
+                s.send(bytes([0x40, 0x00, mid >> 8, mid & 0xff]))
+                reply = s.recv(64)
+            except (socket.timeout, ConnectionRefusedError):
+                continue
+            if len(reply) >= 4 and reply[0] >> 4 == 0x7 and reply[2:4] == bytes([mid >> 8, mid & 0xff]):
+                return True
+    return False
+
+
 def have_npm_coap():
     return shutil.which('node') and os.path.isdir(os.path.join(NODE_PATH, 'coap'))
 
@@ -31,14 +51,20 @@ def have_npm_coap():
 @unittest.skipUnless(os.path.exists(SERVER), 'tools not built (-Dexamples=false)')
 class OurServer(unittest.TestCase):
     def setUp(self):
-        self.port = free_port()
-        self.proc = subprocess.Popen([SERVER, '--bind', '[::]:%d' % self.port],
-                                     stderr=subprocess.DEVNULL)
-        time.sleep(0.3)
+        # The kernel picks the port; the server prints it once it listens.
+        self.proc = subprocess.Popen([SERVER, '--bind', '[::]:0'], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline()
+        match = re.fullmatch(r'listening on port (\d+)\n', line)
+        if match is None:
+            self.tearDown()
+            self.fail('coap-udp6-server did not start: %r' % line)
+        self.port = int(match.group(1))
 
     def tearDown(self):
         self.proc.terminate()
         self.proc.wait(5)
+        self.proc.stdout.close()
 
     @unittest.skipUnless(shutil.which('coap-client-notls'), 'coap-client-notls missing')
     def test_libcoap_client(self):
@@ -77,7 +103,8 @@ class OurClient(unittest.TestCase):
             proc = subprocess.Popen(['coap-server-notls', '-A', '::1', '-p', str(port)] + loss,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                time.sleep(0.3)
+                # coap-server-notls cannot say when it listens: ask it.
+                self.assertTrue(wait_for_coap_ping(port), 'coap-server-notls did not answer a ping')
                 result = self.client('coap://[::1]:%d/' % port)
                 self.assertEqual(result.returncode, 0, result.stderr)
                 self.assertIn('libcoap', result.stdout)

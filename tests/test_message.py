@@ -74,7 +74,7 @@ class TestVectors(unittest.TestCase):
         for name, case in vectors():
             with self.subTest(vector=name):
                 wire = GLib.Bytes.new(bytes.fromhex(case['hex']))
-                reused.set_payload(GLib.Bytes.new(b'stale'))
+                reused.set_payload(b'stale')
                 if 'error' in case:
                     with self.assertRaises(GLib.Error) as cm:
                         reused.load(wire, None)
@@ -114,10 +114,10 @@ class TestRequest(unittest.TestCase):
         self.assertEqual(back.props.mtype, MT.CON)
         self.assertEqual(back.props.code, Code.GET)
         self.assertEqual(raw(back.props.token), b'\xca\xfe')
-        self.assertEqual(back.get_accept(), 50)
-        self.assertEqual(back.get_observe(), 0)
+        self.assertEqual(back.get_accept(), (True, 50))
+        self.assertEqual(back.get_observe(), (True, 0))
         self.assertEqual(back.get_block2().get_size(), 1024)
-        self.assertEqual(back.get_content_format(), -1)
+        self.assertEqual(back.get_content_format(), (False, 0))
         self.assertEqual(back.to_string(),
                          'CON GET mid=4660 token=cafe /~user/a%2Fb?x=1 (0 bytes)')
 
@@ -181,8 +181,9 @@ class TestOptions(unittest.TestCase):
         self.assertEqual(CoapUdp6.option_get_name(Opt.ETAG), 'ETag')
 
     def test_encode_error(self):
-        msg = CoapUdp6.Message.new(MT.CON, Code.GET)
-        msg.props.token = GLib.Bytes.new(b'123456789')
+        # An empty message (code 0.00) has no token (RFC 7252 §4.1).
+        msg = CoapUdp6.Message.new(MT.ACK, Code.EMPTY)
+        msg.props.token = GLib.Bytes.new(b'1')
         with self.assertRaises(GLib.Error) as cm:
             msg.encode()
         self.assertTrue(cm.exception.matches(CoapUdp6.error_quark(),

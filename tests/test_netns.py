@@ -40,8 +40,8 @@ def role_server(ifname):
             reply = CoapUdp6.Message.new(CoapUdp6.MessageType.NON,
                                          CoapUdp6.Code.CONTENT)
             reply.set_mid(message.get_mid())
-            reply.set_token(message.get_token())
-            reply.set_payload(GLib.Bytes.new(json.dumps(info).encode()))
+            reply.set_token(message.get_token().get_data())
+            reply.set_payload(json.dumps(info).encode())
             reply.set_remote(remote.as_response_address())
             interface.send(reply)
 
@@ -83,7 +83,7 @@ def role_client(targets):
         request = CoapUdp6.Message.new(CoapUdp6.MessageType.NON,
                                        CoapUdp6.Code.GET)
         request.set_mid(mid)
-        request.set_token(GLib.Bytes.new(bytes([mid])))
+        request.set_token(bytes([mid]))
         request.set_unresolved_remote(target)
         holder = []
 

@@ -76,8 +76,8 @@ class TransportTest(unittest.TestCase):
             reply = CoapUdp6.Message.new(CoapUdp6.MessageType.ACK,
                                          CoapUdp6.Code.CONTENT)
             reply.set_mid(message.get_mid())
-            reply.set_token(message.get_token())
-            reply.set_payload(GLib.Bytes.new(b'hello'))
+            reply.set_token(message.get_token().get_data())
+            reply.set_payload(b'hello')
             reply.set_remote(remote.as_response_address())
             server.send(reply)
 
@@ -95,7 +95,7 @@ class TransportTest(unittest.TestCase):
         request = CoapUdp6.Message.new(CoapUdp6.MessageType.CON,
                                        CoapUdp6.Code.GET)
         request.set_mid(77)
-        request.set_token(GLib.Bytes.new(b'\x01\x02'))
+        request.set_token(b'\x01\x02')
         request.set_remote(remote)
         client.send(request)
         self.run_loop()

@@ -40,15 +40,16 @@ touch_accessors (CoapUdp6Message *msg)
         g_free (coap_udp6_message_get_proxy_uri (msg));
         g_free (coap_udp6_message_get_proxy_scheme (msg));
         g_free (coap_udp6_message_get_request_uri (msg));
-        (void) coap_udp6_message_get_uri_port (msg);
-        (void) coap_udp6_message_get_content_format (msg);
-        (void) coap_udp6_message_get_accept (msg);
-        (void) coap_udp6_message_get_max_age (msg);
-        (void) coap_udp6_message_get_observe (msg);
-        (void) coap_udp6_message_get_size1 (msg);
-        (void) coap_udp6_message_get_size2 (msg);
-        (void) coap_udp6_message_get_no_response (msg);
-        (void) coap_udp6_message_get_hop_limit (msg);
+        (void) coap_udp6_message_get_uri_port (msg, NULL);
+        (void) coap_udp6_message_get_content_format (msg, NULL);
+        (void) coap_udp6_message_get_accept (msg, NULL);
+        (void) coap_udp6_message_get_max_age (msg, NULL);
+        (void) coap_udp6_message_get_observe (msg, NULL);
+        (void) coap_udp6_message_get_size1 (msg, NULL);
+        (void) coap_udp6_message_get_size2 (msg, NULL);
+        (void) coap_udp6_message_get_no_response (msg, NULL);
+        (void) coap_udp6_message_get_hop_limit (msg, NULL);
+        (void) coap_udp6_message_get_effective_max_age (msg);
         (void) coap_udp6_message_get_if_none_match (msg);
         if (!coap_udp6_message_check_options (msg, &error))
                 g_assert_cmpuint (g_strv_length (problems), >, 0);
@@ -56,7 +57,7 @@ touch_accessors (CoapUdp6Message *msg)
                 g_ptr_array_unref (coap_udp6_message_get_option_values (
                         msg, numbers[i]));
                 g_free (coap_udp6_message_get_option_string (msg, numbers[i]));
-                (void) coap_udp6_message_get_option_uint (msg, numbers[i]);
+                (void) coap_udp6_message_get_option_uint (msg, numbers[i], NULL);
         }
         g_assert_nonnull (str);
 }

@@ -136,8 +136,10 @@ fuzz_resource_render (CoapUdp6Resource *resource,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
                 break;
         case MODE_SEPARATE:
-                if (f->kept->len < MAX_KEPT)
+                if (f->kept->len < MAX_KEPT) {
+                        coap_udp6_request_defer (request);
                         g_ptr_array_add (f->kept, g_object_ref (request));
+                }
                 break;
         case MODE_DROP:
                 break;

@@ -1,4 +1,5 @@
-/* coap-udp6-timers.h: one timer source per context, a heap behind it
+/* coap-udp6-timers-private.h: one timer source per context, a heap behind
+ * it (not installed)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -1,0 +1,20 @@
+/* coap-udp6-resource-private.h: link-format filtering (RFC 6690 §4.1)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "coap-udp6-resource.h"
+
+G_BEGIN_DECLS
+
+/* Whether @value matches a filter @pattern (a trailing "*": a prefix). */
+gboolean coap_udp6_link_value_matches (const char *value,
+                                       const char *pattern);
+/* Whether the resource's link attribute @name matches @pattern; an
+ * attribute it does not have never does. */
+gboolean coap_udp6_resource_link_attribute_matches (CoapUdp6Resource *self,
+                                                    const char       *name,
+                                                    const char       *pattern);
+
+G_END_DECLS
