@@ -529,7 +529,10 @@ op_respond (Fuzz  *f,
         if (!drop) {
                 guint code = response_codes[take (in) % G_N_ELEMENTS (response_codes)];
 
-                coap_udp6_request_respond_code (request, code, (b & 0x80) ? "later" : NULL);
+                /* respond refuses a code that is not a response with a
+                 * critical (a caller's bug): the request is then dropped. */
+                if (coap_udp6_code_is_response (code))
+                        coap_udp6_request_respond_code (request, code, (b & 0x80) ? "later" : NULL);
                 /* Only the first response counts. */
                 if (b & 0x40)
                         coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CONTENT, NULL);
