@@ -576,6 +576,12 @@ coap_udp6_context_handle_response (CoapUdp6Context *self,
         if (ex == NULL || ex->remote == NULL || ex->waiting ||
             (!ex->multicast && !coap_udp6_endpoint_address_equal (ex->remote, remote)))
                 return FALSE;
+        /* RFC 7252 §5.3.2: a piggybacked response matches by Message ID as
+         * well as by token; an ACK of another message is not this response. */
+        if (mtype == COAP_UDP6_MESSAGE_TYPE_ACK &&
+            (coap_udp6_message_get_mtype (ex->request) != COAP_UDP6_MESSAGE_TYPE_CON ||
+             coap_udp6_message_get_mid (ex->request) != coap_udp6_message_get_mid (message)))
+                return FALSE;
         if (mtype == COAP_UDP6_MESSAGE_TYPE_CON) {
                 g_autoptr (CoapUdp6Message) ack =
                         coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_EMPTY);

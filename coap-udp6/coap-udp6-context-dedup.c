@@ -12,8 +12,11 @@
  * twice is harmless, running a POST twice is the bug deduplication exists
  * to prevent, and a flood of GETs must not cause it.
  *
- * Every entry sits in two queues through links embedded in it: the global
- * insertion order (expiry is in that order too) and its remote's own.
+ * Every entry sits in queues through links embedded in it: the global
+ * insertion order (expiry is in that order too), its remote's own (one for
+ * idempotent entries, one for protected ones, so that the per-remote limit
+ * also evicts an idempotent entry first) and, unless protected,
+ * context->dedup_idempotent.
  *
  * The server makes a request's entry once the reply has left (or once the
  * handler has returned without one), so that the table's work is not part
@@ -32,7 +35,8 @@
 
 typedef struct {
         CoapUdp6EndpointAddress *remote;    /* owned */
-        GQueue entries;                     /* of DedupEntry, oldest first */
+        GQueue idempotent;                  /* of DedupEntry, oldest first */
+        GQueue protected;                   /* of DedupEntry, oldest first */
 } DedupRemote;
 
 /* The entry is its own key in context->dedup (a set: key == value), so
@@ -45,7 +49,7 @@ typedef struct {
         gint64 expires;
         DedupRemote *per_remote;            /* unowned */
         GList order_link;                   /* in context->dedup_order */
-        GList remote_link;                  /* in per_remote->entries */
+        GList remote_link;                  /* in per_remote->idempotent or ->protected */
         GList idempotent_link;              /* in context->dedup_idempotent, unless protected */
         gboolean protected;
         guint8 inline_reply[];              /* the reply known when the entry was made */
@@ -71,6 +75,19 @@ coap_udp6_context_init_dedup (CoapUdp6Context *self)
         g_queue_init (&self->dedup_idempotent);
 }
 
+static guint
+dedup_remote_length (const DedupRemote *per_remote)
+{
+        return per_remote->idempotent.length + per_remote->protected.length;
+}
+
+static GQueue *
+dedup_remote_queue (DedupRemote *per_remote,
+                    gboolean     protect)
+{
+        return protect ? &per_remote->protected : &per_remote->idempotent;
+}
+
 static void
 dedup_remove (CoapUdp6Context *self,
               DedupEntry      *entry)
@@ -82,8 +99,8 @@ dedup_remove (CoapUdp6Context *self,
         g_queue_unlink (&self->dedup_order, &entry->order_link);
         if (!entry->protected)
                 g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
-        g_queue_unlink (&per_remote->entries, &entry->remote_link);
-        if (g_queue_is_empty (&per_remote->entries))
+        g_queue_unlink (dedup_remote_queue (per_remote, entry->protected), &entry->remote_link);
+        if (dedup_remote_length (per_remote) == 0)
                 g_hash_table_remove (self->dedup_remotes, per_remote->remote);
         g_object_unref (entry->key.remote);
         if (entry->reply != entry->inline_reply)
@@ -209,10 +226,30 @@ dedup_insert (CoapUdp6Context         *self,
         entry->protected = protect;
         g_hash_table_add (self->dedup, entry);
         g_queue_push_tail_link (&self->dedup_order, &entry->order_link);
-        g_queue_push_tail_link (&per_remote->entries, &entry->remote_link);
+        g_queue_push_tail_link (dedup_remote_queue (per_remote, protect), &entry->remote_link);
         if (!protect)
                 g_queue_push_tail_link (&self->dedup_idempotent, &entry->idempotent_link);
         return entry;
+}
+
+/* Moves an entry made earlier (before a separate response) to the
+ * protected ones, in the order they were made. */
+static void
+dedup_protect (CoapUdp6Context *self,
+               DedupEntry      *entry)
+{
+        GQueue *protected = &entry->per_remote->protected;
+        GList *before = protected->tail;
+
+        g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
+        g_queue_unlink (&entry->per_remote->idempotent, &entry->remote_link);
+        while (before != NULL && ((DedupEntry *) before->data)->expires > entry->expires)
+                before = before->prev;
+        if (before == NULL)
+                g_queue_push_head_link (protected, &entry->remote_link);
+        else
+                g_queue_insert_after_link (protected, before, &entry->remote_link);
+        entry->protected = TRUE;
 }
 
 /* @protect: the request must not run twice (POST, PATCH, iPATCH), so its
@@ -233,23 +270,24 @@ dedup_find_or_insert (CoapUdp6Context         *self,
         *inserted = entry == NULL;
         if (entry == NULL)
                 return dedup_insert (self, remote, mid, protect, now, reply_room);
-        if (protect && !entry->protected) {
-                g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
-                entry->protected = TRUE;
-        }
+        if (protect && !entry->protected)
+                dedup_protect (self, entry);
         return entry;
 }
 
-/* Back within the limits: the remote's oldest entry beyond its share,
- * then see dedup_expire(). */
+/* Back within the limits: the remote's oldest entry beyond its share
+ * (its oldest idempotent one while it has any), then see dedup_expire(). */
 static void
 dedup_trim (CoapUdp6Context *self,
             DedupRemote     *per_remote,
             gint64           now)
 {
-        if (per_remote != NULL && per_remote->entries.length > self->max_dedup_entries_per_remote) {
+        if (per_remote != NULL && dedup_remote_length (per_remote) > self->max_dedup_entries_per_remote) {
+                GQueue *victims = !g_queue_is_empty (&per_remote->idempotent) ? &per_remote->idempotent
+                                                                               : &per_remote->protected;
+
                 coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS);
-                dedup_remove (self, g_queue_peek_head (&per_remote->entries));
+                dedup_remove (self, g_queue_peek_head (victims));
         }
         dedup_expire (self, now);
 }

@@ -5,6 +5,7 @@
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-error.h"
 #include "coap-udp6-message-private.h"
+#include "coap-udp6-pcap-private.h"
 #include "coap-udp6-reuse-private.h"
 
 #include <errno.h>
@@ -272,6 +273,8 @@ send_data (CoapUdp6MessageInterface *self,
                 g_debug ("Not sending on a message interface that is shut down");
                 return;
         }
+        if (G_UNLIKELY (coap_udp6_pcap_active))
+                coap_udp6_pcap_sent (data, size, remote, self->local_port);
         if (self->receive_depth > 0 && self->batching && !self->flushing) {
                 CoapUdp6QueuedSend *q = &self->send_queue[self->send_queue_len++];
 
@@ -360,6 +363,9 @@ handle_datagram (CoapUdp6MessageInterface *self,
         }
         if (r->from.sin6_family == 0)
                 return;
+        if (G_UNLIKELY (coap_udp6_pcap_active))
+                coap_udp6_pcap_received (r->data, r->length, &r->from,
+                                         r->have_pktinfo ? &r->pktinfo : NULL, self->local_port);
         if (!r->have_pktinfo && !self->warned_no_pktinfo) {
                 self->warned_no_pktinfo = TRUE;
                 g_warning ("Datagrams arrive without IPV6_PKTINFO; responses "
@@ -537,6 +543,7 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
 
         if (!check_multicast_interfaces (self, error))
                 return FALSE;
+        coap_udp6_pcap_init ();
         err = coap_udp6_socket_io_open (bind_addr, self->reuse_port, &fd, &step);
         if (err != 0) {
                 set_open_error (bind_addr, step, err, error);

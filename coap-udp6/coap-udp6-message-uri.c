@@ -137,16 +137,30 @@ escape_bare_zone (const char *uri)
                                 percent + 1);
 }
 
+/* RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
+ * Not g_uri_peek_scheme(), which interns every scheme it sees for the life
+ * of the process, so that arbitrary input would grow memory without bound. */
+static gboolean
+has_scheme (const char *uri)
+{
+        const char *p = uri;
+
+        if (!g_ascii_isalpha (*p))
+                return FALSE;
+        while (g_ascii_isalnum (*p) || *p == '+' || *p == '-' || *p == '.')
+                p++;
+        return *p == ':';
+}
+
 static GUri *
 parse (const char *uri,
        GError    **error)
 {
         g_autofree char *full = NULL;
         g_autofree char *escaped = NULL;
-        const char *scheme = g_uri_peek_scheme (uri);
         GUri *parsed;
 
-        if (scheme == NULL)
+        if (!has_scheme (uri))
                 full = g_strconcat (g_str_has_prefix (uri, "//") ? "coap:"
                                                                  : "coap://",
                                     uri, NULL);

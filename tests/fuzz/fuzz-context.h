@@ -32,8 +32,6 @@ typedef struct {
         guint started;
         guint finished;
         guint nesting;                      /* MODE_NESTED handlers running */
-        guint64 remote_evictions;           /* DEDUP_REMOTE_EVICTIONS after the last op */
-        gboolean strict;                    /* FUZZ_CONTEXT_STRICT: see check_dedup_policy */
         gboolean shutdown_started;
         gboolean shutdown_done;
 } Fuzz;
