@@ -4,7 +4,6 @@
  */
 #include "tool-trace.h"
 
-#include <errno.h>
 #include <gio/gunixinputstream.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +24,6 @@ typedef struct {
         int status;
         int verbosity;
         const char *uri;
-        FILE *output;
         /* -v: the request is shown once its real message ID and token are
          * known from what the peer sent back; what arrives before waits. */
         CoapUdp6Message *request;
@@ -33,6 +31,14 @@ typedef struct {
         gboolean mid_known;
         gboolean token_known;
         GString *pending;
+        /* A progress line on a terminal for streamed bodies; never on a
+         * file or pipe, where it would only be noise. */
+        gboolean show_progress;
+        gboolean progress_upload;
+        gboolean progress_pending;
+        guint64 progress_done;
+        gint64 progress_total;
+        gint64 progress_printed_at;         /* 0: no line on screen */
 } Client;
 
 static void
@@ -109,10 +115,10 @@ write_payload (Client          *client,
         const char *data = payload != NULL ? g_bytes_get_data (payload, &len) : NULL;
 
         if (len > 0)
-                fwrite (data, 1, len, client->output);
-        if (client->output == stdout && len > 0 && data[len - 1] != '\n')
+                fwrite (data, 1, len, stdout);
+        if (len > 0 && data[len - 1] != '\n')
                 putchar ('\n');
-        fflush (client->output);
+        fflush (stdout);
 }
 
 static void
@@ -134,6 +140,22 @@ fail (Client       *client,
 }
 
 static void
+show_response (Client          *client,
+               CoapUdp6Message *response)
+{
+        guint code = coap_udp6_message_get_code (response);
+        const char *text = coap_udp6_code_to_string (code);
+
+        finish_trace (client);
+        write_payload (client, response);
+        client->status = coap_udp6_code_is_successful (code) ? EXIT_SUCCESS_RESPONSE
+                                                             : EXIT_ERROR_RESPONSE;
+        /* Without -v an error response would otherwise be silent. */
+        if (client->status != EXIT_SUCCESS_RESPONSE && client->verbosity == 0)
+                fprintf (stderr, "coap-udp6-client: %s\n", text);
+}
+
+static void
 response_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -143,20 +165,85 @@ response_cb (GObject      *source,
         g_autoptr (CoapUdp6Message) response = NULL;
 
         response = coap_udp6_context_request_finish (COAP_UDP6_CONTEXT (source), result, &error);
+        if (response == NULL)
+                fail (client, error);
+        else
+                show_response (client, response);
+        g_main_loop_quit (client->loop);
+}
+
+/* At most ten lines a second: a terminal that redraws every 1024-byte
+ * block would slow a fast transfer down. */
+#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
+
+static void
+print_progress (Client *client)
+{
+        const char *direction = client->progress_upload ? "sent" : "received";
+
+        if (client->progress_total >= 0)
+                fprintf (stderr, "\r%s %" G_GUINT64_FORMAT " of %" G_GINT64_FORMAT " bytes (%u %%)   ",
+                         direction, client->progress_done, client->progress_total,
+                         client->progress_total > 0
+                         ? (guint) (client->progress_done * 100 / (guint64) client->progress_total)
+                         : 100);
+        else
+                fprintf (stderr, "\r%s %" G_GUINT64_FORMAT " bytes   ", direction, client->progress_done);
+        fflush (stderr);
+        client->progress_printed_at = g_get_monotonic_time ();
+        client->progress_pending = FALSE;
+}
+
+static void
+end_progress (Client *client)
+{
+        if (client->progress_pending)
+                print_progress (client);
+        if (client->progress_printed_at != 0)
+                fputc ('\n', stderr);
+        client->progress_printed_at = 0;
+}
+
+static void
+progress_cb (guint64  bytes_done,
+             gint64   bytes_total,
+             gboolean upload,
+             gpointer user_data)
+{
+        Client *client = user_data;
+
+        if (!client->show_progress)
+                return;
+        /* The upload's last line stays on screen; the download starts its own. */
+        if (!upload && client->progress_upload) {
+                end_progress (client);
+                client->progress_upload = FALSE;
+        }
+        client->progress_done = bytes_done;
+        client->progress_total = bytes_total;
+        client->progress_upload = upload;
+        client->progress_pending = TRUE;
+        if (g_get_monotonic_time () - client->progress_printed_at >= PROGRESS_INTERVAL_US)
+                print_progress (client);
+}
+
+static void
+stream_response_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+        Client *client = user_data;
+        g_autoptr (GError) error = NULL;
+        g_autoptr (CoapUdp6Message) response = NULL;
+
+        response = coap_udp6_context_request_stream_finish (COAP_UDP6_CONTEXT (source), result, &error);
+        end_progress (client);
         if (response == NULL) {
                 fail (client, error);
-        } else {
-                guint code = coap_udp6_message_get_code (response);
-                const char *text = coap_udp6_code_to_string (code);
-
-                finish_trace (client);
-                write_payload (client, response);
-                client->status = coap_udp6_code_is_successful (code) ? EXIT_SUCCESS_RESPONSE
-                                                                     : EXIT_ERROR_RESPONSE;
-                /* Without -v an error response would otherwise be silent. */
-                if (client->status != EXIT_SUCCESS_RESPONSE && client->verbosity == 0)
-                        fprintf (stderr, "coap-udp6-client: %s\n", text);
+                g_main_loop_quit (client->loop);
+                return;
         }
+        show_response (client, response);
         g_main_loop_quit (client->loop);
 }
 
@@ -300,24 +387,28 @@ add_raw_option (CoapUdp6Message *request,
         return TRUE;
 }
 
-static GBytes *
-read_payload (const char *path,
+/* The body is read block by block as it is sent, so a file of any size
+ * goes up through one block-sized buffer. */
+static GInputStream *
+open_payload (const char *path,
+              gint64     *out_size,
               GError    **error)
 {
-        char *contents;
-        gsize len;
+        g_autoptr (GFile) file = NULL;
+        g_autoptr (GFileInputStream) in = NULL;
+        g_autoptr (GFileInfo) info = NULL;
 
-        if (g_str_equal (path, "-")) {
-                g_autoptr (GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-                g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
-
-                if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
-                        return NULL;
-                return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
-        }
-        if (!g_file_get_contents (path, &contents, &len, error))
+        *out_size = -1;
+        if (g_str_equal (path, "-"))
+                return g_unix_input_stream_new (STDIN_FILENO, FALSE);
+        file = g_file_new_for_commandline_arg (path);
+        in = g_file_read (file, NULL, error);
+        if (in == NULL)
                 return NULL;
-        return g_bytes_new_take (contents, len);
+        info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
+        if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
+                *out_size = g_file_info_get_size (info);
+        return G_INPUT_STREAM (g_steal_pointer (&in));
 }
 
 static const char summary[] =
@@ -350,7 +441,7 @@ main (int   argc,
         gboolean non = FALSE, version = FALSE;
         gdouble timeout = 0;
         gint block_size = 0;
-        Client client = { .status = EXIT_FAILURE_LOCAL, .output = stdout };
+        Client client = { .status = EXIT_FAILURE_LOCAL };
         GOptionEntry entries[] = {
                 { "method", 'm', 0, G_OPTION_ARG_STRING, &method,
                   "get (default), post, put, delete, fetch, patch or ipatch", "METHOD" },
@@ -385,6 +476,9 @@ main (int   argc,
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autoptr (GCancellable) cancellable = g_cancellable_new ();
         g_autoptr (GBytes) payload = NULL;
+        g_autoptr (GInputStream) body = NULL;
+        g_autoptr (GOutputStream) sink = NULL;
+        gint64 body_size = -1;
         int code;
 
         g_option_group_add_entries (group, entries);
@@ -418,8 +512,8 @@ main (int   argc,
                 return EXIT_FAILURE_LOCAL;
         }
         if (payload_file != NULL) {
-                payload = read_payload (payload_file, &error);
-                if (payload == NULL) {
+                body = open_payload (payload_file, &body_size, &error);
+                if (body == NULL) {
                         fprintf (stderr, "coap-udp6-client: %s\n", error->message);
                         return EXIT_FAILURE_LOCAL;
                 }
@@ -439,13 +533,16 @@ main (int   argc,
                 }
         }
         if (output_file != NULL && !g_str_equal (output_file, "-")) {
-                client.output = fopen (output_file, "wb");
-                if (client.output == NULL) {
+                g_autoptr (GFile) file = g_file_new_for_commandline_arg (output_file);
+
+                sink = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error));
+                if (sink == NULL) {
                         fprintf (stderr, "coap-udp6-client: cannot write %s: %s\n", output_file,
-                                 g_strerror (errno));
+                                 error->message);
                         return EXIT_FAILURE_LOCAL;
                 }
         }
+        client.show_progress = isatty (STDERR_FILENO) && (body != NULL || sink != NULL);
 
         context = coap_udp6_context_new_client (&error);
         if (context == NULL) {
@@ -461,6 +558,19 @@ main (int   argc,
                 tool_trace_received (trace_received, NULL, &client);
         }
         if (is_multicast_uri (argv[1])) {
+                /* A multicast request is never block-wise (RFC 7959 §2.8):
+                 * its body goes in one datagram. */
+                if (body != NULL) {
+                        g_autoptr (GOutputStream) memory = g_memory_output_stream_new_resizable ();
+
+                        if (g_output_stream_splice (memory, body, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                                    NULL, &error) < 0) {
+                                fprintf (stderr, "coap-udp6-client: %s\n", error->message);
+                                return EXIT_FAILURE_LOCAL;
+                        }
+                        payload = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+                        coap_udp6_message_set_payload (request, payload);
+                }
                 g_signal_connect (context, "multicast-response", G_CALLBACK (multicast_response_cb), &client);
                 coap_udp6_context_request_multicast_async (context, request,
                                                            (guint) ((timeout > 0 ? timeout
@@ -469,15 +579,20 @@ main (int   argc,
         } else {
                 if (timeout > 0)
                         g_timeout_add ((guint) (timeout * 1000), timeout_cb, cancellable);
-                coap_udp6_context_request_async (context, request, cancellable, response_cb, &client);
+                if (body != NULL || sink != NULL)
+                        coap_udp6_context_request_stream_async (context, request, body, body_size, sink,
+                                                                progress_cb, &client, NULL,
+                                                                cancellable, stream_response_cb, &client);
+                else
+                        coap_udp6_context_request_async (context, request, cancellable, response_cb, &client);
         }
         g_main_loop_run (client.loop);
         g_main_loop_unref (client.loop);
         g_clear_object (&client.request);
         if (client.pending != NULL)
                 g_string_free (client.pending, TRUE);
-        if (client.output != stdout && fclose (client.output) != 0) {
-                fprintf (stderr, "coap-udp6-client: cannot write %s: %s\n", output_file, g_strerror (errno));
+        if (sink != NULL && !g_output_stream_close (sink, NULL, &error)) {
+                fprintf (stderr, "coap-udp6-client: cannot write %s: %s\n", output_file, error->message);
                 return EXIT_FAILURE_LOCAL;
         }
         return client.status;
