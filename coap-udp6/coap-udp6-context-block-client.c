@@ -21,6 +21,10 @@ option_value (CoapUdp6Message *message,
 #define MAX_RESTARTS 3
 /* Echo challenges answered within one operation (RFC 9175 §2.3). */
 #define MAX_ECHOES 4
+/* Streams are read and written this many bytes at a time, not a block at
+ * a time: a file's asynchronous read or write runs in a worker thread,
+ * and one hand-over per block halved the throughput. Memory stays flat. */
+#define STREAM_BUFFER_SIZE (64 * 1024)
 
 struct _CoapUdp6BlockClient {
         GBytes *upload;                     /* owned, nullable: the whole request body */
@@ -44,6 +48,7 @@ struct _CoapUdp6BlockClient {
         gint64 source_size;                 /* -1: unknown */
         gint64 size2;                       /* -1: unknown */
         GOutputStream *sink;                /* owned, nullable: the download */
+        GByteArray *sink_pending;           /* owned, nullable: blocks not yet written */
         GCancellable *cancellable;          /* owned, nullable */
         CoapUdp6TransferProgress progress;
         gpointer progress_data;
@@ -77,6 +82,7 @@ coap_udp6_block_client_free (CoapUdp6BlockClient *bc)
                 bc->op->bc = NULL;
         g_clear_object (&bc->source);
         g_clear_object (&bc->sink);
+        g_clear_pointer (&bc->sink_pending, g_byte_array_unref);
         g_clear_object (&bc->cancellable);
         if (bc->progress_destroy != NULL)
                 bc->progress_destroy (bc->progress_data);
@@ -219,9 +225,8 @@ static void
 fill_source (CoapUdp6BlockClient *bc,
              GAsyncReadyCallback  callback)
 {
-        gsize want = COAP_UDP6_BLOCK_SIZE (bc->szx1) + 1 - g_buffered_input_stream_get_available (bc->source);
-
-        g_buffered_input_stream_fill_async (bc->source, want, G_PRIORITY_DEFAULT, bc->cancellable,
+        /* As much as the buffer takes (-1): one read for many blocks. */
+        g_buffered_input_stream_fill_async (bc->source, -1, G_PRIORITY_DEFAULT, bc->cancellable,
                                             callback, op_new (bc, NULL));
 }
 
@@ -479,9 +484,7 @@ sink_write_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-        StreamOp *op = user_data;
-        gsize len = g_bytes_get_size (op->data);
-        CoapUdp6BlockClient *bc = op_end (op);
+        CoapUdp6BlockClient *bc = op_end (user_data);
         g_autoptr (GError) error = NULL;
         g_autoptr (CoapUdp6Message) final = NULL;
 
@@ -492,7 +495,6 @@ sink_write_cb (GObject      *source,
         }
         if (bc == NULL)
                 return;
-        bc->received += len;
         report (bc, bc->received, bc->size2, FALSE);
         if (bc->next_more) {
                 request_block2 (bc->ex, bc->received / COAP_UDP6_BLOCK_SIZE (bc->next_szx), bc->next_szx);
@@ -502,8 +504,9 @@ sink_write_cb (GObject      *source,
         coap_udp6_exchange_finish (bc->ex, final, NULL);
 }
 
-/* Writes @response's payload to the sink; then the next block is asked
- * for (@more) or the request completes with @response without payload. */
+/* Writes @response's payload to the sink, gathering blocks up to
+ * STREAM_BUFFER_SIZE first; then the next block is asked for (@more) or
+ * the request completes with @response without payload. */
 static void
 write_to_sink (CoapUdp6Exchange *ex,
                CoapUdp6Message  *response,
@@ -511,8 +514,8 @@ write_to_sink (CoapUdp6Exchange *ex,
                guint             szx)
 {
         CoapUdp6BlockClient *bc = ex->block;
-        GBytes *data = g_bytes_new (response->payload_data, response->payload_len);
         gint64 size2 = option_value (response, COAP_UDP6_OPTION_SIZE2);
+        GBytes *data;
 
         bc->next_more = more;
         bc->next_szx = szx;
@@ -524,6 +527,16 @@ write_to_sink (CoapUdp6Exchange *ex,
                 coap_udp6_message_set_size2 (bc->final, -1);
                 coap_udp6_message_set_payload (bc->final, NULL);
         }
+        if (bc->sink_pending == NULL)
+                bc->sink_pending = g_byte_array_sized_new (STREAM_BUFFER_SIZE);
+        g_byte_array_append (bc->sink_pending, response->payload_data, response->payload_len);
+        bc->received += response->payload_len;
+        if (more && bc->sink_pending->len + COAP_UDP6_BLOCK_SIZE (szx) <= STREAM_BUFFER_SIZE) {
+                report (bc, bc->received, bc->size2, FALSE);
+                request_block2 (ex, bc->received / COAP_UDP6_BLOCK_SIZE (szx), szx);
+                return;
+        }
+        data = g_byte_array_free_to_bytes (g_steal_pointer (&bc->sink_pending));
         coap_udp6_context_cancel_timer (ex->context, &ex->timer);
         g_output_stream_write_all_async (bc->sink, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
                                          G_PRIORITY_DEFAULT, bc->cancellable, sink_write_cb,
@@ -773,7 +786,7 @@ coap_udp6_context_request_stream_async (CoapUdp6Context         *self,
         }
         block1 = option_value (request, COAP_UDP6_OPTION_BLOCK1);
         bc->szx1 = block1 >= 0 ? MIN (COAP_UDP6_BLOCK_SZX (block1), 6) : coap_udp6_context_block_szx (self);
-        bc->source = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (body, 2 * 1024));
+        bc->source = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (body, STREAM_BUFFER_SIZE));
         bc->start_task = g_steal_pointer (&task);
         bc->start_context = g_object_ref (self);
         bc->start_request = coap_udp6_message_copy (request);
