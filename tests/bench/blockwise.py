@@ -1,0 +1,189 @@
+#!/usr/bin/python3
+# blockwise.py: block-wise transfer (RFC 7959) over ::1, MB/s and peak RSS.
+#
+# In one run, with 1024-byte blocks, --size bytes (default 1 MiB) down and
+# up for each pair of client and server:
+#   coap-udp6 -> coap-udp6   examples/coap-udp6-client against
+#                            tests/bench/bench-block-server (GET /large,
+#                            PUT /sink)
+#   libcoap   -> coap-udp6   coap-client-notls against the same
+#   libcoap   -> libcoap     coap-client-notls against coap-server-notls -d
+#                            (the body is PUT to /bench, then GET)
+#   coap-udp6 -> libcoap     examples/coap-udp6-client against the same
+# then --stream-mib MiB (default 200, a file in /tmp deleted afterwards)
+# down into a file and up from it with coap-udp6-client, whose peak RSS
+# must not grow with the body.
+#
+# Each transfer is one client process; MB/s is the body over its wall
+# time (process start included), RSS the client's peak (GNU time's %M:
+# a child of Python would start with the interpreter's RSS in ru_maxrss).
+#
+#   /usr/bin/python3 tests/bench/blockwise.py --build BUILDDIR \
+#       [--size BYTES] [--stream-mib N] [--rounds 3]
+#
+# Exit status 0 when every transfer completed with the right body, 1
+# otherwise, 77 when a program is missing.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TIME = shutil.which('time', path='/usr/bin:/bin')
+LIBCOAP_CLIENT = shutil.which('coap-client-notls')
+LIBCOAP_SERVER = shutil.which('coap-server-notls')
+
+
+def body(length):
+    """What bench-block-server's /large serves."""
+    unit = bytes(ord('A') + (i * 7 + i // 251) % 26 for i in range(251 * 26))
+    whole = unit * (length // len(unit) + 1)
+    return whole[:length]
+
+
+def free_port():
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+        s.bind(('::1', 0))
+        return s.getsockname()[1]
+
+
+def timed(argv):
+    """(seconds, peak RSS KiB, exit status, stderr) of one client run."""
+    with tempfile.NamedTemporaryFile('r') as rss:
+        start = time.monotonic()
+        proc = subprocess.run([TIME, '-f', '%M', '-o', rss.name] + argv,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
+        seconds = time.monotonic() - start
+        text = rss.read().split()
+        return seconds, int(text[-1]) if text else 0, proc.returncode, proc.stderr
+
+
+def ours(build):
+    return os.path.join(build, 'examples', 'coap-udp6-client')
+
+
+def client_argv(kind, build, direction, base, path, source, sink):
+    if kind == 'coap-udp6':
+        if direction == 'down':
+            return [ours(build), '-b', '1024', '-o', sink, base + path]
+        return [ours(build), '-m', 'put', '-b', '1024', '-f', source, '-o', sink, base + path]
+    if direction == 'down':
+        return [LIBCOAP_CLIENT, '-b', '1024', '-o', sink, base + path]
+    return [LIBCOAP_CLIENT, '-m', 'put', '-b', '1024', '-f', source, base + path]
+
+
+class Servers:
+    def __init__(self, build, size):
+        self.ours = subprocess.Popen([os.path.join(build, 'tests', 'bench', 'bench-block-server'),
+                                      str(size)], stdout=subprocess.PIPE, text=True)
+        self.ours_base = 'coap://[::1]:%s' % re.search(r'port (\d+)', self.ours.stdout.readline()).group(1)
+        self.libcoap = None
+        if LIBCOAP_SERVER:
+            port = free_port()
+            self.libcoap = subprocess.Popen([LIBCOAP_SERVER, '-A', '::1', '-p', str(port), '-d', '4'],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.libcoap_base = 'coap://[::1]:%d' % port
+            time.sleep(0.3)
+
+    def stop(self):
+        for proc in (self.ours, self.libcoap):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=10)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--build', default=os.environ.get('COAP_UDP6_BUILDDIR', '.'))
+    parser.add_argument('--size', type=int, default=1 << 20)
+    parser.add_argument('--stream-mib', type=int, default=200)
+    parser.add_argument('--rounds', type=int, default=1)
+    args = parser.parse_args()
+    if TIME is None or not os.path.exists(ours(args.build)):
+        print('GNU time or coap-udp6-client is missing')
+        return 77
+
+    tmp = tempfile.mkdtemp(prefix='coap-udp6-bench-')
+    servers = Servers(args.build, args.size)
+    ok = True
+    try:
+        source = os.path.join(tmp, 'source')
+        sink = os.path.join(tmp, 'sink')
+        expected = body(args.size)
+        with open(source, 'wb') as f:
+            f.write(expected)
+        pairs = [('coap-udp6', 'coap-udp6')]
+        if LIBCOAP_CLIENT:
+            pairs.append(('libcoap', 'coap-udp6'))
+        if LIBCOAP_CLIENT and servers.libcoap:
+            pairs.append(('libcoap', 'libcoap'))
+        if servers.libcoap:
+            pairs.append(('coap-udp6', 'libcoap'))
+        print('%-10s -> %-10s %-4s %9s %9s' % ('client', 'server', 'dir', 'MB/s', 'RSS KiB'))
+        for client, server in pairs:
+            base = servers.ours_base if server == 'coap-udp6' else servers.libcoap_base
+            for direction in ('up', 'down'):
+                path = {('coap-udp6', 'up'): '/sink', ('coap-udp6', 'down'): '/large',
+                        ('libcoap', 'up'): '/bench', ('libcoap', 'down'): '/bench'}[(server, direction)]
+                rates, peaks = [], []
+                for _ in range(args.rounds):
+                    if server == 'libcoap' and direction == 'down':
+                        # The resource is what the last upload PUT there.
+                        timed(client_argv('libcoap' if LIBCOAP_CLIENT else 'coap-udp6', args.build, 'up',
+                                          base, path, source, sink))
+                    if os.path.exists(sink):
+                        os.unlink(sink)
+                    seconds, rss, status, err = timed(client_argv(client, args.build, direction,
+                                                                  base, path, source, sink))
+                    if status != 0:
+                        print('%s -> %s %s failed: %s' % (client, server, direction, err.decode().strip()))
+                        ok = False
+                        break
+                    if direction == 'down':
+                        with open(sink, 'rb') as f:
+                            if f.read() != expected:
+                                print('%s -> %s down: wrong body' % (client, server))
+                                ok = False
+                    rates.append(args.size / seconds / 1e6)
+                    peaks.append(rss)
+                if rates:
+                    print('%-10s -> %-10s %-4s %9.2f %9d' % (client, server, direction,
+                                                            statistics.median(rates), max(peaks)))
+
+        # A streamed body: RSS must stay where the 1 MiB run left it.
+        servers.stop()
+        size = args.stream_mib << 20
+        servers = Servers(args.build, size)
+        with open(source, 'wb') as f:
+            chunk = body(1 << 20)
+            for _ in range(args.stream_mib):
+                f.write(chunk)
+        del chunk
+        base = servers.ours_base
+        for direction, path in (('down', '/large'), ('up', '/sink')):
+            seconds, rss, status, err = timed(client_argv('coap-udp6', args.build, direction, base, path,
+                                                          source, sink))
+            if status != 0:
+                print('stream %s failed: %s' % (direction, err.decode().strip()))
+                ok = False
+                continue
+            print('coap-udp6 stream %d MiB %-4s %9.2f MB/s %9d KiB peak RSS' %
+                  (args.stream_mib, direction, size / seconds / 1e6, rss))
+            if direction == 'down' and os.path.getsize(sink) != size:
+                print('stream down: %d bytes, not %d' % (os.path.getsize(sink), size))
+                ok = False
+    finally:
+        servers.stop()
+        shutil.rmtree(tmp)
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
