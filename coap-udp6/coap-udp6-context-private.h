@@ -85,6 +85,9 @@ struct _CoapUdp6Context {
         guint max_block_entries;
         guint max_block_bytes;
         CoapUdp6BlockServer *block_server;  /* owned, nullable: coap-udp6-context-block-server.c */
+        gboolean echo_amplification_limit;  /* unicast requests too, not only multicast */
+        guint8 echo_key[32];                /* coap-udp6-context-echo.c */
+        gboolean echo_key_set;
         guint64 statistics[COAP_UDP6_N_STATISTICS];
         CoapUdp6WarningState warnings[COAP_UDP6_N_WARNINGS];
 
@@ -306,6 +309,12 @@ CoapUdp6Message *coap_udp6_context_block_server_response (CoapUdp6Context       
                                                           CoapUdp6Message            *request,
                                                           CoapUdp6Message            *response,
                                                           const CoapUdp6BlockRequest *block);
+/* coap-udp6-context-echo.c: a 4.01 with Echo to send instead of
+ * @response when it is over three times the size of @request and the
+ * remote has not shown an Echo (RFC 9175 §2.4), else NULL. */
+CoapUdp6Message *coap_udp6_context_echo_challenge (CoapUdp6Context *self,
+                                                   CoapUdp6Message *request,
+                                                   CoapUdp6Message *response);
 guint64 coap_udp6_context_block_server_gauge (CoapUdp6Context  *self,
                                               CoapUdp6Statistic statistic);
 void coap_udp6_context_block_server_free (CoapUdp6Context *self);

@@ -160,6 +160,7 @@ typedef struct {
         gboolean protect;                   /* POST, PATCH, iPATCH: see coap-udp6-context-dedup.c */
         gboolean stored;                    /* has its deduplication entry */
         gboolean holds_pending_slot;        /* counted in context->pending_requests */
+        gboolean echo_challenge;            /* the reply is a 4.01 with Echo (RFC 9175 §2.4) */
         CoapUdp6BlockRequest block;         /* see coap-udp6-context-block-server.c */
 } ServerExchange;
 
@@ -356,6 +357,7 @@ server_respond (CoapUdp6Request *request,
         ServerExchange *se = user_data;
         g_autoptr (CoapUdp6Message) fallback = NULL;
         g_autoptr (CoapUdp6Message) block = NULL;
+        g_autoptr (CoapUdp6Message) challenge = NULL;
 
         se->responded = TRUE;
         release_pending_slot (se);
@@ -369,6 +371,16 @@ server_respond (CoapUdp6Request *request,
                 if (block != NULL) {
                         response = block;
                         own = TRUE;
+                }
+        }
+        if (G_UNLIKELY (se->mcast || se->context->echo_amplification_limit)) {
+                challenge = coap_udp6_context_echo_challenge (se->context,
+                                                              coap_udp6_request_get_message (request),
+                                                              response);
+                if (challenge != NULL) {
+                        response = challenge;
+                        own = TRUE;
+                        se->echo_challenge = TRUE;
                 }
         }
         if (deliver_reply (se, request, response, own))
@@ -394,8 +406,9 @@ deliver_reply (ServerExchange  *se,
         g_autoptr (GBytes) bytes = NULL;
         guint code = reply->code;
 
-        /* RFC 7252 §8.2: no error responses to multicast requests. */
-        if ((se->mcast && !coap_udp6_code_is_successful (code)) ||
+        /* RFC 7252 §8.2: no error responses to multicast requests, but
+         * for the Echo challenge that RFC 9175 §2.4 asks for. */
+        if ((se->mcast && !coap_udp6_code_is_successful (code) && !se->echo_challenge) ||
             suppressed_by_no_response (se->no_response, code)) {
                 if (se->con && !se->acked)
                         send_empty_ack (se);

@@ -89,6 +89,7 @@ enum {
         PROP_MAX_BODY_SIZE,
         PROP_MAX_BLOCK_ENTRIES,
         PROP_MAX_BLOCK_BYTES,
+        PROP_ECHO_AMPLIFICATION_LIMIT,
         N_PROPS
 };
 
@@ -476,6 +477,7 @@ coap_udp6_context_get_property (GObject    *object,
         case PROP_MAX_BODY_SIZE: g_value_set_uint (value, self->max_body_size); break;
         case PROP_MAX_BLOCK_ENTRIES: g_value_set_uint (value, self->max_block_entries); break;
         case PROP_MAX_BLOCK_BYTES: g_value_set_uint (value, self->max_block_bytes); break;
+        case PROP_ECHO_AMPLIFICATION_LIMIT: g_value_set_boolean (value, self->echo_amplification_limit); break;
         case PROP_EXCHANGE_LIFETIME:
                 g_value_set_double (value, coap_udp6_context_get_exchange_lifetime (self));
                 break;
@@ -543,6 +545,7 @@ coap_udp6_context_set_property (GObject      *object,
         case PROP_MAX_BODY_SIZE: self->max_body_size = g_value_get_uint (value); break;
         case PROP_MAX_BLOCK_ENTRIES: self->max_block_entries = g_value_get_uint (value); break;
         case PROP_MAX_BLOCK_BYTES: self->max_block_bytes = g_value_get_uint (value); break;
+        case PROP_ECHO_AMPLIFICATION_LIMIT: self->echo_amplification_limit = g_value_get_boolean (value); break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
                 return;
@@ -830,6 +833,26 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
          * Since: 1.0
          */
         props[PROP_MAX_BLOCK_BYTES] = uint_prop ("max-block-bytes", 0, G_MAXUINT, 32 * 1024 * 1024);
+        /**
+         * CoapUdp6Context:echo-amplification-limit:
+         *
+         * Whether a GET or FETCH whose response would be more than three
+         * times the size of the request is answered 4.01 Unauthorized with
+         * an Echo option unless the request carries a fresh Echo from this
+         * server (RFC 9175 §2.4), so that a forged source address cannot
+         * turn the server into an amplifier. Requests to a multicast
+         * address always get this treatment, whatever the property says:
+         * their 4.01 goes to the requester by unicast, an exception to
+         * RFC 7252 §8.2 that RFC 9175 §2.4 calls for. Clients of this
+         * library repeat the request with the Echo by themselves. Off by
+         * default for unicast.
+         *
+         * Since: 1.0
+         */
+        props[PROP_ECHO_AMPLIFICATION_LIMIT] =
+                g_param_spec_boolean ("echo-amplification-limit", NULL, NULL, FALSE,
+                                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                      G_PARAM_STATIC_STRINGS);
         g_object_class_install_properties (object_class, N_PROPS, props);
 
         /**
