@@ -564,6 +564,55 @@ coap_udp6_context_request_multicast_finish (CoapUdp6Context *self,
         return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A multicast request answered 4.01 with Echo (RFC 9175 §2.4) is
+ * repeated by unicast to that server with the Echo; its answer counts as
+ * the server's answer to the multicast request while that collects. */
+typedef struct {
+        GBytes *token;                      /* owned: the multicast exchange's */
+} EchoFollowUp;
+
+static void
+echo_follow_up_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+        CoapUdp6Context *self = COAP_UDP6_CONTEXT (source);
+        EchoFollowUp *follow_up = user_data;
+        g_autoptr (CoapUdp6Message) response = coap_udp6_context_request_finish (self, result, NULL);
+        CoapUdp6Exchange *ex = g_hash_table_lookup (self->exchanges, follow_up->token);
+
+        if (response != NULL && ex != NULL && ex->multicast && ex->collect) {
+                g_ptr_array_add (ex->responses, g_object_ref (response));
+                g_signal_emit (self, coap_udp6_context_signals[0], 0, response);
+        }
+        g_bytes_unref (follow_up->token);
+        g_free (follow_up);
+}
+
+static gboolean
+follow_echo (CoapUdp6Context  *self,
+             CoapUdp6Exchange *ex,
+             CoapUdp6Message  *message)
+{
+        g_autoptr (GBytes) echo = NULL;
+        g_autoptr (CoapUdp6Message) again = NULL;
+        EchoFollowUp *follow_up;
+
+        if (message->code != COAP_UDP6_CODE_UNAUTHORIZED || !ex->multicast)
+                return FALSE;
+        echo = coap_udp6_message_get_echo (message);
+        if (echo == NULL || coap_udp6_message_has_option (ex->request, COAP_UDP6_OPTION_ECHO))
+                return FALSE;
+        again = coap_udp6_message_copy (ex->request);
+        coap_udp6_message_set_mtype (again, COAP_UDP6_MESSAGE_TYPE_CON);
+        coap_udp6_message_set_remote (again, coap_udp6_message_get_remote (message));
+        coap_udp6_message_set_echo (again, echo);
+        follow_up = g_new0 (EchoFollowUp, 1);
+        follow_up->token = g_bytes_ref (coap_udp6_message_get_token (ex->request));
+        coap_udp6_context_request_async (self, again, NULL, echo_follow_up_cb, follow_up);
+        return TRUE;
+}
+
 gboolean
 coap_udp6_context_handle_response (CoapUdp6Context *self,
                                    CoapUdp6Message *message)
@@ -598,6 +647,8 @@ coap_udp6_context_handle_response (CoapUdp6Context *self,
                                                NULL, 0, NULL, FALSE);
         }
         if (ex->collect) {
+                if (G_UNLIKELY (message->code == COAP_UDP6_CODE_UNAUTHORIZED) && follow_echo (self, ex, message))
+                        return TRUE;
                 g_ptr_array_add (ex->responses, g_object_ref (message));
                 g_signal_emit (self, coap_udp6_context_signals[0], 0, message);
                 return TRUE;
