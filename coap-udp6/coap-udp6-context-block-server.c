@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-body-stream-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-request-private.h"
 
 #include <string.h>
 
@@ -19,6 +21,30 @@ option_value (CoapUdp6Message *message,
         return coap_udp6_message_get_option_uint (message, number, &value) ? (gint64) value : -1;
 }
 
+/* An upload that a resource reads as a stream (Resource:stream-uploads):
+ * shared by its entry and the request the resource got. */
+typedef struct {
+        guint ref_count;
+        CoapUdp6BodyStream *stream;         /* owned */
+        guint64 received;
+        CoapUdp6Request *last;              /* owned, nullable: the last block's, deferred */
+        CoapUdp6Message *early;             /* owned, nullable: a response before the last block */
+        gboolean responded;
+} StreamUpload;
+
+static void
+stream_upload_unref (gpointer data)
+{
+        StreamUpload *su = data;
+
+        if (--su->ref_count > 0)
+                return;
+        g_clear_object (&su->stream);
+        g_clear_object (&su->last);
+        g_clear_object (&su->early);
+        g_free (su);
+}
+
 /* One upload being reassembled, or one representation being served
  * block by block. A representation is kept so that later blocks come
  * from the same rendering (same ETag) without running the handler again,
@@ -28,6 +54,7 @@ typedef struct {
         char *key;                          /* owned, also the table's key */
         GByteArray *body;                   /* owned, nullable: an upload so far */
         CoapUdp6Message *representation;    /* owned, nullable: a whole response */
+        StreamUpload *upload;               /* a reference, nullable: a streamed upload */
         gsize bytes;
         gint64 expires;                     /* µs, coap_udp6_context_now () */
         GList link;                         /* in owner->order, oldest first */
@@ -52,6 +79,14 @@ entry_free (gpointer data)
         if (e->body != NULL)
                 g_byte_array_unref (e->body);
         g_clear_object (&e->representation);
+        if (e->upload != NULL) {
+                g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                                                "The upload was abandoned");
+
+                /* Nothing after the last block: then the stream has ended. */
+                coap_udp6_body_stream_fail (e->upload->stream, error);
+                stream_upload_unref (e->upload);
+        }
         g_free (e);
 }
 
@@ -302,6 +337,169 @@ respond_too_large (CoapUdp6Request *request,
         coap_udp6_request_respond (request, reply);
 }
 
+static void
+respond_continue (CoapUdp6Context *self,
+                  CoapUdp6Request *request,
+                  guint            num,
+                  guint            szx)
+{
+        g_autoptr (CoapUdp6Message) reply =
+                coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CONTINUE);
+
+        coap_udp6_message_set_option_uint (reply, COAP_UDP6_OPTION_BLOCK1,
+                                           COAP_UDP6_BLOCK_VALUE (num, TRUE,
+                                                                  MIN (szx, coap_udp6_context_block_szx (self))));
+        coap_udp6_request_respond (request, reply);
+}
+
+/* The resource's response goes to the last block, or to the next block
+ * when the upload is not over yet (which ends it). */
+static void
+stream_respond (CoapUdp6Request *request,
+                CoapUdp6Message *response,
+                gboolean         own,
+                gpointer         user_data)
+{
+        StreamUpload *su = user_data;
+
+        if (su->responded)
+                return;
+        su->responded = TRUE;
+        if (su->last != NULL) {
+                g_autoptr (CoapUdp6Request) last = g_steal_pointer (&su->last);
+
+                coap_udp6_request_respond (last, response);
+        } else {
+                su->early = coap_udp6_message_copy (response);
+        }
+}
+
+static CoapUdp6Resource *
+streaming_resource (CoapUdp6Context *self,
+                    CoapUdp6Message *message)
+{
+        char short_path[256];
+        g_autofree char *long_path = NULL;
+        const char *path = short_path;
+        gsize len = coap_udp6_message_copy_path (message, short_path, sizeof short_path);
+        CoapUdp6Resource *resource;
+
+        if (len >= sizeof short_path) {
+                long_path = g_malloc (len + 1);
+                coap_udp6_message_copy_path (message, long_path, len + 1);
+                path = long_path;
+        }
+        resource = g_hash_table_lookup (self->resources, path);
+        return resource != NULL && coap_udp6_resource_get_stream_uploads (resource) ? resource : NULL;
+}
+
+/* Bounded like a reassembly: what the resource has not read yet counts. */
+static gboolean
+stream_over_limit (CoapUdp6Context     *self,
+                   CoapUdp6BlockServer *bs,
+                   Entry               *e,
+                   CoapUdp6Request     *request)
+{
+        set_entry_bytes (bs, e, coap_udp6_body_stream_get_buffered (e->upload->stream));
+        touch (self, bs, e);
+        make_room (self, bs, e);
+        if (bs->bytes <= self->max_block_bytes)
+                return FALSE;
+        remove_entry (bs, e);
+        respond_too_large (request, self->max_block_bytes);
+        return TRUE;
+}
+
+/* Block 0 of an upload to a resource with stream-uploads: the resource
+ * runs now, with the body as a stream. */
+static gboolean
+start_stream (CoapUdp6Context     *self,
+              CoapUdp6BlockServer *bs,
+              char                *key, /* (transfer full) */
+              CoapUdp6Resource    *resource,
+              CoapUdp6Request     *request,
+              CoapUdp6Message     *message,
+              guint32              block1)
+{
+        StreamUpload *su = g_new0 (StreamUpload, 1);
+        g_autoptr (GBytes) first = g_bytes_new (message->payload_data, message->payload_len);
+        g_autoptr (CoapUdp6Message) handler_message = NULL;
+        g_autoptr (CoapUdp6Request) handler_request = NULL;
+        Entry *e;
+
+        su->ref_count = 1;
+        su->stream = coap_udp6_body_stream_new ();
+        coap_udp6_body_stream_push (su->stream, first);
+        su->received = message->payload_len;
+        e = add_entry (bs, key);
+        e->upload = su;
+        if (stream_over_limit (self, bs, e, request))
+                return TRUE;
+        respond_continue (self, request, 0, COAP_UDP6_BLOCK_SZX (block1));
+
+        handler_message = coap_udp6_message_copy (message);
+        coap_udp6_message_remove_option (handler_message, COAP_UDP6_OPTION_BLOCK1);
+        coap_udp6_message_remove_option (handler_message, COAP_UDP6_OPTION_SIZE1);
+        coap_udp6_message_set_payload (handler_message, NULL);
+        su->ref_count++;
+        handler_request = coap_udp6_request_new_internal (NULL, handler_message, stream_respond, su,
+                                                          stream_upload_unref);
+        coap_udp6_request_set_body_stream_internal (handler_request, G_INPUT_STREAM (su->stream));
+        g_object_ref (resource);
+        coap_udp6_resource_render (resource, handler_request);
+        g_object_unref (resource);
+        coap_udp6_request_end_render_internal (handler_request);
+        return TRUE;
+}
+
+/* A later block of a streamed upload. */
+static gboolean
+stream_block (CoapUdp6Context      *self,
+              CoapUdp6BlockServer  *bs,
+              Entry                *e,
+              CoapUdp6Request      *request,
+              CoapUdp6Message      *message,
+              guint32               block1,
+              CoapUdp6BlockRequest *block)
+{
+        StreamUpload *su = e->upload;
+        guint num = COAP_UDP6_BLOCK_NUM (block1);
+        gsize size = COAP_UDP6_BLOCK_SIZE (COAP_UDP6_BLOCK_SZX (block1));
+        g_autoptr (GBytes) payload = NULL;
+
+        if (su->early != NULL) {
+                /* The resource answered before the end: that ends the upload. */
+                coap_udp6_request_respond (request, su->early);
+                remove_entry (bs, e);
+                return TRUE;
+        }
+        if (su->received != (guint64) num * size) {
+                coap_udp6_context_count (self, COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE);
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_REQUEST_ENTITY_INCOMPLETE, NULL);
+                remove_entry (bs, e);
+                return TRUE;
+        }
+        payload = g_bytes_new (message->payload_data, message->payload_len);
+        coap_udp6_body_stream_push (su->stream, payload);
+        su->received += message->payload_len;
+        if (COAP_UDP6_BLOCK_MORE (block1)) {
+                if (!stream_over_limit (self, bs, e, request))
+                        respond_continue (self, request, num, COAP_UDP6_BLOCK_SZX (block1));
+                return TRUE;
+        }
+        /* The last block waits for the resource's response (RFC 7959 §2.3:
+         * it carries this Block1). */
+        coap_udp6_body_stream_finish (su->stream);
+        block->has_block1 = TRUE;
+        block->block1 = block1;
+        if (!su->responded) {
+                su->last = g_object_ref (request);
+                coap_udp6_request_defer (request);
+        }
+        remove_entry (bs, e);
+        return TRUE;
+}
+
 static gboolean
 upload_block (CoapUdp6Context      *self,
               CoapUdp6BlockServer  *bs,
@@ -327,6 +525,19 @@ upload_block (CoapUdp6Context      *self,
         }
         key = upload_key (message);
         e = g_hash_table_lookup (bs->entries, key);
+        /* A stream is not held whole: max-body-size does not apply. */
+        if (e != NULL && e->upload != NULL)
+                return stream_block (self, bs, e, request, message, block1, block);
+        if (num == 0 && more) {
+                CoapUdp6Resource *resource = streaming_resource (self, message);
+
+                if (resource != NULL) {
+                        if (e != NULL)
+                                remove_entry (bs, e);
+                        return start_stream (self, bs, g_steal_pointer (&key), resource, request, message,
+                                             block1);
+                }
+        }
         if ((size1 >= 0 && (guint64) size1 > self->max_body_size) ||
             (guint64) num * size + message->payload_len > self->max_body_size) {
                 if (e != NULL)

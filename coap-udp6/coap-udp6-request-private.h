@@ -29,4 +29,8 @@ gboolean coap_udp6_request_end_render_internal (CoapUdp6Request *self);
  * user data and the message are released. */
 void coap_udp6_request_finish_internal (CoapUdp6Request *self);
 
+/* Resource:stream-uploads: the body as it arrives. */
+void coap_udp6_request_set_body_stream_internal (CoapUdp6Request *self,
+                                                 GInputStream    *stream);
+
 G_END_DECLS

@@ -41,6 +41,7 @@ struct _CoapUdp6Request {
         gboolean in_render;
         gboolean deferred;
         CoapUdp6Message *spare_response;    /* owned, nullable: see coap-udp6-reuse.c */
+        GInputStream *body_stream;          /* owned, nullable: Resource:stream-uploads */
 };
 
 G_DEFINE_FINAL_TYPE (CoapUdp6Request, coap_udp6_request, G_TYPE_OBJECT)
@@ -58,6 +59,7 @@ coap_udp6_request_finish_internal (CoapUdp6Request *self)
         self->destroy = NULL;
         self->func = NULL;
         g_clear_object (&self->message);
+        g_clear_object (&self->body_stream);
 }
 
 static void
@@ -336,4 +338,37 @@ coap_udp6_request_fail (CoapUdp6Request *self,
 
         coap_udp6_request_respond_code (self, COAP_UDP6_CODE_INTERNAL_SERVER_ERROR,
                                         error->message);
+}
+
+void
+coap_udp6_request_set_body_stream_internal (CoapUdp6Request *self,
+                                            GInputStream    *stream)
+{
+        g_set_object (&self->body_stream, stream);
+}
+
+/**
+ * coap_udp6_request_get_body_stream:
+ * @self: a #CoapUdp6Request
+ *
+ * The body of a block-wise upload to a resource with
+ * [property@Resource:stream-uploads], as the blocks arrive. Read it
+ * asynchronously ([method@Gio.InputStream.read_bytes_async]): a read
+ * completes when the next block has come, ends (0 bytes) after the last
+ * one, and fails with %G_IO_ERROR_FAILED when the upload is abandoned
+ * (a block missing, or the client gone for EXCHANGE_LIFETIME). A
+ * synchronous read that would have to wait fails with
+ * %G_IO_ERROR_WOULD_BLOCK. The request's message has no payload then.
+ *
+ * Returns: (transfer none) (nullable): the stream, or %NULL when the body
+ *   is the message's payload
+ *
+ * Since: 1.0
+ */
+GInputStream *
+coap_udp6_request_get_body_stream (CoapUdp6Request *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_REQUEST (self), NULL);
+
+        return self->body_stream;
 }

@@ -23,6 +23,9 @@ COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6Message *coap_udp6_request_get_message (CoapUdp6Request *self);
 
 COAP_UDP6_AVAILABLE_IN_ALL
+GInputStream *coap_udp6_request_get_body_stream (CoapUdp6Request *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 CoapUdp6EndpointAddress *coap_udp6_request_get_remote (CoapUdp6Request *self);
 
 COAP_UDP6_AVAILABLE_IN_ALL

@@ -70,6 +70,7 @@ typedef struct {
         gint content_format;
         gboolean observable;
         GBytes *etag;
+        gboolean stream_uploads;
 } CoapUdp6ResourcePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CoapUdp6Resource, coap_udp6_resource, G_TYPE_OBJECT)
@@ -82,6 +83,7 @@ enum {
         PROP_TITLE,
         PROP_OBSERVABLE,
         PROP_ETAG,
+        PROP_STREAM_UPLOADS,
         N_PROPS
 };
 
@@ -174,6 +176,9 @@ coap_udp6_resource_get_property (GObject    *object,
         case PROP_ETAG:
                 g_value_set_boxed (value, priv->etag);
                 break;
+        case PROP_STREAM_UPLOADS:
+                g_value_set_boolean (value, priv->stream_uploads);
+                break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -205,6 +210,9 @@ coap_udp6_resource_set_property (GObject      *object,
                 break;
         case PROP_ETAG:
                 coap_udp6_resource_set_etag (self, g_value_get_boxed (value));
+                break;
+        case PROP_STREAM_UPLOADS:
+                coap_udp6_resource_set_stream_uploads (self, g_value_get_boolean (value));
                 break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -279,6 +287,21 @@ coap_udp6_resource_class_init (CoapUdp6ResourceClass *klass)
          * Since: 1.0
          */
         props[PROP_ETAG] = g_param_spec_boxed ("etag", NULL, NULL, G_TYPE_BYTES, flags);
+        /**
+         * CoapUdp6Resource:stream-uploads: (getter get_stream_uploads) (setter set_stream_uploads)
+         *
+         * Whether a block-wise upload (RFC 7959 Block1) reaches the
+         * resource as a stream instead of one reassembled body. The resource
+         * then runs when the first block arrives, with a request whose
+         * [method@Request.get_body_stream] gives the body as the blocks
+         * come; it defers the request ([method@Request.defer]), reads the
+         * stream asynchronously to its end and responds. The response goes
+         * to the last block. Responding earlier ends the upload: the next
+         * block gets that response. A body in one message is not streamed.
+         *
+         * Since: 1.0
+         */
+        props[PROP_STREAM_UPLOADS] = g_param_spec_boolean ("stream-uploads", NULL, NULL, FALSE, flags);
 
         g_object_class_install_properties (object_class, N_PROPS, props);
 }
@@ -762,4 +785,47 @@ coap_udp6_resource_link_attribute_matches (CoapUdp6Resource *self,
         if (g_str_equal (name, "obs"))
                 return priv->observable && (pattern[0] == '\0' || g_str_equal (pattern, "*"));
         return FALSE;
+}
+
+/**
+ * coap_udp6_resource_get_stream_uploads: (get-property stream-uploads)
+ * @self: a #CoapUdp6Resource
+ *
+ * Whether block-wise uploads reach the resource as streams.
+ *
+ * Returns: the value of [property@Resource:stream-uploads]
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_resource_get_stream_uploads (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), FALSE);
+        priv = coap_udp6_resource_get_instance_private (self);
+        return priv->stream_uploads;
+}
+
+/**
+ * coap_udp6_resource_set_stream_uploads: (set-property stream-uploads)
+ * @self: a #CoapUdp6Resource
+ * @stream_uploads: whether block-wise uploads reach the resource as streams
+ *
+ * Sets [property@Resource:stream-uploads].
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_stream_uploads (CoapUdp6Resource *self,
+                                       gboolean          stream_uploads)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        priv = coap_udp6_resource_get_instance_private (self);
+        if (priv->stream_uploads == !!stream_uploads)
+                return;
+        priv->stream_uploads = !!stream_uploads;
+        g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STREAM_UPLOADS]);
 }

@@ -123,6 +123,12 @@ void coap_udp6_resource_set_observable (CoapUdp6Resource *self,
                                         gboolean          observable);
 
 COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_resource_get_stream_uploads (CoapUdp6Resource *self);
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_stream_uploads (CoapUdp6Resource *self,
+                                            gboolean          stream_uploads);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 GBytes *coap_udp6_resource_get_etag (CoapUdp6Resource *self);
 
 COAP_UDP6_AVAILABLE_IN_ALL
