@@ -60,9 +60,10 @@ typedef enum {
         MODE_STORE,                         /* checks the body, answers 2.04 */
         MODE_ECHO,                          /* answers with the body */
         MODE_BIG,                           /* a representation that changes */
+        MODE_STREAM,                        /* stream-uploads: reads, checks, answers 2.04 */
 } Mode;
 
-static const char *const mode_paths[] = { "store", "echo", "big" };
+static const char *const mode_paths[] = { "store", "echo", "big", "stream" };
 
 typedef struct {
         const guint8 *data;
@@ -80,7 +81,18 @@ typedef struct {
         GBytes *previous;
         guint previous_remote;
         guint64 bodies_checked;
+        GPtrArray *readers;                 /* of StreamReader, owned */
 } Fuzz;
+
+/* A stream-uploads request being read: every byte must follow the
+ * pattern of its remote and Request-Tag, at its offset. */
+typedef struct {
+        CoapUdp6Request *request;           /* owned */
+        guint seed;
+        gboolean check;
+        guint64 offset;
+        gboolean done;
+} StreamReader;
 
 static struct {
         GMainContext *main_context;
@@ -143,6 +155,68 @@ check_body (Fuzz            *f,
         f->bodies_checked++;
 }
 
+static void
+reader_free (gpointer data)
+{
+        StreamReader *reader = data;
+
+        g_clear_object (&reader->request);
+        g_free (reader);
+}
+
+static void
+stream_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+        StreamReader *reader = user_data;
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+        gsize len = 0;
+        const guint8 *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+        if (bytes == NULL) {
+                /* Abandoned: a block missing or the entry dropped. */
+                g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+                coap_udp6_request_respond_code (reader->request, COAP_UDP6_CODE_BAD_REQUEST, NULL);
+                reader->done = TRUE;
+                return;
+        }
+        for (gsize i = 0; i < len && reader->check; i++)
+                if (data[i] != pattern (reader->seed, reader->offset + i))
+                        g_error ("byte %" G_GUINT64_FORMAT " of a streamed body is wrong", reader->offset + i);
+        reader->offset += len;
+        if (len == 0) {
+                coap_udp6_request_respond_code (reader->request, COAP_UDP6_CODE_CHANGED, NULL);
+                reader->done = TRUE;
+                return;
+        }
+        g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 700, G_PRIORITY_DEFAULT, NULL,
+                                         stream_read_cb, reader);
+}
+
+static void
+stream_render (Fuzz            *f,
+               CoapUdp6Request *request,
+               CoapUdp6Message *message)
+{
+        GInputStream *stream = coap_udp6_request_get_body_stream (request);
+        StreamReader *reader;
+        guint remote = remote_index (coap_udp6_message_get_remote (message));
+
+        if (stream == NULL) {
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
+                return;
+        }
+        reader = g_new0 (StreamReader, 1);
+        reader->request = g_object_ref (request);
+        reader->seed = seed_of (remote, tag_of (message));
+        reader->check = remote != REMOTE_RAW;
+        g_ptr_array_add (f->readers, reader);
+        coap_udp6_request_defer (request);
+        g_input_stream_read_bytes_async (stream, 700, G_PRIORITY_DEFAULT, NULL, stream_read_cb, reader);
+}
+
 #define FUZZ_TYPE_RESOURCE (fuzz_resource_get_type ())
 G_DECLARE_FINAL_TYPE (FuzzResource, fuzz_resource, FUZZ, RESOURCE, CoapUdp6Resource)
 
@@ -176,6 +250,9 @@ fuzz_resource_render (CoapUdp6Resource *resource,
                 check_body (f, message);
                 coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT,
                                                    coap_udp6_message_get_payload (message), -1);
+                break;
+        case MODE_STREAM:
+                stream_render (f, request, message);
                 break;
         case MODE_BIG:
                 data = g_malloc (f->big_length + 1);
@@ -322,7 +399,7 @@ new_request (Fuzz    *f,
              guint    flags,
              gboolean upload)
 {
-        const char *path[] = { mode_paths[flags % 3], NULL };
+        const char *path[] = { mode_paths[flags % G_N_ELEMENTS (mode_paths)], NULL };
         guint code = upload ? ((flags & 4) ? COAP_UDP6_CODE_PUT : COAP_UDP6_CODE_POST)
                             : ((flags & 4) ? COAP_UDP6_CODE_FETCH : COAP_UDP6_CODE_GET);
         CoapUdp6Message *message = coap_udp6_message_new ((flags & 8) ? COAP_UDP6_MESSAGE_TYPE_NON
@@ -525,6 +602,7 @@ add_resource (CoapUdp6Context *ctx,
         g_autoptr (FuzzResource) resource = g_object_new (FUZZ_TYPE_RESOURCE, NULL);
 
         resource->mode = mode;
+        coap_udp6_resource_set_stream_uploads (COAP_UDP6_RESOURCE (resource), mode == MODE_STREAM);
         coap_udp6_context_add_resource (ctx, mode_paths[mode], COAP_UDP6_RESOURCE (resource));
 }
 
@@ -560,7 +638,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         f.now = G_USEC_PER_SEC;
         coap_udp6_context_set_clock (f.ctx, fuzz_clock, &f);
         configure (&f, &in);
-        for (Mode m = MODE_STORE; m <= MODE_BIG; m++)
+        f.readers = g_ptr_array_new_with_free_func (reader_free);
+        for (Mode m = MODE_STORE; m <= MODE_STREAM; m++)
                 add_resource (f.ctx, m);
         for (guint i = 0; i < N_REMOTES; i++) {
                 g_autoptr (GInetAddress) inet = g_inet_address_new_from_string ("::1");
@@ -582,6 +661,18 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         coap_udp6_context_run_due_timers (f.ctx);
         g_assert_cmpuint (coap_udp6_context_get_statistic (f.ctx, COAP_UDP6_STATISTIC_BLOCK_ENTRIES), ==, 0);
         g_assert_cmpuint (coap_udp6_context_get_statistic (f.ctx, COAP_UDP6_STATISTIC_BLOCK_BYTES), ==, 0);
+        /* Every streamed upload has ended or was abandoned by now: each
+         * reader gets to the end or to an error. */
+        for (guint i = 0; i < f.readers->len; i++) {
+                StreamReader *reader = g_ptr_array_index (f.readers, i);
+
+                for (guint n = 0; n < MAX_ITERATIONS && !reader->done; n++)
+                        iterate ();
+                if (!reader->done)
+                        g_error ("a streamed upload neither ended nor failed");
+        }
+        g_clear_pointer (&f.readers, g_ptr_array_unref);
+        iterate ();
         global.current = NULL;
         for (guint i = 0; i < N_REMOTES; i++)
                 g_clear_object (&f.remotes[i]);
