@@ -103,6 +103,15 @@ struct _CoapUdp6Context {
         GQueue dedup_order;                 /* DedupEntry (embedded links), oldest first */
         GQueue dedup_idempotent;            /* the ones safe to forget first, oldest first */
         CoapUdp6InFlight *in_flight;        /* nullable, on the stack of handle_request */
+
+        /* RFC 7641: coap-udp6-context-observe-client.c and -server.c */
+        GHashTable *observations;           /* nullable: token GBytes → CoapUdp6Observation (unowned) */
+        GQueue observers;                   /* of CoapUdp6Observer (owned), oldest first */
+        GHashTable *observer_keys;          /* nullable: (remote, token) → CoapUdp6Observer */
+        GHashTable *observer_mids;          /* nullable: MidKey of the last NON notification → CoapUdp6Observer */
+        guint max_observers;
+        guint max_observers_per_resource;
+        guint max_non_notifications;
 };
 
 typedef void (*CoapUdp6TransmissionDone) (CoapUdp6Transmission *tx,

@@ -4,6 +4,7 @@
  */
 #include "coap-udp6-context.h"
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-observation-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 #include "coap-udp6-message-interface.h"
@@ -366,7 +367,9 @@ coap_udp6_context_dispatch_message (CoapUdp6MessageManager *manager,
                 return;
         }
 
-        if (!coap_udp6_context_handle_response (self, message) && con && !mcast)
+        /* RFC 7641 §3.6: a notification nobody observes is rejected too. */
+        if (!coap_udp6_context_handle_response (self, message) && !mcast &&
+            (con || coap_udp6_message_has_option (message, COAP_UDP6_OPTION_OBSERVE)))
                 coap_udp6_context_send_empty (self, COAP_UDP6_MESSAGE_TYPE_RST,
                                               coap_udp6_message_get_mid (message), remote);
 }
@@ -419,6 +422,7 @@ coap_udp6_context_dispose (GObject *object)
 
         if (self->exchanges != NULL)
                 coap_udp6_context_fail_all (self, error);
+        coap_udp6_context_end_observations (self, error);
         self->shut_down = TRUE;
         if (self->transmissions != NULL)
                 coap_udp6_context_clear_transmissions (self);
@@ -440,6 +444,7 @@ coap_udp6_context_finalize (GObject *object)
         CoapUdp6Context *self = COAP_UDP6_CONTEXT (object);
 
         g_clear_pointer (&self->exchanges, g_hash_table_unref);
+        g_clear_pointer (&self->observations, g_hash_table_unref);
         g_clear_pointer (&self->active, g_hash_table_unref);
         g_clear_pointer (&self->timers, coap_udp6_timers_free);
         g_main_context_unref (self->main_context);
@@ -1229,6 +1234,7 @@ coap_udp6_context_shutdown_async (CoapUdp6Context    *self,
         error = g_error_new_literal (COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
                                      "The context was shut down");
         coap_udp6_context_fail_all (self, error);
+        coap_udp6_context_end_observations (self, error);
         self->shut_down = TRUE;
         coap_udp6_context_clear_transmissions (self);
         coap_udp6_context_clear_dedup (self);
