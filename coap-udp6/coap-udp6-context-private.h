@@ -19,7 +19,7 @@ typedef struct _CoapUdp6Transmission CoapUdp6Transmission;
 typedef struct _CoapUdp6BlockClient CoapUdp6BlockClient;
 typedef struct _CoapUdp6BlockServer CoapUdp6BlockServer;
 
-#define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE + 1)
+#define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT + 1)
 
 /* Replies up to this size are encoded on the stack; RFC 7252 §4.6 asks
  * for messages of at most 1152 bytes when the path MTU is unknown. */
