@@ -38,6 +38,7 @@ typedef struct {
         /* --observe: stop after this many notifications (0: until interrupted) */
         gboolean observe;
         guint observe_count;
+        char *observe_uri;                  /* the word after -s when it is not N */
         CoapUdp6Observation *observation;
         gboolean stopping;
 } Client;
@@ -294,6 +295,11 @@ parse_observe (const char *option_name,
         guint64 n = 0;
 
         client->observe = TRUE;
+        /* GOption hands an optional argument the next word: "-s URI". */
+        if (value != NULL && !g_ascii_isdigit (value[0]) && client->observe_uri == NULL) {
+                client->observe_uri = g_strdup (value);
+                return TRUE;
+        }
         if (value != NULL && !g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &n, NULL)) {
                 g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                              "%s %s: expected a number of notifications", option_name, value);
@@ -519,11 +525,8 @@ main (int   argc,
                         COAP_UDP6_MICRO_VERSION);
                 return EXIT_SUCCESS_RESPONSE;
         }
-        /* "-s N URI": the optional argument given as its own word. */
-        if (client.observe && client.observe_count == 0 && argc == 3 && argv[1][0] != '\0' &&
-            strspn (argv[1], "0123456789") == strlen (argv[1])) {
-                client.observe_count = (guint) g_ascii_strtoull (argv[1], NULL, 10);
-                argv[1] = argv[2];
+        if (client.observe_uri != NULL && argc == 1) {
+                argv[1] = client.observe_uri;
                 argc = 2;
         }
         if (argc != 2) {
@@ -612,6 +615,7 @@ main (int   argc,
         if (client.observation != NULL)
                 g_signal_handlers_disconnect_by_data (client.observation, &client);
         g_clear_object (&client.observation);
+        g_free (client.observe_uri);
         g_clear_object (&client.request);
         if (client.pending != NULL)
                 g_string_free (client.pending, TRUE);
