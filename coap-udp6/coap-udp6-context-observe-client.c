@@ -92,8 +92,9 @@ coap_udp6_context_dispatch_notification (CoapUdp6Context *self,
 }
 
 void
-coap_udp6_context_end_observations (CoapUdp6Context *self,
-                                    const GError    *error)
+coap_udp6_context_end_observations (CoapUdp6Context         *self,
+                                    CoapUdp6EndpointAddress *remote,
+                                    const GError            *error)
 {
         g_autoptr (GPtrArray) victims = NULL;
         GHashTableIter iter;
@@ -103,8 +104,12 @@ coap_udp6_context_end_observations (CoapUdp6Context *self,
                 return;
         victims = g_ptr_array_new_with_free_func (g_object_unref);
         g_hash_table_iter_init (&iter, self->observations);
-        while (g_hash_table_iter_next (&iter, NULL, &value))
-                g_ptr_array_add (victims, g_object_ref (value));
+        while (g_hash_table_iter_next (&iter, NULL, &value)) {
+                CoapUdp6EndpointAddress *server = coap_udp6_observation_get_remote_internal (value);
+
+                if (remote == NULL || (server != NULL && coap_udp6_endpoint_address_equal (server, remote)))
+                        g_ptr_array_add (victims, g_object_ref (value));
+        }
         for (guint i = 0; i < victims->len; i++)
                 coap_udp6_observation_end (g_ptr_array_index (victims, i), error);
 }

@@ -387,8 +387,10 @@ coap_udp6_context_dispatch_error (CoapUdp6MessageManager  *manager,
 {
         CoapUdp6Context *self = COAP_UDP6_CONTEXT (manager);
 
-        if (remote != NULL)
+        if (remote != NULL) {
                 coap_udp6_context_fail_remote (self, remote, error);
+                coap_udp6_context_end_observations (self, remote, error);
+        }
 }
 
 static void
@@ -428,7 +430,7 @@ coap_udp6_context_dispose (GObject *object)
 
         if (self->exchanges != NULL)
                 coap_udp6_context_fail_all (self, error);
-        coap_udp6_context_end_observations (self, error);
+        coap_udp6_context_end_observations (self, NULL, error);
         coap_udp6_context_end_observers (self, NULL, 0);
         self->shut_down = TRUE;
         if (self->transmissions != NULL)
@@ -1290,7 +1292,7 @@ coap_udp6_context_shutdown_async (CoapUdp6Context    *self,
         error = g_error_new_literal (COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
                                      "The context was shut down");
         coap_udp6_context_fail_all (self, error);
-        coap_udp6_context_end_observations (self, error);
+        coap_udp6_context_end_observations (self, NULL, error);
         coap_udp6_context_end_observers (self, NULL, COAP_UDP6_CODE_SERVICE_UNAVAILABLE);
         self->shut_down = TRUE;
         coap_udp6_context_clear_transmissions (self);

@@ -35,9 +35,11 @@ void coap_udp6_context_remove_observation (CoapUdp6Context     *self,
 /* A response no exchange matched: TRUE when an observation took it. */
 gboolean coap_udp6_context_dispatch_notification (CoapUdp6Context *self,
                                                   CoapUdp6Message *message);
-/* Ends every observation (shutdown, dispose). */
-void coap_udp6_context_end_observations (CoapUdp6Context *self,
-                                         const GError    *error);
+/* Ends the observations of @remote (every one when %NULL: shutdown,
+ * dispose); an ICMP error says the server is gone. */
+void coap_udp6_context_end_observations (CoapUdp6Context         *self,
+                                         CoapUdp6EndpointAddress *remote,
+                                         const GError            *error);
 /* Sends @request (its token kept) as coap_udp6_context_request_async()
  * does. */
 void coap_udp6_context_request_with_token_async (CoapUdp6Context    *self,

@@ -632,6 +632,65 @@ test_observe_reregister (Fixture      *f,
         g_assert_cmpuint (coap_udp6_message_get_mid (again), !=, coap_udp6_message_get_mid (registration));
 }
 
+static void
+test_observe_registration_reset (Fixture      *f,
+                                 gconstpointer data)
+{
+        g_autoptr (CoapUdp6Observation) observation = NULL;
+        g_autoptr (CoapUdp6Message) registration = NULL;
+        g_autoptr (CoapUdp6Message) reset = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_RST,
+                                                                   COAP_UDP6_CODE_EMPTY);
+        g_autoptr (GSocketAddress) to = client_address (f);
+
+        g_test_summary ("A registration answered with a Reset ends the observation with RESET");
+        registration = observe_raw (f, &observation);
+        coap_udp6_message_set_mid (reset, coap_udp6_message_get_mid (registration));
+        raw_send (f, to, reset);
+        wait_ended (f);
+        g_assert_error (f->ended, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESET);
+        g_assert_cmpuint (f->texts->len, ==, 0);
+}
+
+static void
+test_observe_registration_timeout (Fixture      *f,
+                                   gconstpointer data)
+{
+        g_autoptr (CoapUdp6Observation) observation = NULL;
+
+        g_test_summary ("A registration nobody answers ends the observation with TIMEOUT");
+        g_object_set (f->client, "ack-timeout", 0.02, NULL);
+        observation = observe (f, f->raw_address, "obs");
+        wait_ended (f);
+        g_assert_error (f->ended, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT);
+}
+
+static void
+test_observe_server_gone (Fixture      *f,
+                          gconstpointer data)
+{
+        g_autoptr (CoapUdp6Observation) observation = NULL;
+        g_autoptr (CoapUdp6Message) registration = NULL;
+        g_autoptr (CoapUdp6Message) ack = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
+                                                                 COAP_UDP6_CODE_CONTENT);
+        g_autoptr (GSocketAddress) to = client_address (f);
+        g_autoptr (GBytes) token = NULL;
+
+        g_test_summary ("When the server's port is closed, the ICMP error that answers the "
+                        "client's ACK ends the observation");
+        registration = observe_raw (f, &observation);
+        token = g_bytes_ref (coap_udp6_message_get_token (registration));
+        coap_udp6_message_set_mid (ack, coap_udp6_message_get_mid (registration));
+        coap_udp6_message_set_token (ack, token);
+        coap_udp6_message_set_observe (ack, 1);
+        raw_send (f, to, ack);
+        wait_texts (f, 1);
+        /* A CON notification, then the port closes before the ACK lands. */
+        raw_notify (f, COAP_UDP6_MESSAGE_TYPE_CON, 0x800, token, 2, "x");
+        g_socket_close (f->raw, NULL);
+        wait_ended (f);
+        g_assert_error (f->ended, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
 /* The raw peer as a client: registers with token 0x0a. */
 static CoapUdp6Message *
 raw_register (Fixture *f,
@@ -800,6 +859,9 @@ main (int   argc,
         ADD ("client-shutdown", test_observe_client_shutdown);
         ADD ("cancellable", test_observe_cancellable);
         ADD ("reregister", test_observe_reregister);
+        ADD ("registration-reset", test_observe_registration_reset);
+        ADD ("registration-timeout", test_observe_registration_timeout);
+        ADD ("server-gone", test_observe_server_gone);
         ADD ("con-every-n", test_observe_con_every_n);
         ADD ("reset-removes", test_observe_reset_removes);
         ADD ("con-timeout-removes", test_observe_con_timeout_removes);
