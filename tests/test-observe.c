@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-utils.h"
+#include "test-relay.h"
 #include "coap-udp6-context-private.h"
 
 #include <string.h>
@@ -691,6 +692,39 @@ test_observe_server_gone (Fixture      *f,
         g_assert_error (f->ended, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
 }
 
+static void
+test_observe_lossy (Fixture      *f,
+                    gconstpointer data)
+{
+        g_autoptr (TestRelay) relay = NULL;
+        g_autoptr (CoapUdp6Observation) observation = NULL;
+        g_autoptr (GInetSocketAddress) relay_address = NULL;
+
+        g_test_summary ("Through a relay that drops 20 % of the datagrams each way, CON "
+                        "notifications are retransmitted until acknowledged, a lost ACK does "
+                        "not deliver a notification twice, and every value arrives in order");
+        g_object_set (f->server, "max-non-notifications", 0, "ack-timeout", 0.02, "max-retransmit", 6, NULL);
+        g_object_set (f->client, "ack-timeout", 0.02, "max-retransmit", 6, NULL);
+        relay = test_relay_new (f->main_context, f->server_address, 0.2, 7641);
+        relay_address = g_object_ref (test_relay_get_address (relay));
+        observation = observe (f, G_SOCKET_ADDRESS (relay_address), "sensor");
+        wait_texts (f, 1);
+        for (guint i = 1; i <= 10; i++) {
+                changed (f);
+                wait_texts (f, i + 1);
+        }
+        test_iterate_for (f->main_context, 100);
+        g_assert_cmpuint (f->texts->len, ==, 11);
+        for (guint i = 0; i <= 10; i++) {
+                g_autofree char *expected = g_strdup_printf ("v%u", i);
+
+                g_assert_cmpstr (g_ptr_array_index (f->texts, i), ==, expected);
+        }
+        g_assert_null (f->ended);
+        g_assert_true (one_observer (f));
+        g_assert_cmpuint (test_relay_get_dropped (relay), >, 0);
+}
+
 /* The raw peer as a client: registers with token 0x0a. */
 static CoapUdp6Message *
 raw_register (Fixture *f,
@@ -867,6 +901,7 @@ main (int   argc,
         ADD ("con-timeout-removes", test_observe_con_timeout_removes);
         ADD ("plain-get-removes", test_observe_plain_get_removes);
         ADD ("limits", test_observe_limits);
+        ADD ("lossy", test_observe_lossy);
 #undef ADD
         return g_test_run ();
 }
