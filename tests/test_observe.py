@@ -179,6 +179,18 @@ class ToolsTest(unittest.TestCase):
         self.assertEqual(len(sequence), 3)
         self.assertEqual(sequence, sorted(set(sequence)))
 
+    def test_client_observes_what_cannot_be_observed(self):
+        base = self.time[:-len('/time')]
+        run = subprocess.run([CLIENT, '-s', base + '/hello'],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn('Hello', run.stdout)
+        self.assertIn('not observed', run.stderr)
+        run = subprocess.run([CLIENT, '-s', base + '/nosuch'],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(run.returncode, 1, run.stderr)
+        self.assertIn('4.04', run.stderr)
+
     def test_ctrl_c_exits_0(self):
         proc = subprocess.Popen([CLIENT, '--observe', self.time], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
