@@ -156,12 +156,22 @@ observer_respond (CoapUdp6Request *request,
 {
         CoapUdp6Observer *o = user_data;
         gboolean keep = coap_udp6_code_is_successful (coap_udp6_message_get_code (reply));
+        g_autoptr (CoapUdp6Message) block = NULL;
 
         if (o->removed || o->context->shut_down)
                 return;
         /* RFC 7641 §4.2: an error response ends the observation. */
         coap_udp6_message_set_observe (reply, keep ? (gint64) coap_udp6_resource_get_sequence_internal (o->resource)
                                                    : -1);
+        /* RFC 7959 §3.4: a long notification sends its first block; the
+         * client asks for the rest, served from what was rendered. */
+        if (G_UNLIKELY (reply->payload_len > o->context->block_size)) {
+                CoapUdp6BlockRequest none = { 0 };
+
+                block = coap_udp6_context_block_server_response (o->context, o->request, reply, &none);
+                if (block != NULL)
+                        reply = block;
+        }
         send_notification (o, reply);
         if (!keep)
                 observer_remove (o);

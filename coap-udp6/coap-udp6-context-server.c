@@ -370,6 +370,14 @@ server_respond (CoapUdp6Request *request,
         release_pending_slot (se);
         if (se->context->shut_down || se->context->interfaces == NULL)
                 return;
+        /* A registration (RFC 7641): its Observe goes in every block too. */
+        if (G_UNLIKELY (se->observe != NULL)) {
+                g_autoptr (CoapUdp6Resource) resource = g_steal_pointer (&se->observe);
+
+                coap_udp6_context_observe_reply (se->context, resource,
+                                                 coap_udp6_request_get_message (request),
+                                                 se->reply_remote, response);
+        }
         if (G_UNLIKELY (response->payload_len > se->context->block_size || se->block.has_block1 ||
                         se->block.has_block2)) {
                 block = coap_udp6_context_block_server_response (se->context,
@@ -403,11 +411,6 @@ deliver_reply (ServerExchange  *se,
         g_autoptr (GBytes) bytes = NULL;
         guint code = reply->code;
 
-        if (G_UNLIKELY (se->observe != NULL)) {
-                g_autoptr (CoapUdp6Resource) resource = g_steal_pointer (&se->observe);
-
-                coap_udp6_context_observe_reply (self, resource, req, se->reply_remote, reply);
-        }
         /* RFC 7252 §8.2: no error responses to multicast requests. */
         if ((se->mcast && !coap_udp6_code_is_successful (code)) ||
             suppressed_by_no_response (se->no_response, code)) {

@@ -56,6 +56,7 @@ struct _CoapUdp6Observation {
         GSource *cancel_source;             /* owned, nullable */
         CoapUdp6Timer *reregister_timer;    /* owned, nullable */
         GTask *cancel_task;                 /* owned, nullable: waits for the registration */
+        GCancellable *fetch;                /* owned, nullable: the rest of a long notification */
         guint32 sequence;
         gint64 sequence_time;
         guint n_notifications;
@@ -323,6 +324,10 @@ coap_udp6_observation_end (CoapUdp6Observation *self,
         self->ended = TRUE;
         self->error = g_error_copy (error);
         coap_udp6_context_cancel_timer (self->context, &self->reregister_timer);
+        if (self->fetch != NULL) {
+                g_cancellable_cancel (self->fetch);
+                g_clear_object (&self->fetch);
+        }
         if (self->cancel_source != NULL) {
                 g_source_destroy (self->cancel_source);
                 g_clear_pointer (&self->cancel_source, g_source_unref);
@@ -426,6 +431,59 @@ deliver (CoapUdp6Observation *self,
         g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, message);
 }
 
+typedef struct {
+        CoapUdp6Observation *observation;   /* owned */
+        GCancellable *cancellable;          /* owned */
+        guint32 sequence;
+} Fetch;
+
+static void
+fetched_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+        Fetch *fetch = user_data;
+        CoapUdp6Observation *self = fetch->observation;
+        g_autoptr (CoapUdp6Message) whole = NULL;
+        g_autoptr (GError) error = NULL;
+
+        whole = coap_udp6_context_request_finish (COAP_UDP6_CONTEXT (source), result, &error);
+        if (self->fetch == fetch->cancellable)
+                g_clear_object (&self->fetch);
+        /* Delivered only if no newer notification came meanwhile. */
+        if (whole != NULL && !self->ended && self->sequence == fetch->sequence &&
+            coap_udp6_code_is_successful (coap_udp6_message_get_code (whole))) {
+                coap_udp6_message_set_observe (whole, fetch->sequence);
+                deliver (self, whole);
+        } else if (whole == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+                g_debug ("The rest of a notification could not be fetched: %s", error->message);
+        }
+        g_object_unref (fetch->observation);
+        g_object_unref (fetch->cancellable);
+        g_free (fetch);
+}
+
+/* RFC 7959 §3.4: a notification's first block came; a GET without
+ * Observe fetches the whole representation. */
+static void
+fetch_whole (CoapUdp6Observation *self)
+{
+        g_autoptr (CoapUdp6Message) request = coap_udp6_message_copy (self->request);
+        Fetch *fetch = g_new0 (Fetch, 1);
+
+        if (self->fetch != NULL)
+                g_cancellable_cancel (self->fetch);
+        g_clear_object (&self->fetch);
+        self->fetch = g_cancellable_new ();
+        fetch->observation = g_object_ref (self);
+        fetch->cancellable = g_object_ref (self->fetch);
+        fetch->sequence = self->sequence;
+        coap_udp6_message_set_observe (request, -1);
+        if (self->remote != NULL)
+                coap_udp6_message_set_remote (request, self->remote);
+        coap_udp6_context_request_async (self->context, request, fetch->cancellable, fetched_cb, fetch);
+}
+
 void
 coap_udp6_observation_receive (CoapUdp6Observation *self,
                                CoapUdp6Message     *message)
@@ -454,10 +512,16 @@ coap_udp6_observation_receive (CoapUdp6Observation *self,
         }
         now = coap_udp6_context_now (self->context);
         if (is_fresh (self, observe, now)) {
+                guint32 block2;
+
                 self->have_sequence = TRUE;
                 self->sequence = observe;
                 self->sequence_time = now;
-                deliver (self, message);
+                if (coap_udp6_message_get_option_uint (message, COAP_UDP6_OPTION_BLOCK2, &block2) &&
+                    COAP_UDP6_BLOCK_MORE (block2))
+                        fetch_whole (self);
+                else
+                        deliver (self, message);
         }
         /* The server confirmed the registration: Max-Age counts again. */
         if (!self->ended) {

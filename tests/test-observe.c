@@ -18,6 +18,7 @@ struct _TestSensor {
         CoapUdp6Resource parent_instance;
         guint value;
         gboolean error;
+        gsize pad_to;                       /* a long representation: block-wise */
         guint renders;
 };
 
@@ -28,8 +29,13 @@ test_sensor_render (CoapUdp6Resource *resource,
                     CoapUdp6Request  *request)
 {
         TestSensor *self = TEST_SENSOR (resource);
-        g_autofree char *text = g_strdup_printf ("v%u", self->value);
-        g_autoptr (GBytes) payload = g_bytes_new (text, strlen (text));
+        g_autoptr (GString) text = g_string_new (NULL);
+        g_autoptr (GBytes) payload = NULL;
+
+        g_string_printf (text, "v%u", self->value);
+        while (text->len < self->pad_to)
+                g_string_append_c (text, '.');
+        payload = g_bytes_new (text->str, text->len);
 
         self->renders++;
         if (self->error) {
@@ -725,6 +731,40 @@ test_observe_lossy (Fixture      *f,
         g_assert_cmpuint (test_relay_get_dropped (relay), >, 0);
 }
 
+static void
+test_observe_blockwise (Fixture      *f,
+                        gconstpointer data)
+{
+        g_autoptr (CoapUdp6Observation) observation = NULL;
+        GBytes *payload;
+        guint32 sequence;
+
+        g_test_summary ("A notification longer than a block is sent as its first block and "
+                        "completed with a GET without Observe (RFC 7959 §3.4); the follow-up "
+                        "requests register no other observer");
+        f->sensor->pad_to = 3000;
+        observation = observe (f, f->server_address, "sensor");
+        wait_texts (f, 1);
+        g_assert_cmpuint (strlen (g_ptr_array_index (f->texts, 0)), ==, 3000);
+        g_assert_true (g_str_has_prefix (g_ptr_array_index (f->texts, 0), "v0."));
+        g_assert_true (one_observer (f));
+        for (guint i = 1; i <= 2; i++) {
+                g_autofree char *prefix = g_strdup_printf ("v%u.", i);
+
+                changed (f);
+                wait_texts (f, i + 1);
+                g_assert_cmpuint (strlen (g_ptr_array_index (f->texts, i)), ==, 3000);
+                g_assert_true (g_str_has_prefix (g_ptr_array_index (f->texts, i), prefix));
+        }
+        g_assert_true (coap_udp6_message_get_observe (coap_udp6_observation_get_latest (observation), &sequence));
+        g_assert_cmpuint (sequence, ==, 2);
+        payload = coap_udp6_message_get_payload (coap_udp6_observation_get_latest (observation));
+        g_assert_cmpuint (g_bytes_get_size (payload), ==, 3000);
+        test_iterate_for (f->main_context, 50);
+        g_assert_true (one_observer (f));
+        g_assert_null (f->ended);
+}
+
 /* The raw peer as a client: registers with token 0x0a. */
 static CoapUdp6Message *
 raw_register (Fixture *f,
@@ -902,6 +942,7 @@ main (int   argc,
         ADD ("plain-get-removes", test_observe_plain_get_removes);
         ADD ("limits", test_observe_limits);
         ADD ("lossy", test_observe_lossy);
+        ADD ("blockwise", test_observe_blockwise);
 #undef ADD
         return g_test_run ();
 }
