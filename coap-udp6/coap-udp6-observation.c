@@ -20,7 +20,10 @@
  * Notifications that arrive out of order are dropped by the rule of
  * RFC 7641 §3.4: a sequence number is newer when it is ahead within half
  * the 24-bit space, or when 128 seconds have passed since the last one,
- * so the numbers wrapping around never stops delivery.
+ * so the numbers wrapping around never stops delivery. A notification
+ * longer than a block arrives as its first block; it is completed with a
+ * GET without Observe (RFC 7959 §3.4) and delivered whole, unless a newer
+ * one came meanwhile.
  *
  * When Max-Age of the last notification runs out without a new one, the
  * client registers again with the same token (RFC 7641 §3.3.1), unless
