@@ -6,6 +6,7 @@
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-observation-private.h"
 
 #include <sys/random.h>
 #include <string.h>
@@ -356,6 +357,7 @@ static void
 request_common (CoapUdp6Context     *self,
                 CoapUdp6Message     *request,
                 guint                multicast_ms,
+                gboolean             keep_token,
                 GCancellable        *cancellable,
                 GTask               *task,
                 CoapUdp6BlockClient *block)
@@ -402,7 +404,19 @@ request_common (CoapUdp6Context     *self,
         ex->collect = multicast_ms > 0;
         if (ex->collect)
                 ex->responses = g_ptr_array_new_with_free_func (g_object_unref);
-        exchange_new_token (ex);
+        if (keep_token) {
+                /* An observation's (re-)registration keeps its token. */
+                ex->token = g_bytes_ref (coap_udp6_message_get_token (request));
+                if (g_hash_table_contains (self->exchanges, ex->token)) {
+                        g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_FAILED,
+                                                 "The token is in use by another request");
+                        exchange_free (ex);
+                        return;
+                }
+                g_hash_table_insert (self->exchanges, ex->token, ex);
+        } else {
+                exchange_new_token (ex);
+        }
         ex->block = block;
         /* Bodies larger than a block, and early block-size negotiation. */
         if (G_UNLIKELY (block != NULL || ex->request->payload_len > self->block_size || self->block_size < 1024 ||
@@ -433,7 +447,7 @@ coap_udp6_context_request_start (CoapUdp6Context     *self,
                                   GTask               *task,
                                   CoapUdp6BlockClient *block)
 {
-        request_common (self, request, 0, cancellable, task, block);
+        request_common (self, request, 0, FALSE, cancellable, task, block);
 }
 
 /**
@@ -469,7 +483,21 @@ coap_udp6_context_request_async (CoapUdp6Context    *self,
         task = g_task_new (self, cancellable, callback, user_data);
         g_task_set_source_tag (task, coap_udp6_context_request_async);
         g_task_set_check_cancellable (task, FALSE);
-        request_common (self, request, 0, cancellable, task, NULL);
+        request_common (self, request, 0, FALSE, cancellable, task, NULL);
+}
+
+void
+coap_udp6_context_request_with_token_async (CoapUdp6Context    *self,
+                                            CoapUdp6Message    *request,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data)
+{
+        g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+        g_task_set_source_tag (task, coap_udp6_context_request_async);
+        g_task_set_check_cancellable (task, FALSE);
+        request_common (self, request, 0, TRUE, cancellable, task, NULL);
 }
 
 /**
@@ -534,7 +562,7 @@ coap_udp6_context_request_multicast_async (CoapUdp6Context    *self,
         task = g_task_new (self, cancellable, callback, user_data);
         g_task_set_source_tag (task, coap_udp6_context_request_multicast_async);
         g_task_set_check_cancellable (task, FALSE);
-        request_common (self, request, MAX (timeout_ms, 1), cancellable, task, NULL);
+        request_common (self, request, MAX (timeout_ms, 1), FALSE, cancellable, task, NULL);
 }
 
 /**
@@ -623,8 +651,13 @@ coap_udp6_context_handle_response (CoapUdp6Context *self,
         CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (message);
 
         if (ex == NULL || ex->remote == NULL || ex->waiting ||
-            (!ex->multicast && !coap_udp6_endpoint_address_equal (ex->remote, remote)))
+            (!ex->multicast && !coap_udp6_endpoint_address_equal (ex->remote, remote))) {
+                /* Not a pending request: perhaps a notification (RFC 7641). */
+                if (G_UNLIKELY (self->observations != NULL &&
+                                g_hash_table_size (self->observations) > 0))
+                        return coap_udp6_context_dispatch_notification (self, message);
                 return FALSE;
+        }
         /* RFC 7252 §5.3.2: a piggybacked response matches by Message ID as
          * well as by token; an ACK of another message is not this response. */
         if (mtype == COAP_UDP6_MESSAGE_TYPE_ACK &&

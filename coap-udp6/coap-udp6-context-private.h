@@ -19,7 +19,7 @@ typedef struct _CoapUdp6Transmission CoapUdp6Transmission;
 typedef struct _CoapUdp6BlockClient CoapUdp6BlockClient;
 typedef struct _CoapUdp6BlockServer CoapUdp6BlockServer;
 
-#define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE + 1)
+#define COAP_UDP6_N_STATISTICS (COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT + 1)
 
 /* Replies up to this size are encoded on the stack; RFC 7252 §4.6 asks
  * for messages of at most 1152 bytes when the path MTU is unknown. */
@@ -106,6 +106,15 @@ struct _CoapUdp6Context {
         GQueue dedup_order;                 /* DedupEntry (embedded links), oldest first */
         GQueue dedup_idempotent;            /* the ones safe to forget first, oldest first */
         CoapUdp6InFlight *in_flight;        /* nullable, on the stack of handle_request */
+
+        /* RFC 7641: coap-udp6-context-observe-client.c and -server.c */
+        GHashTable *observations;           /* nullable: token GBytes → CoapUdp6Observation (unowned) */
+        GQueue observers;                   /* of CoapUdp6Observer (owned), oldest first */
+        GHashTable *observer_keys;          /* nullable: (remote, token) → CoapUdp6Observer */
+        GHashTable *observer_mids;          /* nullable: MidKey of the last NON notification → CoapUdp6Observer */
+        guint max_observers;
+        guint max_observers_per_resource;
+        guint max_non_notifications;
 };
 
 typedef void (*CoapUdp6TransmissionDone) (CoapUdp6Transmission *tx,

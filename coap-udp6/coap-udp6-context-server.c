@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-observer-private.h"
 #include "coap-udp6-message-private.h"
 #include "coap-udp6-request-private.h"
 #include "coap-udp6-reuse-private.h"
@@ -60,7 +61,8 @@ coap_udp6_context_add_resource (CoapUdp6Context  *self,
  * @self: a #CoapUdp6Context
  * @path: the path given to [method@Context.add_resource]
  *
- * Stops serving the resource at @path.
+ * Stops serving the resource at @path. Its observers (RFC 7641) get a
+ * last notification, 4.04 Not Found, which ends their observations.
  *
  * Returns: %TRUE if there was one
  *
@@ -71,10 +73,15 @@ coap_udp6_context_remove_resource (CoapUdp6Context *self,
                                    const char      *path)
 {
         g_autofree char *key = NULL;
+        CoapUdp6Resource *resource;
 
         g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), FALSE);
 
         key = normalize_path (path);
+        resource = g_hash_table_lookup (self->resources, key);
+        if (resource == NULL)
+                return FALSE;
+        coap_udp6_context_end_observers (self, resource, COAP_UDP6_CODE_NOT_FOUND);
         return g_hash_table_remove (self->resources, key);
 }
 
@@ -162,6 +169,7 @@ typedef struct {
         gboolean holds_pending_slot;        /* counted in context->pending_requests */
         gboolean echo_challenge;            /* the reply is a 4.01 with Echo (RFC 9175 §2.4) */
         CoapUdp6BlockRequest block;         /* see coap-udp6-context-block-server.c */
+        CoapUdp6Resource *observe;          /* owned, nullable: a registration (RFC 7641) */
 } ServerExchange;
 
 static void
@@ -179,6 +187,7 @@ server_exchange_clear (gpointer data)
         ServerExchange *se = data;
 
         release_pending_slot (se);
+        g_clear_object (&se->observe);
         g_clear_object (&se->context);
         g_clear_object (&se->remote);
         g_clear_object (&se->multicast_reply_remote);
@@ -363,6 +372,14 @@ server_respond (CoapUdp6Request *request,
         release_pending_slot (se);
         if (se->context->shut_down || se->context->interfaces == NULL)
                 return;
+        /* A registration (RFC 7641): its Observe goes in every block too. */
+        if (G_UNLIKELY (se->observe != NULL)) {
+                g_autoptr (CoapUdp6Resource) resource = g_steal_pointer (&se->observe);
+
+                coap_udp6_context_observe_reply (se->context, resource,
+                                                 coap_udp6_request_get_message (request),
+                                                 se->reply_remote, response);
+        }
         if (G_UNLIKELY (response->payload_len > se->context->block_size || se->block.has_block1 ||
                         se->block.has_block2)) {
                 block = coap_udp6_context_block_server_response (se->context,
@@ -529,6 +546,13 @@ dispatch_request (CoapUdp6Context *self,
                                                     coap_udp6_resource_get_content_format (resource),
                                                     coap_udp6_resource_get_etag (resource)))
                 return;
+        /* RFC 7641: one branch for a request without Observe to a
+         * resource nobody observes. */
+        if (G_UNLIKELY (coap_udp6_message_has_observe_internal (message) ||
+                        (self->observers.length > 0 &&
+                         coap_udp6_resource_get_observers_internal (resource)->length > 0)) &&
+            coap_udp6_context_observe_check (self, resource, message) && !se->mcast)
+                se->observe = g_object_ref (resource);
         g_object_ref (resource);
         coap_udp6_resource_render (resource, request);
         g_object_unref (resource);

@@ -67,6 +67,8 @@ coap_udp6_context_get_statistic (CoapUdp6Context  *self,
         case COAP_UDP6_STATISTIC_BLOCK_ENTRIES:
         case COAP_UDP6_STATISTIC_BLOCK_BYTES:
                 return coap_udp6_context_block_server_gauge (self, statistic);
+        case COAP_UDP6_STATISTIC_OBSERVERS:
+                return self->observers.length;
         case COAP_UDP6_STATISTIC_TIMERS:
                 return self->timers != NULL ? coap_udp6_timers_get_length (self->timers) : 0;
         default:

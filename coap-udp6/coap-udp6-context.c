@@ -4,6 +4,8 @@
  */
 #include "coap-udp6-context.h"
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-observation-private.h"
+#include "coap-udp6-observer-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 #include "coap-udp6-message-interface.h"
@@ -90,6 +92,9 @@ enum {
         PROP_MAX_BLOCK_ENTRIES,
         PROP_MAX_BLOCK_BYTES,
         PROP_ECHO_AMPLIFICATION_LIMIT,
+        PROP_MAX_OBSERVERS,
+        PROP_MAX_OBSERVERS_PER_RESOURCE,
+        PROP_MAX_NON_NOTIFICATIONS,
         N_PROPS
 };
 
@@ -344,7 +349,9 @@ coap_udp6_context_dispatch_message (CoapUdp6MessageManager *manager,
 
         /* Never an RST to an ACK or an RST (RFC 7252 §4.2, §4.3). */
         if (mtype == COAP_UDP6_MESSAGE_TYPE_ACK || mtype == COAP_UDP6_MESSAGE_TYPE_RST) {
-                coap_udp6_context_handle_ack_rst (self, message);
+                if (!coap_udp6_context_handle_ack_rst (self, message) &&
+                    mtype == COAP_UDP6_MESSAGE_TYPE_RST && G_UNLIKELY (self->observers.length > 0))
+                        coap_udp6_context_observer_reset (self, message);
                 if (mtype == COAP_UDP6_MESSAGE_TYPE_ACK && coap_udp6_code_is_response (code))
                         coap_udp6_context_handle_response (self, message);
                 return;
@@ -367,7 +374,9 @@ coap_udp6_context_dispatch_message (CoapUdp6MessageManager *manager,
                 return;
         }
 
-        if (!coap_udp6_context_handle_response (self, message) && con && !mcast)
+        /* RFC 7641 §3.6: a notification nobody observes is rejected too. */
+        if (!coap_udp6_context_handle_response (self, message) && !mcast &&
+            (con || coap_udp6_message_has_option (message, COAP_UDP6_OPTION_OBSERVE)))
                 coap_udp6_context_send_empty (self, COAP_UDP6_MESSAGE_TYPE_RST,
                                               coap_udp6_message_get_mid (message), remote);
 }
@@ -379,8 +388,10 @@ coap_udp6_context_dispatch_error (CoapUdp6MessageManager  *manager,
 {
         CoapUdp6Context *self = COAP_UDP6_CONTEXT (manager);
 
-        if (remote != NULL)
+        if (remote != NULL) {
                 coap_udp6_context_fail_remote (self, remote, error);
+                coap_udp6_context_end_observations (self, remote, error);
+        }
 }
 
 static void
@@ -420,6 +431,8 @@ coap_udp6_context_dispose (GObject *object)
 
         if (self->exchanges != NULL)
                 coap_udp6_context_fail_all (self, error);
+        coap_udp6_context_end_observations (self, NULL, error);
+        coap_udp6_context_end_observers (self, NULL, 0);
         self->shut_down = TRUE;
         if (self->transmissions != NULL)
                 coap_udp6_context_clear_transmissions (self);
@@ -441,6 +454,9 @@ coap_udp6_context_finalize (GObject *object)
         CoapUdp6Context *self = COAP_UDP6_CONTEXT (object);
 
         g_clear_pointer (&self->exchanges, g_hash_table_unref);
+        g_clear_pointer (&self->observations, g_hash_table_unref);
+        g_clear_pointer (&self->observer_keys, g_hash_table_unref);
+        g_clear_pointer (&self->observer_mids, g_hash_table_unref);
         g_clear_pointer (&self->active, g_hash_table_unref);
         g_clear_pointer (&self->timers, coap_udp6_timers_free);
         g_main_context_unref (self->main_context);
@@ -491,6 +507,11 @@ coap_udp6_context_get_property (GObject    *object,
         case PROP_MULTICAST_INTERFACES: g_value_set_boxed (value, self->multicast_interfaces); break;
         case PROP_IS_SERVER: g_value_set_boolean (value, self->server); break;
         case PROP_REUSE_PORT: g_value_set_boolean (value, self->reuse_port); break;
+        case PROP_MAX_OBSERVERS: g_value_set_uint (value, self->max_observers); break;
+        case PROP_MAX_OBSERVERS_PER_RESOURCE:
+                g_value_set_uint (value, self->max_observers_per_resource);
+                break;
+        case PROP_MAX_NON_NOTIFICATIONS: g_value_set_uint (value, self->max_non_notifications); break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -546,6 +567,11 @@ coap_udp6_context_set_property (GObject      *object,
         case PROP_MAX_BLOCK_ENTRIES: self->max_block_entries = g_value_get_uint (value); break;
         case PROP_MAX_BLOCK_BYTES: self->max_block_bytes = g_value_get_uint (value); break;
         case PROP_ECHO_AMPLIFICATION_LIMIT: self->echo_amplification_limit = g_value_get_boolean (value); break;
+        case PROP_MAX_OBSERVERS: self->max_observers = g_value_get_uint (value); break;
+        case PROP_MAX_OBSERVERS_PER_RESOURCE:
+                self->max_observers_per_resource = g_value_get_uint (value);
+                break;
+        case PROP_MAX_NON_NOTIFICATIONS: self->max_non_notifications = g_value_get_uint (value); break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
                 return;
@@ -699,6 +725,38 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
          * Since: 1.0
          */
         props[PROP_MAX_PENDING_REQUESTS] = uint_prop ("max-pending-requests", 1, G_MAXUINT, 1024);
+        /**
+         * CoapUdp6Context:max-observers:
+         *
+         * The most clients observing this context's resources at once
+         * (RFC 7641). Beyond it a registration is answered as a plain GET
+         * (without Observe, RFC 7641 §4.1) and counted as
+         * %COAP_UDP6_STATISTIC_OBSERVERS_REJECTED.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_OBSERVERS] = uint_prop ("max-observers", 0, G_MAXUINT, 10000);
+        /**
+         * CoapUdp6Context:max-observers-per-resource:
+         *
+         * The most observers of one resource, handled as
+         * [property@Context:max-observers].
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_OBSERVERS_PER_RESOURCE] =
+                uint_prop ("max-observers-per-resource", 0, G_MAXUINT, 1000);
+        /**
+         * CoapUdp6Context:max-non-notifications:
+         *
+         * How many NON notifications an observer gets in a row before one
+         * is sent CON, so an observer that left is found and removed (RFC
+         * 7641 §4.5); a CON is also sent at least every 24 hours. 0 makes
+         * every notification CON.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_NON_NOTIFICATIONS] = uint_prop ("max-non-notifications", 0, G_MAXUINT, 20);
         /**
          * CoapUdp6Context:exchange-lifetime: (getter get_exchange_lifetime)
          *
@@ -892,6 +950,9 @@ coap_udp6_context_init (CoapUdp6Context *self)
         self->max_body_size = 16 * 1024 * 1024;
         self->max_block_entries = 64;
         self->max_block_bytes = 32 * 1024 * 1024;
+        self->max_observers = 10000;
+        self->max_observers_per_resource = 1000;
+        self->max_non_notifications = 20;
         self->next_mid = g_random_int_range (0, 65536);
         self->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
         self->transmissions = g_hash_table_new_full (coap_udp6_mid_key_hash, coap_udp6_mid_key_equal,
@@ -1230,8 +1291,10 @@ interface_shutdown_cb (GObject      *source,
  * @callback: (scope async): called when the sockets are closed
  * @user_data: data for @callback
  *
- * Fails every pending request with %COAP_UDP6_ERROR_SHUT_DOWN, stops all
- * retransmissions and closes the message interfaces.
+ * Fails every pending request with %COAP_UDP6_ERROR_SHUT_DOWN, ends every
+ * [class@Observation] with it, sends each observer of this context's
+ * resources a last notification, 5.03 Service Unavailable (RFC 7641),
+ * stops all retransmissions and closes the message interfaces.
  *
  * Since: 1.0
  */
@@ -1252,6 +1315,8 @@ coap_udp6_context_shutdown_async (CoapUdp6Context    *self,
         error = g_error_new_literal (COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
                                      "The context was shut down");
         coap_udp6_context_fail_all (self, error);
+        coap_udp6_context_end_observations (self, NULL, error);
+        coap_udp6_context_end_observers (self, NULL, COAP_UDP6_CODE_SERVICE_UNAVAILABLE);
         self->shut_down = TRUE;
         coap_udp6_context_clear_transmissions (self);
         coap_udp6_context_clear_dedup (self);

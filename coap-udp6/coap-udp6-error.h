@@ -48,6 +48,8 @@ GQuark coap_udp6_error_quark (void) G_GNUC_CONST;
  * @COAP_UDP6_ERROR_BLOCKWISE: a block-wise transfer (RFC 7959) went wrong:
  *   a block with the wrong number or size, a representation that kept
  *   changing, a peer that ignored the Block1 option
+ * @COAP_UDP6_ERROR_NOT_OBSERVED: the server ended an observation (RFC
+ *   7641): it answered with an error code or without an Observe option
  *
  * Error codes in the %COAP_UDP6_ERROR domain.
  *
@@ -68,6 +70,7 @@ typedef enum {
         COAP_UDP6_ERROR_NOT_SUPPORTED,
         COAP_UDP6_ERROR_BODY_TOO_LARGE,
         COAP_UDP6_ERROR_BLOCKWISE,
+        COAP_UDP6_ERROR_NOT_OBSERVED,
 } CoapUdp6Error;
 
 G_END_DECLS

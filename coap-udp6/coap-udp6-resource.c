@@ -4,6 +4,7 @@
  */
 #include "coap-udp6-resource.h"
 #include "coap-udp6-resource-private.h"
+#include "coap-udp6-observer-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-message.h"
 
@@ -50,6 +51,12 @@
  * unanswered without deferring is answered 5.00 at once (see
  * [class@Request]).
  *
+ * An [property@Resource:observable] resource can be observed (RFC 7641):
+ * a GET with Observe 0 that it answers with a 2.xx registers the client,
+ * and each call of [method@Resource.changed] renders the resource again
+ * for every observer, with that observer's registration request (its
+ * token, options and Accept), and sends the result as a notification.
+ *
  * Since: 1.0
  */
 typedef struct {
@@ -71,6 +78,8 @@ typedef struct {
         gboolean observable;
         GBytes *etag;
         gboolean stream_uploads;
+        GQueue observers;                   /* of CoapUdp6Observer, see coap-udp6-context-observe-server.c */
+        guint32 sequence;                   /* the Observe value of the current state */
 } CoapUdp6ResourcePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CoapUdp6Resource, coap_udp6_resource, G_TYPE_OBJECT)
@@ -268,7 +277,9 @@ coap_udp6_resource_class_init (CoapUdp6ResourceClass *klass)
         /**
          * CoapUdp6Resource:observable: (getter get_observable) (setter set_observable)
          *
-         * Whether the link carries the `obs` attribute.
+         * Whether the resource can be observed (RFC 7641): a GET with
+         * Observe 0 registers the client, and the link carries the `obs`
+         * attribute.
          *
          * Since: 1.0
          */
@@ -785,6 +796,51 @@ coap_udp6_resource_link_attribute_matches (CoapUdp6Resource *self,
         if (g_str_equal (name, "obs"))
                 return priv->observable && (pattern[0] == '\0' || g_str_equal (pattern, "*"));
         return FALSE;
+}
+
+GQueue *
+coap_udp6_resource_get_observers_internal (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+
+        return &priv->observers;
+}
+
+guint32
+coap_udp6_resource_get_sequence_internal (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+
+        return priv->sequence;
+}
+
+/**
+ * coap_udp6_resource_changed:
+ * @self: a #CoapUdp6Resource
+ *
+ * Tells the observers of an [property@Resource:observable] resource that
+ * its state changed: the resource is rendered again for each observer,
+ * with its registration request, and the answer is sent as a
+ * notification with the next sequence number (RFC 7641 §4.2). A
+ * notification that is not 2.xx ends that observation.
+ *
+ * Notifications are NON, with a CON after
+ * [property@Context:max-non-notifications] NON ones and at least every
+ * 24 hours; an observer that does not acknowledge it, or answers any
+ * notification with a Reset, is removed.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_changed (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        priv = coap_udp6_resource_get_instance_private (self);
+        /* RFC 7641 §4.4: the sequence number lives in 24 bits. */
+        priv->sequence = (priv->sequence + 1) & 0xffffff;
+        coap_udp6_observers_notify (&priv->observers);
 }
 
 /**

@@ -141,6 +141,9 @@ void coap_udp6_resource_set_etag_data (CoapUdp6Resource *self,
                                        gsize             len);
 
 COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_changed (CoapUdp6Resource *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 char *coap_udp6_resource_get_link_attributes (CoapUdp6Resource *self);
 
 G_END_DECLS

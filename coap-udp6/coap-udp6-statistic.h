@@ -63,6 +63,14 @@ G_BEGIN_DECLS
  *   EXCHANGE_LIFETIME because a limit was reached
  * @COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE: Block1 blocks answered with 4.08
  *   Request Entity Incomplete (missing or out of order)
+ * @COAP_UDP6_STATISTIC_OBSERVERS: current number of clients observing
+ *   this context's resources (a gauge, bounded by
+ *   [property@Context:max-observers])
+ * @COAP_UDP6_STATISTIC_OBSERVERS_REJECTED: registrations answered
+ *   without Observe because [property@Context:max-observers] or
+ *   [property@Context:max-observers-per-resource] was reached
+ * @COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT: notifications sent to
+ *   observers (RFC 7641)
  *
  * What [method@Context.get_statistic] reports. Counters only grow; gauges
  * are the current size of a table, bounded by its limit property.
@@ -92,6 +100,9 @@ typedef enum {
         COAP_UDP6_STATISTIC_BLOCK_BYTES,
         COAP_UDP6_STATISTIC_BLOCK_EVICTIONS,
         COAP_UDP6_STATISTIC_BLOCK_INCOMPLETE,
+        COAP_UDP6_STATISTIC_OBSERVERS,
+        COAP_UDP6_STATISTIC_OBSERVERS_REJECTED,
+        COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT,
 } CoapUdp6Statistic;
 
 G_END_DECLS

@@ -24,5 +24,6 @@
 #include <coap-udp6/coap-udp6-context.h>
 #include <coap-udp6/coap-udp6-request.h>
 #include <coap-udp6/coap-udp6-resource.h>
+#include <coap-udp6/coap-udp6-observation.h>
 
 #undef __COAP_UDP6_H_INSIDE__

@@ -4,7 +4,9 @@
  */
 #include "tool-trace.h"
 
+#include <glib-unix.h>
 #include <gio/gunixinputstream.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,6 +41,13 @@ typedef struct {
         guint64 progress_done;
         gint64 progress_total;
         gint64 progress_printed_at;         /* 0: no line on screen */
+        /* --observe: stop after this many notifications (0: until interrupted) */
+        gboolean observe;
+        guint observe_count;
+        char *observe_uri;                  /* the word after -s when it is not N */
+        gboolean last_without_observe;      /* the server answered as to a plain GET */
+        CoapUdp6Observation *observation;
+        gboolean stopping;
 } Client;
 
 static void
@@ -281,6 +290,113 @@ multicast_cb (GObject      *source,
         g_main_loop_quit (client->loop);
 }
 
+static void
+observe_cancelled_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+        Client *client = user_data;
+
+        coap_udp6_observation_cancel_finish (COAP_UDP6_OBSERVATION (source), result, NULL);
+        g_main_loop_quit (client->loop);
+}
+
+static gboolean
+stop_waiting_cb (gpointer data)
+{
+        g_main_loop_quit (((Client *) data)->loop);
+        return G_SOURCE_REMOVE;
+}
+
+/* N notifications arrived, -T ran out or Ctrl-C: deregister (RFC 7641
+ * §3.6), waiting for the server's answer at most a second. */
+static void
+stop_observing (Client *client)
+{
+        if (client->stopping)
+                return;
+        client->stopping = TRUE;
+        client->status = EXIT_SUCCESS_RESPONSE;
+        g_timeout_add_seconds (1, stop_waiting_cb, client);
+        coap_udp6_observation_cancel_async (client->observation, NULL, observe_cancelled_cb, client);
+}
+
+static gboolean
+interrupted_cb (gpointer data)
+{
+        stop_observing (data);
+        return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+observe_timeout_cb (gpointer data)
+{
+        stop_observing (data);
+        return G_SOURCE_REMOVE;
+}
+
+static void
+notification_cb (CoapUdp6Observation *observation,
+                 CoapUdp6Message     *message,
+                 Client              *client)
+{
+        guint n = coap_udp6_observation_get_n_notifications (observation);
+        guint32 sequence = 0;
+
+        finish_trace (client);
+        client->last_without_observe = !coap_udp6_message_get_observe (message, &sequence);
+        if (client->verbosity > 0 && !client->last_without_observe)
+                fprintf (stderr, "notification %u: Observe=%u\n", n, sequence);
+        else if (client->verbosity > 0)
+                fprintf (stderr, "notification %u: no Observe (the last)\n", n);
+        write_payload (client, message);
+        if (client->observe_count > 0 && n >= client->observe_count)
+                stop_observing (client);
+}
+
+static void
+ended_cb (CoapUdp6Observation *observation,
+          const GError        *error,
+          Client              *client)
+{
+        if (client->stopping)
+                return;
+        if (g_error_matches (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_NOT_OBSERVED)) {
+                finish_trace (client);
+                /* A resource that is not observable still answered 2.xx. */
+                client->status = client->last_without_observe ? EXIT_SUCCESS_RESPONSE
+                                                              : EXIT_ERROR_RESPONSE;
+                fprintf (stderr, "coap-udp6-client: %s\n", error->message);
+        } else {
+                fail (client, error);
+        }
+        g_main_loop_quit (client->loop);
+}
+
+static gboolean
+parse_observe (const char *option_name,
+               const char *value,
+               gpointer    data,
+               GError    **error)
+{
+        Client *client = data;
+        guint64 n = 0;
+
+        client->observe = TRUE;
+        /* GOption hands an optional argument the next word: "-s URI". */
+        if (value != NULL && !g_ascii_isdigit (value[0]) && client->observe_uri == NULL) {
+                client->observe_uri = g_strdup (value);
+                return TRUE;
+        }
+        if (value != NULL && !g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &n, NULL)) {
+                g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                             "%s %s: expected a number of notifications", option_name, value);
+                return FALSE;
+        }
+        client->observe_count = (guint) n;
+        return TRUE;
+}
+
 static gboolean
 timeout_cb (gpointer data)
 {
@@ -424,6 +540,12 @@ static const char description[] =
         "Multicast requests collect answers for 6 seconds unless -T says otherwise:\n"
         "servers wait up to 5 seconds (RFC 7252 DEFAULT_LEISURE) before answering.\n"
         "\n"
+        "--observe (-s) observes URI (RFC 7641): every notification's payload is\n"
+        "written as it arrives until N arrived (-s N, -sN or --observe=N), -T S\n"
+        "seconds passed or Ctrl-C; then the observation is cancelled with a GET\n"
+        "with Observe 1 and the exit status is 0. With -v each notification's\n"
+        "sequence number is shown.\n"
+        "\n"
         "Exit status:\n"
         "  0  a 2.xx response (multicast: at least one answer)\n"
         "  1  a response that is not 2.xx (multicast: no answer)\n"
@@ -461,6 +583,8 @@ main (int   argc,
                   "Give up after S seconds (multicast: collect for S seconds, default 6)", "S" },
                 { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, count_verbose,
                   "Show both messages with every option on stderr; twice: also the datagrams in hex", NULL },
+                { "observe", 's', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, parse_observe,
+                  "Observe URI: print every notification, until N arrived if given", "N" },
                 { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
                 /* The letters libcoap's coap-client uses for the same things. */
                 { "text", 'e', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &payload_text, NULL, NULL },
@@ -495,6 +619,10 @@ main (int   argc,
                 printf ("coap-udp6-client %d.%d.%d\n", COAP_UDP6_MAJOR_VERSION, COAP_UDP6_MINOR_VERSION,
                         COAP_UDP6_MICRO_VERSION);
                 return EXIT_SUCCESS_RESPONSE;
+        }
+        if (client.observe_uri != NULL && argc == 1) {
+                argv[1] = client.observe_uri;
+                argc = 2;
         }
         if (argc != 2) {
                 fprintf (stderr, "coap-udp6-client: exactly one URI is needed\n");
@@ -557,20 +685,34 @@ main (int   argc,
                 client.pending = g_string_new (NULL);
                 tool_trace_received (trace_received, NULL, &client);
         }
-        if (is_multicast_uri (argv[1])) {
-                /* A multicast request is never block-wise (RFC 7959 §2.8):
-                 * its body goes in one datagram. */
-                if (body != NULL) {
-                        g_autoptr (GOutputStream) memory = g_memory_output_stream_new_resizable ();
+        /* A multicast request is never block-wise (RFC 7959 §2.8), and an
+         * observation is registered by one request: their body goes in one
+         * datagram. */
+        if (body != NULL && (client.observe || is_multicast_uri (argv[1]))) {
+                g_autoptr (GOutputStream) memory = g_memory_output_stream_new_resizable ();
 
-                        if (g_output_stream_splice (memory, body, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                                    NULL, &error) < 0) {
-                                fprintf (stderr, "coap-udp6-client: %s\n", error->message);
-                                return EXIT_FAILURE_LOCAL;
-                        }
-                        payload = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
-                        coap_udp6_message_set_payload (request, payload);
+                if (g_output_stream_splice (memory, body, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                            NULL, &error) < 0) {
+                        fprintf (stderr, "coap-udp6-client: %s\n", error->message);
+                        return EXIT_FAILURE_LOCAL;
                 }
+                payload = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+                coap_udp6_message_set_payload (request, payload);
+                g_clear_object (&body);
+        }
+        if (client.observe) {
+                client.observation = coap_udp6_context_observe (context, request, NULL, &error);
+                if (client.observation == NULL) {
+                        fprintf (stderr, "coap-udp6-client: %s\n", error->message);
+                        return EXIT_FAILURE_LOCAL;
+                }
+                g_signal_connect (client.observation, "notification", G_CALLBACK (notification_cb), &client);
+                g_signal_connect (client.observation, "ended", G_CALLBACK (ended_cb), &client);
+                g_unix_signal_add (SIGINT, interrupted_cb, &client);
+                g_unix_signal_add (SIGTERM, interrupted_cb, &client);
+                if (timeout > 0)
+                        g_timeout_add ((guint) (timeout * 1000), observe_timeout_cb, &client);
+        } else if (is_multicast_uri (argv[1])) {
                 g_signal_connect (context, "multicast-response", G_CALLBACK (multicast_response_cb), &client);
                 coap_udp6_context_request_multicast_async (context, request,
                                                            (guint) ((timeout > 0 ? timeout
@@ -588,6 +730,10 @@ main (int   argc,
         }
         g_main_loop_run (client.loop);
         g_main_loop_unref (client.loop);
+        if (client.observation != NULL)
+                g_signal_handlers_disconnect_by_data (client.observation, &client);
+        g_clear_object (&client.observation);
+        g_free (client.observe_uri);
         g_clear_object (&client.request);
         if (client.pending != NULL)
                 g_string_free (client.pending, TRUE);

@@ -173,7 +173,7 @@ trace_answered (CoapUdp6Message *message,
                 fprintf (stderr, "<- answered by the context (a duplicate, or a rejected request)\n");
 }
 
-static void
+static CoapUdp6Resource *
 add (CoapUdp6Context *context,
      const char      *path,
      DemoHandler      handler,
@@ -188,6 +188,15 @@ add (CoapUdp6Context *context,
 
         resource->handler = handler;
         coap_udp6_context_add_resource (context, path, COAP_UDP6_RESOURCE (resource));
+        return COAP_UDP6_RESOURCE (resource);
+}
+
+/* /time changes every second: its observers (RFC 7641) are told. */
+static gboolean
+time_tick_cb (gpointer data)
+{
+        coap_udp6_resource_changed (data);
+        return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -229,6 +238,7 @@ main (int   argc,
         g_autoptr (GError) error = NULL;
         g_autoptr (CoapUdp6Context) context = NULL;
         g_autoptr (GMainLoop) loop = NULL;
+        CoapUdp6Resource *time_resource;
         gboolean statistics = FALSE;
         gint max_dedup_entries = G_MININT, max_dedup_bytes = G_MININT, max_pending = G_MININT;
         GOptionEntry entries[] = {
@@ -251,6 +261,8 @@ main (int   argc,
 
         options = g_option_context_new ("- serve /hello, /echo, /whoami, /time and /large over CoAP");
         g_option_context_set_description (options,
+                "/time can be observed (RFC 7641): it notifies every second.\n"
+                "\n"
                 "Once it listens, it prints one line on standard output:\n"
                 "  listening on port PORT\n"
                 "(with --bind [::]:0 the port is the one the kernel chose).");
@@ -286,7 +298,8 @@ main (int   argc,
         add (context, "echo", echo_handler, "demo.echo", "Echo");
         add (context, "whoami", whoami_handler, "demo.whoami", "Who am I");
         add (context, "large", large_handler, "demo.large", "4200 bytes, served in blocks");
-        add (context, "time", time_handler, "demo.time", "Current time");
+        time_resource = add (context, "time", time_handler, "demo.time", "Current time");
+        coap_udp6_resource_set_observable (time_resource, TRUE);
         /* Tests and scripts bind port 0 and read the port from here. */
         printf ("listening on port %u\n", coap_udp6_context_get_local_port (context));
         fflush (stdout);
@@ -298,6 +311,7 @@ main (int   argc,
         g_unix_signal_add (SIGTERM, quit_cb, loop);
         if (statistics)
                 g_unix_signal_add (SIGUSR1, statistics_cb, context);
+        g_timeout_add_seconds (1, time_tick_cb, time_resource);
         g_main_loop_run (loop);
         if (statistics)
                 print_statistics (context);

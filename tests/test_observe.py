@@ -1,0 +1,234 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Observe (RFC 7641) from Python: a Python observable resource observed
+through CoapUdp6.Observation, its latest-text bound to another object;
+the tools observing each other and libcoap's coap-client-notls and
+coap-server-notls over ::1."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+import gi
+gi.require_version('CoapUdp6', '1.0')
+from gi.repository import CoapUdp6, Gio, GLib, GObject
+
+BUILD = os.environ.get('COAP_UDP6_BUILDDIR', '.')
+CLIENT = os.path.join(BUILD, 'examples', 'coap-udp6-client')
+SERVER = os.path.join(BUILD, 'examples', 'coap-udp6-server')
+LIBCOAP_CLIENT = shutil.which('coap-client-notls')
+LIBCOAP_SERVER = shutil.which('coap-server-notls')
+
+
+class Thermometer(CoapUdp6.Resource):
+    def __init__(self):
+        super().__init__(observable=True)
+        self.degrees = 20
+
+    def do_render(self, request):
+        request.respond_payload(CoapUdp6.Code.CONTENT,
+                                GLib.Bytes.new(b'%d C' % self.degrees), 0)
+
+    def warm_up(self):
+        self.degrees += 1
+        self.changed()
+
+
+class Label(GObject.Object):
+    """Stands for a Gtk.Label: a string property to bind to."""
+    label = GObject.Property(type=str)
+
+
+class ObservationTest(unittest.TestCase):
+    def setUp(self):
+        self.server = CoapUdp6.Context.new_server(['[::1]:0'], None)
+        self.thermometer = Thermometer()
+        self.server.add_resource('temp', self.thermometer)
+        self.client = CoapUdp6.Context.new_client()
+        self.context = GLib.MainContext.default()
+
+    def iterate_until(self, condition, timeout=5):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            self.assertLess(time.monotonic(), deadline, 'timed out')
+            self.context.iteration(False) or time.sleep(0.001)
+
+    def observe(self):
+        request = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.GET)
+        request.set_request_uri('coap://[::1]:%d/temp' % self.server.get_local_port())
+        return self.client.observe(request, None)
+
+    def test_three_notifications_then_cancel(self):
+        observation = self.observe()
+        texts, ended = [], []
+        label = Label()
+        observation.bind_property('latest-text', label, 'label',
+                                  GObject.BindingFlags.SYNC_CREATE)
+        observation.connect('notification',
+                            lambda obs, msg: texts.append(msg.get_payload().get_data()))
+        observation.connect('ended', lambda obs, error: ended.append(error))
+        self.iterate_until(lambda: len(texts) == 1)
+        for _ in range(3):
+            self.thermometer.warm_up()
+            n = len(texts)
+            self.iterate_until(lambda: len(texts) == n + 1)
+        self.assertEqual(texts, [b'20 C', b'21 C', b'22 C', b'23 C'])
+        self.assertEqual(label.props.label, '23 C')
+        self.assertEqual(observation.props.n_notifications, 4)
+        self.assertEqual(observation.props.latest.get_observe(), (True, 3))
+        self.assertEqual(self.server.get_statistic(CoapUdp6.Statistic.OBSERVERS), 1)
+
+        result = []
+        observation.cancel_async(None, lambda obs, res: result.append(obs.cancel_finish(res)))
+        self.assertFalse(observation.props.active)
+        self.assertTrue(ended[0].matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED))
+        self.iterate_until(lambda: result)
+        self.assertEqual(result, [True])
+        self.assertEqual(self.server.get_statistic(CoapUdp6.Statistic.OBSERVERS), 0)
+
+    def test_only_get_observes(self):
+        request = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.POST)
+        request.set_request_uri('coap://[::1]:%d/temp' % self.server.get_local_port())
+        with self.assertRaises(GLib.Error) as raised:
+            self.client.observe(request, None)
+        self.assertTrue(raised.exception.matches(CoapUdp6.error_quark(),
+                                                 CoapUdp6.Error.INVALID_MESSAGE))
+
+    def test_removed_resource_ends_with_not_observed(self):
+        observation = self.observe()
+        ended = []
+        observation.connect('ended', lambda obs, error: ended.append(error))
+        self.iterate_until(lambda: observation.props.n_notifications == 1)
+        self.server.remove_resource('temp')
+        self.iterate_until(lambda: ended)
+        self.assertTrue(ended[0].matches(CoapUdp6.error_quark(), CoapUdp6.Error.NOT_OBSERVED))
+        self.assertIn('4.04', ended[0].message)
+        self.assertEqual(observation.props.error.message, ended[0].message)
+
+
+def wait_for(condition, what, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.02)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+class Process:
+    """A server whose output goes to a file, read while it runs."""
+
+    def __init__(self, argv, port=None):
+        self.log = tempfile.NamedTemporaryFile('w+', suffix='.log')
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, text=True)
+        if port is None:
+            def find():
+                self.assertRunning()
+                match = re.search(r'listening on port (\d+)', self.text())
+                return match and int(match.group(1))
+            port = wait_for(find, 'the port of ' + argv[0])
+        self.port = port
+
+    def assertRunning(self):
+        if self.proc.poll() is not None:
+            raise AssertionError('%s exited: %s' % (self.proc.args, self.text()))
+
+    def text(self):
+        with open(self.log.name) as f:
+            return f.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+
+def free_port():
+    s = Gio.Socket.new(Gio.SocketFamily.IPV6, Gio.SocketType.DATAGRAM, Gio.SocketProtocol.UDP)
+    s.bind(Gio.InetSocketAddress.new_from_string('::1', 0), False)
+    port = s.get_local_address().get_port()
+    s.close()
+    return port
+
+
+@unittest.skipUnless(os.access(CLIENT, os.X_OK) and os.access(SERVER, os.X_OK),
+                     'the tools are not built')
+class ToolsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Process([SERVER, '--bind', '[::1]:0'])
+        cls.time = 'coap://[::1]:%d/time' % cls.server.port
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_client_observes_time(self):
+        run = subprocess.run([CLIENT, '-v', '-s', '3', self.time],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(len(run.stdout.splitlines()), 3)
+        sequence = [int(n) for n in re.findall(r'notification \d+: Observe=(\d+)', run.stderr)]
+        self.assertEqual(len(sequence), 3)
+        self.assertEqual(sequence, sorted(set(sequence)))
+
+    def test_client_observes_what_cannot_be_observed(self):
+        base = self.time[:-len('/time')]
+        run = subprocess.run([CLIENT, '-s', base + '/hello'],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn('Hello', run.stdout)
+        self.assertIn('not observed', run.stderr)
+        run = subprocess.run([CLIENT, '-s', base + '/nosuch'],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(run.returncode, 1, run.stderr)
+        self.assertIn('4.04', run.stderr)
+
+    def test_ctrl_c_exits_0(self):
+        proc = subprocess.Popen([CLIENT, '--observe', self.time], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        first = proc.stdout.readline()
+        self.assertTrue(first.strip(), 'no notification')
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+        self.assertEqual(proc.returncode, 0, err)
+
+    @unittest.skipUnless(LIBCOAP_CLIENT, 'coap-client-notls is not installed')
+    def test_libcoap_client_observes_time(self):
+        # -s 3: libcoap observes for 3 seconds; /time changes every second.
+        run = subprocess.run([LIBCOAP_CLIENT, '-s', '3', '-B', '4', self.time],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        stamps = re.findall(r'\d{4}-\d\d-\d\dT[\d:.]+Z', run.stdout)
+        self.assertGreaterEqual(len(stamps), 3, run.stdout)
+        self.assertEqual(stamps, sorted(set(stamps)))
+
+    @unittest.skipUnless(LIBCOAP_SERVER, 'coap-server-notls is not installed')
+    def test_client_observes_libcoap_time(self):
+        port = free_port()
+        libcoap = Process([LIBCOAP_SERVER, '-A', '::1', '-p', str(port)], port=port)
+        try:
+            def run():
+                libcoap.assertRunning()
+                r = subprocess.run([CLIENT, '-v', '-s', '3', '-T', '10',
+                                    'coap://[::1]:%d/time' % port],
+                                   capture_output=True, text=True, timeout=30)
+                # The server may not listen yet: try again.
+                return r if r.returncode == 0 or 'Observe' in r.stderr else None
+            result = wait_for(run, 'coap-server-notls to answer')
+        finally:
+            libcoap.stop()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(re.findall(r'notification \d+: Observe=', result.stderr)), 3)
+        self.assertEqual(len(result.stdout.splitlines()), 3)
+
+
+if __name__ == '__main__':
+    unittest.main()
