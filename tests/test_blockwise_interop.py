@@ -15,7 +15,7 @@ import sys
 import tempfile
 import unittest
 
-from test_interop import CLIENT, NODE_PATH, SERVER, SRCDIR, free_port, have_npm_coap
+from test_interop import CLIENT, NODE_PATH, SERVER, SRCDIR, have_npm_coap
 
 PEER = os.path.join(SRCDIR, 'tests', 'interop', 'npm-block-peer.js')
 # What coap-udp6-server's /large serves.
@@ -70,10 +70,12 @@ class NodeServer(unittest.TestCase):
     """coap-udp6-client against the package's server."""
 
     def setUp(self):
-        self.port = free_port()
-        self.server = node('server', str(self.port), str(SIZE))
-        self.assertEqual(self.server.stdout.readline().strip(), 'ready')
-        self.base = 'coap://[::1]:%d' % self.port
+        # Port 0: the kernel picks a free one, and no other process can
+        # take it between a probe and the bind.
+        self.server = node('server', '0', str(SIZE))
+        ready = self.server.stdout.readline().split()
+        self.assertEqual(ready[:1], ['ready'])
+        self.base = 'coap://[::1]:%s' % ready[1]
         self.tmp = tempfile.TemporaryDirectory()
 
     def tearDown(self):

@@ -4,7 +4,8 @@
 //
 //   node npm-block-peer.js server PORT SIZE
 //       serves /large (GET: SIZE bytes) and /echo (POST/PUT: the body back,
-//       2.04) on [::1]:PORT and prints "ready"
+//       2.04) on [::1]:PORT (0: a port the kernel picks) and prints
+//       "ready PORT"
 //   node npm-block-peer.js client METHOD URI [SIZE]
 //       sends SIZE bytes as the payload; prints "CODE LENGTH SHA256" of
 //       the response payload
@@ -43,7 +44,7 @@ function serve(port, size) {
       res.end();
     }
   });
-  server.listen(port, '::1', () => console.log('ready'));
+  server.listen(port, '::1', () => console.log(`ready ${server._sock.address().port}`));
 }
 
 function request(method, uri, size) {
