@@ -430,7 +430,16 @@ request_common (CoapUdp6Context     *self,
                 exchange_start (ex);
                 return;
         }
-        iface = coap_udp6_context_choose_interface (self, NULL);
+        if (G_UNLIKELY (coap_udp6_message_get_requested_scheme (request) != NULL) &&
+            g_ascii_strcasecmp (coap_udp6_message_get_requested_scheme (request), "coaps") == 0) {
+                iface = coap_udp6_context_coaps_interface (self, &error);
+                if (iface == NULL) {
+                        exchange_finish (ex, NULL, error);
+                        return;
+                }
+        } else {
+                iface = coap_udp6_context_choose_interface (self, NULL);
+        }
         if (coap_udp6_message_interface_determine_remote_now (iface, ex->request, &remote, &error)) {
                 exchange_remote_known (ex, remote, error);
                 return;

@@ -94,6 +94,7 @@ enum {
         PROP_MAX_OBSERVERS,
         PROP_MAX_OBSERVERS_PER_RESOURCE,
         PROP_MAX_NON_NOTIFICATIONS,
+        PROP_CREDENTIALS,
         N_PROPS
 };
 
@@ -461,6 +462,7 @@ coap_udp6_context_finalize (GObject *object)
         g_main_context_unref (self->main_context);
         g_strfreev (self->binds);
         g_strfreev (self->multicast_interfaces);
+        g_clear_object (&self->credentials);
         g_clear_error (&self->init_error);
 
         G_OBJECT_CLASS (coap_udp6_context_parent_class)->finalize (object);
@@ -510,6 +512,7 @@ coap_udp6_context_get_property (GObject    *object,
                 g_value_set_uint (value, self->max_observers_per_resource);
                 break;
         case PROP_MAX_NON_NOTIFICATIONS: g_value_set_uint (value, self->max_non_notifications); break;
+        case PROP_CREDENTIALS: g_value_set_object (value, self->credentials); break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -538,6 +541,9 @@ coap_udp6_context_set_property (GObject      *object,
                 return;
         case PROP_REUSE_PORT:
                 self->reuse_port = g_value_get_boolean (value);
+                return;
+        case PROP_CREDENTIALS:
+                coap_udp6_context_set_credentials (self, g_value_get_object (value));
                 return;
         default:
                 break;
@@ -788,7 +794,9 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
          * CoapUdp6Context:binds:
          *
          * Where to listen, one message interface each ("HOST:PORT",
-         * "[v6]:PORT", a host name). When empty, a server listens on
+         * "[v6]:PORT", a host name). A bind that starts with `coaps://`
+         * (`coaps://[::]:5684`, port 5684 when left out) serves coaps with
+         * [property@Context:credentials]. When empty, a server listens on
          * `[::]:5683` and a client on an ephemeral port of `[::]`.
          *
          * Since: 1.0
@@ -888,6 +896,19 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
          * Since: 1.0
          */
         props[PROP_MAX_BLOCK_BYTES] = uint_prop ("max-block-bytes", 0, G_MAXUINT, 32 * 1024 * 1024);
+        /**
+         * CoapUdp6Context:credentials: (attributes org.gtk.Property.get=coap_udp6_context_get_credentials org.gtk.Property.set=coap_udp6_context_set_credentials)
+         *
+         * The keys and certificates of `coaps://` binds and requests;
+         * binds use the ones set before initialisation, requests the ones
+         * set before the first `coaps://` request.
+         *
+         * Since: 1.0
+         */
+        props[PROP_CREDENTIALS] =
+                g_param_spec_object ("credentials", NULL, NULL, COAP_UDP6_TYPE_CREDENTIALS,
+                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                     G_PARAM_EXPLICIT_NOTIFY);
         g_object_class_install_properties (object_class, N_PROPS, props);
 
         /**
@@ -985,9 +1006,13 @@ coap_udp6_context_initable_init (GInitable    *initable,
                 GError *local_error = NULL;
                 CoapUdp6MessageInterface *iface;
 
+                g_autoptr (CoapUdp6Credentials) credentials = NULL;
+                const char *bind = coap_udp6_context_split_bind (self, bind_at (self, i), &credentials);
+
                 iface = g_initable_new (COAP_UDP6_TYPE_MESSAGE_INTERFACE, cancellable, &local_error,
                                         "manager", self,
-                                        "bind", bind_at (self, i),
+                                        "bind", bind,
+                                        "credentials", credentials,
                                         "multicast", self->multicast_interfaces,
                                         "is-server", self->server,
                                         "reuse-port", self->reuse_port,
@@ -1039,19 +1064,23 @@ init_step (GTask *task)
 {
         CoapUdp6Context *self = g_task_get_source_object (task);
         guint next = self->interfaces->len;
+        g_autoptr (CoapUdp6Credentials) credentials = NULL;
+        const char *bind;
 
         if (next >= n_binds (self)) {
                 g_task_return_boolean (task, TRUE);
                 g_object_unref (task);
                 return;
         }
+        bind = coap_udp6_context_split_bind (self, bind_at (self, next), &credentials);
         g_main_context_push_thread_default (self->main_context);
         g_async_initable_new_async (COAP_UDP6_TYPE_MESSAGE_INTERFACE,
                                     g_task_get_priority (task),
                                     g_task_get_cancellable (task),
                                     init_interface_cb, task,
                                     "manager", self,
-                                    "bind", bind_at (self, next),
+                                    "bind", bind,
+                                    "credentials", credentials,
                                     "multicast", self->multicast_interfaces,
                                     "is-server", self->server,
                                     "reuse-port", self->reuse_port,

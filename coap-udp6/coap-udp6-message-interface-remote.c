@@ -181,6 +181,14 @@ lookup_done (GObject      *source,
 }
 
 static gboolean
+wants_coaps (CoapUdp6Message *message)
+{
+        const char *scheme = coap_udp6_message_get_requested_scheme (message);
+
+        return scheme != NULL && g_ascii_strcasecmp (scheme, "coaps") == 0;
+}
+
+static gboolean
 split_target (CoapUdp6Message *message,
               char           **host,
               guint           *ifindex,
@@ -192,7 +200,7 @@ split_target (CoapUdp6Message *message,
         g_autofree char *uri_host = NULL;
 
         if (!coap_udp6_message_get_uri_port (message, &uri_port) || uri_port == 0)
-                uri_port = COAP_PORT;
+                uri_port = wants_coaps (message) ? COAP_UDP6_COAPS_PORT : COAP_PORT;
         if (unresolved != NULL)
                 return coap_udp6_parse_hostport (unresolved, uri_port, host,
                                                  ifindex, port, error);
@@ -248,7 +256,11 @@ coap_udp6_message_interface_determine_remote_now (CoapUdp6MessageInterface *self
 
         *remote = NULL;
         scheme = coap_udp6_message_get_requested_scheme (message);
-        if (scheme != NULL && g_ascii_strcasecmp (scheme, "coap") != 0)
+        /* The udp6 transport takes coap, the coaps one coaps. */
+        if (scheme != NULL && g_ascii_strcasecmp (scheme, "coap") != 0 &&
+            g_ascii_strcasecmp (scheme, "coaps") != 0)
+                return TRUE;
+        if (wants_coaps (message) != (self->credentials != NULL))
                 return TRUE;
         if (!split_target (message, &host, &ifindex, &port, error))
                 return TRUE;

@@ -76,6 +76,7 @@ typedef struct {
         char *title;
         gint content_format;
         gboolean observable;
+        gboolean requires_peer_identity;
         GBytes *etag;
         GQueue observers;                   /* of CoapUdp6Observer, see coap-udp6-context-observe-server.c */
         guint32 sequence;                   /* the Observe value of the current state */
@@ -91,6 +92,7 @@ enum {
         PROP_TITLE,
         PROP_OBSERVABLE,
         PROP_ETAG,
+        PROP_REQUIRES_PEER_IDENTITY,
         N_PROPS
 };
 
@@ -183,6 +185,9 @@ coap_udp6_resource_get_property (GObject    *object,
         case PROP_ETAG:
                 g_value_set_boxed (value, priv->etag);
                 break;
+        case PROP_REQUIRES_PEER_IDENTITY:
+                g_value_set_boolean (value, priv->requires_peer_identity);
+                break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -214,6 +219,9 @@ coap_udp6_resource_set_property (GObject      *object,
                 break;
         case PROP_ETAG:
                 coap_udp6_resource_set_etag (self, g_value_get_boxed (value));
+                break;
+        case PROP_REQUIRES_PEER_IDENTITY:
+                coap_udp6_resource_set_requires_peer_identity (self, g_value_get_boolean (value));
                 break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -290,6 +298,18 @@ coap_udp6_resource_class_init (CoapUdp6ResourceClass *klass)
          * Since: 1.0
          */
         props[PROP_ETAG] = g_param_spec_boxed ("etag", NULL, NULL, G_TYPE_BYTES, flags);
+        /**
+         * CoapUdp6Resource:requires-peer-identity: (getter get_requires_peer_identity) (setter set_requires_peer_identity)
+         *
+         * Whether only peers that proved an identity over coaps (see
+         * [method@EndpointAddress.get_peer_identity]) may use the
+         * resource; others get 4.01 Unauthorized and the handler does not
+         * run.
+         *
+         * Since: 1.0
+         */
+        props[PROP_REQUIRES_PEER_IDENTITY] = g_param_spec_boolean ("requires-peer-identity",
+                NULL, NULL, FALSE, flags);
 
         g_object_class_install_properties (object_class, N_PROPS, props);
 }
@@ -818,4 +838,47 @@ coap_udp6_resource_changed (CoapUdp6Resource *self)
         /* RFC 7641 §4.4: the sequence number lives in 24 bits. */
         priv->sequence = (priv->sequence + 1) & 0xffffff;
         coap_udp6_observers_notify (&priv->observers);
+}
+
+/**
+ * coap_udp6_resource_get_requires_peer_identity: (get-property requires-peer-identity)
+ * @self: a #CoapUdp6Resource
+ *
+ * Whether the resource serves only authenticated peers.
+ *
+ * Returns: %TRUE when unauthenticated requests get 4.01
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_resource_get_requires_peer_identity (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), FALSE);
+        priv = coap_udp6_resource_get_instance_private (self);
+        return priv->requires_peer_identity;
+}
+
+/**
+ * coap_udp6_resource_set_requires_peer_identity: (set-property requires-peer-identity)
+ * @self: a #CoapUdp6Resource
+ * @requires: whether to serve only authenticated peers
+ *
+ * Sets whether requests from peers without an identity get 4.01.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_requires_peer_identity (CoapUdp6Resource *self,
+                                               gboolean          requires)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        priv = coap_udp6_resource_get_instance_private (self);
+        if (priv->requires_peer_identity == !!requires)
+                return;
+        priv->requires_peer_identity = !!requires;
+        g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REQUIRES_PEER_IDENTITY]);
 }
