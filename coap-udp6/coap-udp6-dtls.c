@@ -15,6 +15,10 @@
  * TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 are mandatory; ECDHE-PSK gives
  * forward secrecy with pre-shared keys. DTLS 1.2 only. */
 #define PRIORITY "NORMAL:+PSK:+ECDHE-PSK:+AES-128-CCM-8:-VERS-ALL:+VERS-DTLS1.2"
+/* A peer that holds no certificate offers only what it can finish:
+ * GnuTLS servers (libcoap's among them) give up on the first suite they
+ * lack credentials for. */
+#define PRIORITY_PSK_ONLY "NORMAL:-KX-ALL:+ECDHE-PSK:+PSK:+AES-128-CCM-8:-VERS-ALL:+VERS-DTLS1.2"
 
 /* DTLS record header: content type, version, epoch (RFC 6347 §4.1). */
 #define CONTENT_TYPE_HANDSHAKE 22
@@ -23,7 +27,9 @@ struct _CoapUdp6Dtls {
         CoapUdp6MessageInterface *iface;        /* unowned: it owns us */
         CoapUdp6Credentials *credentials;       /* (owned) */
         gboolean server;
-        gnutls_priority_t priority;
+        gnutls_priority_t priority;             /* with certificate suites */
+        gnutls_priority_t priority_psk;         /* without */
+        gboolean have_certificate;
         gnutls_psk_client_credentials_t psk_client;     /* nullable */
         gnutls_psk_server_credentials_t psk_server;     /* nullable */
         gnutls_certificate_credentials_t certificates;  /* nullable */
@@ -196,6 +202,7 @@ load_credentials (CoapUdp6Dtls  *self,
                                                            &k_datum, GNUTLS_X509_FMT_PEM);
                 if (ret < 0)
                         return error_from_gnutls (ret, "Unusable certificate or key", error);
+                self->have_certificate = TRUE;
         }
         if (ca != NULL) {
                 gnutls_datum_t ca_datum;
@@ -237,6 +244,7 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
         self->sessions = g_hash_table_new_full (peer_hash, peer_equal, NULL,
                                                 (GDestroyNotify) coap_udp6_dtls_session_unref);
         gnutls_priority_init (&self->priority, PRIORITY, NULL);
+        gnutls_priority_init (&self->priority_psk, PRIORITY_PSK_ONLY, NULL);
         gnutls_key_generate (&self->cookie_key, GNUTLS_COOKIE_KEY_SIZE);
         if (!load_credentials (self, error)) {
                 coap_udp6_dtls_free (self);
@@ -281,6 +289,7 @@ coap_udp6_dtls_free (CoapUdp6Dtls *self)
         if (self->certificates != NULL)
                 gnutls_certificate_free_credentials (self->certificates);
         gnutls_priority_deinit (self->priority);
+        gnutls_priority_deinit (self->priority_psk);
         gnutls_free (self->cookie_key.data);
         g_object_unref (self->credentials);
         g_free (self);
@@ -330,14 +339,19 @@ coap_udp6_dtls_deliver (CoapUdp6Dtls        *self,
 
 static gnutls_session_t
 new_tls (CoapUdp6Dtls *self,
-         gboolean      client)
+         gboolean      client,
+         unsigned int  flags)
 {
+        gboolean psk = client ? self->psk_client != NULL : self->psk_server != NULL;
         gnutls_session_t tls;
 
         if (gnutls_init (&tls, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) |
-                               GNUTLS_DATAGRAM | GNUTLS_NONBLOCK) < 0)
+                               GNUTLS_DATAGRAM | GNUTLS_NONBLOCK | flags) < 0)
                 return NULL;
-        gnutls_priority_set (tls, self->priority);
+        /* A client without a certificate may still check a server's. */
+
+        gnutls_priority_set (tls, self->have_certificate || (client && self->verify_peer) || !psk
+                                          ? self->priority : self->priority_psk);
         if (client && self->psk_client != NULL)
                 gnutls_credentials_set (tls, GNUTLS_CRD_PSK, self->psk_client);
         if (!client && self->psk_server != NULL)
@@ -409,7 +423,11 @@ accept_client (CoapUdp6Dtls            *self,
                 g_debug ("Refusing a DTLS handshake: the session limits are reached");
                 return;
         }
-        tls = new_tls (self, FALSE);
+        /* GnuTLS refuses a ClientHello whose SNI is an IPv6 literal
+         * (illegal_parameter), as libcoap's clients send for coaps://[::1];
+         * RFC 6066 §3 forbids literals and GnuTLS cannot be told to
+         * ignore the extension. */
+        tls = new_tls (self, FALSE, 0);
         if (tls == NULL)
                 return;
         gnutls_dtls_prestate_set (tls, &prestate);
@@ -497,7 +515,7 @@ coap_udp6_dtls_send (CoapUdp6Dtls            *self,
                                              "No client credentials for coaps"));
                 return;
         }
-        tls = new_tls (self, TRUE);
+        tls = new_tls (self, TRUE, 0);
         if (tls == NULL)
                 return;
         if (self->verify_peer) {
