@@ -194,6 +194,63 @@ class Interop(unittest.TestCase):
         self.check_our_server('coap-client-openssl')
 
 
+BUILDDIR = os.environ.get('COAP_UDP6_BUILDDIR', os.path.join(os.path.dirname(__file__), '..', 'build'))
+SERVER = os.path.join(BUILDDIR, 'examples', 'coap-udp6-server')
+CLIENT = os.path.join(BUILDDIR, 'examples', 'coap-udp6-client')
+
+
+@unittest.skipUnless(CoapUdp6.Credentials.is_supported(), 'built without GnuTLS')
+@unittest.skipUnless(os.path.exists(SERVER), 'tools not built (-Dexamples=false)')
+class Tools(unittest.TestCase):
+    """coap-udp6-server --bind coaps://... -k / --psk-file and coap-udp6-client -k -u."""
+
+    def server(self, *args):
+        proc = subprocess.Popen([SERVER, '--bind', 'coaps://[::1]:0'] + list(args),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: (proc.terminate(), proc.wait(5), proc.stdout.close(),
+                                 proc.stderr.close()))
+        line = proc.stdout.readline()
+        self.assertRegex(line, r'^listening on port \d+$')
+        return int(line.split()[-1])
+
+    def client(self, *args):
+        return subprocess.run([CLIENT, '-T', '30'] + list(args), capture_output=True, text=True,
+                              timeout=60)
+
+    def test_psk(self):
+        port = self.server('-k', 'sharedKey1')
+        result = self.client('-k', 'sharedKey1', '-u', 'tool', '-v', '-v',
+                             'coaps://[::1]:%d/whoami' % port)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('coaps identity tool', result.stdout)
+        self.assertNotIn('sharedKey1', result.stdout + result.stderr)
+
+    def test_wrong_key(self):
+        port = self.server('-k', 'sharedKey1')
+        result = self.client('-k', 'otherKey2', '-u', 'tool', 'coaps://[::1]:%d/whoami' % port)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+        self.assertIn('DTLS handshake', result.stderr)
+        self.assertNotIn('otherKey2', result.stderr)
+
+    def test_psk_file(self):
+        path = os.path.join(os.environ.get('TMPDIR', '/tmp'), 'coap-udp6-psk-%d' % os.getpid())
+        with open(path, 'w') as f:
+            f.write('# identity key\nann annsKey\nben bensKey\n')
+        self.addCleanup(os.unlink, path)
+        port = self.server('--psk-file', path, '-v')
+        result = self.client('-k', 'bensKey', '-u', 'ben', 'coaps://[::1]:%d/whoami' % port)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('coaps identity ben', result.stdout)
+        result = self.client('-k', 'annsKey', '-u', 'ben', 'coaps://[::1]:%d/whoami' % port)
+        self.assertEqual(result.returncode, 2)
+
+    def test_client_needs_identity(self):
+        result = self.client('-k', 'sharedKey1', 'coaps://[::1]:1/whoami')
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(len(result.stderr.splitlines()), 1)
+
+
 if __name__ == '__main__':
     result = unittest.main(exit=False).result
     if not result.wasSuccessful():
