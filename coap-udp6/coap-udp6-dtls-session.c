@@ -126,7 +126,18 @@ handshake_error (CoapUdp6DtlsSession *self,
                 return g_error_new (G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE,
                                     "The peer refused the DTLS handshake (%s)",
                                     gnutls_alert_get_name (gnutls_alert_get (self->tls)));
-        case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR:
+        case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR: {
+                gnutls_datum_t why = { NULL, 0 };
+                GError *error;
+
+                gnutls_certificate_verification_status_print (gnutls_session_get_verify_cert_status (self->tls),
+                                                              GNUTLS_CRT_X509, &why, 0);
+                error = g_error_new (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                                     "The peer's certificate is not trusted: %s",
+                                     why.data != NULL ? (const char *) why.data : "unknown reason");
+                gnutls_free (why.data);
+                return error;
+        }
         case GNUTLS_E_CERTIFICATE_ERROR:
                 return g_error_new (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
                                     "The peer's certificate is not trusted (%s)",

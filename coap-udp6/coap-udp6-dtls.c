@@ -518,15 +518,21 @@ coap_udp6_dtls_send (CoapUdp6Dtls            *self,
         tls = new_tls (self, TRUE, 0);
         if (tls == NULL)
                 return;
-        if (self->verify_peer) {
-                const struct sockaddr_in6 *sin6 = coap_udp6_endpoint_address_peek_native (remote);
-                g_autofree char *literal = coap_udp6_format_in6 (&sin6->sin6_addr, 0);
-
-                /* No SNI for an IP literal (RFC 6066 §3); the certificate
-                 * must name the address. */
-                gnutls_session_set_verify_cert (tls, literal, 0);
-        }
         session = add_session (self, tls, TRUE, remote);
+        if (self->verify_peer) {
+                /* The server is known by its address: no SNI for an IP
+                 * literal (RFC 6066 §3), and the certificate must name the
+                 * address (an iPAddress subjectAltName). The data is the
+                 * session's own, as GnuTLS keeps a pointer. */
+                const struct in6_addr *addr = &session->key.addr;
+                gnutls_typed_vdata_st vdata = { GNUTLS_DT_IP_ADDRESS, (unsigned char *) addr->s6_addr, 16 };
+
+                if (IN6_IS_ADDR_V4MAPPED (addr)) {
+                        vdata.data += 12;
+                        vdata.size = 4;
+                }
+                gnutls_session_set_verify_cert2 (tls, &vdata, 1, 0);
+        }
         coap_udp6_dtls_session_queue (session, data, length);
         coap_udp6_dtls_session_handshake (session, NULL, 0);
 }

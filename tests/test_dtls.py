@@ -194,6 +194,119 @@ class Interop(unittest.TestCase):
         self.check_our_server('coap-client-openssl')
 
 
+def openssl(*args, cwd):
+    subprocess.run(['openssl'] + list(args), cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def make_certificates(directory):
+    """A CA, a server certificate for ::1 and 127.0.0.1, and a client
+    certificate, made at test time (ECDSA P-256, RFC 7252 §9.1.3.3); and
+    a second CA that signed neither."""
+    ext = os.path.join(directory, 'server.ext')
+    with open(ext, 'w') as f:
+        f.write('subjectAltName = IP:::1, IP:127.0.0.1\n')
+    for ca in ('ca', 'other-ca'):
+        openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                '-keyout', ca + '.key', '-out', ca + '.pem', '-days', '2', '-subj', '/CN=' + ca,
+                cwd=directory)
+    for name, extra in (('server', ['-extfile', ext]), ('client', [])):
+        openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                '-keyout', name + '.key', '-out', name + '.csr', '-subj', '/CN=' + name,
+                cwd=directory)
+        openssl('x509', '-req', '-in', name + '.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key',
+                '-CAcreateserial', '-out', name + '.pem', '-days', '2', *extra, cwd=directory)
+    return {name: os.path.join(directory, name) for name in
+            ('ca.pem', 'other-ca.pem', 'server.pem', 'server.key', 'client.pem', 'client.key')}
+
+
+@unittest.skipUnless(CoapUdp6.Credentials.is_supported(), 'built without GnuTLS')
+@unittest.skipUnless(shutil.which('openssl'), 'openssl missing (makes the test certificates)')
+class Certificates(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.files = make_certificates(cls.tmp.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def creds(self, cert=None, ca=None):
+        c = CoapUdp6.Credentials.new()
+        if cert:
+            c.set_certificate_files(self.files[cert + '.pem'], self.files[cert + '.key'])
+        if ca:
+            c.set_ca_file(self.files[ca])
+        return c
+
+    def our_server(self, ca='ca.pem'):
+        server = CoapUdp6.Context(binds=['coaps://[::]:0'], is_server=True,
+                                  credentials=self.creds('server', ca))
+        server.init(None)
+        server.add_resource('whoami', Whoami())
+        return server, server.get_local_port()
+
+    def test_round_trip(self):
+        server, port = self.our_server()
+        client = CoapUdp6.Context.new_client()
+        client.props.credentials = self.creds('client', 'ca.pem')
+        result = request(client, 'coaps://[::1]:%d/whoami' % port)
+        self.assertNotIn('error', result)
+        self.assertEqual(result['response'].get_payload().get_data(), b'coaps CN=client')
+
+    def test_untrusted_server(self):
+        server, port = self.our_server()
+        client = CoapUdp6.Context.new_client()
+        client.props.credentials = self.creds('client', 'other-ca.pem')
+        result = request(client, 'coaps://[::1]:%d/whoami' % port)
+        self.assertIn('error', result)
+        self.assertTrue(result['error'].matches(GLib.quark_from_string('g-tls-error-quark'), 2),
+                        result['error'].message)
+
+    def test_client_without_certificate(self):
+        server, port = self.our_server(ca=None)
+        client = CoapUdp6.Context.new_client()
+        client.props.credentials = self.creds(ca='ca.pem')
+        result = request(client, 'coaps://127.0.0.1:%d/whoami' % port)
+        self.assertNotIn('error', result)
+        self.assertEqual(result['response'].get_payload().get_data(), b'coaps -')
+
+    def test_libcoap_client(self):
+        for binary in ('coap-client-openssl', 'coap-client-gnutls'):
+            if not libcoap(binary):
+                continue
+            server, port = self.our_server()
+            proc = subprocess.Popen([binary, '-B', '10', '-c', self.files['client.pem'],
+                                     '-j', self.files['client.key'], '-C', self.files['ca.pem'],
+                                     'coaps://127.0.0.1:%d/whoami' % port],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            self.assertTrue(iterate_until(lambda: proc.poll() is not None, 30))
+            out, err = proc.communicate()
+            self.assertIn('coaps CN=client', out, binary + ': ' + err)
+
+    def test_libcoap_server(self):
+        for binary in ('coap-server-openssl', 'coap-server-gnutls'):
+            if not libcoap(binary):
+                continue
+            port = free_port()
+            proc = subprocess.Popen([binary, '-A', '::1', '-p', str(port),
+                                     '-c', self.files['server.pem'], '-j', self.files['server.key'],
+                                     '-C', self.files['ca.pem']],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.addCleanup(lambda p=proc: (p.terminate(), p.wait(5)))
+            client = CoapUdp6.Context.new_client()
+            client.props.credentials = self.creds('client', 'ca.pem')
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                result = request(client, 'coaps://[::1]:%d/' % (port + 1), timeout=25)
+                if 'response' in result:
+                    break
+                time.sleep(0.1)
+            self.assertIn('response', result, '%s: %s' % (binary, result.get('error')))
+            self.assertIn(b'libcoap', result['response'].get_payload().get_data())
+
+
 BUILDDIR = os.environ.get('COAP_UDP6_BUILDDIR', os.path.join(os.path.dirname(__file__), '..', 'build'))
 SERVER = os.path.join(BUILDDIR, 'examples', 'coap-udp6-server')
 CLIENT = os.path.join(BUILDDIR, 'examples', 'coap-udp6-client')
