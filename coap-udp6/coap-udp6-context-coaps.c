@@ -49,9 +49,22 @@ coap_udp6_context_coaps_interface (CoapUdp6Context *self,
                                 "credentials", self->credentials,
                                 NULL);
         g_main_context_pop_thread_default (self->main_context);
-        if (iface != NULL)
+        if (iface != NULL) {
                 g_ptr_array_add (self->interfaces, iface);
+                coap_udp6_context_coaps_apply_limits (self);
+        }
         return iface;
+}
+
+void
+coap_udp6_context_coaps_apply_limits (CoapUdp6Context *self)
+{
+        for (guint i = 0; self->interfaces != NULL && i < self->interfaces->len; i++) {
+                CoapUdp6MessageInterface *iface = g_ptr_array_index (self->interfaces, i);
+
+                if (iface->dtls != NULL)
+                        *coap_udp6_dtls_peek_limits (iface->dtls) = self->coaps_limits;
+        }
 }
 
 /**

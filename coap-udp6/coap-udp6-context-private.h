@@ -6,6 +6,7 @@
 
 #include "coap-udp6-context.h"
 #include "coap-udp6-credentials.h"
+#include "coap-udp6-dtls-private.h"
 #include "coap-udp6-message-interface.h"
 #include "coap-udp6-request.h"
 #include "coap-udp6-statistic.h"
@@ -61,6 +62,7 @@ struct _CoapUdp6Context {
         char **binds;                       /* owned, nullable: construct-only */
         char **multicast_interfaces;        /* owned, nullable: construct-only */
         CoapUdp6Credentials *credentials;   /* owned, nullable: coaps */
+        CoapUdp6DtlsLimits coaps_limits;    /* what the coaps interfaces are given */
         gboolean server;
         gboolean reuse_port;
         gboolean initialized;               /* init began: sync, async or on first request */
@@ -357,5 +359,7 @@ const char *coap_udp6_context_split_bind (CoapUdp6Context      *self,
 /* The first coaps interface, made on demand for a client. */
 CoapUdp6MessageInterface *coap_udp6_context_coaps_interface (CoapUdp6Context *self,
                                                             GError         **error);
+/* Gives every coaps interface the context's limits. */
+void coap_udp6_context_coaps_apply_limits (CoapUdp6Context *self);
 
 G_END_DECLS

@@ -95,6 +95,10 @@ enum {
         PROP_MAX_OBSERVERS_PER_RESOURCE,
         PROP_MAX_NON_NOTIFICATIONS,
         PROP_CREDENTIALS,
+        PROP_MAX_DTLS_SESSIONS,
+        PROP_MAX_DTLS_HANDSHAKES,
+        PROP_DTLS_HANDSHAKE_TIMEOUT,
+        PROP_DTLS_IDLE_TIMEOUT,
         N_PROPS
 };
 
@@ -513,6 +517,14 @@ coap_udp6_context_get_property (GObject    *object,
                 break;
         case PROP_MAX_NON_NOTIFICATIONS: g_value_set_uint (value, self->max_non_notifications); break;
         case PROP_CREDENTIALS: g_value_set_object (value, self->credentials); break;
+        case PROP_MAX_DTLS_SESSIONS: g_value_set_uint (value, self->coaps_limits.max_sessions); break;
+        case PROP_MAX_DTLS_HANDSHAKES: g_value_set_uint (value, self->coaps_limits.max_handshakes); break;
+        case PROP_DTLS_HANDSHAKE_TIMEOUT:
+                g_value_set_double (value, self->coaps_limits.handshake_timeout_ms / 1000.0);
+                break;
+        case PROP_DTLS_IDLE_TIMEOUT:
+                g_value_set_double (value, self->coaps_limits.idle_timeout_ms / 1000.0);
+                break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -575,10 +587,20 @@ coap_udp6_context_set_property (GObject      *object,
                 self->max_observers_per_resource = g_value_get_uint (value);
                 break;
         case PROP_MAX_NON_NOTIFICATIONS: self->max_non_notifications = g_value_get_uint (value); break;
+        case PROP_MAX_DTLS_SESSIONS: self->coaps_limits.max_sessions = g_value_get_uint (value); break;
+        case PROP_MAX_DTLS_HANDSHAKES: self->coaps_limits.max_handshakes = g_value_get_uint (value); break;
+        case PROP_DTLS_HANDSHAKE_TIMEOUT:
+                self->coaps_limits.handshake_timeout_ms = (guint) (g_value_get_double (value) * 1000);
+                break;
+        case PROP_DTLS_IDLE_TIMEOUT:
+                self->coaps_limits.idle_timeout_ms = (guint) (g_value_get_double (value) * 1000);
+                break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
                 return;
         }
+        if (prop_id >= PROP_MAX_DTLS_SESSIONS)
+                coap_udp6_context_coaps_apply_limits (self);
         g_object_notify_by_pspec (object, pspec);
         if (prop_id == PROP_ACK_TIMEOUT || prop_id == PROP_ACK_RANDOM_FACTOR ||
             prop_id == PROP_MAX_RETRANSMIT || prop_id == PROP_MAX_LATENCY) {
@@ -909,6 +931,57 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
                 g_param_spec_object ("credentials", NULL, NULL, COAP_UDP6_TYPE_CREDENTIALS,
                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                      G_PARAM_EXPLICIT_NOTIFY);
+        /**
+         * CoapUdp6Context:max-dtls-sessions:
+         *
+         * How many coaps sessions (established and half-open) each coaps
+         * transport keeps; a handshake beyond it is ignored, and a request
+         * to a new peer fails with %COAP_UDP6_ERROR_LIMIT_REACHED.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_DTLS_SESSIONS] =
+                g_param_spec_uint ("max-dtls-sessions", NULL, NULL, 1, G_MAXUINT, 1024,
+                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                   G_PARAM_EXPLICIT_NOTIFY);
+        /**
+         * CoapUdp6Context:max-dtls-handshakes:
+         *
+         * How many handshakes a coaps server runs at once, after the
+         * cookie exchange (which keeps no state); more ClientHellos are
+         * ignored until one finishes or expires, so a flood of them
+         * cannot grow memory nor take the place of established peers.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_DTLS_HANDSHAKES] =
+                g_param_spec_uint ("max-dtls-handshakes", NULL, NULL, 1, G_MAXUINT, 64,
+                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                   G_PARAM_EXPLICIT_NOTIFY);
+        /**
+         * CoapUdp6Context:dtls-handshake-timeout:
+         *
+         * Seconds a DTLS handshake may take, retransmissions included;
+         * then its requests fail with %COAP_UDP6_ERROR_TIMEOUT.
+         *
+         * Since: 1.0
+         */
+        props[PROP_DTLS_HANDSHAKE_TIMEOUT] =
+                g_param_spec_double ("dtls-handshake-timeout", NULL, NULL, 1.0, 3600.0, 20.0,
+                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                     G_PARAM_EXPLICIT_NOTIFY);
+        /**
+         * CoapUdp6Context:dtls-idle-timeout:
+         *
+         * Seconds after which a coaps session without traffic is closed
+         * (with close_notify); the next request opens a new one.
+         *
+         * Since: 1.0
+         */
+        props[PROP_DTLS_IDLE_TIMEOUT] =
+                g_param_spec_double ("dtls-idle-timeout", NULL, NULL, 1.0, 86400.0, 300.0,
+                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                     G_PARAM_EXPLICIT_NOTIFY);
         g_object_class_install_properties (object_class, N_PROPS, props);
 
         /**
@@ -960,6 +1033,7 @@ coap_udp6_context_init (CoapUdp6Context *self)
                                               coap_udp6_endpoint_address_equal,
                                               g_object_unref, NULL);
         coap_udp6_context_init_dedup (self);
+        coap_udp6_dtls_limits_init (&self->coaps_limits);
 }
 
 /* The bind of interface @i: an empty list means one default. */
@@ -1023,6 +1097,7 @@ coap_udp6_context_initable_init (GInitable    *initable,
                         ok = FALSE;
                 } else {
                         g_ptr_array_add (self->interfaces, iface);
+                        coap_udp6_context_coaps_apply_limits (self);
                 }
         }
         g_main_context_pop_thread_default (self->main_context);
@@ -1054,6 +1129,7 @@ init_interface_cb (GObject      *source,
                 return;
         }
         g_ptr_array_add (self->interfaces, iface);
+        coap_udp6_context_coaps_apply_limits (self);
         init_step (g_steal_pointer (&task));
 }
 

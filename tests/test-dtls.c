@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-utils.h"
+#include "coap-udp6-context-private.h"
+#include "coap-udp6-message-interface-private.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -339,6 +341,138 @@ test_psk_file (void)
         close (fd);
 }
 
+/* The coaps transport of @context (its first). */
+static CoapUdp6Dtls *
+dtls_of (CoapUdp6Context *context)
+{
+        for (guint i = 0; i < context->interfaces->len; i++) {
+                CoapUdp6MessageInterface *iface = g_ptr_array_index (context->interfaces, i);
+
+                if (iface->dtls != NULL)
+                        return iface->dtls;
+        }
+        return NULL;
+}
+
+typedef struct {
+        CoapUdp6Dtls *dtls;
+        guint max_sessions, max_handshakes;
+        guint most_sessions, most_handshakes;
+        TestResult *results;
+        guint n;
+} FloodWatch;
+
+static gboolean
+flood_done (gpointer data)
+{
+        FloodWatch *w = data;
+
+        w->most_sessions = MAX (w->most_sessions, coap_udp6_dtls_get_n_sessions (w->dtls));
+        w->most_handshakes = MAX (w->most_handshakes, coap_udp6_dtls_get_n_handshakes (w->dtls));
+        for (guint i = 0; i < w->n; i++)
+                if (!w->results[i].done)
+                        return FALSE;
+        return TRUE;
+}
+
+#define FLOOD 12
+
+static void
+test_handshake_flood (Fixture      *f,
+                      gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) first = new_client ("alice", KEY);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        CoapUdp6Context *clients[FLOOD];
+        TestResult results[FLOOD];
+        FloodWatch watch = { dtls_of (f->server), 3, 2, 0, 0, results, FLOOD };
+        TestResult result;
+        guint answered = 0;
+
+        g_test_summary ("More handshakes than max-dtls-handshakes and more peers than "
+                        "max-dtls-sessions: the server never holds more, the refused clients "
+                        "fail after their handshake timeout, and an established peer is "
+                        "still served");
+        g_object_set (f->server, "max-dtls-sessions", 3, "max-dtls-handshakes", 2, NULL);
+        request (first, uri, NULL, 10000, &result);
+        g_assert_no_error (result.error);
+        result_clear (&result);
+        for (guint i = 0; i < FLOOD; i++) {
+                g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
+                                                                             COAP_UDP6_CODE_GET);
+
+                clients[i] = new_client ("alice", KEY);
+                g_object_set (clients[i], "dtls-handshake-timeout", 1.0, NULL);
+                coap_udp6_message_set_request_uri (message, uri, NULL);
+                memset (&results[i], 0, sizeof results[i]);
+                coap_udp6_context_request_async (clients[i], message, NULL, test_request_cb, &results[i]);
+        }
+        g_assert_true (test_iterate_until (f->main_context, flood_done, &watch, 30000));
+        g_assert_cmpuint (watch.most_sessions, <=, 3);
+        g_assert_cmpuint (watch.most_handshakes, <=, 2);
+        for (guint i = 0; i < FLOOD; i++) {
+                if (results[i].error == NULL)
+                        answered++;
+                else
+                        g_assert_true (results[i].error->domain == COAP_UDP6_ERROR ||
+                                       results[i].error->domain == G_TLS_ERROR);
+                result_clear (&results[i]);
+                g_object_unref (clients[i]);
+        }
+        g_test_message ("%u of %d flooding clients served", answered, FLOOD);
+        g_assert_cmpuint (answered, <=, 2);
+        request (first, uri, "still", 10000, &result);
+        g_assert_no_error (result.error);
+        result_clear (&result);
+}
+
+static gboolean
+no_sessions (gpointer data)
+{
+        return coap_udp6_dtls_get_n_sessions (data) == 0;
+}
+
+static void
+test_idle_close (Fixture      *f,
+                 gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        TestResult result;
+
+        g_test_summary ("A session idle for dtls-idle-timeout is closed with close_notify on "
+                        "both sides; the next request makes a new one");
+        g_object_set (f->server, "dtls-idle-timeout", 1.0, NULL);
+        request (client, uri, NULL, 10000, &result);
+        g_assert_no_error (result.error);
+        result_clear (&result);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
+        g_assert_true (test_iterate_until (f->main_context, no_sessions, dtls_of (f->server), 5000));
+        /* The client heard the close_notify. */
+        g_assert_true (test_iterate_until (f->main_context, no_sessions, dtls_of (client), 5000));
+        request (client, uri, NULL, 10000, &result);
+        g_assert_no_error (result.error);
+        result_clear (&result);
+}
+
+static void
+test_shutdown_closes (Fixture      *f,
+                      gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        TestResult result;
+
+        g_test_summary ("A server that goes away sends close_notify: the client forgets its "
+                        "session at once");
+        request (client, uri, NULL, 10000, &result);
+        g_assert_no_error (result.error);
+        result_clear (&result);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (client)), ==, 1);
+        g_clear_object (&f->server);
+        g_assert_true (test_iterate_until (f->main_context, no_sessions, dtls_of (client), 5000));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -358,6 +492,9 @@ main (int   argc,
         ADD ("/dtls/unknown-identity", test_unknown_identity);
         ADD ("/dtls/no-credentials", test_no_credentials);
         ADD ("/dtls/unauthenticated-4.01", test_unauthenticated_gets_4_01);
+        ADD ("/dtls/handshake-flood", test_handshake_flood);
+        ADD ("/dtls/idle-close", test_idle_close);
+        ADD ("/dtls/shutdown-closes", test_shutdown_closes);
 #undef ADD
         return g_test_run ();
 }
