@@ -538,7 +538,7 @@ coap_udp6_endpoint_address_is_multicast_locally (CoapUdp6EndpointAddress *self)
  * @self: a #CoapUdp6EndpointAddress
  * @error: return location for a #GError
  *
- * Gets the base URI of the peer (`coap://` and the hostinfo).
+ * Gets the base URI of the peer (`coap://` or `coaps://` and the hostinfo).
  *
  * Returns: (transfer full) (nullable): the URI, or %NULL with
  *   %COAP_UDP6_ERROR_ANONYMOUS_HOST when the peer has no usable address
@@ -621,7 +621,8 @@ coap_udp6_endpoint_address_get_hostinfo_local (CoapUdp6EndpointAddress *self,
  * @self: a #CoapUdp6EndpointAddress
  * @error: return location for a #GError
  *
- * Gets the base URI of the local side (`coap://` and the local hostinfo).
+ * Gets the base URI of the local side (`coap://` or `coaps://` and the local
+ * hostinfo).
  *
  * Returns: (transfer full) (nullable): the URI, or %NULL as for
  *   [method@EndpointAddress.get_hostinfo_local]
