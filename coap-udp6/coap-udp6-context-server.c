@@ -528,7 +528,7 @@ dispatch_request (CoapUdp6Context *self,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_NOT_FOUND, NULL);
                 return;
         }
-        if (G_UNLIKELY (coap_udp6_resource_get_requires_peer_identity (resource)) &&
+        if (G_UNLIKELY (coap_udp6_resource_peek_requires_peer_identity (resource)) &&
             coap_udp6_endpoint_address_get_peer_identity (coap_udp6_request_get_remote (request)) == NULL) {
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_UNAUTHORIZED,
                                                 "This resource needs an authenticated peer (coaps)");

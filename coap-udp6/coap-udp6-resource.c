@@ -882,3 +882,9 @@ coap_udp6_resource_set_requires_peer_identity (CoapUdp6Resource *self,
         priv->requires_peer_identity = !!requires;
         g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REQUIRES_PEER_IDENTITY]);
 }
+
+gboolean
+coap_udp6_resource_peek_requires_peer_identity (CoapUdp6Resource *self)
+{
+        return ((CoapUdp6ResourcePrivate *) coap_udp6_resource_get_instance_private (self))->requires_peer_identity;
+}
