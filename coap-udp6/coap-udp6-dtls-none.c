@@ -33,3 +33,4 @@ void coap_udp6_dtls_send (CoapUdp6Dtls *self, const guint8 *data, gsize length,
 CoapUdp6DtlsLimits *coap_udp6_dtls_peek_limits (CoapUdp6Dtls *self) { return NULL; }
 guint coap_udp6_dtls_get_n_sessions (CoapUdp6Dtls *self) { return 0; }
 guint coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self) { return 0; }
+void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self) { }

@@ -51,5 +51,7 @@ void coap_udp6_dtls_send (CoapUdp6Dtls            *self,
 CoapUdp6DtlsLimits *coap_udp6_dtls_peek_limits (CoapUdp6Dtls *self);
 guint coap_udp6_dtls_get_n_sessions (CoapUdp6Dtls *self);
 guint coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self);
+/* Tests only: forgets every session without a word, as a crash would. */
+void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self);
 
 G_END_DECLS

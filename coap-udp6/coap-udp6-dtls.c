@@ -554,3 +554,10 @@ coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self)
 {
         return self->n_handshakes;
 }
+
+void
+coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self)
+{
+        g_hash_table_remove_all (self->sessions);
+        self->n_handshakes = 0;
+}

@@ -473,6 +473,37 @@ test_shutdown_closes (Fixture      *f,
         g_assert_true (test_iterate_until (f->main_context, no_sessions, dtls_of (client), 5000));
 }
 
+static void
+test_peer_restarts (Fixture      *f,
+                    gconstpointer data)
+{
+        const char *binds[] = { "coaps://[::1]:0", NULL };
+        g_autoptr (GError) error = NULL;
+        g_autoptr (CoapUdp6Credentials) credentials = coap_udp6_credentials_new ();
+        g_autoptr (GBytes) key = bytes_of (KEY);
+        g_autoptr (CoapUdp6Context) client = NULL;
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        TestResult result;
+
+        g_test_summary ("A client that lost its session (it restarted on the same port) "
+                        "handshakes again and is served: the server replaces the old session "
+                        "after the cookie exchange");
+        coap_udp6_credentials_set_psk (credentials, "alice", key);
+        /* A fixed port: the restarted client comes from the same one. */
+        client = g_initable_new (COAP_UDP6_TYPE_CONTEXT, NULL, &error, "binds", binds,
+                                 "credentials", credentials, NULL);
+        g_assert_no_error (error);
+        request (client, uri, NULL, 10000, &result);
+        g_assert_no_error (result.error);
+        result_clear (&result);
+        coap_udp6_dtls_drop_sessions (dtls_of (client));
+        request (client, uri, "again", 10000, &result);
+        g_assert_no_error (result.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (result.response), ==, COAP_UDP6_CODE_CONTENT);
+        result_clear (&result);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -495,6 +526,7 @@ main (int   argc,
         ADD ("/dtls/handshake-flood", test_handshake_flood);
         ADD ("/dtls/idle-close", test_idle_close);
         ADD ("/dtls/shutdown-closes", test_shutdown_closes);
+        ADD ("/dtls/peer-restarts", test_peer_restarts);
 #undef ADD
         return g_test_run ();
 }
