@@ -18,5 +18,6 @@ gboolean coap_udp6_credentials_has_psk (CoapUdp6Credentials *self);
 GBytes *coap_udp6_credentials_peek_certificate_pem (CoapUdp6Credentials *self);
 GBytes *coap_udp6_credentials_peek_private_key_pem (CoapUdp6Credentials *self);
 GBytes *coap_udp6_credentials_peek_ca_pem (CoapUdp6Credentials *self);
+GBytes *coap_udp6_credentials_peek_pinned_pem (CoapUdp6Credentials *self);
 
 G_END_DECLS

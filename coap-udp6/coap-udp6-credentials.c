@@ -34,6 +34,7 @@ struct _CoapUdp6Credentials {
         GBytes     *certificate_pem; /* (owned) (nullable) */
         GBytes     *private_key_pem; /* (owned) (nullable) */
         GBytes     *ca_pem;          /* (owned) (nullable) */
+        GBytes     *pinned_pem;      /* (owned) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (CoapUdp6Credentials, coap_udp6_credentials, G_TYPE_OBJECT)
@@ -56,6 +57,7 @@ coap_udp6_credentials_finalize (GObject *object)
         g_clear_pointer (&self->certificate_pem, g_bytes_unref);
         g_clear_pointer (&self->private_key_pem, g_bytes_unref);
         g_clear_pointer (&self->ca_pem, g_bytes_unref);
+        g_clear_pointer (&self->pinned_pem, g_bytes_unref);
 
         G_OBJECT_CLASS (coap_udp6_credentials_parent_class)->finalize (object);
 }
@@ -423,4 +425,43 @@ GBytes *
 coap_udp6_credentials_peek_ca_pem (CoapUdp6Credentials *self)
 {
         return self->ca_pem;
+}
+
+/**
+ * coap_udp6_credentials_set_pinned_certificate_file:
+ * @self: a #CoapUdp6Credentials
+ * @cert_file: (type filename): the one server certificate to accept, PEM
+ * @error: return location for a #GError
+ *
+ * Pins the server's certificate: a client then accepts exactly this
+ * certificate, whoever issued it, and fails the handshake with
+ * %G_TLS_ERROR_BAD_CERTIFICATE for any other.
+ *
+ * Returns: %TRUE on success; %FALSE with a %G_FILE_ERROR or
+ *   %G_TLS_ERROR_BAD_CERTIFICATE
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_credentials_set_pinned_certificate_file (CoapUdp6Credentials *self,
+                                                   const char          *cert_file,
+                                                   GError             **error)
+{
+        GBytes *pem;
+
+        g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), FALSE);
+        g_return_val_if_fail (cert_file != NULL, FALSE);
+
+        pem = read_pem (cert_file, "certificate", error);
+        if (pem == NULL)
+                return FALSE;
+        g_clear_pointer (&self->pinned_pem, g_bytes_unref);
+        self->pinned_pem = pem;
+        return TRUE;
+}
+
+GBytes *
+coap_udp6_credentials_peek_pinned_pem (CoapUdp6Credentials *self)
+{
+        return self->pinned_pem;
 }

@@ -57,4 +57,9 @@ gboolean coap_udp6_credentials_set_ca_file (CoapUdp6Credentials *self,
                                             const char          *ca_file,
                                             GError             **error);
 
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_credentials_set_pinned_certificate_file (CoapUdp6Credentials *self,
+                                                            const char          *cert_file,
+                                                            GError             **error);
+
 G_END_DECLS

@@ -34,6 +34,7 @@ struct _CoapUdp6Dtls {
         gnutls_psk_server_credentials_t psk_server;     /* nullable */
         gnutls_certificate_credentials_t certificates;  /* nullable */
         gboolean verify_peer;                   /* a CA was given */
+        gnutls_datum_t pinned;                  /* DER, or empty: the one server certificate a client takes */
         gnutls_datum_t cookie_key;
         GHashTable *sessions;                   /* PeerKey → CoapUdp6DtlsSession (a ref) */
         guint n_handshakes;                     /* half-open sessions */
@@ -215,8 +216,16 @@ load_credentials (CoapUdp6Dtls  *self,
                                                   "Unusable certificate authorities", error);
                 self->verify_peer = TRUE;
         }
+        if (coap_udp6_credentials_peek_pinned_pem (c) != NULL) {
+                gnutls_datum_t pem;
+
+                datum_from_bytes (coap_udp6_credentials_peek_pinned_pem (c), &pem);
+                ret = gnutls_pem_base64_decode2 ("CERTIFICATE", &pem, &self->pinned);
+                if (ret < 0)
+                        return error_from_gnutls (ret, "Unusable pinned certificate", error);
+        }
         if (self->psk_client == NULL && self->psk_server == NULL &&
-            (cert == NULL || key == NULL) && !self->verify_peer) {
+            (cert == NULL || key == NULL) && !self->verify_peer && self->pinned.data == NULL) {
                 g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED,
                                      "coaps needs a pre-shared key or a certificate");
                 return FALSE;
@@ -291,6 +300,7 @@ coap_udp6_dtls_free (CoapUdp6Dtls *self)
         gnutls_priority_deinit (self->priority);
         gnutls_priority_deinit (self->priority_psk);
         gnutls_free (self->cookie_key.data);
+        gnutls_free (self->pinned.data);
         g_object_unref (self->credentials);
         g_free (self);
 }
@@ -301,6 +311,17 @@ remove_session (CoapUdp6Dtls        *self,
 {
         if (g_hash_table_lookup (self->sessions, &session->key) == session)
                 g_hash_table_remove (self->sessions, &session->key);
+}
+
+static gboolean
+matches_pinned (CoapUdp6Dtls        *self,
+                CoapUdp6DtlsSession *session)
+{
+        unsigned int n = 0;
+        const gnutls_datum_t *chain = gnutls_certificate_get_peers (session->tls, &n);
+
+        return chain != NULL && n > 0 && chain[0].size == self->pinned.size &&
+               memcmp (chain[0].data, self->pinned.data, self->pinned.size) == 0;
 }
 
 void
@@ -322,6 +343,16 @@ coap_udp6_dtls_session_done (CoapUdp6Dtls        *self,
                                 session->remote != NULL ? session->remote : session->transport,
                                 g_error_copy (error));
                 remove_session (self, session);
+                return;
+        }
+        if (session->client && self->pinned.data != NULL && !matches_pinned (self, session)) {
+                g_autoptr (GError) pin_error =
+                        g_error_new_literal (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                                             "The server's certificate is not the pinned one");
+
+                gnutls_alert_send (session->tls, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+                session->state = COAP_UDP6_DTLS_CLOSED;
+                coap_udp6_dtls_session_done (self, session, pin_error);
                 return;
         }
         identity = coap_udp6_dtls_session_get_peer_identity (session);
@@ -350,7 +381,8 @@ new_tls (CoapUdp6Dtls *self,
                 return NULL;
         /* A client without a certificate may still check a server's. */
 
-        gnutls_priority_set (tls, self->have_certificate || (client && self->verify_peer) || !psk
+        gnutls_priority_set (tls, self->have_certificate ||
+                                  (client && (self->verify_peer || self->pinned.data != NULL)) || !psk
                                           ? self->priority : self->priority_psk);
         if (client && self->psk_client != NULL)
                 gnutls_credentials_set (tls, GNUTLS_CRD_PSK, self->psk_client);

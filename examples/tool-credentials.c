@@ -23,6 +23,8 @@ tool_credentials_option_group (ToolCredentials *tc,
                 { "ca", 0, 0, G_OPTION_ARG_FILENAME, &tc->ca_file,
                   "Trust certificates issued by these authorities (PEM) and check the "
                   "server's address", "FILE" },
+                { "pin", 0, 0, G_OPTION_ARG_FILENAME, &tc->pin_file,
+                  "Accept only this server certificate (PEM)", "FILE" },
                 G_OPTION_ENTRY_NULL
         };
         GOptionEntry server_entries[] = {
@@ -54,7 +56,7 @@ tool_credentials_load (ToolCredentials *tc,
         g_autoptr (CoapUdp6Credentials) credentials = NULL;
 
         if (tc->psk == NULL && tc->psk_file == NULL && tc->cert_file == NULL &&
-            tc->ca_file == NULL)
+            tc->ca_file == NULL && tc->pin_file == NULL)
                 return NULL;
         credentials = coap_udp6_credentials_new ();
         if (tc->psk != NULL) {
@@ -84,6 +86,9 @@ tool_credentials_load (ToolCredentials *tc,
         if (tc->ca_file != NULL &&
             !coap_udp6_credentials_set_ca_file (credentials, tc->ca_file, error))
                 return NULL;
+        if (tc->pin_file != NULL &&
+            !coap_udp6_credentials_set_pinned_certificate_file (credentials, tc->pin_file, error))
+                return NULL;
         return g_steal_pointer (&credentials);
 }
 
@@ -98,4 +103,5 @@ tool_credentials_clear (ToolCredentials *tc)
         g_clear_pointer (&tc->cert_file, g_free);
         g_clear_pointer (&tc->key_file, g_free);
         g_clear_pointer (&tc->ca_file, g_free);
+        g_clear_pointer (&tc->pin_file, g_free);
 }

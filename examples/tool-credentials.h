@@ -15,6 +15,7 @@ typedef struct {
         char *cert_file;      /* --cert FILE */
         char *key_file;       /* --key FILE */
         char *ca_file;        /* --ca FILE */
+        char *pin_file;       /* --pin FILE (client) */
 } ToolCredentials;
 
 /* A "coaps" option group (--help-coaps) filling @tc. */

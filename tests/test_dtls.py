@@ -274,6 +274,20 @@ class Certificates(unittest.TestCase):
         self.assertNotIn('error', result)
         self.assertEqual(result['response'].get_payload().get_data(), b'coaps -')
 
+    def test_pinned(self):
+        server, port = self.our_server(ca=None)
+        for pinned, ok in (('server.pem', True), ('client.pem', False)):
+            client = CoapUdp6.Context.new_client()
+            creds = CoapUdp6.Credentials.new()
+            creds.set_pinned_certificate_file(self.files[pinned])
+            client.props.credentials = creds
+            result = request(client, 'coaps://[::1]:%d/whoami' % port)
+            if ok:
+                self.assertNotIn('error', result)
+            else:
+                self.assertTrue(result['error'].matches(
+                    GLib.quark_from_string('g-tls-error-quark'), 2), result['error'].message)
+
     def test_libcoap_client(self):
         for binary in ('coap-client-openssl', 'coap-client-gnutls'):
             if not libcoap(binary):
