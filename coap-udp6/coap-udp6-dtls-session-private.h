@@ -42,6 +42,8 @@ typedef struct {
         GSource                 *timer;         /* (owned) (nullable) handshake retransmission */
         GQueue                   pending;       /* GBytes sent before the handshake finished */
         gint64                   last_used;     /* monotonic µs */
+        char                    *host_name;     /* (owned) (nullable) what the server's certificate must name */
+        gnutls_typed_vdata_st    verify_data;   /* GnuTLS keeps a pointer to it */
 } CoapUdp6DtlsSession;
 
 /* coap-udp6-dtls.c: what a session asks of its transport */

@@ -111,6 +111,7 @@ coap_udp6_dtls_session_unref (CoapUdp6DtlsSession *self)
         gnutls_deinit (self->tls);
         g_clear_object (&self->transport);
         g_clear_object (&self->remote);
+        g_free (self->host_name);
         g_free (self);
 }
 

@@ -551,19 +551,25 @@ coap_udp6_dtls_send (CoapUdp6Dtls            *self,
         if (tls == NULL)
                 return;
         session = add_session (self, tls, TRUE, remote);
-        if (self->verify_peer) {
-                /* The server is known by its address: no SNI for an IP
-                 * literal (RFC 6066 §3), and the certificate must name the
-                 * address (an iPAddress subjectAltName). The data is the
-                 * session's own, as GnuTLS keeps a pointer. */
+        session->host_name = g_strdup (coap_udp6_endpoint_address_peek_host_name (remote));
+        if (session->host_name != NULL)
+                gnutls_server_name_set (tls, GNUTLS_NAME_DNS, session->host_name,
+                                        strlen (session->host_name));
+        if (self->verify_peer && session->host_name != NULL) {
+                session->verify_data.type = GNUTLS_DT_DNS_HOSTNAME;
+                session->verify_data.data = (unsigned char *) session->host_name;
+                gnutls_session_set_verify_cert2 (tls, &session->verify_data, 1, 0);
+        } else if (self->verify_peer) {
+                /* Addressed by IP: no SNI for a literal (RFC 6066 §3), and
+                 * the certificate must name the address (an iPAddress
+                 * subjectAltName). */
                 const struct in6_addr *addr = &session->key.addr;
-                gnutls_typed_vdata_st vdata = { GNUTLS_DT_IP_ADDRESS, (unsigned char *) addr->s6_addr, 16 };
+                gboolean v4 = IN6_IS_ADDR_V4MAPPED (addr);
 
-                if (IN6_IS_ADDR_V4MAPPED (addr)) {
-                        vdata.data += 12;
-                        vdata.size = 4;
-                }
-                gnutls_session_set_verify_cert2 (tls, &vdata, 1, 0);
+                session->verify_data.type = GNUTLS_DT_IP_ADDRESS;
+                session->verify_data.data = (unsigned char *) addr->s6_addr + (v4 ? 12 : 0);
+                session->verify_data.size = v4 ? 4 : 16;
+                gnutls_session_set_verify_cert2 (tls, &session->verify_data, 1, 0);
         }
         coap_udp6_dtls_session_queue (session, data, length);
         coap_udp6_dtls_session_handshake (session, NULL, 0);

@@ -38,6 +38,7 @@ struct _CoapUdp6EndpointAddress {
         CoapUdp6InterfaceAnchor *anchor; /* (owned) (nullable) */
         CoapUdp6Pktinfo     *pktinfo;   /* (owned) (nullable) */
         char                *peer_identity; /* (owned) (nullable): coaps only */
+        char                *host_name;     /* (owned) (nullable): coaps, resolved from a name */
         guint                maximum_block_size_exp;
         guint                hash;      /* 0 until first asked; the object is immutable */
 };
@@ -71,6 +72,7 @@ coap_udp6_endpoint_address_finalize (GObject *object)
         g_clear_pointer (&self->anchor, g_rc_box_release);
         g_clear_pointer (&self->pktinfo, coap_udp6_pktinfo_free);
         g_free (self->peer_identity);
+        g_free (self->host_name);
 
         G_OBJECT_CLASS (coap_udp6_endpoint_address_parent_class)->finalize (object);
 }
@@ -841,4 +843,21 @@ const struct sockaddr_in6 *
 coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self)
 {
         return &self->native;
+}
+
+CoapUdp6EndpointAddress *
+coap_udp6_endpoint_address_new_named (const struct sockaddr_in6 *sin6,
+                                      CoapUdp6InterfaceAnchor   *anchor,
+                                      const char                *host_name)
+{
+        CoapUdp6EndpointAddress *self = coap_udp6_endpoint_address_new_native (sin6, anchor, NULL);
+
+        self->host_name = g_strdup (host_name);
+        return self;
+}
+
+const char *
+coap_udp6_endpoint_address_peek_host_name (CoapUdp6EndpointAddress *self)
+{
+        return self->host_name;
 }

@@ -176,6 +176,15 @@ lookup_done (GObject      *source,
         sin6.sin6_port = g_htons (port);
         coap_udp6_in6_from_inet_address (addresses->data, &sin6.sin6_addr);
         g_resolver_free_addresses (addresses);
+        /* coaps checks the server's certificate against the name and
+         * sends it as SNI: the remote carries it (and is not shared). */
+        if (self->credentials != NULL) {
+                g_task_return_pointer (task,
+                                       coap_udp6_endpoint_address_new_named (&sin6, self->anchor,
+                                               g_object_get_data (G_OBJECT (task), "coap-udp6-host")),
+                                       g_object_unref);
+                return;
+        }
         g_task_return_pointer (task, remote_from_native (self, &sin6),
                                g_object_unref);
 }
@@ -302,6 +311,8 @@ coap_udp6_message_interface_determine_remote_async (CoapUdp6MessageInterface *se
                 return;
         }
         g_task_set_task_data (task, GUINT_TO_POINTER (port), NULL);
+        if (self->credentials != NULL)
+                g_object_set_data_full (G_OBJECT (task), "coap-udp6-host", g_strdup (host), g_free);
         resolver = g_resolver_get_default ();
         g_resolver_lookup_by_name_async (resolver, host,
                                          cancellable, lookup_done,

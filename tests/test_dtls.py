@@ -206,7 +206,7 @@ def make_certificates(directory):
     a second CA that signed neither."""
     ext = os.path.join(directory, 'server.ext')
     with open(ext, 'w') as f:
-        f.write('subjectAltName = IP:::1, IP:127.0.0.1\n')
+        f.write('subjectAltName = IP:::1, IP:127.0.0.1, DNS:localhost\n')
     for ca in ('ca', 'other-ca'):
         openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
                 '-keyout', ca + '.key', '-out', ca + '.pem', '-days', '2', '-subj', '/CN=' + ca,
@@ -273,6 +273,23 @@ class Certificates(unittest.TestCase):
         result = request(client, 'coaps://127.0.0.1:%d/whoami' % port)
         self.assertNotIn('error', result)
         self.assertEqual(result['response'].get_payload().get_data(), b'coaps -')
+
+    def test_host_name(self):
+        good, good_port = self.our_server()
+        # A certificate that names neither the address nor localhost.
+        bad = CoapUdp6.Context(binds=['coaps://[::]:0'], is_server=True,
+                               credentials=self.creds('client'))
+        bad.init(None)
+        for port, ok in ((good_port, True), (bad.get_local_port(), False)):
+            client = CoapUdp6.Context.new_client()
+            client.props.credentials = self.creds(ca='ca.pem')
+            result = request(client, 'coaps://localhost:%d/whoami' % port)
+            if ok:
+                self.assertNotIn('error', result)
+            else:
+                self.assertTrue(result['error'].matches(
+                    GLib.quark_from_string('g-tls-error-quark'), 2), result['error'].message)
+                self.assertIn('name', result['error'].message)
 
     def test_pinned(self):
         server, port = self.our_server(ca=None)
