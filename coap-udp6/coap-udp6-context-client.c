@@ -4,6 +4,7 @@
  */
 #include "coap-udp6-context-private.h"
 #include "coap-udp6-message-interface-private.h"
+#include "coap-udp6-message-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 #include "coap-udp6-observation-private.h"
@@ -430,7 +431,17 @@ request_common (CoapUdp6Context     *self,
                 exchange_start (ex);
                 return;
         }
-        iface = coap_udp6_context_choose_interface (self, NULL);
+        /* A plain request pays one field test for coaps. */
+        if (G_UNLIKELY (request->requested_scheme != NULL) &&
+            g_ascii_strcasecmp (request->requested_scheme, "coaps") == 0) {
+                iface = coap_udp6_context_coaps_interface (self, &error);
+                if (iface == NULL) {
+                        exchange_finish (ex, NULL, error);
+                        return;
+                }
+        } else {
+                iface = coap_udp6_context_choose_interface (self, NULL);
+        }
         if (coap_udp6_message_interface_determine_remote_now (iface, ex->request, &remote, &error)) {
                 exchange_remote_known (ex, remote, error);
                 return;

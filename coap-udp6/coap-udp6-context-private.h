@@ -5,6 +5,8 @@
 #pragma once
 
 #include "coap-udp6-context.h"
+#include "coap-udp6-credentials.h"
+#include "coap-udp6-dtls-private.h"
 #include "coap-udp6-message-interface.h"
 #include "coap-udp6-request.h"
 #include "coap-udp6-statistic.h"
@@ -59,6 +61,8 @@ struct _CoapUdp6Context {
         GPtrArray *interfaces;              /* of CoapUdp6MessageInterface, owned */
         char **binds;                       /* owned, nullable: construct-only */
         char **multicast_interfaces;        /* owned, nullable: construct-only */
+        CoapUdp6Credentials *credentials;   /* owned, nullable: coaps */
+        CoapUdp6DtlsLimits coaps_limits;    /* what the coaps interfaces are given */
         gboolean server;
         gboolean reuse_port;
         gboolean initialized;               /* init began: sync, async or on first request */
@@ -354,5 +358,17 @@ gboolean coap_udp6_context_check_representation (CoapUdp6Context *self,
 void coap_udp6_context_handle_request (CoapUdp6Context *self,
                                        CoapUdp6Message *message);
 void coap_udp6_context_clear_delayed (CoapUdp6Context *self);
+
+/* coap-udp6-context-coaps.c: the coaps transport */
+/* The bind without its scheme; *@credentials (transfer full) is set for
+ * a coaps:// bind. */
+const char *coap_udp6_context_split_bind (CoapUdp6Context      *self,
+                                          const char           *bind,
+                                          CoapUdp6Credentials **credentials);
+/* The first coaps interface, made on demand for a client. */
+CoapUdp6MessageInterface *coap_udp6_context_coaps_interface (CoapUdp6Context *self,
+                                                            GError         **error);
+/* Gives every coaps interface the context's limits. */
+void coap_udp6_context_coaps_apply_limits (CoapUdp6Context *self);
 
 G_END_DECLS

@@ -541,6 +541,12 @@ dispatch_request (CoapUdp6Context *self,
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_NOT_FOUND, NULL);
                 return;
         }
+        if (G_UNLIKELY (coap_udp6_resource_peek_requires_peer_identity (resource)) &&
+            coap_udp6_endpoint_address_get_peer_identity (coap_udp6_request_get_remote (request)) == NULL) {
+                coap_udp6_request_respond_code (request, COAP_UDP6_CODE_UNAUTHORIZED,
+                                                "This resource needs an authenticated peer (coaps)");
+                return;
+        }
         if (verdict == COAP_UDP6_REQUEST_NEGOTIATED &&
             coap_udp6_context_check_representation (self, request,
                                                     coap_udp6_resource_get_content_format (resource),

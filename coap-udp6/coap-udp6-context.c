@@ -95,6 +95,11 @@ enum {
         PROP_MAX_OBSERVERS,
         PROP_MAX_OBSERVERS_PER_RESOURCE,
         PROP_MAX_NON_NOTIFICATIONS,
+        PROP_CREDENTIALS,
+        PROP_MAX_DTLS_SESSIONS,
+        PROP_MAX_DTLS_HANDSHAKES,
+        PROP_DTLS_HANDSHAKE_TIMEOUT,
+        PROP_DTLS_IDLE_TIMEOUT,
         N_PROPS
 };
 
@@ -462,6 +467,7 @@ coap_udp6_context_finalize (GObject *object)
         g_main_context_unref (self->main_context);
         g_strfreev (self->binds);
         g_strfreev (self->multicast_interfaces);
+        g_clear_object (&self->credentials);
         g_clear_error (&self->init_error);
 
         G_OBJECT_CLASS (coap_udp6_context_parent_class)->finalize (object);
@@ -512,6 +518,15 @@ coap_udp6_context_get_property (GObject    *object,
                 g_value_set_uint (value, self->max_observers_per_resource);
                 break;
         case PROP_MAX_NON_NOTIFICATIONS: g_value_set_uint (value, self->max_non_notifications); break;
+        case PROP_CREDENTIALS: g_value_set_object (value, self->credentials); break;
+        case PROP_MAX_DTLS_SESSIONS: g_value_set_uint (value, self->coaps_limits.max_sessions); break;
+        case PROP_MAX_DTLS_HANDSHAKES: g_value_set_uint (value, self->coaps_limits.max_handshakes); break;
+        case PROP_DTLS_HANDSHAKE_TIMEOUT:
+                g_value_set_double (value, self->coaps_limits.handshake_timeout_ms / 1000.0);
+                break;
+        case PROP_DTLS_IDLE_TIMEOUT:
+                g_value_set_double (value, self->coaps_limits.idle_timeout_ms / 1000.0);
+                break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -540,6 +555,9 @@ coap_udp6_context_set_property (GObject      *object,
                 return;
         case PROP_REUSE_PORT:
                 self->reuse_port = g_value_get_boolean (value);
+                return;
+        case PROP_CREDENTIALS:
+                coap_udp6_context_set_credentials (self, g_value_get_object (value));
                 return;
         default:
                 break;
@@ -572,10 +590,20 @@ coap_udp6_context_set_property (GObject      *object,
                 self->max_observers_per_resource = g_value_get_uint (value);
                 break;
         case PROP_MAX_NON_NOTIFICATIONS: self->max_non_notifications = g_value_get_uint (value); break;
+        case PROP_MAX_DTLS_SESSIONS: self->coaps_limits.max_sessions = g_value_get_uint (value); break;
+        case PROP_MAX_DTLS_HANDSHAKES: self->coaps_limits.max_handshakes = g_value_get_uint (value); break;
+        case PROP_DTLS_HANDSHAKE_TIMEOUT:
+                self->coaps_limits.handshake_timeout_ms = (guint) (g_value_get_double (value) * 1000);
+                break;
+        case PROP_DTLS_IDLE_TIMEOUT:
+                self->coaps_limits.idle_timeout_ms = (guint) (g_value_get_double (value) * 1000);
+                break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
                 return;
         }
+        if (prop_id >= PROP_MAX_DTLS_SESSIONS)
+                coap_udp6_context_coaps_apply_limits (self);
         g_object_notify_by_pspec (object, pspec);
         if (prop_id == PROP_ACK_TIMEOUT || prop_id == PROP_ACK_RANDOM_FACTOR ||
             prop_id == PROP_MAX_RETRANSMIT || prop_id == PROP_MAX_LATENCY) {
@@ -791,7 +819,9 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
          * CoapUdp6Context:binds:
          *
          * Where to listen, one message interface each ("HOST:PORT",
-         * "[v6]:PORT", a host name). When empty, a server listens on
+         * "[v6]:PORT", a host name). A bind that starts with `coaps://`
+         * (`coaps://[::]:5684`, port 5684 when left out) serves coaps with
+         * [property@Context:credentials]. When empty, a server listens on
          * `[::]:5683` and a client on an ephemeral port of `[::]`.
          *
          * Since: 1.0
@@ -911,6 +941,70 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
                 g_param_spec_boolean ("echo-amplification-limit", NULL, NULL, FALSE,
                                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                       G_PARAM_STATIC_STRINGS);
+        /**
+         * CoapUdp6Context:credentials: (attributes org.gtk.Property.get=coap_udp6_context_get_credentials org.gtk.Property.set=coap_udp6_context_set_credentials)
+         *
+         * The keys and certificates of `coaps://` binds and requests;
+         * binds use the ones set before initialisation, requests the ones
+         * set before the first `coaps://` request.
+         *
+         * Since: 1.0
+         */
+        props[PROP_CREDENTIALS] =
+                g_param_spec_object ("credentials", NULL, NULL, COAP_UDP6_TYPE_CREDENTIALS,
+                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                     G_PARAM_EXPLICIT_NOTIFY);
+        /**
+         * CoapUdp6Context:max-dtls-sessions:
+         *
+         * How many coaps sessions (established and half-open) each coaps
+         * transport keeps; a handshake beyond it is ignored, and a request
+         * to a new peer fails with %COAP_UDP6_ERROR_LIMIT_REACHED.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_DTLS_SESSIONS] =
+                g_param_spec_uint ("max-dtls-sessions", NULL, NULL, 1, G_MAXUINT, 1024,
+                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                   G_PARAM_EXPLICIT_NOTIFY);
+        /**
+         * CoapUdp6Context:max-dtls-handshakes:
+         *
+         * How many handshakes a coaps server runs at once, after the
+         * cookie exchange (which keeps no state); more ClientHellos are
+         * ignored until one finishes or expires, so a flood of them
+         * cannot grow memory nor take the place of established peers.
+         *
+         * Since: 1.0
+         */
+        props[PROP_MAX_DTLS_HANDSHAKES] =
+                g_param_spec_uint ("max-dtls-handshakes", NULL, NULL, 1, G_MAXUINT, 64,
+                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                   G_PARAM_EXPLICIT_NOTIFY);
+        /**
+         * CoapUdp6Context:dtls-handshake-timeout:
+         *
+         * Seconds a DTLS handshake may take, retransmissions included;
+         * then its requests fail with %COAP_UDP6_ERROR_TIMEOUT.
+         *
+         * Since: 1.0
+         */
+        props[PROP_DTLS_HANDSHAKE_TIMEOUT] =
+                g_param_spec_double ("dtls-handshake-timeout", NULL, NULL, 1.0, 3600.0, 20.0,
+                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                     G_PARAM_EXPLICIT_NOTIFY);
+        /**
+         * CoapUdp6Context:dtls-idle-timeout:
+         *
+         * Seconds after which a coaps session without traffic is closed
+         * (with close_notify); the next request opens a new one.
+         *
+         * Since: 1.0
+         */
+        props[PROP_DTLS_IDLE_TIMEOUT] =
+                g_param_spec_double ("dtls-idle-timeout", NULL, NULL, 1.0, 86400.0, 300.0,
+                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                     G_PARAM_EXPLICIT_NOTIFY);
         g_object_class_install_properties (object_class, N_PROPS, props);
 
         /**
@@ -962,6 +1056,7 @@ coap_udp6_context_init (CoapUdp6Context *self)
                                               coap_udp6_endpoint_address_equal,
                                               g_object_unref, NULL);
         coap_udp6_context_init_dedup (self);
+        coap_udp6_dtls_limits_init (&self->coaps_limits);
 }
 
 /* The bind of interface @i: an empty list means one default. */
@@ -1008,9 +1103,13 @@ coap_udp6_context_initable_init (GInitable    *initable,
                 GError *local_error = NULL;
                 CoapUdp6MessageInterface *iface;
 
+                g_autoptr (CoapUdp6Credentials) credentials = NULL;
+                const char *bind = coap_udp6_context_split_bind (self, bind_at (self, i), &credentials);
+
                 iface = g_initable_new (COAP_UDP6_TYPE_MESSAGE_INTERFACE, cancellable, &local_error,
                                         "manager", self,
-                                        "bind", bind_at (self, i),
+                                        "bind", bind,
+                                        "credentials", credentials,
                                         "multicast", self->multicast_interfaces,
                                         "is-server", self->server,
                                         "reuse-port", self->reuse_port,
@@ -1021,6 +1120,7 @@ coap_udp6_context_initable_init (GInitable    *initable,
                         ok = FALSE;
                 } else {
                         g_ptr_array_add (self->interfaces, iface);
+                        coap_udp6_context_coaps_apply_limits (self);
                 }
         }
         g_main_context_pop_thread_default (self->main_context);
@@ -1052,6 +1152,7 @@ init_interface_cb (GObject      *source,
                 return;
         }
         g_ptr_array_add (self->interfaces, iface);
+        coap_udp6_context_coaps_apply_limits (self);
         init_step (g_steal_pointer (&task));
 }
 
@@ -1062,19 +1163,23 @@ init_step (GTask *task)
 {
         CoapUdp6Context *self = g_task_get_source_object (task);
         guint next = self->interfaces->len;
+        g_autoptr (CoapUdp6Credentials) credentials = NULL;
+        const char *bind;
 
         if (next >= n_binds (self)) {
                 g_task_return_boolean (task, TRUE);
                 g_object_unref (task);
                 return;
         }
+        bind = coap_udp6_context_split_bind (self, bind_at (self, next), &credentials);
         g_main_context_push_thread_default (self->main_context);
         g_async_initable_new_async (COAP_UDP6_TYPE_MESSAGE_INTERFACE,
                                     g_task_get_priority (task),
                                     g_task_get_cancellable (task),
                                     init_interface_cb, task,
                                     "manager", self,
-                                    "bind", bind_at (self, next),
+                                    "bind", bind,
+                                    "credentials", credentials,
                                     "multicast", self->multicast_interfaces,
                                     "is-server", self->server,
                                     "reuse-port", self->reuse_port,

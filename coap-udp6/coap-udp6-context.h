@@ -9,6 +9,7 @@
 #endif
 
 #include <coap-udp6/coap-udp6-types.h>
+#include <coap-udp6/coap-udp6-credentials.h>
 #include <coap-udp6/coap-udp6-message.h>
 #include <coap-udp6/coap-udp6-resource.h>
 #include <coap-udp6/coap-udp6-message-manager.h>
@@ -143,5 +144,12 @@ guint coap_udp6_context_get_max_retransmit (CoapUdp6Context *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 guint64 coap_udp6_context_get_statistic (CoapUdp6Context  *self,
                                          CoapUdp6Statistic statistic);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+CoapUdp6Credentials *coap_udp6_context_get_credentials (CoapUdp6Context *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_context_set_credentials (CoapUdp6Context     *self,
+                                        CoapUdp6Credentials *credentials);
 
 G_END_DECLS

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
  * set/clear, which made each datagram's remote O(number of live remotes). */
 typedef struct {
         CoapUdp6MessageInterface *iface;    /* unowned, NULL once disposed */
+        gboolean secure;                    /* the interface speaks coaps */
 } CoapUdp6InterfaceAnchor;
 
 /* coap-udp6-message-interface.c */
@@ -32,5 +33,15 @@ gboolean coap_udp6_endpoint_address_matches_native (CoapUdp6EndpointAddress   *s
                                                     const CoapUdp6RawPktinfo  *pktinfo);
 const struct sockaddr_in6 *coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self);
 CoapUdp6MessageInterface *coap_udp6_endpoint_address_peek_interface (CoapUdp6EndpointAddress *self);
+/* @transport's peer as a DTLS session authenticated it: @identity is the
+ * PSK identity or certificate subject, NULL when none was proved. */
+/* A coaps remote resolved from @host_name, which its certificate must
+ * name. */
+CoapUdp6EndpointAddress *coap_udp6_endpoint_address_new_named (const struct sockaddr_in6 *sin6,
+                                                               CoapUdp6InterfaceAnchor   *anchor,
+                                                               const char                *host_name);
+const char *coap_udp6_endpoint_address_peek_host_name (CoapUdp6EndpointAddress *self);
+CoapUdp6EndpointAddress *coap_udp6_endpoint_address_new_authenticated (CoapUdp6EndpointAddress *transport,
+                                                                      const char              *identity);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #define COAP_PORT 5683
+#define COAPS_PORT 5684
 
 /**
  * CoapUdp6EndpointAddress:
@@ -36,6 +37,8 @@ struct _CoapUdp6EndpointAddress {
         struct sockaddr_in6  native;
         CoapUdp6InterfaceAnchor *anchor; /* (owned) (nullable) */
         CoapUdp6Pktinfo     *pktinfo;   /* (owned) (nullable) */
+        char                *peer_identity; /* (owned) (nullable): coaps only */
+        char                *host_name;     /* (owned) (nullable): coaps, resolved from a name */
         guint                maximum_block_size_exp;
         guint                hash;      /* 0 until first asked; the object is immutable */
 };
@@ -49,6 +52,7 @@ enum {
         PROP_INTERFACE,
         PROP_PKTINFO,
         PROP_SCHEME,
+        PROP_PEER_IDENTITY,
         PROP_HOSTINFO,
         PROP_NETIF,
         PROP_IS_MULTICAST,
@@ -67,6 +71,8 @@ coap_udp6_endpoint_address_finalize (GObject *object)
         g_clear_object (&self->sockaddr);
         g_clear_pointer (&self->anchor, g_rc_box_release);
         g_clear_pointer (&self->pktinfo, coap_udp6_pktinfo_free);
+        g_free (self->peer_identity);
+        g_free (self->host_name);
 
         G_OBJECT_CLASS (coap_udp6_endpoint_address_parent_class)->finalize (object);
 }
@@ -90,7 +96,10 @@ coap_udp6_endpoint_address_get_property (GObject    *object,
                 g_value_set_boxed (value, self->pktinfo);
                 break;
         case PROP_SCHEME:
-                g_value_set_string (value, "coap");
+                g_value_set_string (value, coap_udp6_endpoint_address_get_scheme (self));
+                break;
+        case PROP_PEER_IDENTITY:
+                g_value_set_string (value, self->peer_identity);
                 break;
         case PROP_HOSTINFO:
                 g_value_take_string (value,
@@ -190,12 +199,25 @@ coap_udp6_endpoint_address_class_init (CoapUdp6EndpointAddressClass *klass)
         /**
          * CoapUdp6EndpointAddress:scheme: (attributes org.gtk.Property.get=coap_udp6_endpoint_address_get_scheme)
          *
-         * The URI scheme, always "coap".
+         * The URI scheme: "coap", or "coaps" for a peer of a DTLS
+         * [class@MessageInterface].
          *
          * Since: 1.0
          */
         properties[PROP_SCHEME] = g_param_spec_string ("scheme", NULL, NULL,
                 "coap", ro);
+        /**
+         * CoapUdp6EndpointAddress:peer-identity: (attributes org.gtk.Property.get=coap_udp6_endpoint_address_get_peer_identity)
+         *
+         * What the peer proved in its DTLS handshake: the PSK identity it
+         * used, or the subject of its certificate when that was checked
+         * against the trusted authorities; %NULL otherwise (and always on
+         * `coap`).
+         *
+         * Since: 1.0
+         */
+        properties[PROP_PEER_IDENTITY] = g_param_spec_string ("peer-identity", NULL, NULL,
+                NULL, ro);
         /**
          * CoapUdp6EndpointAddress:hostinfo: (attributes org.gtk.Property.get=coap_udp6_endpoint_address_get_hostinfo)
          *
@@ -366,7 +388,7 @@ coap_udp6_endpoint_address_get_pktinfo (CoapUdp6EndpointAddress *self)
  *
  * Gets the URI scheme.
  *
- * Returns: "coap"
+ * Returns: "coap", or "coaps" for a peer of a DTLS message interface
  *
  * Since: 1.0
  */
@@ -374,20 +396,61 @@ const char *
 coap_udp6_endpoint_address_get_scheme (CoapUdp6EndpointAddress *self)
 {
         g_return_val_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (self), NULL);
-        return "coap";
+        return self->anchor != NULL && self->anchor->secure ? "coaps" : "coap";
+}
+
+/**
+ * coap_udp6_endpoint_address_get_peer_identity: (attributes org.gtk.Method.get_property=peer-identity)
+ * @self: a #CoapUdp6EndpointAddress
+ *
+ * Gets what the peer proved in its DTLS handshake: a server sees the PSK
+ * identity of the client, or the subject of its certificate when the
+ * server trusts its issuer. A request handler reads it from
+ * [method@Request.get_remote].
+ *
+ * Returns: (nullable): the identity, or %NULL for an unauthenticated peer
+ *
+ * Since: 1.0
+ */
+const char *
+coap_udp6_endpoint_address_get_peer_identity (CoapUdp6EndpointAddress *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_ENDPOINT_ADDRESS (self), NULL);
+        return self->peer_identity;
+}
+
+CoapUdp6EndpointAddress *
+coap_udp6_endpoint_address_new_authenticated (CoapUdp6EndpointAddress *transport,
+                                              const char              *identity)
+{
+        CoapUdp6EndpointAddress *self;
+
+        self = coap_udp6_endpoint_address_new_native (&transport->native, transport->anchor,
+                                                      transport->pktinfo != NULL
+                                                              ? coap_udp6_pktinfo_copy (transport->pktinfo)
+                                                              : NULL);
+        self->peer_identity = g_strdup (identity);
+        return self;
+}
+
+static guint
+default_port (CoapUdp6EndpointAddress *self)
+{
+        return self->anchor != NULL && self->anchor->secure ? COAPS_PORT : COAP_PORT;
 }
 
 static char *
 hostport_join (const struct in6_addr *addr,
                guint32                scope,
-               guint                  port)
+               guint                  port,
+               guint                  default_port)
 {
         g_autofree char *host = coap_udp6_format_in6 (addr, scope);
         g_autofree char *bracketed = NULL;
 
         if (!IN6_IS_ADDR_V4MAPPED (addr))
                 host = g_strdup_printf ("[%s]", (bracketed = host));
-        if (port == COAP_PORT)
+        if (port == default_port)
                 return g_steal_pointer (&host);
         return g_strdup_printf ("%s:%u", host, port);
 }
@@ -410,7 +473,8 @@ coap_udp6_endpoint_address_get_hostinfo (CoapUdp6EndpointAddress *self)
 
         return hostport_join (&self->native.sin6_addr,
                               self->native.sin6_scope_id,
-                              g_ntohs (self->native.sin6_port));
+                              g_ntohs (self->native.sin6_port),
+                              default_port (self));
 }
 
 /**
@@ -476,7 +540,7 @@ coap_udp6_endpoint_address_is_multicast_locally (CoapUdp6EndpointAddress *self)
  * @self: a #CoapUdp6EndpointAddress
  * @error: return location for a #GError
  *
- * Gets the base URI of the peer (`coap://` and the hostinfo).
+ * Gets the base URI of the peer (`coap://` or `coaps://` and the hostinfo).
  *
  * Returns: (transfer full) (nullable): the URI, or %NULL with
  *   %COAP_UDP6_ERROR_ANONYMOUS_HOST when the peer has no usable address
@@ -503,7 +567,7 @@ coap_udp6_endpoint_address_get_uri (CoapUdp6EndpointAddress *self,
                              "%s cannot be expressed in a URI", hostinfo);
                 return NULL;
         }
-        return g_strconcat ("coap://", hostinfo, NULL);
+        return g_strconcat (coap_udp6_endpoint_address_get_scheme (self), "://", hostinfo, NULL);
 }
 
 /**
@@ -551,7 +615,7 @@ coap_udp6_endpoint_address_get_hostinfo_local (CoapUdp6EndpointAddress *self,
         }
         return hostport_join (&raw->addr,
                               coap_udp6_in6_needs_scope (&raw->addr) ? raw->ifindex : 0,
-                              port);
+                              port, default_port (self));
 }
 
 /**
@@ -559,7 +623,8 @@ coap_udp6_endpoint_address_get_hostinfo_local (CoapUdp6EndpointAddress *self,
  * @self: a #CoapUdp6EndpointAddress
  * @error: return location for a #GError
  *
- * Gets the base URI of the local side (`coap://` and the local hostinfo).
+ * Gets the base URI of the local side (`coap://` or `coaps://` and the local
+ * hostinfo).
  *
  * Returns: (transfer full) (nullable): the URI, or %NULL as for
  *   [method@EndpointAddress.get_hostinfo_local]
@@ -575,7 +640,7 @@ coap_udp6_endpoint_address_get_uri_local (CoapUdp6EndpointAddress *self,
         hostinfo = coap_udp6_endpoint_address_get_hostinfo_local (self, error);
         if (hostinfo == NULL)
                 return NULL;
-        return g_strconcat ("coap://", hostinfo, NULL);
+        return g_strconcat (coap_udp6_endpoint_address_get_scheme (self), "://", hostinfo, NULL);
 }
 
 /**
@@ -600,6 +665,7 @@ coap_udp6_endpoint_address_as_response_address (CoapUdp6EndpointAddress *self)
         if (!coap_udp6_endpoint_address_is_multicast_locally (self))
                 return g_object_ref (self);
         copy = coap_udp6_endpoint_address_new_native (&self->native, self->anchor, NULL);
+        copy->peer_identity = g_strdup (self->peer_identity);
         copy->maximum_block_size_exp = self->maximum_block_size_exp;
         return copy;
 }
@@ -777,4 +843,21 @@ const struct sockaddr_in6 *
 coap_udp6_endpoint_address_peek_native (CoapUdp6EndpointAddress *self)
 {
         return &self->native;
+}
+
+CoapUdp6EndpointAddress *
+coap_udp6_endpoint_address_new_named (const struct sockaddr_in6 *sin6,
+                                      CoapUdp6InterfaceAnchor   *anchor,
+                                      const char                *host_name)
+{
+        CoapUdp6EndpointAddress *self = coap_udp6_endpoint_address_new_native (sin6, anchor, NULL);
+
+        self->host_name = g_strdup (host_name);
+        return self;
+}
+
+const char *
+coap_udp6_endpoint_address_peek_host_name (CoapUdp6EndpointAddress *self)
+{
+        return self->host_name;
 }

@@ -36,6 +36,9 @@ COAP_UDP6_AVAILABLE_IN_ALL
 const char *coap_udp6_endpoint_address_get_scheme (CoapUdp6EndpointAddress *self);
 
 COAP_UDP6_AVAILABLE_IN_ALL
+const char *coap_udp6_endpoint_address_get_peer_identity (CoapUdp6EndpointAddress *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
 char *coap_udp6_endpoint_address_get_hostinfo (CoapUdp6EndpointAddress *self);
 
 COAP_UDP6_AVAILABLE_IN_ALL

@@ -273,6 +273,10 @@ send_data (CoapUdp6MessageInterface *self,
                 g_debug ("Not sending on a message interface that is shut down");
                 return;
         }
+        if (G_UNLIKELY (self->dtls != NULL)) {
+                coap_udp6_dtls_send (self->dtls, data, size, remote);
+                return;
+        }
         if (G_UNLIKELY (coap_udp6_pcap_active))
                 coap_udp6_pcap_sent (data, size, remote, self->local_port);
         if (self->receive_depth > 0 && self->batching && !self->flushing) {
@@ -345,14 +349,53 @@ keep_spare_message (CoapUdp6MessageInterface *self,
                                       self->shut_down);
 }
 
+/* Decodes and dispatches one message; @data is borrowed for the call
+ * (coap-udp6-reuse.c copies it for a message that is kept). */
+static inline void
+deliver (CoapUdp6MessageInterface *self,
+         const guint8             *data,
+         gsize                     length,
+         CoapUdp6EndpointAddress  *remote)
+{
+        g_autoptr (CoapUdp6MessageManager) manager = NULL;
+        CoapUdp6Message *message;
+        g_autoptr (GError) error = NULL;
+
+        manager = g_weak_ref_get (&self->manager);
+        message = coap_udp6_reuse_take_message (&self->spare_message, self->spare_message_emptied);
+        if (!coap_udp6_message_load_borrowed (message, data, length, remote, &error)) {
+                g_autoptr (GBytes) datagram = g_bytes_new (data, length);
+                /* Held: a nested receive may take the remote's cache slot. */
+                g_autoptr (CoapUdp6EndpointAddress) held = g_object_ref (remote);
+
+                keep_spare_message (self, message);
+                self->datagrams_dropped_unparsable++;
+                g_debug ("Dropping an unparsable datagram: %s", error->message);
+                if (manager != NULL)
+                        coap_udp6_message_manager_dispatch_unparsable (manager,
+                                datagram, held, error);
+                return;
+        }
+        if (manager != NULL)
+                coap_udp6_message_manager_dispatch_message (manager, message);
+        keep_spare_message (self, message);
+}
+
+void
+coap_udp6_message_interface_deliver (CoapUdp6MessageInterface *self,
+                                     const guint8             *data,
+                                     gsize                     size,
+                                     CoapUdp6EndpointAddress  *remote)
+{
+        if (!self->shut_down)
+                deliver (self, data, size, remote);
+}
+
 static void
 handle_datagram (CoapUdp6MessageInterface *self,
                  CoapUdp6Received         *r)
 {
         CoapUdp6EndpointAddress *remote;    /* the cache's, and then the message's */
-        g_autoptr (CoapUdp6MessageManager) manager = NULL;
-        CoapUdp6Message *message;
-        g_autoptr (GError) error = NULL;
 
         self->datagrams_received++;
         if (r->truncated) {
@@ -372,24 +415,13 @@ handle_datagram (CoapUdp6MessageInterface *self,
                            "may leave from the wrong address");
         }
         remote = peek_remote (self, &r->from, r->have_pktinfo ? &r->pktinfo : NULL);
-        manager = g_weak_ref_get (&self->manager);
-        message = coap_udp6_reuse_take_message (&self->spare_message, self->spare_message_emptied);
-        if (!coap_udp6_message_load_borrowed (message, r->data, r->length, remote, &error)) {
-                g_autoptr (GBytes) datagram = g_bytes_new (r->data, r->length);
-                /* Held: a nested receive may take the remote's cache slot. */
+        if (G_UNLIKELY (self->dtls != NULL)) {
                 g_autoptr (CoapUdp6EndpointAddress) held = g_object_ref (remote);
 
-                keep_spare_message (self, message);
-                self->datagrams_dropped_unparsable++;
-                g_debug ("Dropping an unparsable datagram: %s", error->message);
-                if (manager != NULL)
-                        coap_udp6_message_manager_dispatch_unparsable (manager,
-                                datagram, held, error);
+                coap_udp6_dtls_receive (self->dtls, r->data, r->length, held);
                 return;
         }
-        if (manager != NULL)
-                coap_udp6_message_manager_dispatch_message (manager, message);
-        keep_spare_message (self, message);
+        deliver (self, r->data, r->length, remote);
 }
 
 /* One recvmmsg(), at most COAP_UDP6_RECV_BATCH datagrams, so a flood
@@ -544,6 +576,12 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         if (!check_multicast_interfaces (self, error))
                 return FALSE;
         coap_udp6_pcap_init ();
+        if (self->credentials != NULL) {
+                self->dtls = coap_udp6_dtls_new (self, self->credentials, self->server, error);
+                if (self->dtls == NULL)
+                        return FALSE;
+                self->anchor->secure = TRUE;
+        }
         err = coap_udp6_socket_io_open (bind_addr, self->reuse_port, &fd, &step);
         if (err != 0) {
                 set_open_error (bind_addr, step, err, error);
@@ -588,6 +626,9 @@ void
 coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
 {
         flush_sends (self);
+        /* close_notify leaves before the socket closes. */
+        if (self->dtls != NULL)
+                coap_udp6_dtls_close_all (self->dtls);
         self->shut_down = TRUE;
         if (self->source != NULL) {
                 g_source_destroy (self->source);
@@ -666,6 +707,32 @@ coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
                                        CoapUdp6EndpointAddress  *remote)
 {
         send_data (self, data, size, NULL, remote);
+}
+
+void
+coap_udp6_message_interface_send_record (CoapUdp6MessageInterface *self,
+                                         const guint8             *data,
+                                         gsize                     size,
+                                         CoapUdp6EndpointAddress  *remote)
+{
+        if (self->shut_down || self->fd < 0)
+                return;
+        if (G_UNLIKELY (coap_udp6_pcap_active))
+                coap_udp6_pcap_sent (data, size, remote, self->local_port);
+        send_now (self, data, size, remote);
+        remember_destination (self, coap_udp6_endpoint_address_peek_native (remote));
+}
+
+void
+coap_udp6_message_interface_report_error (CoapUdp6MessageInterface *self,
+                                          CoapUdp6EndpointAddress  *remote,
+                                          GError                   *error)
+{
+        if (self->shut_down) {
+                g_error_free (error);
+                return;
+        }
+        queue_error (self, remote, error);
 }
 
 static void

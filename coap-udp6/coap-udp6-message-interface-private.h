@@ -7,6 +7,7 @@
 
 #include "coap-udp6-message-interface.h"
 #include "coap-udp6-endpoint-address-private.h"
+#include "coap-udp6-dtls-private.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,8 @@ struct _CoapUdp6MessageInterface {
         char         **multicast;      /* (owned) */
         gboolean       server;
         gboolean       reuse_port;
+        CoapUdp6Credentials *credentials; /* (owned) (nullable): coaps */
+        CoapUdp6Dtls  *dtls;           /* (owned) (nullable): the coaps sessions, from start to finalize */
 
         gboolean       initialized;
         gboolean       shut_down;
@@ -103,6 +106,20 @@ void coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
                                             const guint8             *data,
                                             gsize                     size,
                                             CoapUdp6EndpointAddress  *remote);
+/* For the coaps sessions (coap-udp6-dtls.c): a record as it is, a
+ * decrypted message to the manager, an error to the manager from the main
+ * loop (takes @error). */
+void coap_udp6_message_interface_send_record (CoapUdp6MessageInterface *self,
+                                              const guint8             *data,
+                                              gsize                     size,
+                                              CoapUdp6EndpointAddress  *remote);
+void coap_udp6_message_interface_deliver (CoapUdp6MessageInterface *self,
+                                          const guint8             *data,
+                                          gsize                     size,
+                                          CoapUdp6EndpointAddress  *remote);
+void coap_udp6_message_interface_report_error (CoapUdp6MessageInterface *self,
+                                               CoapUdp6EndpointAddress  *remote,
+                                               GError                   *error);
 /* Tests only: a smaller receive buffer makes MSG_TRUNC testable. */
 void coap_udp6_message_interface_set_receive_buffer_size (CoapUdp6MessageInterface *self,
                                                           gsize                     size);

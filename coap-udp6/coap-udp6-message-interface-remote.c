@@ -176,8 +176,25 @@ lookup_done (GObject      *source,
         sin6.sin6_port = g_htons (port);
         coap_udp6_in6_from_inet_address (addresses->data, &sin6.sin6_addr);
         g_resolver_free_addresses (addresses);
+        /* coaps checks the server's certificate against the name and
+         * sends it as SNI: the remote carries it (and is not shared). */
+        if (self->credentials != NULL) {
+                g_task_return_pointer (task,
+                                       coap_udp6_endpoint_address_new_named (&sin6, self->anchor,
+                                               g_object_get_data (G_OBJECT (task), "coap-udp6-host")),
+                                       g_object_unref);
+                return;
+        }
         g_task_return_pointer (task, remote_from_native (self, &sin6),
                                g_object_unref);
+}
+
+static gboolean
+wants_coaps (CoapUdp6Message *message)
+{
+        const char *scheme = coap_udp6_message_get_requested_scheme (message);
+
+        return scheme != NULL && g_ascii_strcasecmp (scheme, "coaps") == 0;
 }
 
 static gboolean
@@ -192,7 +209,7 @@ split_target (CoapUdp6Message *message,
         g_autofree char *uri_host = NULL;
 
         if (!coap_udp6_message_get_uri_port (message, &uri_port) || uri_port == 0)
-                uri_port = COAP_PORT;
+                uri_port = wants_coaps (message) ? COAP_UDP6_COAPS_PORT : COAP_PORT;
         if (unresolved != NULL)
                 return coap_udp6_parse_hostport (unresolved, uri_port, host,
                                                  ifindex, port, error);
@@ -248,7 +265,11 @@ coap_udp6_message_interface_determine_remote_now (CoapUdp6MessageInterface *self
 
         *remote = NULL;
         scheme = coap_udp6_message_get_requested_scheme (message);
-        if (scheme != NULL && g_ascii_strcasecmp (scheme, "coap") != 0)
+        /* The udp6 transport takes coap, the coaps one coaps. */
+        if (scheme != NULL && g_ascii_strcasecmp (scheme, "coap") != 0 &&
+            g_ascii_strcasecmp (scheme, "coaps") != 0)
+                return TRUE;
+        if (wants_coaps (message) != (self->credentials != NULL))
                 return TRUE;
         if (!split_target (message, &host, &ifindex, &port, error))
                 return TRUE;
@@ -290,6 +311,8 @@ coap_udp6_message_interface_determine_remote_async (CoapUdp6MessageInterface *se
                 return;
         }
         g_task_set_task_data (task, GUINT_TO_POINTER (port), NULL);
+        if (self->credentials != NULL)
+                g_object_set_data_full (G_OBJECT (task), "coap-udp6-host", g_strdup (host), g_free);
         resolver = g_resolver_get_default ();
         g_resolver_lookup_by_name_async (resolver, host,
                                          cancellable, lookup_done,

@@ -5,6 +5,7 @@
  */
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-credentials.h"
 
 #include <string.h>
 
@@ -21,6 +22,12 @@
  * Received datagrams are read on the thread-default #GMainContext of the
  * thread that created the interface, in batches of at most 32 per
  * wake-up.
+ *
+ * Made with [property@MessageInterface:credentials] it is the coaps
+ * transport instead: the same socket carries DTLS 1.2 records (RFC 7252
+ * §9), one session per peer, and its endpoint addresses have the scheme
+ * `coaps` and the identity each peer proved
+ * ([method@EndpointAddress.get_peer_identity]).
  *
  * Since: 1.0
  */
@@ -42,6 +49,7 @@ enum {
         PROP_MULTICAST,
         PROP_SERVER,
         PROP_REUSE_PORT,
+        PROP_CREDENTIALS,
         PROP_LOCAL_PORT,
         PROP_DATAGRAMS_RECEIVED,
         PROP_DATAGRAMS_DROPPED_UNPARSABLE,
@@ -74,6 +82,8 @@ coap_udp6_message_interface_finalize (GObject *object)
         g_main_context_unref (self->context);
         g_free (self->bind);
         g_strfreev (self->multicast);
+        g_clear_pointer (&self->dtls, coap_udp6_dtls_free);
+        g_clear_object (&self->credentials);
 
         G_OBJECT_CLASS (coap_udp6_message_interface_parent_class)->finalize (object);
 }
@@ -101,6 +111,9 @@ coap_udp6_message_interface_get_property (GObject    *object,
                 break;
         case PROP_REUSE_PORT:
                 g_value_set_boolean (value, self->reuse_port);
+                break;
+        case PROP_CREDENTIALS:
+                g_value_set_object (value, self->credentials);
                 break;
         case PROP_LOCAL_PORT:
                 g_value_set_uint (value, self->local_port);
@@ -147,6 +160,9 @@ coap_udp6_message_interface_set_property (GObject      *object,
                 break;
         case PROP_REUSE_PORT:
                 self->reuse_port = g_value_get_boolean (value);
+                break;
+        case PROP_CREDENTIALS:
+                self->credentials = g_value_dup_object (value);
                 break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -229,6 +245,18 @@ coap_udp6_message_interface_class_init (CoapUdp6MessageInterfaceClass *klass)
         properties[PROP_REUSE_PORT] = g_param_spec_boolean ("reuse-port", NULL, NULL,
                 FALSE, co);
         /**
+         * CoapUdp6MessageInterface:credentials:
+         *
+         * With credentials the interface speaks coaps (DTLS 1.2) with them,
+         * and its bind defaults to port 5684. Initialization fails with
+         * %COAP_UDP6_ERROR_NOT_SUPPORTED when the library was built without
+         * DTLS, or with a %G_TLS_ERROR when the credentials are unusable.
+         *
+         * Since: 1.0
+         */
+        properties[PROP_CREDENTIALS] = g_param_spec_object ("credentials", NULL, NULL,
+                COAP_UDP6_TYPE_CREDENTIALS, co);
+        /**
          * CoapUdp6MessageInterface:local-port: (attributes org.gtk.Property.get=coap_udp6_message_interface_get_local_port)
          *
          * The bound local port, 0 before initialization.
@@ -298,8 +326,10 @@ parse_bind (CoapUdp6MessageInterface *self,
         g_autofree char *host = NULL;
         guint ifindex;
 
+        guint default_port = self->credentials != NULL ? 5684 : 5683;
+
         if (!coap_udp6_parse_hostport (self->bind ? self->bind : "[::]:5683",
-                                       5683, &host, &ifindex, port, error))
+                                       default_port, &host, &ifindex, port, error))
                 return FALSE;
         if (coap_udp6_literal_to_native (host, ifindex, *port, sin6, error))
                 return TRUE;

@@ -16,5 +16,8 @@ gboolean coap_udp6_link_value_matches (const char *value,
 gboolean coap_udp6_resource_link_attribute_matches (CoapUdp6Resource *self,
                                                     const char       *name,
                                                     const char       *pattern);
+/* coap_udp6_resource_get_requires_peer_identity() without the type
+ * check: read for every request the server dispatches. */
+gboolean coap_udp6_resource_peek_requires_peer_identity (CoapUdp6Resource *self);
 
 G_END_DECLS

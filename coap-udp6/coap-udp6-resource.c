@@ -76,6 +76,7 @@ typedef struct {
         char *title;
         gint content_format;
         gboolean observable;
+        gboolean requires_peer_identity;
         GBytes *etag;
         gboolean stream_uploads;
         GQueue observers;                   /* of CoapUdp6Observer, see coap-udp6-context-observe-server.c */
@@ -93,6 +94,7 @@ enum {
         PROP_OBSERVABLE,
         PROP_ETAG,
         PROP_STREAM_UPLOADS,
+        PROP_REQUIRES_PEER_IDENTITY,
         N_PROPS
 };
 
@@ -188,6 +190,9 @@ coap_udp6_resource_get_property (GObject    *object,
         case PROP_STREAM_UPLOADS:
                 g_value_set_boolean (value, priv->stream_uploads);
                 break;
+        case PROP_REQUIRES_PEER_IDENTITY:
+                g_value_set_boolean (value, priv->requires_peer_identity);
+                break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
@@ -222,6 +227,9 @@ coap_udp6_resource_set_property (GObject      *object,
                 break;
         case PROP_STREAM_UPLOADS:
                 coap_udp6_resource_set_stream_uploads (self, g_value_get_boolean (value));
+                break;
+        case PROP_REQUIRES_PEER_IDENTITY:
+                coap_udp6_resource_set_requires_peer_identity (self, g_value_get_boolean (value));
                 break;
         default:
                 G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -313,6 +321,18 @@ coap_udp6_resource_class_init (CoapUdp6ResourceClass *klass)
          * Since: 1.0
          */
         props[PROP_STREAM_UPLOADS] = g_param_spec_boolean ("stream-uploads", NULL, NULL, FALSE, flags);
+        /**
+         * CoapUdp6Resource:requires-peer-identity: (getter get_requires_peer_identity) (setter set_requires_peer_identity)
+         *
+         * Whether only peers that proved an identity over coaps (see
+         * [method@EndpointAddress.get_peer_identity]) may use the
+         * resource; others get 4.01 Unauthorized and the handler does not
+         * run.
+         *
+         * Since: 1.0
+         */
+        props[PROP_REQUIRES_PEER_IDENTITY] = g_param_spec_boolean ("requires-peer-identity",
+                NULL, NULL, FALSE, flags);
 
         g_object_class_install_properties (object_class, N_PROPS, props);
 }
@@ -841,6 +861,55 @@ coap_udp6_resource_changed (CoapUdp6Resource *self)
         /* RFC 7641 §4.4: the sequence number lives in 24 bits. */
         priv->sequence = (priv->sequence + 1) & 0xffffff;
         coap_udp6_observers_notify (&priv->observers);
+}
+
+/**
+ * coap_udp6_resource_get_requires_peer_identity: (get-property requires-peer-identity)
+ * @self: a #CoapUdp6Resource
+ *
+ * Whether the resource serves only authenticated peers.
+ *
+ * Returns: %TRUE when unauthenticated requests get 4.01
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_resource_get_requires_peer_identity (CoapUdp6Resource *self)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), FALSE);
+        priv = coap_udp6_resource_get_instance_private (self);
+        return priv->requires_peer_identity;
+}
+
+/**
+ * coap_udp6_resource_set_requires_peer_identity: (set-property requires-peer-identity)
+ * @self: a #CoapUdp6Resource
+ * @requires: whether to serve only authenticated peers
+ *
+ * Sets whether requests from peers without an identity get 4.01.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_resource_set_requires_peer_identity (CoapUdp6Resource *self,
+                                               gboolean          requires)
+{
+        CoapUdp6ResourcePrivate *priv;
+
+        g_return_if_fail (COAP_UDP6_IS_RESOURCE (self));
+        priv = coap_udp6_resource_get_instance_private (self);
+        if (priv->requires_peer_identity == !!requires)
+                return;
+        priv->requires_peer_identity = !!requires;
+        g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REQUIRES_PEER_IDENTITY]);
+}
+
+gboolean
+coap_udp6_resource_peek_requires_peer_identity (CoapUdp6Resource *self)
+{
+        return ((CoapUdp6ResourcePrivate *) coap_udp6_resource_get_instance_private (self))->requires_peer_identity;
 }
 
 /**

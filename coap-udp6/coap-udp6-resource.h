@@ -146,4 +146,11 @@ void coap_udp6_resource_changed (CoapUdp6Resource *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 char *coap_udp6_resource_get_link_attributes (CoapUdp6Resource *self);
 
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_resource_get_requires_peer_identity (CoapUdp6Resource *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_resource_set_requires_peer_identity (CoapUdp6Resource *self,
+                                                    gboolean          requires);
+
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include <coap-udp6/coap-udp6-endpoint-address.h>
 #include <coap-udp6/coap-udp6-message-manager.h>
 #include <coap-udp6/coap-udp6-message-interface.h>
+#include <coap-udp6/coap-udp6-credentials.h>
 #include <coap-udp6/coap-udp6-statistic.h>
 #include <coap-udp6/coap-udp6-context.h>
 #include <coap-udp6/coap-udp6-request.h>

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "tool-trace.h"
+#include "tool-credentials.h"
 
 #include <glib-unix.h>
 #include <gio/gunixinputstream.h>
@@ -603,10 +604,13 @@ main (int   argc,
         g_autoptr (GInputStream) body = NULL;
         g_autoptr (GOutputStream) sink = NULL;
         gint64 body_size = -1;
+        ToolCredentials coaps = { 0 };
+        g_autoptr (CoapUdp6Credentials) credentials = NULL;
         int code;
 
         g_option_group_add_entries (group, entries);
         g_option_context_set_main_group (options, g_steal_pointer (&group));
+        g_option_context_add_group (options, tool_credentials_option_group (&coaps, FALSE));
         g_option_context_set_summary (options, summary);
         g_option_context_set_description (options, description);
         if (!g_option_context_parse (options, &argc, &argv, &error) ||
@@ -673,12 +677,15 @@ main (int   argc,
         client.show_progress = isatty (STDERR_FILENO) && (body != NULL || sink != NULL);
 
         context = coap_udp6_context_new_client (&error);
-        if (context == NULL) {
+        credentials = context != NULL ? tool_credentials_load (&coaps, FALSE, &error) : NULL;
+        tool_credentials_clear (&coaps);
+        if (context == NULL || error != NULL) {
                 fprintf (stderr, "coap-udp6-client: %s\n", error->message);
                 return EXIT_FAILURE_LOCAL;
         }
         if (block_size > 0)
                 g_object_set (context, "block-size", (guint) CLAMP (block_size, 16, 1024), NULL);
+        coap_udp6_context_set_credentials (context, credentials);
         client.loop = g_main_loop_new (NULL, FALSE);
         if (client.verbosity > 0) {
                 client.request = coap_udp6_message_copy (request);

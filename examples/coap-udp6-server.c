@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "tool-trace.h"
+#include "tool-credentials.h"
 
 #include <glib-unix.h>
 #include <stdio.h>
@@ -128,6 +129,12 @@ whoami_handler (CoapUdp6Request *request)
         peer = coap_udp6_endpoint_address_get_hostinfo (remote);
         local = coap_udp6_endpoint_address_get_hostinfo_local (remote, NULL);
         text = g_strdup_printf ("You are %s; you reached %s", peer, local != NULL ? local : "(unknown)");
+        if (coap_udp6_endpoint_address_get_peer_identity (remote) != NULL) {
+                g_autofree char *plain = g_steal_pointer (&text);
+
+                text = g_strdup_printf ("%s; coaps identity %s", plain,
+                                        coap_udp6_endpoint_address_get_peer_identity (remote));
+        }
         respond (request, COAP_UDP6_CODE_CONTENT, text, 0);
 }
 
@@ -240,6 +247,8 @@ main (int   argc,
         g_autoptr (GMainLoop) loop = NULL;
         CoapUdp6Resource *time_resource;
         gboolean statistics = FALSE;
+        ToolCredentials coaps = { 0 };
+        g_autoptr (CoapUdp6Credentials) credentials = NULL;
         gint max_dedup_entries = G_MININT, max_dedup_bytes = G_MININT, max_pending = G_MININT;
         GOptionEntry entries[] = {
                 { "bind", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &binds,
@@ -267,6 +276,7 @@ main (int   argc,
                 "  listening on port PORT\n"
                 "(with --bind [::]:0 the port is the one the kernel chose).");
         g_option_context_add_main_entries (options, entries, NULL);
+        g_option_context_add_group (options, tool_credentials_option_group (&coaps, TRUE));
         if (!g_option_context_parse (options, &argc, &argv, &error)) {
                 fprintf (stderr, "coap-udp6-server: %s\n", error->message);
                 return 2;
@@ -282,8 +292,12 @@ main (int   argc,
                                  "must be at least 1, --max-dedup-bytes at least 0\n");
                 return 2;
         }
-        context = coap_udp6_context_new_server ((const char *const *) binds,
-                                                (const char *const *) multicast, &error);
+        credentials = tool_credentials_load (&coaps, TRUE, &error);
+        tool_credentials_clear (&coaps);
+        if (error == NULL)
+                context = g_initable_new (COAP_UDP6_TYPE_CONTEXT, NULL, &error,
+                                          "binds", binds, "multicast-interfaces", multicast,
+                                          "is-server", TRUE, "credentials", credentials, NULL);
         if (context == NULL) {
                 fprintf (stderr, "coap-udp6-server: %s\n", error->message);
                 return 2;

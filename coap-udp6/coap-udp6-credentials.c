@@ -1,0 +1,467 @@
+/* coap-udp6-credentials.c: keys and certificates for coaps (DTLS)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-credentials-private.h"
+#include "coap-udp6-error.h"
+
+#include <string.h>
+
+/**
+ * CoapUdp6Credentials:
+ *
+ * What a [class@Context] proves itself with and trusts on `coaps://`
+ * (DTLS 1.2, RFC 7252 §9): a pre-shared key with its identity
+ * (PreSharedKey mode), and/or an X.509 certificate with its private key and
+ * the certificate authorities to trust (Certificate mode).
+ *
+ * A client sends the identity of [method@Credentials.set_psk]. A server
+ * finds the key for the identity a client sends through
+ * [signal@Credentials::lookup-psk], then the keys of
+ * [method@Credentials.add_psk], then the key of
+ * [method@Credentials.set_psk] (one key for every identity).
+ *
+ * Keys are never logged.
+ *
+ * Since: 1.0
+ */
+struct _CoapUdp6Credentials {
+        GObject     parent_instance;
+
+        char       *psk_identity;   /* (owned) (nullable) */
+        GBytes     *psk_key;        /* (owned) (nullable) */
+        GHashTable *psk_table;      /* (owned) identity → GBytes */
+        GBytes     *certificate_pem; /* (owned) (nullable) */
+        GBytes     *private_key_pem; /* (owned) (nullable) */
+        GBytes     *ca_pem;          /* (owned) (nullable) */
+        GBytes     *pinned_pem;      /* (owned) (nullable) */
+};
+
+G_DEFINE_FINAL_TYPE (CoapUdp6Credentials, coap_udp6_credentials, G_TYPE_OBJECT)
+
+enum {
+        SIGNAL_LOOKUP_PSK,
+        N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+coap_udp6_credentials_finalize (GObject *object)
+{
+        CoapUdp6Credentials *self = COAP_UDP6_CREDENTIALS (object);
+
+        g_free (self->psk_identity);
+        g_clear_pointer (&self->psk_key, g_bytes_unref);
+        g_hash_table_unref (self->psk_table);
+        g_clear_pointer (&self->certificate_pem, g_bytes_unref);
+        g_clear_pointer (&self->private_key_pem, g_bytes_unref);
+        g_clear_pointer (&self->ca_pem, g_bytes_unref);
+        g_clear_pointer (&self->pinned_pem, g_bytes_unref);
+
+        G_OBJECT_CLASS (coap_udp6_credentials_parent_class)->finalize (object);
+}
+
+static void
+coap_udp6_credentials_class_init (CoapUdp6CredentialsClass *klass)
+{
+        GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+        object_class->finalize = coap_udp6_credentials_finalize;
+
+        /**
+         * CoapUdp6Credentials::lookup-psk:
+         * @self: the credentials
+         * @identity: the PSK identity a client sent
+         *
+         * Emitted on a server when a client names its identity; a handler
+         * returns the key for it, or %NULL to let the next handler or the
+         * keys added with [method@Credentials.add_psk] answer.
+         *
+         * Returns: (transfer full) (nullable): the key, or %NULL
+         *
+         * Since: 1.0
+         */
+        signals[SIGNAL_LOOKUP_PSK] =
+                g_signal_new ("lookup-psk", G_TYPE_FROM_CLASS (klass),
+                              G_SIGNAL_RUN_LAST, 0,
+                              g_signal_accumulator_first_wins, NULL, NULL,
+                              G_TYPE_BYTES, 1, G_TYPE_STRING);
+}
+
+static void
+coap_udp6_credentials_init (CoapUdp6Credentials *self)
+{
+        self->psk_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) g_bytes_unref);
+}
+
+/**
+ * coap_udp6_credentials_new:
+ *
+ * Creates empty credentials.
+ *
+ * Returns: (transfer full): the credentials
+ *
+ * Since: 1.0
+ */
+CoapUdp6Credentials *
+coap_udp6_credentials_new (void)
+{
+        return g_object_new (COAP_UDP6_TYPE_CREDENTIALS, NULL);
+}
+
+/**
+ * coap_udp6_credentials_is_supported:
+ *
+ * Whether the library was built with DTLS (GnuTLS). Without it a
+ * `coaps://` bind or request fails with %COAP_UDP6_ERROR_NOT_SUPPORTED.
+ *
+ * Returns: %TRUE when coaps is available
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_credentials_is_supported (void)
+{
+#ifdef COAP_UDP6_HAVE_DTLS
+        return TRUE;
+#else
+        return FALSE;
+#endif
+}
+
+/**
+ * coap_udp6_credentials_set_psk:
+ * @self: a #CoapUdp6Credentials
+ * @identity: (nullable): the identity a client sends (UTF-8); %NULL on a
+ *   server that accepts @key for every identity
+ * @key: the pre-shared key (raw bytes)
+ *
+ * Sets the pre-shared key of a client, or a server's key for every
+ * identity.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_credentials_set_psk (CoapUdp6Credentials *self,
+                               const char          *identity,
+                               GBytes              *key)
+{
+        g_return_if_fail (COAP_UDP6_IS_CREDENTIALS (self));
+        g_return_if_fail (key != NULL && g_bytes_get_size (key) > 0);
+        g_return_if_fail (identity == NULL || g_utf8_validate (identity, -1, NULL));
+
+        g_free (self->psk_identity);
+        self->psk_identity = g_strdup (identity);
+        g_clear_pointer (&self->psk_key, g_bytes_unref);
+        self->psk_key = g_bytes_ref (key);
+}
+
+/**
+ * coap_udp6_credentials_add_psk:
+ * @self: a #CoapUdp6Credentials
+ * @identity: a client's identity (UTF-8)
+ * @key: its pre-shared key
+ *
+ * Adds the key a server accepts from the client with @identity,
+ * replacing an earlier one.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_credentials_add_psk (CoapUdp6Credentials *self,
+                               const char          *identity,
+                               GBytes              *key)
+{
+        g_return_if_fail (COAP_UDP6_IS_CREDENTIALS (self));
+        g_return_if_fail (identity != NULL && g_utf8_validate (identity, -1, NULL));
+        g_return_if_fail (key != NULL && g_bytes_get_size (key) > 0);
+
+        g_hash_table_replace (self->psk_table, g_strdup (identity), g_bytes_ref (key));
+}
+
+/**
+ * coap_udp6_credentials_load_psk_file:
+ * @self: a #CoapUdp6Credentials
+ * @path: (type filename): a file of `IDENTITY KEY` lines
+ * @error: return location for a #GError
+ *
+ * Adds the keys of a file, one client per line: the identity, white
+ * space, and the key (the rest of the line). Empty lines and lines
+ * starting with `#` are skipped.
+ *
+ * Returns: %TRUE on success; %FALSE with a %G_FILE_ERROR, or
+ *   %COAP_UDP6_ERROR_FAILED for a line without a key (its number is
+ *   reported, never its content)
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_credentials_load_psk_file (CoapUdp6Credentials *self,
+                                     const char          *path,
+                                     GError             **error)
+{
+        g_autofree char *contents = NULL;
+        g_auto (GStrv) lines = NULL;
+
+        g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), FALSE);
+        g_return_val_if_fail (path != NULL, FALSE);
+
+        if (!g_file_get_contents (path, &contents, NULL, error))
+                return FALSE;
+        lines = g_strsplit (contents, "\n", -1);
+        for (guint i = 0; lines[i] != NULL; i++) {
+                char *line = g_strstrip (lines[i]);
+                char *key;
+
+                if (line[0] == '\0' || line[0] == '#')
+                        continue;
+                key = line + strcspn (line, " \t");
+                if (*key == '\0' || !g_utf8_validate (line, -1, NULL)) {
+                        g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_FAILED,
+                                     "%s:%u: expected “IDENTITY KEY”", path, i + 1);
+                        return FALSE;
+                }
+                *key++ = '\0';
+                key += strspn (key, " \t");
+                g_hash_table_replace (self->psk_table, g_strdup (line),
+                                      g_bytes_new (key, strlen (key)));
+        }
+        return TRUE;
+}
+
+/**
+ * coap_udp6_credentials_get_psk_identity:
+ * @self: a #CoapUdp6Credentials
+ *
+ * Gets the identity of [method@Credentials.set_psk].
+ *
+ * Returns: (nullable): the identity
+ *
+ * Since: 1.0
+ */
+const char *
+coap_udp6_credentials_get_psk_identity (CoapUdp6Credentials *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), NULL);
+        return self->psk_identity;
+}
+
+static GBytes *
+read_pem (const char  *path,
+          const char  *what,
+          GError     **error)
+{
+        g_autofree char *contents = NULL;
+        gsize length;
+
+        if (!g_file_get_contents (path, &contents, &length, error))
+                return NULL;
+        if (strstr (contents, "-----BEGIN ") == NULL) {
+                g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                             "%s is not a PEM %s", path, what);
+                return NULL;
+        }
+        /* GnuTLS wants the terminating NUL counted out, but present. */
+        return g_bytes_new_take (g_steal_pointer (&contents), length);
+}
+
+/**
+ * coap_udp6_credentials_set_certificate_files:
+ * @self: a #CoapUdp6Credentials
+ * @cert_file: (type filename): the certificate (chain), PEM
+ * @key_file: (type filename) (nullable): its private key, PEM; %NULL when
+ *   it is in @cert_file
+ * @error: return location for a #GError
+ *
+ * Sets the X.509 certificate this side presents (Certificate mode).
+ *
+ * Returns: %TRUE on success; %FALSE with a %G_FILE_ERROR or
+ *   %G_TLS_ERROR_BAD_CERTIFICATE
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_credentials_set_certificate_files (CoapUdp6Credentials *self,
+                                             const char          *cert_file,
+                                             const char          *key_file,
+                                             GError             **error)
+{
+        g_autoptr (GBytes) cert = NULL;
+        g_autoptr (GBytes) key = NULL;
+
+        g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), FALSE);
+        g_return_val_if_fail (cert_file != NULL, FALSE);
+
+        cert = read_pem (cert_file, "certificate", error);
+        if (cert == NULL)
+                return FALSE;
+        key = read_pem (key_file != NULL ? key_file : cert_file, "private key", error);
+        if (key == NULL)
+                return FALSE;
+        g_clear_pointer (&self->certificate_pem, g_bytes_unref);
+        g_clear_pointer (&self->private_key_pem, g_bytes_unref);
+        self->certificate_pem = g_steal_pointer (&cert);
+        self->private_key_pem = g_steal_pointer (&key);
+        return TRUE;
+}
+
+/**
+ * coap_udp6_credentials_set_certificate:
+ * @self: a #CoapUdp6Credentials
+ * @certificate: a certificate with its private key
+ * @error: return location for a #GError
+ *
+ * Sets the X.509 certificate this side presents from a #GTlsCertificate
+ * (its #GTlsCertificate:certificate-pem and
+ * #GTlsCertificate:private-key-pem).
+ *
+ * Returns: %TRUE on success; %FALSE with %G_TLS_ERROR_BAD_CERTIFICATE
+ *   when @certificate has no PEM private key
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_credentials_set_certificate (CoapUdp6Credentials *self,
+                                       GTlsCertificate     *certificate,
+                                       GError             **error)
+{
+        g_autofree char *cert = NULL;
+        g_autofree char *key = NULL;
+
+        g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), FALSE);
+        g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), FALSE);
+
+        g_object_get (certificate, "certificate-pem", &cert,
+                      "private-key-pem", &key, NULL);
+        if (cert == NULL || key == NULL) {
+                g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                                     "The certificate has no PEM private key");
+                return FALSE;
+        }
+        g_clear_pointer (&self->certificate_pem, g_bytes_unref);
+        g_clear_pointer (&self->private_key_pem, g_bytes_unref);
+        self->certificate_pem = g_bytes_new (cert, strlen (cert));
+        self->private_key_pem = g_bytes_new (key, strlen (key));
+        return TRUE;
+}
+
+/**
+ * coap_udp6_credentials_set_ca_file:
+ * @self: a #CoapUdp6Credentials
+ * @ca_file: (type filename): the certificate authorities to trust, PEM
+ * @error: return location for a #GError
+ *
+ * Sets the authorities a peer's certificate must chain to. With them a
+ * client checks the server's certificate (and its host name or address)
+ * and a server asks clients for a certificate and checks it; without
+ * them certificates are not checked.
+ *
+ * Returns: %TRUE on success; %FALSE with a %G_FILE_ERROR or
+ *   %G_TLS_ERROR_BAD_CERTIFICATE
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_credentials_set_ca_file (CoapUdp6Credentials *self,
+                                   const char          *ca_file,
+                                   GError             **error)
+{
+        GBytes *ca;
+
+        g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), FALSE);
+        g_return_val_if_fail (ca_file != NULL, FALSE);
+
+        ca = read_pem (ca_file, "certificate", error);
+        if (ca == NULL)
+                return FALSE;
+        g_clear_pointer (&self->ca_pem, g_bytes_unref);
+        self->ca_pem = ca;
+        return TRUE;
+}
+
+GBytes *
+coap_udp6_credentials_peek_psk_key (CoapUdp6Credentials *self)
+{
+        return self->psk_key;
+}
+
+gboolean
+coap_udp6_credentials_has_psk (CoapUdp6Credentials *self)
+{
+        return self->psk_key != NULL || g_hash_table_size (self->psk_table) > 0 ||
+               g_signal_has_handler_pending (self, signals[SIGNAL_LOOKUP_PSK], 0, FALSE);
+}
+
+GBytes *
+coap_udp6_credentials_lookup_psk (CoapUdp6Credentials *self,
+                                  const char          *identity)
+{
+        GBytes *key = NULL;
+
+        g_signal_emit (self, signals[SIGNAL_LOOKUP_PSK], 0, identity, &key);
+        if (key != NULL)
+                return key;
+        key = g_hash_table_lookup (self->psk_table, identity);
+        if (key == NULL)
+                key = self->psk_key;
+        return key != NULL ? g_bytes_ref (key) : NULL;
+}
+
+GBytes *
+coap_udp6_credentials_peek_certificate_pem (CoapUdp6Credentials *self)
+{
+        return self->certificate_pem;
+}
+
+GBytes *
+coap_udp6_credentials_peek_private_key_pem (CoapUdp6Credentials *self)
+{
+        return self->private_key_pem;
+}
+
+GBytes *
+coap_udp6_credentials_peek_ca_pem (CoapUdp6Credentials *self)
+{
+        return self->ca_pem;
+}
+
+/**
+ * coap_udp6_credentials_set_pinned_certificate_file:
+ * @self: a #CoapUdp6Credentials
+ * @cert_file: (type filename): the one server certificate to accept, PEM
+ * @error: return location for a #GError
+ *
+ * Pins the server's certificate: a client then accepts exactly this
+ * certificate, whoever issued it, and fails the handshake with
+ * %G_TLS_ERROR_BAD_CERTIFICATE for any other.
+ *
+ * Returns: %TRUE on success; %FALSE with a %G_FILE_ERROR or
+ *   %G_TLS_ERROR_BAD_CERTIFICATE
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_credentials_set_pinned_certificate_file (CoapUdp6Credentials *self,
+                                                   const char          *cert_file,
+                                                   GError             **error)
+{
+        GBytes *pem;
+
+        g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), FALSE);
+        g_return_val_if_fail (cert_file != NULL, FALSE);
+
+        pem = read_pem (cert_file, "certificate", error);
+        if (pem == NULL)
+                return FALSE;
+        g_clear_pointer (&self->pinned_pem, g_bytes_unref);
+        self->pinned_pem = pem;
+        return TRUE;
+}
+
+GBytes *
+coap_udp6_credentials_peek_pinned_pem (CoapUdp6Credentials *self)
+{
+        return self->pinned_pem;
+}

@@ -1,0 +1,57 @@
+/* coap-udp6-dtls-private.h: the coaps transport, DTLS 1.2 sessions over a
+ * message interface's socket (not installed)
+ *
+ * A message interface made with credentials carries DTLS records instead
+ * of CoAP messages: its received datagrams go to coap_udp6_dtls_receive()
+ * and what the context sends to one of its remotes to
+ * coap_udp6_dtls_send(). Everything else (the dual-stack socket, pktinfo,
+ * the error queue, remotes) is the udp6 transport's.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "coap-udp6-credentials.h"
+#include "coap-udp6-endpoint-address.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CoapUdp6Dtls CoapUdp6Dtls;
+
+#define COAP_UDP6_COAPS_PORT 5684
+
+/* Limits; see doc/coaps.md. */
+typedef struct {
+        guint max_sessions;         /* established and half-open together */
+        guint max_handshakes;       /* half-open, server side */
+        guint handshake_timeout_ms;
+        guint idle_timeout_ms;      /* an established session without traffic */
+} CoapUdp6DtlsLimits;
+
+void coap_udp6_dtls_limits_init (CoapUdp6DtlsLimits *limits);
+
+/* NULL with COAP_UDP6_ERROR_NOT_SUPPORTED when built without GnuTLS, or a
+ * G_TLS_ERROR for unusable credentials. */
+CoapUdp6Dtls *coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
+                                  CoapUdp6Credentials       *credentials,
+                                  gboolean                   server,
+                                  GError                   **error);
+/* Sends close_notify to every peer and forgets them; nothing is sent or
+ * received after. */
+void coap_udp6_dtls_close_all (CoapUdp6Dtls *self);
+void coap_udp6_dtls_free (CoapUdp6Dtls *self);
+void coap_udp6_dtls_receive (CoapUdp6Dtls            *self,
+                             const guint8            *data,
+                             gsize                    length,
+                             CoapUdp6EndpointAddress *from);
+void coap_udp6_dtls_send (CoapUdp6Dtls            *self,
+                          const guint8            *data,
+                          gsize                    length,
+                          CoapUdp6EndpointAddress *remote);
+CoapUdp6DtlsLimits *coap_udp6_dtls_peek_limits (CoapUdp6Dtls *self);
+guint coap_udp6_dtls_get_n_sessions (CoapUdp6Dtls *self);
+guint coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self);
+/* Tests only: forgets every session without a word, as a crash would. */
+void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self);
+
+G_END_DECLS

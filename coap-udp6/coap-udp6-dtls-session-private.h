@@ -1,0 +1,94 @@
+/* coap-udp6-dtls-session-private.h: one peer's DTLS session over a
+ * message interface's socket (not installed)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "coap-udp6-dtls-private.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/dtls.h>
+#include <netinet/in.h>
+
+G_BEGIN_DECLS
+
+/* Address and port: what a peer's session is found by. */
+typedef struct {
+        struct in6_addr addr;
+        guint16         port;
+} CoapUdp6DtlsPeerKey;
+
+typedef enum {
+        COAP_UDP6_DTLS_HANDSHAKING,
+        COAP_UDP6_DTLS_ESTABLISHED,
+        COAP_UDP6_DTLS_CLOSED,
+} CoapUdp6DtlsState;
+
+typedef struct {
+        gatomicrefcount          ref;
+        CoapUdp6Dtls            *dtls;          /* unowned: closes us before it goes */
+        CoapUdp6DtlsPeerKey      key;
+        gnutls_session_t         tls;
+        CoapUdp6DtlsState        state;
+        gboolean                 client;
+        gboolean                 half_open;     /* counted in the server's handshakes */
+        gboolean                 unknown_identity; /* server: no key for the client's PSK identity */
+        guint                    undecryptable_finished; /* server: flights that did not finish it */
+        CoapUdp6EndpointAddress *transport;     /* (owned) where records go */
+        CoapUdp6EndpointAddress *remote;        /* (owned) (nullable) once established: coaps, with the identity */
+        const guint8            *in_data;       /* (unowned) the record being read */
+        gsize                    in_length;
+        GSource                 *timer;         /* (owned) (nullable) handshake retransmission */
+        GQueue                   pending;       /* GBytes sent before the handshake finished */
+        gint64                   last_used;     /* monotonic µs */
+        char                    *host_name;     /* (owned) (nullable) what the server's certificate must name */
+        gnutls_typed_vdata_st    verify_data;   /* GnuTLS keeps a pointer to it */
+} CoapUdp6DtlsSession;
+
+/* coap-udp6-dtls.c: what a session asks of its transport */
+void coap_udp6_dtls_push_record (CoapUdp6Dtls            *self,
+                                 const void              *data,
+                                 gsize                    length,
+                                 CoapUdp6EndpointAddress *to);
+GMainContext *coap_udp6_dtls_peek_main_context (CoapUdp6Dtls *self);
+/* Handshake finished (@error NULL) or failed; the session is then
+ * removed. */
+void coap_udp6_dtls_session_done (CoapUdp6Dtls        *self,
+                                  CoapUdp6DtlsSession *session,
+                                  const GError        *error);
+void coap_udp6_dtls_deliver (CoapUdp6Dtls        *self,
+                             CoapUdp6DtlsSession *session,
+                             const guint8        *data,
+                             gsize                length);
+
+/* coap-udp6-dtls-session.c */
+CoapUdp6DtlsSession *coap_udp6_dtls_session_new (CoapUdp6Dtls              *dtls,
+                                                 gnutls_session_t           tls,
+                                                 gboolean                   client,
+                                                 CoapUdp6EndpointAddress   *transport,
+                                                 guint                      handshake_timeout_ms);
+CoapUdp6DtlsSession *coap_udp6_dtls_session_ref (CoapUdp6DtlsSession *self);
+void coap_udp6_dtls_session_unref (CoapUdp6DtlsSession *self);
+/* Runs the handshake on (@data, @length), which may be NULL. */
+void coap_udp6_dtls_session_handshake (CoapUdp6DtlsSession *self,
+                                       const guint8        *data,
+                                       gsize                length);
+void coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
+                                  const guint8        *data,
+                                  gsize                length);
+/* FALSE with @error when the record cannot be sent. */
+gboolean coap_udp6_dtls_session_write (CoapUdp6DtlsSession *self,
+                                       const guint8        *data,
+                                       gsize                length,
+                                       GError             **error);
+void coap_udp6_dtls_session_queue (CoapUdp6DtlsSession *self,
+                                   const guint8        *data,
+                                   gsize                length);
+/* Sends close_notify (once established) and stops the timer. */
+void coap_udp6_dtls_session_close (CoapUdp6DtlsSession *self);
+char *coap_udp6_dtls_session_get_peer_identity (CoapUdp6DtlsSession *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CoapUdp6DtlsSession, coap_udp6_dtls_session_unref)
+
+G_END_DECLS

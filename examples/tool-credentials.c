@@ -1,0 +1,107 @@
+/* tool-credentials.c: the coaps options of the command-line tools, the
+ * letters libcoap's coap-client and coap-server use where they exist
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "tool-credentials.h"
+
+#include <string.h>
+
+GOptionGroup *
+tool_credentials_option_group (ToolCredentials *tc,
+                               gboolean         server)
+{
+        GOptionEntry client_entries[] = {
+                { "psk", 'k', 0, G_OPTION_ARG_STRING, &tc->psk,
+                  "Pre-shared key for coaps:// (with -u)", "KEY" },
+                { "identity", 'u', 0, G_OPTION_ARG_STRING, &tc->identity,
+                  "PSK identity for coaps://", "IDENTITY" },
+                { "cert", 0, 0, G_OPTION_ARG_FILENAME, &tc->cert_file,
+                  "Certificate (PEM) to present on coaps://", "FILE" },
+                { "key", 0, 0, G_OPTION_ARG_FILENAME, &tc->key_file,
+                  "Private key (PEM) of --cert", "FILE" },
+                { "ca", 0, 0, G_OPTION_ARG_FILENAME, &tc->ca_file,
+                  "Trust certificates issued by these authorities (PEM) and check the "
+                  "server's address", "FILE" },
+                { "pin", 0, 0, G_OPTION_ARG_FILENAME, &tc->pin_file,
+                  "Accept only this server certificate (PEM)", "FILE" },
+                G_OPTION_ENTRY_NULL
+        };
+        GOptionEntry server_entries[] = {
+                { "psk", 'k', 0, G_OPTION_ARG_STRING, &tc->psk,
+                  "Pre-shared key every coaps client may use", "KEY" },
+                { "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &tc->psk_file,
+                  "Pre-shared keys per client, one \"IDENTITY KEY\" per line", "FILE" },
+                { "cert", 0, 0, G_OPTION_ARG_FILENAME, &tc->cert_file,
+                  "Certificate (PEM) of coaps binds", "FILE" },
+                { "key", 0, 0, G_OPTION_ARG_FILENAME, &tc->key_file,
+                  "Private key (PEM) of --cert", "FILE" },
+                { "ca", 0, 0, G_OPTION_ARG_FILENAME, &tc->ca_file,
+                  "Ask clients for certificates and trust those issued by these "
+                  "authorities (PEM)", "FILE" },
+                G_OPTION_ENTRY_NULL
+        };
+        GOptionGroup *group = g_option_group_new ("coaps", "coaps (DTLS) options:",
+                                                  "Show the coaps options", NULL, NULL);
+
+        g_option_group_add_entries (group, server ? server_entries : client_entries);
+        return group;
+}
+
+CoapUdp6Credentials *
+tool_credentials_load (ToolCredentials *tc,
+                       gboolean         server,
+                       GError         **error)
+{
+        g_autoptr (CoapUdp6Credentials) credentials = NULL;
+
+        if (tc->psk == NULL && tc->psk_file == NULL && tc->cert_file == NULL &&
+            tc->ca_file == NULL && tc->pin_file == NULL)
+                return NULL;
+        credentials = coap_udp6_credentials_new ();
+        if (tc->psk != NULL) {
+                g_autoptr (GBytes) key = NULL;
+
+                if (tc->psk[0] == '\0' || (!server && tc->identity == NULL)) {
+                        g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                             server ? "-k needs a non-empty key"
+                                                    : "-k needs -u IDENTITY and a non-empty key");
+                        return NULL;
+                }
+                key = g_bytes_new (tc->psk, strlen (tc->psk));
+                coap_udp6_credentials_set_psk (credentials, tc->identity, key);
+        }
+        if (tc->psk_file != NULL &&
+            !coap_udp6_credentials_load_psk_file (credentials, tc->psk_file, error))
+                return NULL;
+        if ((tc->cert_file != NULL) != (tc->key_file != NULL)) {
+                g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                     "--cert and --key go together");
+                return NULL;
+        }
+        if (tc->cert_file != NULL &&
+            !coap_udp6_credentials_set_certificate_files (credentials, tc->cert_file,
+                                                          tc->key_file, error))
+                return NULL;
+        if (tc->ca_file != NULL &&
+            !coap_udp6_credentials_set_ca_file (credentials, tc->ca_file, error))
+                return NULL;
+        if (tc->pin_file != NULL &&
+            !coap_udp6_credentials_set_pinned_certificate_file (credentials, tc->pin_file, error))
+                return NULL;
+        return g_steal_pointer (&credentials);
+}
+
+void
+tool_credentials_clear (ToolCredentials *tc)
+{
+        if (tc->psk != NULL)
+                memset (tc->psk, 0, strlen (tc->psk));
+        g_clear_pointer (&tc->psk, g_free);
+        g_clear_pointer (&tc->identity, g_free);
+        g_clear_pointer (&tc->psk_file, g_free);
+        g_clear_pointer (&tc->cert_file, g_free);
+        g_clear_pointer (&tc->key_file, g_free);
+        g_clear_pointer (&tc->ca_file, g_free);
+        g_clear_pointer (&tc->pin_file, g_free);
+}
