@@ -158,6 +158,28 @@ class ExampleErrors(unittest.TestCase):
                 self.check_fails(argv + ['[::1'],
                                  r'not a valid host and port')
 
+    def test_readme_programs_succeed(self):
+        # The README's programs also work: a GET of /hello from the Python
+        # example server prints its greeting and exits 0.
+        server = subprocess.Popen(
+            [sys.executable, os.path.join(EXAMPLES, 'server.py'), '[::1]:0'],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = server.stdout.readline()
+            port = int(re.search(r'listening on port (\d+)', line).group(1))
+            for name in ('readme-python', 'readme-c'):
+                if name not in self.clients:
+                    continue
+                with self.subTest(client=name):
+                    got = subprocess.run(
+                        self.clients[name] + ['coap://[::1]:%d/hello' % port],
+                        capture_output=True, text=True, timeout=30)
+                    self.assertEqual(got.returncode, 0, got.stderr)
+                    self.assertRegex(got.stdout, r'^Hello, world! You are ')
+        finally:
+            server.terminate()
+            server.communicate(timeout=10)
+
     def test_all_present(self):
         # With the Vala and C parts built, every example was run above.
         names = set(self.clients)
