@@ -24,6 +24,43 @@
  * [method@Context.request_async] and serves [class@Resource]s added with
  * [method@Context.add_resource].
  *
+ * ```c
+ * static void
+ * on_response (GObject      *source,
+ *              GAsyncResult *result,
+ *              gpointer      loop)
+ * {
+ *         g_autoptr (GError) error = NULL;
+ *         g_autoptr (CoapUdp6Message) response =
+ *                 coap_udp6_context_request_finish (COAP_UDP6_CONTEXT (source), result, &error);
+ *
+ *         if (response == NULL)
+ *                 g_printerr ("%s\n", error->message); // no answer, connection refused, …
+ *         else
+ *                 g_print ("%s\n", coap_udp6_code_to_string (coap_udp6_message_get_code (response)));
+ *         g_main_loop_quit (loop);
+ * }
+ *
+ * g_autoptr (CoapUdp6Context) context = coap_udp6_context_new_client (&error);
+ * g_autoptr (CoapUdp6Message) request =
+ *         coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON, COAP_UDP6_CODE_GET);
+ *
+ * if (context == NULL ||
+ *     !coap_udp6_message_set_request_uri (request, "coap://[::1]/hello", &error))
+ *         return FALSE;
+ * coap_udp6_context_request_async (context, request, NULL, on_response, loop);
+ * g_main_loop_run (loop);
+ * ```
+ *
+ * A server is made with its addresses, `[::]:5683` for every address on
+ * the default port, and serves what [method@Context.add_resource] gives
+ * it while the main loop runs:
+ *
+ * ```c
+ * const char *binds[] = { "[::]:5683", NULL };
+ * g_autoptr (CoapUdp6Context) server = coap_udp6_context_new_server (binds, NULL, &error);
+ * ```
+ *
  * A context is made by [ctor@Context.new_client], [ctor@Context.new_server]
  * or [func@Context.new_server_async], or like any #GInitable /
  * #GAsyncInitable from its construct-only properties

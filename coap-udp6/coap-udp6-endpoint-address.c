@@ -258,7 +258,8 @@ coap_udp6_endpoint_address_class_init (CoapUdp6EndpointAddressClass *klass)
          * CoapUdp6EndpointAddress:maximum-block-size-exp: (attributes org.gtk.Property.get=coap_udp6_endpoint_address_get_maximum_block_size_exp org.gtk.Property.set=coap_udp6_endpoint_address_set_maximum_block_size_exp)
          *
          * The largest block size exponent (SZX, RFC 7959) to use with the
-         * peer; it can only be lowered.
+         * peer; it can only be lowered. Nothing in the library reads it:
+         * block-wise transfers use [property@Context:block-size].
          *
          * Since: 1.0
          */

@@ -27,6 +27,28 @@
  * [method@Message.encode]. A decoded message keeps a reference on the
  * datagram and reads its options and payload from it in place.
  *
+ * ```c
+ * g_autoptr (CoapUdp6Message) request =
+ *         coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON, COAP_UDP6_CODE_PUT);
+ * g_autoptr (GBytes) datagram = NULL;
+ * g_autoptr (CoapUdp6Message) decoded = NULL;
+ * g_auto (GStrv) path = NULL;
+ * guint format;
+ *
+ * coap_udp6_message_set_request_uri (request, "coap://[::1]/sensors/temp", &error);
+ * coap_udp6_message_set_payload_data (request, (const guint8 *) "22.5", 4);
+ * coap_udp6_message_set_content_format (request, COAP_UDP6_CONTENT_FORMAT_TEXT_PLAIN);
+ *
+ * datagram = coap_udp6_message_encode (request, &error);
+ * decoded = coap_udp6_message_decode (datagram, NULL, &error);
+ * path = coap_udp6_message_get_uri_path (decoded);             // { "sensors", "temp", NULL }
+ * if (coap_udp6_message_get_content_format (decoded, &format)) // FALSE when absent
+ *         g_print ("%s\n", coap_udp6_content_format_to_string (format));
+ * ```
+ *
+ * A [class@Context] sends a request with its own message ID and token, so
+ * there is no need to set them.
+ *
  * Options are accessed generically by number
  * ([method@Message.add_option], [method@Message.get_option_values],
  * [method@Message.get_nth_option]) or through typed accessors such as

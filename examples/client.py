@@ -22,12 +22,14 @@ def main():
     status = []
 
     def on_response(context, result):
+        # The loop is quit whatever happens here, so that no failure in
+        # this callback leaves the program hanging.
         try:
             response = context.request_finish(result)
         except GLib.Error as e:
-            print('client.py: %s (%s %d)' % (
-                e.message, GLib.quark_to_string(e.domain), e.code),
-                file=sys.stderr)
+            # PyGObject gives e.domain as the quark's string already.
+            print('client.py: %s (%s %d)' % (e.message, e.domain, e.code),
+                  file=sys.stderr)
             status.append(2)
         else:
             payload = response.get_payload()
@@ -39,7 +41,8 @@ def main():
                 print(CoapUdp6.code_to_string(response.get_code()),
                       file=sys.stderr)
                 status.append(1)
-        loop.quit()
+        finally:
+            loop.quit()
 
     try:
         context = CoapUdp6.Context.new_client()
@@ -51,7 +54,7 @@ def main():
         return 2
     context.request_async(request, None, on_response)
     loop.run()
-    return status[0]
+    return status[0] if status else 2
 
 
 if __name__ == '__main__':

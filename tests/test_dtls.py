@@ -40,6 +40,42 @@ def free_port():
         return s.getsockname()[1]
 
 
+def udp_port_bound(port):
+    """True when some socket is bound to UDP @port on ::1 or ::."""
+    for table in ('/proc/net/udp6', '/proc/net/udp'):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                local = line.split()[1]
+                if int(local.rsplit(':', 1)[1], 16) == port:
+                    return True
+    return False
+
+
+def start_libcoap_server(args):
+    """Starts a libcoap server on a free coap port P (its coaps port is P + 1).
+
+    libcoap cannot print the port it bound, and a port found free can be
+    taken by another process before libcoap binds it: then libcoap exits
+    ("cannot create UDP endpoint") and another port is tried. Returns
+    (process, coaps port) once the process is alive with both bound."""
+    for _ in range(10):
+        port = free_port()
+        if udp_port_bound(port + 1):
+            continue
+        proc = subprocess.Popen(args + ['-p', str(port)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while proc.poll() is None and time.monotonic() < deadline:
+            if udp_port_bound(port) and udp_port_bound(port + 1):
+                time.sleep(0.05)
+                if proc.poll() is None:
+                    return proc, port + 1
+            time.sleep(0.02)
+        proc.kill()
+        proc.wait()
+    raise AssertionError('%s did not start' % args[0])
+
+
 def iterate_until(condition, timeout=20.0):
     ctx = GLib.MainContext.default()
     deadline = time.monotonic() + timeout
@@ -122,13 +158,9 @@ class Interop(unittest.TestCase):
     """Our client against libcoap's servers, libcoap's clients against ours."""
 
     def libcoap_server(self, binary):
-        port = free_port()
-        proc = subprocess.Popen([binary, '-A', '::1', '-p', str(port),
-                                 '-k', KEY.decode()],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc, port = start_libcoap_server([binary, '-A', '::1', '-k', KEY.decode()])
         self.addCleanup(lambda: (proc.terminate(), proc.wait(5)))
-        # libcoap's coaps port is -p + 1 when -p is the coap port.
-        return proc, port + 1
+        return proc, port
 
     def check_our_client(self, binary):
         if not libcoap(binary):
@@ -322,17 +354,15 @@ class Certificates(unittest.TestCase):
         for binary in ('coap-server-openssl', 'coap-server-gnutls'):
             if not libcoap(binary):
                 continue
-            port = free_port()
-            proc = subprocess.Popen([binary, '-A', '::1', '-p', str(port),
-                                     '-c', self.files['server.pem'], '-j', self.files['server.key'],
-                                     '-C', self.files['ca.pem']],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc, coaps_port = start_libcoap_server(
+                [binary, '-A', '::1', '-c', self.files['server.pem'],
+                 '-j', self.files['server.key'], '-C', self.files['ca.pem']])
             self.addCleanup(lambda p=proc: (p.terminate(), p.wait(5)))
             client = CoapUdp6.Context.new_client()
             client.props.credentials = self.creds('client', 'ca.pem')
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
-                result = request(client, 'coaps://[::1]:%d/' % (port + 1), timeout=25)
+                result = request(client, 'coaps://[::1]:%d/' % coaps_port, timeout=25)
                 if 'response' in result:
                     break
                 time.sleep(0.1)
