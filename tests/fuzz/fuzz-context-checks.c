@@ -159,7 +159,11 @@ fuzz_check_invariants (Fuzz *f)
         g_assert_cmpuint (exchanges, <=, ctx->max_exchanges);
         g_assert_cmpuint (exchanges, <=, f->started - f->finished);
         g_assert_cmpuint (ctx->waiting.length, <=, exchanges);
-        g_assert_cmpuint (timers, <=, transmissions + exchanges + ctx->delayed.length);
+        /* Besides those: one expiry timer for the block-wise cache, and a
+         * re-registration timer per client observation. */
+        g_assert_cmpuint (timers, <=, transmissions + exchanges + ctx->delayed.length +
+                          (ctx->block_server != NULL ? 1 : 0) +
+                          (ctx->observations != NULL ? g_hash_table_size (ctx->observations) : 0));
         /* A CON in flight is a client request's or a separate response's. */
         g_assert_cmpuint (transmissions, <=, exchanges + ctx->pending_requests);
         g_assert_cmpuint (coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_DEDUP_ENTRIES), ==, dedup);
