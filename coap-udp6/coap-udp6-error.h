@@ -29,7 +29,7 @@ GQuark coap_udp6_error_quark (void) G_GNUC_CONST;
  * CoapUdp6Error:
  * @COAP_UDP6_ERROR_FAILED: a generic failure
  * @COAP_UDP6_ERROR_UNPARSABLE: bytes are not a well-formed CoAP message
- *   (RFC 7252 §3); the message says why
+ *   (RFC 7252 §3) or link-format document (RFC 6690); the message says why
  * @COAP_UDP6_ERROR_INVALID_MESSAGE: a message cannot be encoded as it is
  *   (an empty message with a token, an option value that is too long, …)
  * @COAP_UDP6_ERROR_INVALID_URI: a URI cannot be turned into a request

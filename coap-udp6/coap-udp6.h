@@ -26,5 +26,7 @@
 #include <coap-udp6/coap-udp6-request.h>
 #include <coap-udp6/coap-udp6-resource.h>
 #include <coap-udp6/coap-udp6-observation.h>
+#include <coap-udp6/coap-udp6-link.h>
+#include <coap-udp6/coap-udp6-link-format.h>
 
 #undef __COAP_UDP6_H_INSIDE__
