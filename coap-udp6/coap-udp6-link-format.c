@@ -99,12 +99,21 @@ parse_attribute (Parser       *parser,
 static char *
 uri_to_string (GUri *uri)
 {
-        g_autofree char *text = g_uri_to_string (uri);
+        g_autofree char *text = NULL;
         const char *host = g_uri_get_host (uri);
         const char *zone = host != NULL ? strchr (host, '%') : NULL;
         g_autofree char *bare = NULL;
         const char *at;
 
+        /* RFC 3986 §5.3: a path that starts with "//" and no authority
+         * would read as one; "/." keeps it a path (x:/.//a). */
+        if (host == NULL && g_str_has_prefix (g_uri_get_path (uri), "//")) {
+                g_autofree char *path = g_strconcat ("/.", g_uri_get_path (uri), NULL);
+
+                return g_uri_join (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), NULL, NULL, -1,
+                                   path, g_uri_get_query (uri), g_uri_get_fragment (uri));
+        }
+        text = g_uri_to_string (uri);
         if (zone == NULL)
                 return g_steal_pointer (&text);
         bare = g_strdup_printf ("%s]", zone);
@@ -263,7 +272,7 @@ coap_udp6_link_format_parse_bytes (GBytes      *payload,
                                      "Not link format (RFC 6690): a NUL byte");
                 return NULL;
         }
-        text = g_strndup (data, size);
+        text = size > 0 ? g_strndup (data, size) : g_strdup ("");
         return coap_udp6_link_format_parse (text, base_uri, error);
 }
 

@@ -149,6 +149,7 @@ test_resolution (void)
         g_autoptr (GPtrArray) links = parse_ok ("<rel>,<../up>,<//other:1/x>,<coap://abs/y?q=1>,<>,<?x=1>",
                                                 base);
         g_autoptr (GPtrArray) unbased = parse_ok ("</a>,<coap://abs/y>", NULL);
+        g_autoptr (GPtrArray) no_authority = parse_ok ("<x:/.//a>,<//>", "coap://[::1]/");
 
         g_test_summary ("targets resolved against the document's URI (RFC 3986 §5), "
                         "absolute ones kept, relative ones without a base have no URI");
@@ -160,6 +161,9 @@ test_resolution (void)
         g_assert_cmpstr (coap_udp6_link_get_uri (links->pdata[5]), ==,
                          "coap://[fe80::1%25eth0]:5683/dir/.well-known/core?x=1");
         g_assert_null (coap_udp6_link_get_uri (unbased->pdata[0]));
+        /* RFC 3986 §5.3: "//a" as a path with no authority is written "/.//a". */
+        g_assert_cmpstr (coap_udp6_link_get_uri (no_authority->pdata[0]), ==, "x:/.//a");
+        g_assert_cmpstr (coap_udp6_link_get_uri (no_authority->pdata[1]), ==, "coap://");
         g_assert_cmpstr (coap_udp6_link_get_uri (unbased->pdata[1]), ==, "coap://abs/y");
 }
 
@@ -168,11 +172,17 @@ test_empty (void)
 {
         g_autoptr (GPtrArray) empty = parse_ok ("", NULL);
         g_autoptr (GPtrArray) blank = parse_ok (" \r\n", NULL);
+        g_autoptr (GBytes) no_payload = g_bytes_new (NULL, 0);
+        g_autoptr (GPtrArray) from_bytes = NULL;
         g_autofree char *built = coap_udp6_link_format_build (empty);
+        g_autoptr (GError) error = NULL;
 
-        g_test_summary ("an empty document has no links, and no links build an empty one");
+        g_test_summary ("an empty document (or payload) has no links, and no links build an empty one");
         g_assert_cmpuint (empty->len, ==, 0);
         g_assert_cmpuint (blank->len, ==, 0);
+        from_bytes = coap_udp6_link_format_parse_bytes (no_payload, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (from_bytes->len, ==, 0);
         g_assert_cmpstr (built, ==, "");
 }
 
