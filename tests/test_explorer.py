@@ -1,0 +1,373 @@
+#!/usr/bin/python3
+# test_explorer.py: CoAP Explorer (examples/explorer) driven in-process under
+# Xvfb through its actions, against coap-udp6-server and libcoap's
+# coap-server-notls: open a device by URI, list its resources from
+# /.well-known/core, open one, GET/POST, read what the widgets show, errors
+# in words, files in and out, discovery that ends; then a PNG of the window
+# (doc/explorer.png when COAP_UDP6_UPDATE_SCREENSHOT=1).
+# Exits 77 (skipped) without the GTK 4 and libadwaita typelibs or Xvfb.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+import ctypes
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+SRC = os.environ.get('COAP_UDP6_SRCDIR', os.path.join(os.path.dirname(__file__), '..'))
+BUILD = os.environ.get('COAP_UDP6_BUILDDIR', '.')
+SERVER = os.path.join(BUILD, 'examples', 'coap-udp6-server')
+LIBCOAP_SERVER = shutil.which('coap-server-notls')
+XVFB = shutil.which('Xvfb')
+SCREENSHOT = os.path.join(os.environ.get('G_TEST_BUILDDIR', BUILD), 'explorer.png')
+
+try:
+    import gi
+    gi.require_version('Gtk', '4.0')
+    gi.require_version('Adw', '1')
+except (ImportError, ValueError) as e:
+    print('1..0 # SKIP no GTK 4 or libadwaita typelib: %s' % e)
+    sys.exit(77)
+if XVFB is None or not os.access(SERVER, os.X_OK):
+    print('1..0 # SKIP Xvfb or coap-udp6-server missing')
+    sys.exit(77)
+
+
+def start_xvfb():
+    """An Xvfb on a display number it picks itself (tests run in parallel)."""
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen([XVFB, '-displayfd', str(write_end), '-screen', '0', '1400x1000x24',
+                             '-nolisten', 'tcp'], pass_fds=[write_end],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as f:
+        display = f.readline().strip()
+    if not display:
+        proc.kill()
+        print('1..0 # SKIP Xvfb did not start')
+        sys.exit(77)
+    return proc, ':' + display
+
+
+XVFB_PROC, DISPLAY = start_xvfb()
+os.environ.update(DISPLAY=DISPLAY, GDK_BACKEND='x11', GSK_RENDERER='cairo', GTK_A11Y='none',
+                  NO_AT_BRIDGE='1', ADW_DISABLE_PORTAL='1')
+sys.path.insert(0, os.path.join(SRC, 'examples', 'explorer'))
+
+from gi.repository import Gio, GLib  # noqa: E402
+
+from coap_explorer.application import ExplorerApplication  # noqa: E402
+
+
+class Process:
+    """A server whose output goes to a file; its port is read from it."""
+
+    def __init__(self, argv, port_pattern):
+        self.log = tempfile.NamedTemporaryFile('w+', suffix='.log')
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 20
+        while True:
+            with open(self.log.name) as f:
+                match = re.search(port_pattern, f.read())
+            if match:
+                self.port = int(match.group(1))
+                return
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError('no port from %s' % argv[0])
+            time.sleep(0.02)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+
+def iterate_until(condition, what, timeout=20):
+    """Runs the main context until condition() holds; fails after timeout s."""
+    context = GLib.MainContext.default()
+    deadline = time.monotonic() + timeout
+    tick = GLib.timeout_add(20, lambda: True)   # wakes the wait to check again
+    try:
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError('timed out waiting for ' + what)
+            context.iteration(True)
+    finally:
+        GLib.source_remove(tick)
+    return condition()
+
+
+def text_of(view):
+    buffer = view.get_buffer()
+    return buffer.get_text(buffer.get_start_iter(), buffer.get_end_iter(), False)
+
+
+def save_window_png(window, path):
+    """Renders the window as GTK draws it and saves a PNG. PyGObject 3.42
+    cannot carry a GskRenderNode, so the three calls go through ctypes."""
+    from gi.repository import Gtk
+    gtk = ctypes.CDLL('libgtk-4.so.1')
+    gtk.gtk_snapshot_to_node.restype = ctypes.c_void_p
+    gtk.gtk_snapshot_to_node.argtypes = [ctypes.c_void_p]
+    gtk.gsk_renderer_render_texture.restype = ctypes.c_void_p
+    gtk.gsk_renderer_render_texture.argtypes = [ctypes.c_void_p] * 3
+    gtk.gdk_texture_save_to_png.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    gtk.gsk_render_node_unref.argtypes = [ctypes.c_void_p]
+    gtk.g_object_unref.argtypes = [ctypes.c_void_p]
+    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    get_pointer.restype = ctypes.c_void_p
+    get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+    iterate_until(lambda: window.get_mapped() and window.get_width() > 0, 'a mapped window')
+    width, height = window.get_width(), window.get_height()
+    node = []
+
+    def snapshot_node():
+        # Empty until GTK has laid out and drawn the window once.
+        snapshot = Gtk.Snapshot()
+        Gtk.WidgetPaintable.new(window).snapshot(snapshot, width, height)
+        pointer = gtk.gtk_snapshot_to_node(get_pointer(snapshot.__gpointer__, None))
+        if pointer:
+            node.append(pointer)
+        return node
+    iterate_until(snapshot_node, 'the window to be drawn')
+    bounds = (ctypes.c_float * 4)(0, 0, width, height)
+    texture = gtk.gsk_renderer_render_texture(
+        get_pointer(window.get_renderer().__gpointer__, None), node[0], ctypes.byref(bounds))
+    try:
+        return gtk.gdk_texture_save_to_png(texture, path.encode())
+    finally:
+        gtk.g_object_unref(texture)
+        gtk.gsk_render_node_unref(node[0])
+
+
+class Explorer(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Process([SERVER, '--bind', '[::1]:0'], r'listening on port (\d+)')
+        cls.base = 'coap://[::1]:%d' % cls.server.port
+        # Expanders and toasts drawn at rest in the screenshot.
+        from gi.repository import Gtk
+        Gtk.Settings.get_default().set_property('gtk-enable-animations', False)
+        cls.app = ExplorerApplication(flags=Gio.ApplicationFlags.NON_UNIQUE)
+        cls.app.register(None)
+        cls.app.activate()
+        cls.window = cls.app.get_active_window()
+        iterate_until(lambda: cls.window.get_mapped(), 'the window to be mapped')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.window.close()
+        cls.app.quit()
+        cls.server.stop()
+
+    def act(self, name, value=None):
+        self.window.activate_action('win.' + name,
+                                    None if value is None else GLib.Variant('s', value))
+
+    def open_device(self, base):
+        self.act('open-uri', base)
+        device = self.window.device_list.devices[base]
+        iterate_until(lambda: device.resource_rows or device.error, 'the resources of ' + base)
+        self.assertIsNone(device.error)
+        return device
+
+    def get(self, uri):
+        page = self.window.resource_page
+        self.act('open-resource', uri)
+        self.act('send')
+        iterate_until(lambda: page.response is not None or page.error_text, 'a response')
+        return page
+
+    def test_own_server_resources_and_get(self):
+        device = self.open_device(self.base)
+        rows = {row.get_title(): row for row in device.resource_rows}
+        self.assertLessEqual({'Current time', 'Echo', 'Hello world', 'Who am I'}, set(rows))
+        self.assertEqual(rows['Hello world'].get_subtitle(),
+                         'demo.hello · text/plain;charset=utf-8 (0)')
+        self.assertEqual(rows['Hello world'].get_action_name(), 'win.open-resource')
+        self.assertEqual(device.row.get_subtitle(), '%d resources' % len(rows))
+
+        # The row's activate signal is what a click or Enter on it emits.
+        page = self.window.resource_page
+        rows['Hello world'].emit('activate')
+        self.assertEqual(page.uri, self.base + '/hello')
+        self.assertEqual(self.window.content_title.get_title(), 'Hello world')
+        self.act('send')
+        iterate_until(lambda: page.response is not None, 'the response of /hello')
+        self.assertEqual(page.status_row.get_title(), '2.05 Content')
+        self.assertEqual(page.format_value_row.get_subtitle(), 'text/plain;charset=utf-8 (0)')
+        self.assertRegex(page.time_row.get_subtitle(), r'^\d+\.\d ms$')
+        self.assertEqual(text_of(page.response_view), 'Hello, world!')
+        options = {row.get_title(): row.get_subtitle() for row in page.option_rows}
+        self.assertEqual(options.get('Content-Format (12)'), 'text/plain;charset=utf-8 (0)')
+        self.assertEqual(self.window.stack.get_visible_child_name(), 'resource')
+
+
+    def test_screenshot(self):
+        """A fresh window with both servers' resources and a GET, as a PNG."""
+        from coap_explorer.window import ExplorerWindow
+        main_window = self.window
+        self.window = ExplorerWindow(self.app, self.app.context)
+        self.window.set_default_size(1200, 940)
+        self.window.present()
+        libcoap = None
+        try:
+            if LIBCOAP_SERVER:
+                libcoap = Process([LIBCOAP_SERVER, '-A', '::1', '-p', '0', '-v', '7'],
+                                  r'created UDP +endpoint \[::1\]:(\d+)')
+                self.open_device('coap://[::1]:%d' % libcoap.port).row.set_expanded(False)
+            self.open_device(self.base)
+            page = self.get(self.base + '/hello')
+            self.assertEqual(page.status_row.get_title(), '2.05 Content')
+            self.assertTrue(save_window_png(self.window, SCREENSHOT))
+        finally:
+            if libcoap is not None:
+                libcoap.stop()
+            self.window.close()
+            self.window = main_window
+        with open(SCREENSHOT, 'rb') as f:
+            png = f.read()
+        self.assertEqual(png[:8], b'\x89PNG\r\n\x1a\n')
+        self.assertGreater(len(png), 10000)
+        if os.environ.get('COAP_UDP6_UPDATE_SCREENSHOT') == '1':
+            shutil.copyfile(SCREENSHOT, os.path.join(SRC, 'doc', 'explorer.png'))
+
+    def test_desktop_file_and_icon(self):
+        from coap_explorer import APPLICATION_ID
+        from gi.repository import Gdk
+        explorer = os.path.join(SRC, 'examples', 'explorer')
+        desktop = GLib.KeyFile()
+        desktop.load_from_file(os.path.join(explorer, APPLICATION_ID + '.desktop'),
+                               GLib.KeyFileFlags.NONE)
+        entry = GLib.KEY_FILE_DESKTOP_GROUP
+        self.assertEqual(desktop.get_string(entry, 'Exec'), 'coap-udp6-explorer')
+        self.assertEqual(desktop.get_string(entry, 'Icon'), APPLICATION_ID)
+        self.assertEqual(self.app.get_application_id(), APPLICATION_ID)
+        icon = Gdk.Texture.new_from_filename(os.path.join(explorer, APPLICATION_ID + '.svg'))
+        self.assertEqual((icon.get_width(), icon.get_height()), (128, 128))
+
+    def test_post_json_shown_pretty(self):
+        page = self.window.resource_page
+        self.act('open-resource', self.base + '/echo')
+        self.act('method', 'POST')
+        self.assertTrue(page.editor.get_sensitive())
+        page.format_row.set_selected(1)     # application/json
+        page.editor.get_buffer().set_text('{"on": true, "level": [1, 2]}')
+        self.act('send')
+        iterate_until(lambda: page.response is not None or page.error_text, 'the echo')
+        self.assertIsNone(page.error_text)
+        self.assertEqual(page.response_payload, b'{"on":true,"level":[1,2]}')
+        self.assertEqual(page.format_value_row.get_subtitle(), 'application/json (50)')
+        self.assertEqual(text_of(page.response_view),
+                         '{\n  "on": true,\n  "level": [\n    1,\n    2\n  ]\n}')
+        # Malformed JSON is refused in words before anything is sent.
+        page.editor.get_buffer().set_text('{"on": tr')
+        self.act('send')
+        self.assertIsNone(page.response)
+        self.assertIn('not JSON', page.error_text)
+
+    def test_resource_uri_typed_by_hand(self):
+        page = self.window.resource_page
+        self.act('open-uri', self.base + '/whoami')
+        iterate_until(lambda: page.uri == self.base + '/whoami', 'the resource page')
+        self.assertEqual(self.window.content_title.get_title(), 'Who am I')
+        self.act('send')
+        iterate_until(lambda: page.response is not None, 'the response of /whoami')
+        self.assertEqual(page.status_row.get_title(), '2.05 Content')
+        self.assertIn('[::1]', text_of(page.response_view))
+
+    def test_errors_in_words(self):
+        page = self.get(self.base + '/no/such/thing')
+        self.assertEqual(page.status_row.get_title(), '4.04 Not Found')
+        self.assertEqual(page.status_row.get_subtitle(), 'The device has no such resource.')
+
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+            s.bind(('::1', 0))
+            closed = s.getsockname()[1]
+        page = self.get('coap://[::1]:%d/x' % closed)
+        self.assertIsNone(page.response)
+        self.assertEqual(page.status_row.get_title(), 'The request failed')
+        self.assertIn('Nothing answers at this address and port', page.error_text)
+
+        self.act('open-uri', 'coap://[::1')
+        self.assertNotIn('coap://[::1', self.window.device_list.devices)
+        self.assertTrue(self.window.last_toast.startswith('This is not a CoAP address: '))
+
+    def test_files_in_and_out(self):
+        page = self.get(self.base + '/hello')
+        with tempfile.TemporaryDirectory() as tmp:
+            saved = Gio.File.new_for_path(os.path.join(tmp, 'hello.txt'))
+            done = []
+            self.window.save_payload_to(saved, page.response_payload, lambda: done.append(1))
+            iterate_until(lambda: done, 'the file to be written')
+            with open(saved.get_path(), 'rb') as f:
+                self.assertEqual(f.read(), b'Hello, world!')
+
+            source = os.path.join(tmp, 'in.bin')
+            with open(source, 'wb') as f:
+                f.write(bytes(range(20)))
+            page.format_row.set_selected(4)     # application/octet-stream
+            self.window.load_payload_from(Gio.File.new_for_path(source), lambda: done.append(2))
+            iterate_until(lambda: 2 in done, 'the file to be read')
+        self.assertEqual(page.method, 'PUT')
+        self.assertTrue(text_of(page.editor).startswith('0000  00 01 02 03'))
+
+    def test_discovery_ends(self):
+        devices = self.window.device_list
+        for name, check in devices.interface_checks.items():
+            check.set_active(name == 'lo')
+        for group, check in devices.group_checks.items():
+            check.set_active(group == 'ff02::fd')
+        self.act('discover')
+        self.assertFalse(devices.discover_button.get_sensitive())
+        iterate_until(lambda: devices.discovering == 0, 'the discovery to end', timeout=30)
+        self.assertTrue(devices.discover_button.get_sensitive())
+        # Answers are counted, or the failure is told in words (a loopback
+        # interface without a multicast route cannot be reached).
+        self.assertRegex(devices.discover_status.get_text(),
+                         r'^\d+ answers?\.$|^\[ff02::fd%25lo\]: [A-Z].*\.$')
+        self.assertNotIn('Error', devices.discover_status.get_text())
+
+    def test_keyboard(self):
+        accels = {name: self.app.get_accels_for_action(name) for name in
+                  ('win.send', 'win.discover', 'win.focus-uri', 'win.method::PUT', 'app.quit')}
+        self.assertEqual(accels, {'win.send': ['<Control>Return'], 'win.discover': ['<Control>d'],
+                                  'win.focus-uri': ['<Control>l'],
+                                  'win.method::PUT': ['<Control>3'], 'app.quit': ['<Control>q']})
+        self.act('focus-uri')
+        iterate_until(lambda: self.window.device_list.uri_entry.has_focus()
+                      or self.window.device_list.uri_entry.get_focus_child() is not None,
+                      'the URI entry to have the focus')
+
+    @unittest.skipUnless(LIBCOAP_SERVER, 'libcoap coap-server-notls is not installed')
+    def test_libcoap_resources_and_get(self):
+        server = Process([LIBCOAP_SERVER, '-A', '::1', '-p', '0', '-v', '7'],
+                         r'created UDP +endpoint \[::1\]:(\d+)')
+        try:
+            base = 'coap://[::1]:%d' % server.port
+            device = self.open_device(base)
+            rows = {row.get_title(): row for row in device.resource_rows}
+            self.assertIn('Internal Clock', rows)
+            self.assertEqual(rows['Internal Clock'].get_subtitle(),
+                             'ticks · if clock · text/plain;charset=utf-8 (0) · observable')
+            page = self.get(base + '/time')
+            self.assertEqual(page.status_row.get_title(), '2.05 Content')
+            self.assertRegex(text_of(page.response_view), r'\w')
+        finally:
+            server.stop()
+
+
+if __name__ == '__main__':
+    try:
+        unittest.main()
+    finally:
+        XVFB_PROC.terminate()
+        XVFB_PROC.wait()
