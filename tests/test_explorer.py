@@ -89,6 +89,13 @@ class Process:
         self.log.close()
 
 
+# An exception in a GTK or GLib callback is printed, not raised: collect
+# them and fail the test that caused them.
+CALLBACK_ERRORS = []
+sys.excepthook = lambda kind, value, traceback: CALLBACK_ERRORS.append(
+    ''.join(__import__('traceback').format_exception(kind, value, traceback)))
+
+
 def iterate_until(condition, what, timeout=20):
     """Runs the main context until condition() holds; fails after timeout s."""
     context = GLib.MainContext.default()
@@ -167,6 +174,10 @@ class Explorer(unittest.TestCase):
         cls.window.close()
         cls.app.quit()
         cls.server.stop()
+
+    def tearDown(self):
+        errors, CALLBACK_ERRORS[:] = CALLBACK_ERRORS[:], []
+        self.assertEqual(errors, [])
 
     def act(self, name, value=None):
         self.window.activate_action('win.' + name,

@@ -84,7 +84,7 @@ def links_of(base):
 
 class Titled(CoapUdp6.Resource):
     def do_render(self, request):
-        request.respond_payload(CoapUdp6.Code.CONTENT, 0, GLib.Bytes.new(b'x'))
+        request.respond_payload(CoapUdp6.Code.CONTENT, GLib.Bytes.new(b'x'), 0)
 
 
 class LinkFormat(unittest.TestCase):
