@@ -265,6 +265,47 @@ class Explorer(unittest.TestCase):
         icon = Gdk.Texture.new_from_filename(os.path.join(explorer, APPLICATION_ID + '.svg'))
         self.assertEqual((icon.get_width(), icon.get_height()), (128, 128))
 
+    def test_blockwise_download_and_upload(self):
+        page = self.window.resource_page
+        panel = page.transfer_panel
+        self.act('open-resource', self.base + '/large')
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Gio.File.new_for_path(os.path.join(tmp, 'large.txt'))
+            done = []
+            self.window.download_to(target, lambda: done.append('down'))
+            self.assertTrue(panel.cancel_button.get_visible())
+            iterate_until(lambda: done, 'the download')
+            self.assertEqual(panel.status_row.get_title(), '2.05 Content')
+            self.assertEqual(panel.status_row.get_subtitle(), 'Saved into large.txt.')
+            with open(target.get_path(), 'rb') as f:
+                large = f.read()
+            self.assertEqual(len(large), 4200)
+            self.assertGreater(panel.progress_calls, 1)     # more than one block
+            self.assertEqual(panel.progress.get_fraction(), 1.0)
+            self.assertFalse(panel.cancel_button.get_visible())
+
+            self.act('open-resource', self.base + '/echo')
+            self.act('method', 'POST')
+            self.window.upload_from(target, lambda: done.append('up'))
+            iterate_until(lambda: 'up' in done, 'the upload')
+            self.assertEqual(panel.status_row.get_title(), '2.04 Changed')
+            self.assertGreater(panel.progress_calls, 1)
+            # The echo comes back in blocks too: the last call counts it.
+            self.assertRegex(panel.progress.get_text(), r'^4\.2\skB of 4\.2\skB (sent|received)$')
+
+            # Cancelled while it runs: told in words, the file stays short.
+            self.act('open-resource', self.base + '/large')
+            self.window.download_to(target, lambda: done.append('cancelled'))
+            self.window.activate_action('win.cancel-transfer', None)
+            iterate_until(lambda: 'cancelled' in done, 'the cancelled download')
+            self.assertEqual(panel.status_row.get_title(), 'The transfer failed')
+            self.assertEqual(panel.status_row.get_subtitle(), 'The request was cancelled.')
+
+    def test_large_get_is_whole(self):
+        page = self.get(self.base + '/large')
+        self.assertEqual(page.status_row.get_title(), '2.05 Content')
+        self.assertEqual(len(page.response_payload), 4200)
+
     def test_post_json_shown_pretty(self):
         page = self.window.resource_page
         self.act('open-resource', self.base + '/echo')

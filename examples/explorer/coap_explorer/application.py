@@ -21,7 +21,9 @@ SHORTCUTS = [
                   ('<Control>4', 'DELETE'), ('<Control>Return', 'Send the request'),
                   ('Escape', 'Cancel the request'),
                   ('<Control>o', 'Load the request payload from a file'),
-                  ('<Control>s', 'Save the response payload to a file')]),
+                  ('<Control>s', 'Save the response payload to a file'),
+                  ('<Control><Shift>s', 'Download the resource into a file, block by block'),
+                  ('<Control>u', 'Upload a file to the resource, block by block')]),
 ]
 
 

@@ -12,6 +12,7 @@ gi.require_version('Adw', '1')
 from gi.repository import Adw, CoapUdp6, Gio, GLib, GObject, Gtk  # noqa: E402
 
 from . import errors, payload  # noqa: E402
+from .transfer import TransferPanel  # noqa: E402
 
 METHODS = ['GET', 'POST', 'PUT', 'DELETE']
 # The Content-Formats offered for a request payload.
@@ -144,6 +145,9 @@ class ResourcePage(Gtk.ScrolledWindow):
         heading.append(Gtk.Button(label='Save to File…', action_name='win.save-payload'))
         box.append(heading)
         box.append(self.response_view)
+
+        self.transfer_panel = TransferPanel(context)
+        box.append(self.transfer_panel)
         self.extra = box
 
     # Showing a resource

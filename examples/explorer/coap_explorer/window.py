@@ -19,6 +19,8 @@ ACCELS = {
     'win.save-payload': ['<Control>s'],
     'win.load-payload': ['<Control>o'],
     'win.back': ['<Alt>Left'],
+    'win.download': ['<Control><Shift>s'],
+    'win.upload': ['<Control>u'],
 }
 
 
@@ -87,6 +89,11 @@ class ExplorerWindow(Adw.ApplicationWindow):
         add('back', lambda a, p: self.leaflet.navigate(Adw.NavigationDirection.BACK))
         add('save-payload', lambda a, p: self.save_payload())
         add('load-payload', lambda a, p: self.load_payload())
+        add('download', lambda a, p: self.choose_file('Download Into', Gtk.FileChooserAction.SAVE,
+                                                      self.download_to))
+        add('upload', lambda a, p: self.choose_file('Upload File', Gtk.FileChooserAction.OPEN,
+                                                    self.upload_from))
+        add('cancel-transfer', lambda a, p: self.resource_page.transfer_panel.cancel())
         method = Gio.SimpleAction.new_stateful('method', GLib.VariantType('s'),
                                                GLib.Variant('s', 'GET'))
         method.connect('change-state', self._on_method)
@@ -107,6 +114,7 @@ class ExplorerWindow(Adw.ApplicationWindow):
 
     def _on_close(self, window):
         self.resource_page.cancel()
+        self.resource_page.transfer_panel.cancel()
         self.device_list.cancellable.cancel()
         return False
 
@@ -199,6 +207,32 @@ class ExplorerWindow(Adw.ApplicationWindow):
         chooser.connect('response', responded)
         self._chooser = chooser
         chooser.show()
+
+    def choose_file(self, title, action, then):
+        if self.resource_page.uri is None:
+            self.toast('Open a resource first.')
+            return
+        chooser = Gtk.FileChooserNative(title=title, transient_for=self, action=action, modal=True)
+        if action == Gtk.FileChooserAction.SAVE:
+            chooser.set_current_name(self.resource_page.uri.rstrip('/').rsplit('/', 1)[-1] or 'payload')
+
+        def responded(dialog, response):
+            if response == Gtk.ResponseType.ACCEPT:
+                then(dialog.get_file())
+            self._chooser = None
+        chooser.connect('response', responded)
+        self._chooser = chooser
+        chooser.show()
+
+    def download_to(self, file, on_done=None):
+        """Block-wise GET of the open resource into file, with progress."""
+        self.resource_page.transfer_panel.download(self.resource_page.uri, file, on_done)
+
+    def upload_from(self, file, on_done=None):
+        """Block-wise PUT (or the chosen POST) of file to the open resource."""
+        page = self.resource_page
+        method = page.method if page.method in ('PUT', 'POST') else 'PUT'
+        page.transfer_panel.upload(page.uri, method, page.request_format(), file, on_done)
 
     def load_payload_from(self, file, on_done=None):
         def done(file, result):
