@@ -155,6 +155,36 @@ def save_window_png(window, path):
         gtk.gsk_render_node_unref(node[0])
 
 
+class Payloads(unittest.TestCase):
+    """How the editors show and read payloads, by Content-Format."""
+
+    def test_shown_by_content_format(self):
+        from coap_explorer import payload
+        self.assertEqual(payload.show(b'{"a":[1,2]}', 50), ('json', '{\n  "a": [\n    1,\n    2\n  ]\n}'))
+        self.assertEqual(payload.show(b'</a>;rt="x",</b>', 40), ('link-format', '</a>;rt="x",\n</b>'))
+        kind, text = payload.show(bytes.fromhex('a26161016162 82f5f6'.replace(' ', '')), 60)
+        self.assertEqual(kind, 'cbor')
+        self.assertTrue(text.startswith('{"a": 1, "b": [true, null]}\n\n0000  a2 61 61 01'))
+        self.assertEqual(payload.show(bytes.fromhex('fb3ff8000000000000'), 60)[1].split('\n')[0], '1.5')
+        self.assertEqual(payload.show(b'\x00\x01AB', 42), ('binary', '0000  00 01 41 42' + ' ' * 38 + '..AB'))
+        self.assertEqual(payload.show(b'caf\xc3\xa9', None), ('text', 'café'))
+        self.assertEqual(payload.show(b'\xff\xfe', 0)[0], 'binary')
+        self.assertEqual(payload.show(b'{"a": tr', 50), ('text', '{"a": tr'))
+
+    def test_read_back(self):
+        from coap_explorer import payload
+        data = bytes(range(40))
+        for fmt in (42, 60):
+            self.assertEqual(payload.encode(payload.show(data, fmt)[1], fmt), data)
+        self.assertEqual(payload.encode('{"a": 1}', 50), b'{"a":1}')
+        self.assertEqual(payload.encode('</a>;rt="x",\n</b>', 40), b'</a>;rt="x",</b>')
+        for text, fmt in (('{"a": ', 50), ('zz', 42), ('<a', 40)):
+            with self.assertRaises(ValueError):
+                payload.encode(text, fmt)
+        self.assertEqual(payload.number_in(b'21.5 C'), 21.5)
+        self.assertIsNone(payload.number_in(b'warm'))
+
+
 class Explorer(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
