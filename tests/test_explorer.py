@@ -30,6 +30,7 @@ try:
     import gi
     gi.require_version('Gtk', '4.0')
     gi.require_version('Adw', '1')
+    gi.require_foreign('cairo')
 except (ImportError, ValueError) as e:
     print('1..0 # SKIP no GTK 4 or libadwaita typelib: %s' % e)
     sys.exit(77)
@@ -335,6 +336,65 @@ class Explorer(unittest.TestCase):
         page = self.get(self.base + '/large')
         self.assertEqual(page.status_row.get_title(), '2.05 Content')
         self.assertEqual(len(page.response_payload), 4200)
+    def test_observe_time(self):
+        page = self.window.resource_page
+        panel = page.observe_panel
+        self.act('open-resource', self.base + '/time')
+        self.assertEqual(panel.switch_row.get_subtitle(), 'Off')
+        self.window.activate_action('win.observe', None)
+        self.assertTrue(self.window.observe_action.get_state().get_boolean())
+        iterate_until(lambda: int(panel.count_row.get_subtitle()) >= 3, 'three notifications')
+        self.assertRegex(panel.value_row.get_subtitle(), r'^\d{4}-\d\d-\d\dT')
+        self.assertEqual(panel.switch_row.get_subtitle(), 'On')
+        self.assertFalse(panel.plot.get_visible())
+        self.window.activate_action('win.observe', None)
+        self.assertFalse(self.window.observe_action.get_state().get_boolean())
+        self.assertIsNone(panel.observation)
+        self.assertEqual(panel.switch_row.get_subtitle(), 'Off')
+
+    def test_observe_numbers_are_plotted(self):
+        from gi.repository import CoapUdp6
+
+        class Meter(CoapUdp6.Resource):
+            def __init__(self):
+                super().__init__(observable=True, title='Meter', resource_type='demo.meter')
+                self.value = 20.0
+
+            def do_render(self, request):
+                request.respond_payload(CoapUdp6.Code.CONTENT, GLib.Bytes.new(b'%.1f' % self.value), 0)
+
+            def step(self):
+                self.value += 0.5
+                self.changed()
+                return True
+
+        server = CoapUdp6.Context.new_server(['[::1]:0'], None)
+        meter = Meter()
+        server.add_resource('meter', meter)
+        base = 'coap://[::1]:%d' % server.get_local_port()
+        device = self.open_device(base)
+        self.assertIn('observable', device.resource_rows[0].get_subtitle())
+        ticker = GLib.timeout_add(50, meter.step)
+        panel = self.window.resource_page.observe_panel
+        try:
+            device.resource_rows[0].emit('activate')
+            self.assertEqual(panel.switch_row.get_subtitle(),
+                             'The device says the resource is observable.')
+            self.window.activate_action('win.observe', None)
+            iterate_until(lambda: len(panel.plot.samples) >= 5, 'five plotted values')
+            self.assertTrue(panel.plot.get_visible())
+            values = [value for _, value in panel.plot.samples]
+            self.assertEqual(values, sorted(values))
+            self.assertRegex(panel.value_row.get_subtitle(), r'^\d+\.\d$')
+            # Drawn (a plot that fails to draw shows up in CALLBACK_ERRORS).
+            scroll = self.window.resource_page.get_vadjustment()
+            scroll.set_value(scroll.get_upper())
+            with tempfile.TemporaryDirectory() as tmp:
+                self.assertTrue(save_window_png(self.window, os.path.join(tmp, 'plot.png')))
+        finally:
+            GLib.source_remove(ticker)
+            self.window.activate_action('win.observe', None)
+        self.assertIsNone(panel.observation)
 
     def test_post_json_shown_pretty(self):
         page = self.window.resource_page

@@ -20,6 +20,7 @@ SHORTCUTS = [
     ('Requests', [('<Control>1', 'GET'), ('<Control>2', 'POST'), ('<Control>3', 'PUT'),
                   ('<Control>4', 'DELETE'), ('<Control>Return', 'Send the request'),
                   ('Escape', 'Cancel the request'),
+                  ('<Control><Shift>o', 'Observe the resource, or stop'),
                   ('<Control>o', 'Load the request payload from a file'),
                   ('<Control>s', 'Save the response payload to a file'),
                   ('<Control><Shift>s', 'Download the resource into a file, block by block'),

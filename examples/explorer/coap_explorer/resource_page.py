@@ -12,6 +12,7 @@ gi.require_version('Adw', '1')
 from gi.repository import Adw, CoapUdp6, Gio, GLib, GObject, Gtk  # noqa: E402
 
 from . import errors, payload  # noqa: E402
+from .observe_panel import ObservePanel  # noqa: E402
 from .transfer import TransferPanel  # noqa: E402
 
 METHODS = ['GET', 'POST', 'PUT', 'DELETE']
@@ -146,6 +147,8 @@ class ResourcePage(Gtk.ScrolledWindow):
         box.append(heading)
         box.append(self.response_view)
 
+        self.observe_panel = ObservePanel(context)
+        box.append(self.observe_panel)
         self.transfer_panel = TransferPanel(context)
         box.append(self.transfer_panel)
         self.extra = box
@@ -157,6 +160,7 @@ class ResourcePage(Gtk.ScrolledWindow):
         self.uri = uri
         self.uri_row.set_subtitle(GLib.markup_escape_text(uri))
         self.set_method('GET')
+        self.observe_panel.set_uri(uri, link is not None and link.has_attribute('obs'))
         if link is not None:
             formats = link.get_attribute_values('ct')
             for i, (number, _) in enumerate(REQUEST_FORMATS):

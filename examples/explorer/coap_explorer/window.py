@@ -21,6 +21,7 @@ ACCELS = {
     'win.back': ['<Alt>Left'],
     'win.download': ['<Control><Shift>s'],
     'win.upload': ['<Control>u'],
+    'win.observe': ['<Control><Shift>o'],
 }
 
 
@@ -94,6 +95,11 @@ class ExplorerWindow(Adw.ApplicationWindow):
         add('upload', lambda a, p: self.choose_file('Upload File', Gtk.FileChooserAction.OPEN,
                                                     self.upload_from))
         add('cancel-transfer', lambda a, p: self.resource_page.transfer_panel.cancel())
+        observe = Gio.SimpleAction.new_stateful('observe', None, GLib.Variant('b', False))
+        observe.connect('change-state', self._on_observe)
+        self.add_action(observe)
+        self.observe_action = observe
+        add('observe-ended', lambda a, p: observe.set_state(GLib.Variant('b', False)))
         method = Gio.SimpleAction.new_stateful('method', GLib.VariantType('s'),
                                                GLib.Variant('s', 'GET'))
         method.connect('change-state', self._on_method)
@@ -109,12 +115,21 @@ class ExplorerWindow(Adw.ApplicationWindow):
         action.set_state(value)
         self.resource_page.set_method(value.get_string())
 
+    def _on_observe(self, action, value):
+        panel = self.resource_page.observe_panel
+        if value.get_boolean():
+            value = GLib.Variant('b', bool(panel.start()))
+        else:
+            panel.stop()
+        action.set_state(value)
+
     def _on_folded(self, leaflet, pspec):
         self.back_button.set_visible(leaflet.get_folded())
 
     def _on_close(self, window):
         self.resource_page.cancel()
         self.resource_page.transfer_panel.cancel()
+        self.resource_page.observe_panel.stop()
         self.device_list.cancellable.cancel()
         return False
 
@@ -158,6 +173,7 @@ class ExplorerWindow(Adw.ApplicationWindow):
         self.content_title.set_title(GLib.markup_escape_text(title or uri.split('/', 3)[-1] or uri))
         self.content_title.set_subtitle(GLib.markup_escape_text(uri))
         self.resource_page.show_resource(uri, link)
+        self.observe_action.set_state(GLib.Variant('b', False))
         self.method_action.set_state(GLib.Variant('s', 'GET'))
         self.stack.set_visible_child_name('resource')
         self.leaflet.set_visible_child(self.content)
