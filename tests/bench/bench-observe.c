@@ -6,7 +6,12 @@
  * server's alone, and coap_udp6_resource_changed() — which renders and
  * sends every notification before it returns — is timed alone.
  *
- * Usage: bench-observe [OBSERVERS [ROUNDS]]   (default 1000 and 20)
+ * Usage: bench-observe [--libcoap PATH] [OBSERVERS [ROUNDS]]   (default 1000 and 20)
+ *
+ * With --libcoap, PATH is bench-observe-libcoap, the same measurement with
+ * libcoap's server, run after ours with the same arguments; both figures
+ * and their ratio are printed. libcoap keeps one observer per endpoint and
+ * resource, so then every observer has a socket of its own, here too.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -18,6 +23,8 @@
 #include <string.h>
 
 #define OBSERVERS_PER_SOCKET 50
+
+static guint observers_per_socket = OBSERVERS_PER_SOCKET;
 
 #define BENCH_TYPE_SENSOR (bench_sensor_get_type ())
 G_DECLARE_FINAL_TYPE (BenchSensor, bench_sensor, BENCH, SENSOR, CoapUdp6Resource)
@@ -92,12 +99,51 @@ collect (GMainContext *context,
         return got;
 }
 
+/* The number after @label in @text, or 0. */
+static double
+figure (const char *text,
+        const char *label)
+{
+        const char *at = text != NULL ? strstr (text, label) : NULL;
+
+        return at != NULL ? g_ascii_strtod (at + strlen (label), NULL) : 0.0;
+}
+
+/* Runs @path with the same arguments and prints its figures against ours. */
+static gboolean
+compare_with_libcoap (const char *path,
+                      guint       observers,
+                      guint       rounds,
+                      double      rate,
+                      double      heap)
+{
+        g_autofree char *n = g_strdup_printf ("%u", observers);
+        g_autofree char *r = g_strdup_printf ("%u", rounds);
+        char *child[] = { (char *) path, n, r, NULL };
+        g_autofree char *out = NULL;
+        g_autoptr (GError) error = NULL;
+        int status = 0;
+        double their_rate, their_heap;
+
+        if (!g_spawn_sync (NULL, child, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error)) {
+                fprintf (stderr, "bench-observe: %s\n", error->message);
+                return FALSE;
+        }
+        printf ("libcoap:\n%s", out);
+        their_rate = figure (out, "notifications per second: ");
+        their_heap = figure (out, "heap per observer: ");
+        printf ("ratio coap-udp6/libcoap: notifications per second %.2f, heap per observer %.2f\n",
+                their_rate > 0 ? rate / their_rate : 0.0, their_heap > 0 ? heap / their_heap : 0.0);
+        return g_spawn_check_wait_status (status, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-        guint observers = argc > 1 ? (guint) atoi (argv[1]) : 1000;
-        guint rounds = argc > 2 ? (guint) atoi (argv[2]) : 20;
+        const char *libcoap = NULL;
+        guint observers;
+        guint rounds;
         const char *binds[] = { "[::1]:0", NULL };
         g_autoptr (GError) error = NULL;
         g_autoptr (CoapUdp6Context) server = NULL;
@@ -109,6 +155,16 @@ main (int   argc,
         struct mallinfo2 before, after;
         gint64 spent = 0;
         guint received = 0, registered;
+        double rate, heap;
+
+        if (argc > 2 && strcmp (argv[1], "--libcoap") == 0) {
+                libcoap = argv[2];
+                observers_per_socket = 1;
+                argv += 2;
+                argc -= 2;
+        }
+        observers = argc > 1 ? (guint) atoi (argv[1]) : 1000;
+        rounds = argc > 2 ? (guint) atoi (argv[2]) : 20;
 
         server = coap_udp6_context_new_server (binds, NULL, &error);
         if (server == NULL) {
@@ -123,7 +179,7 @@ main (int   argc,
         coap_udp6_context_add_resource (server, "sensor", COAP_UDP6_RESOURCE (sensor));
         to = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (server));
 
-        for (guint i = 0; i < (observers + OBSERVERS_PER_SOCKET - 1) / OBSERVERS_PER_SOCKET; i++) {
+        for (guint i = 0; i < (observers + observers_per_socket - 1) / observers_per_socket; i++) {
                 GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
                                                 G_SOCKET_PROTOCOL_UDP, &error);
                 g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
@@ -145,7 +201,7 @@ main (int   argc,
                 guint8 request[] = { 0x44, 0x01, i >> 8, i, i >> 24, i >> 16, i >> 8, i,
                                      0x60, 0x56, 's', 'e', 'n', 's', 'o', 'r' };
 
-                g_socket_send_to (g_ptr_array_index (sockets, i / OBSERVERS_PER_SOCKET), to,
+                g_socket_send_to (g_ptr_array_index (sockets, i / observers_per_socket), to,
                                   (const gchar *) request, sizeof request, NULL, NULL);
                 /* A batch at a time, so the server's socket never overflows. */
                 if (batch == OBSERVERS_PER_SOCKET || i == observers - 1)
@@ -164,10 +220,14 @@ main (int   argc,
         }
 
         printf ("observers %u (registered %u), rounds %u\n", observers, registered, rounds);
+        rate = spent > 0 ? (double) registered * rounds * G_USEC_PER_SEC / spent : 0.0;
+        heap = registered > 0 ? (double) (after.uordblks - before.uordblks) / registered : 0.0;
         printf ("notifications per second: %.0f (changed() alone; %u of %u received)\n",
-                spent > 0 ? (double) registered * rounds * G_USEC_PER_SEC / spent : 0.0,
-                received, registered * rounds);
-        printf ("server heap per observer: %.0f bytes (with the registration's deduplication entry)\n",
-                registered > 0 ? (double) (after.uordblks - before.uordblks) / registered : 0.0);
-        return registered == observers ? 0 : 1;
+                rate, received, registered * rounds);
+        printf ("server heap per observer: %.0f bytes (with the registration's deduplication entry)\n", heap);
+        if (registered != observers)
+                return 1;
+        if (libcoap != NULL && !compare_with_libcoap (libcoap, observers, rounds, rate, heap))
+                return 1;
+        return 0;
 }
