@@ -5,6 +5,7 @@
  */
 #include "coap-udp6-observer-private.h"
 #include "coap-udp6-request-private.h"
+#include "coap-udp6-reuse-private.h"
 #include "coap-udp6-resource.h"
 #include "coap-udp6-code.h"
 
@@ -180,13 +181,18 @@ observer_respond (CoapUdp6Request *request,
 static void
 observer_render (CoapUdp6Observer *o)
 {
+        CoapUdp6Context *self = o->context;
         CoapUdp6Request *request;
+        gboolean deferred;
 
-        request = coap_udp6_request_new_internal (NULL, o->request, observer_respond,
+        /* The server's spare request, and with it its response message:
+         * no object is made per notification (doc/performance.md). */
+        request = coap_udp6_request_new_internal (coap_udp6_reuse_take_request (&self->spare_request),
+                                                  o->request, observer_respond,
                                                   observer_ref (o), observer_unref);
         coap_udp6_resource_render (o->resource, request);
-        coap_udp6_request_end_render_internal (request);
-        g_object_unref (request);
+        deferred = coap_udp6_request_end_render_internal (request);
+        coap_udp6_reuse_keep_request (&self->spare_request, request, deferred, self->shut_down);
 }
 
 void
