@@ -465,6 +465,9 @@ request_block2 (CoapUdp6Exchange *ex,
                 coap_udp6_message_remove_option (req, COAP_UDP6_OPTION_BLOCK1);
                 coap_udp6_message_remove_option (req, COAP_UDP6_OPTION_SIZE1);
         }
+        /* RFC 7959 §2.6, §3.4: the rest of a registration's answer is
+         * asked for without Observe. */
+        coap_udp6_message_remove_option (req, COAP_UDP6_OPTION_OBSERVE);
         coap_udp6_message_set_option_uint (req, COAP_UDP6_OPTION_BLOCK2,
                                            COAP_UDP6_BLOCK_VALUE (num, FALSE, szx));
         coap_udp6_exchange_continue (ex);

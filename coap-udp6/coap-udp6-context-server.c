@@ -34,7 +34,12 @@ normalize_path (const char *path)
  *   doubled slashes are ignored; "" is the root)
  * @resource: the resource
  *
- * Serves @resource under @path, replacing any resource there.
+ * Serves @resource under @path, replacing any resource there. The
+ * observers (RFC 7641) of a replaced resource get a last notification,
+ * 4.04 Not Found, as when it is removed with
+ * [method@Context.remove_resource]: their observations end, and a client
+ * that registers again observes @resource. They are not handed over,
+ * since @resource may render differently or not be observable.
  *
  * A request's Uri-Path options are matched segment by segment (RFC 7252
  * §6.5): a `/`, `%` or NUL byte inside one segment is written
@@ -50,10 +55,17 @@ coap_udp6_context_add_resource (CoapUdp6Context  *self,
                                 const char       *path,
                                 CoapUdp6Resource *resource)
 {
+        g_autofree char *key = NULL;
+        CoapUdp6Resource *replaced;
+
         g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
         g_return_if_fail (COAP_UDP6_IS_RESOURCE (resource));
 
-        g_hash_table_replace (self->resources, normalize_path (path), g_object_ref (resource));
+        key = normalize_path (path);
+        replaced = g_hash_table_lookup (self->resources, key);
+        if (replaced != NULL && replaced != resource)
+                coap_udp6_context_end_observers (self, replaced, COAP_UDP6_CODE_NOT_FOUND);
+        g_hash_table_replace (self->resources, g_steal_pointer (&key), g_object_ref (resource));
 }
 
 /**
