@@ -1,10 +1,11 @@
 /* test-observe-peer.c: Observe (RFC 7641) rules checked with a raw peer
- * over ::1: replacing an observed resource, and the block-wise completion
- * of a long notification (RFC 7959 §3.4)
+ * over ::1: replacing an observed resource, the block-wise completion of
+ * a long notification (RFC 7959 §3.4), and a registration by multicast
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-utils.h"
+#include "coap-udp6-context-private.h"
 
 #include <string.h>
 
@@ -226,6 +227,42 @@ test_block_follow_up (Fixture      *f,
                           ==, 20);
 }
 
+static void
+test_multicast_registration (Fixture      *f,
+                             gconstpointer data)
+{
+        g_autoptr (CoapUdp6Resource) sensor = observable_new ("v1");
+        /* NON GET, MID 0x7002, token 0xaa, Observe 0, Uri-Path "sensor" */
+        g_autoptr (GBytes) bytes = test_bytes_from_hex ("51017002aa605673656e736f72");
+        g_autoptr (GInetAddress) group = g_inet_address_new_from_string ("ff02::fd");
+        g_autoptr (CoapUdp6Pktinfo) pktinfo = coap_udp6_pktinfo_new (group, 1);
+        g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
+        g_autoptr (CoapUdp6Message) message = NULL;
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        g_autoptr (GError) error = NULL;
+        guint32 sequence;
+
+        g_test_summary ("A GET with Observe 0 that arrived by multicast is answered from the "
+                        "unicast address like a plain GET, without Observe, and registers nobody "
+                        "(doc/limits.md)");
+        g_object_set (f->server, "default-leisure", 0.2, NULL);
+        coap_udp6_context_add_resource (f->server, "sensor", sensor);
+        remote = coap_udp6_endpoint_address_new (G_INET_SOCKET_ADDRESS (f->raw_address),
+                                                  g_ptr_array_index (f->server->interfaces, 0),
+                                                  pktinfo);
+        g_assert_true (coap_udp6_endpoint_address_is_multicast_locally (remote));
+        message = coap_udp6_message_decode (bytes, remote, &error);
+        g_assert_no_error (error);
+        coap_udp6_message_manager_dispatch_message (COAP_UDP6_MESSAGE_MANAGER (f->server), message);
+        answer = raw_recv (f);
+        g_assert_cmpint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_CONTENT);
+        g_assert_true (g_bytes_equal (coap_udp6_message_get_token (answer), coap_udp6_message_get_token (message)));
+        g_assert_false (coap_udp6_message_get_observe (answer, &sequence));
+        g_assert_cmpuint (observers (f), ==, 0);
+        coap_udp6_resource_changed (sensor);
+        g_assert_null (test_raw_recv_hex (f->main_context, f->raw, 200));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -235,5 +272,7 @@ main (int   argc,
                     test_replace_resource, fixture_teardown);
         g_test_add ("/observe-peer/block-follow-up", Fixture, NULL, fixture_setup,
                     test_block_follow_up, fixture_teardown);
+        g_test_add ("/observe-peer/multicast-registration", Fixture, NULL, fixture_setup,
+                    test_multicast_registration, fixture_teardown);
         return g_test_run ();
 }
