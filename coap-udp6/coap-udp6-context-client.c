@@ -159,9 +159,10 @@ exchange_tx_done (CoapUdp6Transmission *tx,
         } else if (coap_udp6_message_get_mtype (answer) == COAP_UDP6_MESSAGE_TYPE_RST) {
                 exchange_fail (ex, COAP_UDP6_ERROR, COAP_UDP6_ERROR_RESET,
                                "The peer answered with a Reset");
-        } else {
+        } else if (!ex->collect) {
                 /* Acknowledged: a piggybacked response follows in handle_response,
-                 * or a separate one later (RFC 7252 §5.2.2). */
+                 * or a separate one later (RFC 7252 §5.2.2). A collecting
+                 * exchange keeps the window its caller asked for. */
                 exchange_set_timer (ex, coap_udp6_context_get_exchange_lifetime (ex->context));
         }
 }
@@ -187,6 +188,10 @@ exchange_send (CoapUdp6Exchange *ex)
                 return;
         }
         if (coap_udp6_message_get_mtype (ex->request) == COAP_UDP6_MESSAGE_TYPE_CON) {
+                /* request_multicast_async to a unicast address may send a CON:
+                 * it still ends when its collection window does. */
+                if (ex->collect)
+                        exchange_set_timer (ex, ex->multicast_ms / 1000.0);
                 ex->tx = coap_udp6_context_transmit_con (self, datagram, ex->remote, mid, FALSE,
                                                          exchange_tx_done, ex);
                 return;

@@ -406,6 +406,30 @@ test_unencodable_response (Fixture      *f,
         g_assert_cmpstr (got, ==, "61a04300aa");
 }
 
+static void
+test_collect_con_unicast (Fixture      *f,
+                          gconstpointer data)
+{
+        g_autofree char *uri = server_uri (f, "keep");
+        g_autoptr (CoapUdp6Message) con = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
+                                                                 COAP_UDP6_CODE_GET);
+        g_autoptr (GPtrArray) responses = NULL;
+        g_autoptr (GError) error = NULL;
+        Captured c = { NULL };
+        gint64 start;
+
+        g_test_summary ("request_multicast_async with a CON to a unicast address ends when "
+                        "its collection window does, not after EXCHANGE_LIFETIME");
+        g_assert_true (coap_udp6_message_set_request_uri (con, uri, &error));
+        start = g_get_monotonic_time ();
+        coap_udp6_context_request_multicast_async (f->client, con, 200, NULL, capture_cb, &c);
+        g_assert_true (test_iterate_until (f->main_context, captured, &c, 10000));
+        g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+        responses = coap_udp6_context_request_multicast_finish (f->client, c.result, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (responses);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -416,6 +440,7 @@ main (int   argc,
                 g_test_skip ("no IPv6 loopback");
                 return g_test_run ();
         }
+
 #define ADD(name, func) g_test_add ("/contracts/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
         ADD ("wrong-finish", test_wrong_finish);
         ADD ("respond-bad-code", test_respond_bad_code);
@@ -423,5 +448,6 @@ main (int   argc,
         ADD ("neither-responded-nor-deferred", test_neither_responded_nor_deferred);
         ADD ("deferred", test_deferred);
         ADD ("unencodable-response", test_unencodable_response);
+        ADD ("collect-con-unicast", test_collect_con_unicast);
         return g_test_run ();
 }
