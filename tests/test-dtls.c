@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-utils.h"
+#include "test-relay.h"
 #include "coap-udp6-context-private.h"
 #include "coap-udp6-message-interface-private.h"
 
@@ -504,6 +505,48 @@ test_peer_restarts (Fixture      *f,
         g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
 }
 
+#define LOSSY_REQUESTS 5
+
+static void
+test_handshake_through_loss (Fixture      *f,
+                             gconstpointer data)
+{
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GSocketAddress) server_address = g_inet_socket_address_new (lo, f->port);
+        g_autoptr (TestRelay) relay = test_relay_new (f->main_context, server_address, 0.3, 4121);
+        guint relay_port = g_inet_socket_address_get_port (test_relay_get_address (relay));
+        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", relay_port);
+        TestResult result;
+
+        g_test_summary ("A PSK handshake and requests through a relay that loses 30 % of the "
+                        "datagrams each way: DTLS retransmits its flights, CoAP its CON "
+                        "requests, and every request is answered once");
+        g_object_set (client, "ack-timeout", 0.2, "max-retransmit", 10, NULL);
+        request (client, uri, NULL, 60000, &result);
+        g_assert_no_error (result.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (result.response), ==, COAP_UDP6_CODE_CONTENT);
+        result_clear (&result);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
+        for (guint i = 0; i < LOSSY_REQUESTS; i++) {
+                g_autofree char *payload = g_strdup_printf ("request %u", i);
+                g_autofree char *expected = g_strdup_printf ("coaps alice request %u", i);
+                g_autofree char *text = NULL;
+
+                request (client, uri, payload, 60000, &result);
+                g_assert_no_error (result.error);
+                text = payload_text (result.response);
+                g_assert_cmpstr (text, ==, expected);
+                result_clear (&result);
+        }
+        /* The handshake held: all requests went through the one session. */
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
+        g_assert_cmpuint (f->whoami->calls, ==, 1 + LOSSY_REQUESTS);
+        g_test_message ("%u of %u datagrams dropped", test_relay_get_dropped (relay),
+                        test_relay_get_dropped (relay) + test_relay_get_forwarded (relay));
+        g_assert_cmpuint (test_relay_get_dropped (relay), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -527,6 +570,7 @@ main (int   argc,
         ADD ("/dtls/idle-close", test_idle_close);
         ADD ("/dtls/shutdown-closes", test_shutdown_closes);
         ADD ("/dtls/peer-restarts", test_peer_restarts);
+        ADD ("/dtls/handshake-through-loss", test_handshake_through_loss);
 #undef ADD
         return g_test_run ();
 }
