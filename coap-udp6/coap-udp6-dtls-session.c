@@ -219,7 +219,8 @@ coap_udp6_dtls_session_handshake (CoapUdp6DtlsSession *self,
                                   const guint8        *data,
                                   gsize                length)
 {
-        g_autoptr (CoapUdp6DtlsSession) held = coap_udp6_dtls_session_ref (self);
+        /* Held so a callback that drops the last reference cannot free it mid-call. */
+        G_GNUC_UNUSED g_autoptr (CoapUdp6DtlsSession) held = coap_udp6_dtls_session_ref (self);
         int ret;
 
         if (self->state != COAP_UDP6_DTLS_HANDSHAKING)
@@ -269,7 +270,8 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                              const guint8        *data,
                              gsize                length)
 {
-        g_autoptr (CoapUdp6DtlsSession) held = coap_udp6_dtls_session_ref (self);
+        /* Held so a callback that drops the last reference cannot free it mid-call. */
+        G_GNUC_UNUSED g_autoptr (CoapUdp6DtlsSession) held = coap_udp6_dtls_session_ref (self);
         guint8 plain[16384 + 256];
 
         self->in_data = data;
