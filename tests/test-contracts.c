@@ -428,6 +428,7 @@ test_collect_con_unicast (Fixture      *f,
         responses = coap_udp6_context_request_multicast_finish (f->client, c.result, &error);
         g_assert_no_error (error);
         g_assert_nonnull (responses);
+        g_clear_object (&c.result);
 }
 
 int
