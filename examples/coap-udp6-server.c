@@ -23,7 +23,7 @@ G_DEFINE_FINAL_TYPE (DemoResource, demo_resource, COAP_UDP6_TYPE_RESOURCE)
 
 static gboolean verbose;
 static gboolean rendered;
-static const char *const resource_paths[] = { "hello", "echo", "whoami", "time", NULL };
+static const char *const resource_paths[] = { "hello", "echo", "whoami", "time", "large", NULL };
 
 static void
 log_response (guint code,
@@ -177,7 +177,7 @@ trace_answered (CoapUdp6Message *message,
         else if (!g_strv_contains (resource_paths, path))
                 fprintf (stderr, "<- 4.04 Not Found (no resource /%s)\n", path);
         else
-                fprintf (stderr, "<- answered by the context (a duplicate, or a rejected request)\n");
+                fprintf (stderr, "<- answered by the context (a later block, a duplicate, or a rejected request)\n");
 }
 
 static CoapUdp6Resource *
