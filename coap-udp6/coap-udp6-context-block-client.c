@@ -395,8 +395,10 @@ answer_too_large (CoapUdp6Context  *self,
                 szx--;
         else if (bc != NULL && bc->upload != NULL)
                 return FALSE;
+        /* The largest block smaller than the body, so that it goes in
+         * blocks; a body of 16 bytes or less goes in one block of 16. */
         if (total <= COAP_UDP6_BLOCK_SIZE (szx) && szx > 0)
-                szx = g_bit_storage (MAX (total, 16) - 1) - 5;
+                szx = g_bit_storage (MAX (total, 17) - 1) - 5;
         ensure_block (ex)->resized_for_413 = TRUE;
         start_upload (ex, szx);
         coap_udp6_exchange_continue (ex);
