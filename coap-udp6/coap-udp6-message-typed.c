@@ -597,6 +597,22 @@ coap_udp6_message_add_etag (CoapUdp6Message *self,
         coap_udp6_message_add_option (self, COAP_UDP6_OPTION_ETAG, value);
 }
 
+/* The byte-array forms of the add_ functions, for bindings. */
+static void
+add_opaque_data (CoapUdp6Message *self,
+                 guint            number,
+                 const guint8    *data,
+                 gsize            len)
+{
+        g_autoptr (GBytes) value = NULL;
+
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
+        g_return_if_fail (data != NULL || len == 0);
+
+        value = g_bytes_new (data, len);
+        coap_udp6_message_add_option (self, number, value);
+}
+
 /**
  * coap_udp6_message_add_etag_data: (rename-to coap_udp6_message_add_etag)
  * @self: a #CoapUdp6Message
@@ -613,13 +629,7 @@ coap_udp6_message_add_etag_data (CoapUdp6Message *self,
                                  const guint8    *data,
                                  gsize            len)
 {
-        g_autoptr (GBytes) value = NULL;
-
-        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
-        g_return_if_fail (data != NULL || len == 0);
-
-        value = g_bytes_new (data, len);
-        coap_udp6_message_add_option (self, COAP_UDP6_OPTION_ETAG, value);
+        add_opaque_data (self, COAP_UDP6_OPTION_ETAG, data, len);
 }
 
 /**
@@ -678,13 +688,7 @@ coap_udp6_message_add_if_match_data (CoapUdp6Message *self,
                                      const guint8    *data,
                                      gsize            len)
 {
-        g_autoptr (GBytes) value = NULL;
-
-        g_return_if_fail (COAP_UDP6_IS_MESSAGE (self));
-        g_return_if_fail (data != NULL || len == 0);
-
-        value = g_bytes_new (data, len);
-        coap_udp6_message_add_option (self, COAP_UDP6_OPTION_IF_MATCH, value);
+        add_opaque_data (self, COAP_UDP6_OPTION_IF_MATCH, data, len);
 }
 
 /**
