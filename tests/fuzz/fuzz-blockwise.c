@@ -24,6 +24,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "fuzz-stateful.h"
 
 #include <coap-udp6/coap-udp6.h>
 #include <errno.h>
@@ -32,9 +33,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 #define HEADER_SIZE 4
 #define N_REMOTES 8
@@ -66,20 +64,13 @@ typedef enum {
 static const char *const mode_paths[] = { "store", "echo", "big", "stream" };
 
 typedef struct {
-        const guint8 *data;
-        gsize size;
-        gsize pos;
-} Input;
-
-typedef struct {
         CoapUdp6Context *ctx;
         CoapUdp6EndpointAddress *remotes[N_REMOTES];
         gint64 now;
         guint next_mid;
         guint big_length;
         guint big_version;
-        GBytes *previous;
-        guint previous_remote;
+        FuzzLastFed last_fed;
         guint64 bodies_checked;
         GPtrArray *readers;                 /* of StreamReader, owned */
 } Fuzz;
@@ -275,67 +266,13 @@ fuzz_resource_init (FuzzResource *self)
 {
 }
 
-static guint8
-take (Input *in)
-{
-        return in->pos < in->size ? in->data[in->pos++] : 0;
-}
-
-/* Logging: debug output is dropped; a critical or warning aborts, except
- * the context's rate-limited table-full warnings. */
-static GLogWriterOutput
-fuzz_log_writer (GLogLevelFlags   level,
-                 const GLogField *fields,
-                 gsize            n_fields,
-                 gpointer         user_data)
-{
-        const char *text = "";
-
-        if (!(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)))
-                return G_LOG_WRITER_HANDLED;
-        for (gsize i = 0; i < n_fields; i++)
-                if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
-                        text = fields[i].value;
-        if ((level & G_LOG_LEVEL_WARNING) &&
-            (strstr (text, "deduplication table is full") != NULL ||
-             strstr (text, "Answering requests with 5.03") != NULL))
-                return G_LOG_WRITER_HANDLED;
-        g_log_writer_default (level, fields, n_fields, user_data);
-        abort ();
-}
-
-/* GLib hands out GObjects from slabs, where LeakSanitizer sees no leak:
- * start again with G_SLICE=always-malloc, set before GLib's constructors. */
-static void
-ensure_plain_malloc (char **argv)
-{
-        if (g_strcmp0 (g_getenv ("G_SLICE"), "always-malloc") == 0)
-                return;
-        g_setenv ("G_SLICE", "always-malloc", TRUE);
-        execv ("/proc/self/exe", argv);
-        g_error ("cannot run again with G_SLICE=always-malloc: %s", g_strerror (errno));
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-        ensure_plain_malloc (*argv);
-        g_log_set_always_fatal (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL);
-        g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
-        global.main_context = g_main_context_new ();
-        g_main_context_push_thread_default (global.main_context);
-        for (guint i = 0; i < N_REMOTES; i++) {
-                struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-                socklen_t len = sizeof sin6;
-                int fd = socket (AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-                if (fd < 0 || bind (fd, (struct sockaddr *) &sin6, sizeof sin6) < 0 ||
-                    getsockname (fd, (struct sockaddr *) &sin6, &len) < 0)
-                        g_error ("cannot open a sink socket on [::1]: %s", g_strerror (errno));
-                global.sinks[i] = fd;
-                global.sink_ports[i] = ntohs (sin6.sin6_port);
-        }
+        global.main_context = fuzz_stateful_initialize (*argv);
+        for (guint i = 0; i < N_REMOTES; i++)
+                global.sinks[i] = fuzz_open_sink (&global.sink_ports[i]);
         return 0;
 }
 
@@ -367,20 +304,8 @@ feed (Fuzz   *f,
       GBytes *datagram,
       guint   r)
 {
-        CoapUdp6MessageManager *manager = COAP_UDP6_MESSAGE_MANAGER (f->ctx);
-        g_autoptr (CoapUdp6Message) message = NULL;
-        g_autoptr (GError) error = NULL;
-
-        message = coap_udp6_message_decode (datagram, f->remotes[r], &error);
-        if (message == NULL)
-                coap_udp6_message_manager_dispatch_unparsable (manager, datagram, f->remotes[r], error);
-        else
-                coap_udp6_message_manager_dispatch_message (manager, message);
-        if (f->previous != datagram) {
-                g_clear_pointer (&f->previous, g_bytes_unref);
-                f->previous = g_bytes_ref (datagram);
-        }
-        f->previous_remote = r;
+        fuzz_feed (f->ctx, f->remotes[r], datagram);
+        fuzz_last_fed_set (&f->last_fed, datagram, r);
 }
 
 static void
@@ -462,34 +387,34 @@ send_block1 (Fuzz    *f,
 /* One block, anywhere. */
 static void
 op_block1 (Fuzz  *f,
-           Input *in)
+           FuzzInput *in)
 {
-        guint r = take (in) % N_REMOTES;
-        guint flags = take (in);
-        guint b = take (in);
+        guint r = fuzz_take (in) % N_REMOTES;
+        guint flags = fuzz_take (in);
+        guint b = fuzz_take (in);
         guint szx = b % 8;
         gboolean more = b & 8;
-        guint num = take (in) % 32;
-        guint sizing = take (in);
+        guint num = fuzz_take (in) % 32;
+        guint sizing = fuzz_take (in);
         gsize size = COAP_UDP6_BLOCK_SIZE (MIN (szx, 6));
         gsize len = (sizing & 0x80) ? sizing % (size + 1) : size;
 
-        send_block1 (f, r, flags, num, more, szx, len, (b & 0x10) ? take (in) * 64 : -1);
+        send_block1 (f, r, flags, num, more, szx, len, (b & 0x10) ? fuzz_take (in) * 64 : -1);
 }
 
 /* A whole upload, block after block, perhaps with a block left out or
  * sent twice. */
 static void
 op_upload (Fuzz  *f,
-           Input *in)
+           FuzzInput *in)
 {
-        guint r = take (in) % N_REMOTES;
-        guint flags = take (in);
-        guint b = take (in);
+        guint r = fuzz_take (in) % N_REMOTES;
+        guint flags = fuzz_take (in);
+        guint b = fuzz_take (in);
         guint szx = b % 7;
-        guint blocks = 1 + take (in) % 24;
-        guint last = take (in) % (COAP_UDP6_BLOCK_SIZE (szx) + 1);
-        guint odd = (b & 0x80) ? take (in) % blocks : G_MAXUINT;
+        guint blocks = 1 + fuzz_take (in) % 24;
+        guint last = fuzz_take (in) % (COAP_UDP6_BLOCK_SIZE (szx) + 1);
+        guint odd = (b & 0x80) ? fuzz_take (in) % blocks : G_MAXUINT;
 
         for (guint num = 0; num < blocks; num++) {
                 gboolean more = num + 1 < blocks;
@@ -507,15 +432,15 @@ op_upload (Fuzz  *f,
 
 static void
 op_block2 (Fuzz  *f,
-           Input *in)
+           FuzzInput *in)
 {
-        guint r = take (in) % N_REMOTES;
-        guint flags = take (in);
-        guint b = take (in);
+        guint r = fuzz_take (in) % N_REMOTES;
+        guint flags = fuzz_take (in);
+        guint b = fuzz_take (in);
         g_autoptr (CoapUdp6Message) message = new_request (f, flags, FALSE);
 
         coap_udp6_message_set_option_uint (message, COAP_UDP6_OPTION_BLOCK2,
-                                           COAP_UDP6_BLOCK_VALUE (take (in) % 64, b & 8, b % 8));
+                                           COAP_UDP6_BLOCK_VALUE (fuzz_take (in) % 64, b & 8, b % 8));
         if (b & 0x10)
                 coap_udp6_message_set_accept (message, b >> 5);
         feed_message (f, message, r);
@@ -523,47 +448,43 @@ op_block2 (Fuzz  *f,
 
 static void
 op_clock (Fuzz  *f,
-          Input *in)
+          FuzzInput *in)
 {
-        guint b = take (in);
+        guint b = fuzz_take (in);
 
         f->now += (b < 200 ? (gint64) b * 10 : (gint64) (b - 199) * 10000) * 1000;
         coap_udp6_context_run_due_timers (f->ctx);
 }
 
 static void
-op_raw (Fuzz  *f,
-        Input *in)
+op_raw (Fuzz      *f,
+        FuzzInput *in)
 {
-        gsize n = take (in) % 64;
-        g_autoptr (GBytes) datagram = NULL;
+        g_autoptr (GBytes) datagram = fuzz_take_bytes (in, fuzz_take (in) % 64);
 
-        n = MIN (n, in->size - in->pos);
-        datagram = g_bytes_new (in->data + in->pos, n);
-        in->pos += n;
         feed (f, datagram, REMOTE_RAW);
 }
 
 static void
 op_replay (Fuzz  *f,
-           Input *in)
+           FuzzInput *in)
 {
-        guint b = take (in);
+        guint b = fuzz_take (in);
         g_autoptr (GBytes) datagram = NULL;
 
-        if (f->previous == NULL)
+        if (f->last_fed.datagram == NULL)
                 return;
-        datagram = g_bytes_ref (f->previous);
-        feed (f, datagram, (b & 0x80) ? REMOTE_RAW : f->previous_remote);
+        datagram = g_bytes_ref (f->last_fed.datagram);
+        feed (f, datagram, (b & 0x80) ? REMOTE_RAW : f->last_fed.remote);
 }
 
 static void
 op_change (Fuzz  *f,
-           Input *in)
+           FuzzInput *in)
 {
-        guint hi = take (in);
+        guint hi = fuzz_take (in);
 
-        f->big_length = (hi << 8 | take (in)) % MAX_BIG;
+        f->big_length = (hi << 8 | fuzz_take (in)) % MAX_BIG;
         f->big_version++;
 }
 
@@ -580,12 +501,12 @@ check_limits (Fuzz *f)
 
 static void
 configure (Fuzz  *f,
-           Input *in)
+           FuzzInput *in)
 {
         guint8 h[HEADER_SIZE];
 
         for (guint i = 0; i < HEADER_SIZE; i++)
-                h[i] = take (in);
+                h[i] = fuzz_take (in);
         g_object_set (f->ctx,
                       "block-size", 16u << (h[0] % 7),
                       "max-body-size", (guint) h[1] * 64,
@@ -608,9 +529,9 @@ add_resource (CoapUdp6Context *ctx,
 
 static void
 run_op (Fuzz  *f,
-        Input *in)
+        FuzzInput *in)
 {
-        switch ((Op) (take (in) % N_OPS)) {
+        switch ((Op) (fuzz_take (in) % N_OPS)) {
         case OP_BLOCK1: op_block1 (f, in); break;
         case OP_UPLOAD: op_upload (f, in); break;
         case OP_BLOCK2: op_block2 (f, in); break;
@@ -627,7 +548,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
         const char *const binds[] = { "[::1]:0", NULL };
-        Input in = { data, size, 0 };
+        FuzzInput in = { data, size, 0 };
         Fuzz f = { 0 };
         g_autoptr (GError) error = NULL;
         gpointer alive;
@@ -676,7 +597,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         global.current = NULL;
         for (guint i = 0; i < N_REMOTES; i++)
                 g_clear_object (&f.remotes[i]);
-        g_clear_pointer (&f.previous, g_bytes_unref);
+        g_clear_pointer (&f.last_fed.datagram, g_bytes_unref);
         alive = f.ctx;
         g_object_add_weak_pointer (G_OBJECT (f.ctx), &alive);
         g_clear_object (&f.ctx);

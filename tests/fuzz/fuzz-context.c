@@ -40,9 +40,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
-
 #define HEADER_SIZE 8
 #define MAX_KEPT 32
 #define MAX_CANCELLABLES 16
@@ -83,12 +80,6 @@ static const char *const paths[][3] = {
         { "imm", NULL }, { "counter", NULL }, { "slow", NULL }, { "drop", NULL },
         { ".well-known", "core", NULL }, { "missing", NULL }, { "nested", NULL }, { "fail", NULL },
 };
-
-typedef struct {
-        const guint8 *data;
-        gsize size;
-        gsize pos;
-} Input;
 
 static struct {
         GMainContext *main_context;
@@ -190,101 +181,18 @@ add_resource (CoapUdp6Context *ctx,
         coap_udp6_context_add_resource (ctx, path, COAP_UDP6_RESOURCE (resource));
 }
 
-static guint8
-take (Input *in)
-{
-        return in->pos < in->size ? in->data[in->pos++] : 0;
-}
-
-static guint
-take16 (Input *in)
-{
-        guint hi = take (in);
-
-        return hi << 8 | take (in);
-}
-
-static GBytes *
-take_bytes (Input *in,
-            gsize  n)
-{
-        GBytes *bytes;
-
-        n = MIN (n, in->size - in->pos);
-        bytes = g_bytes_new (in->data + in->pos, n);
-        in->pos += n;
-        return bytes;
-}
-
-/* Logging: debug output is dropped; a critical aborts; a warning aborts
- * unless it is one of the context's rate-limited table-full warnings. */
-static GLogWriterOutput
-fuzz_log_writer (GLogLevelFlags   level,
-                 const GLogField *fields,
-                 gsize            n_fields,
-                 gpointer         user_data)
-{
-        const char *text = "";
-
-        if (!(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)))
-                return G_LOG_WRITER_HANDLED;
-        for (gsize i = 0; i < n_fields; i++)
-                if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
-                        text = fields[i].value;
-        if ((level & G_LOG_LEVEL_WARNING) &&
-            (strstr (text, "deduplication table is full") != NULL ||
-             strstr (text, "Answering requests with 5.03") != NULL))
-                return G_LOG_WRITER_HANDLED;
-        g_log_writer_default (level, fields, n_fields, user_data);
-        abort ();
-}
-
-static int
-open_sink (int       family,
-           guint16  *port)
-{
-        struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-        socklen_t len = sizeof sin6;
-        int fd = socket (family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-        if (fd < 0 || bind (fd, (struct sockaddr *) &sin6, sizeof sin6) < 0 ||
-            getsockname (fd, (struct sockaddr *) &sin6, &len) < 0)
-                g_error ("cannot open a sink socket on [::1]: %s", g_strerror (errno));
-        *port = ntohs (sin6.sin6_port);
-        return fd;
-}
-
-/* GLib 2.74 hands out GObjects and hash tables from slabs, where
- * LeakSanitizer sees no leak: start again with G_SLICE=always-malloc,
- * which must be set before GLib's constructors run. */
-static void
-ensure_plain_malloc (char **argv)
-{
-        if (g_strcmp0 (g_getenv ("G_SLICE"), "always-malloc") == 0)
-                return;
-        g_setenv ("G_SLICE", "always-malloc", TRUE);
-        if (g_getenv ("G_DEBUG") == NULL)
-                g_setenv ("G_DEBUG", "gc-friendly", TRUE);
-        execv ("/proc/self/exe", argv);
-        g_error ("cannot run again with G_SLICE=always-malloc: %s", g_strerror (errno));
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
         int fd;
 
-        ensure_plain_malloc (*argv);
-        g_log_set_always_fatal (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL);
-        g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
-        global.main_context = g_main_context_new ();
-        g_main_context_push_thread_default (global.main_context);
+        global.main_context = fuzz_stateful_initialize (*argv);
         global.lo_index = if_nametoindex ("lo");
         for (guint i = 0; i < N_SINKS; i++)
-                global.sinks[i] = open_sink (AF_INET6, &global.sink_ports[i]);
+                global.sinks[i] = fuzz_open_sink (&global.sink_ports[i]);
         /* A port nobody listens on: datagrams there come back as ICMP. */
-        fd = open_sink (AF_INET6, &global.dead_port);
+        fd = fuzz_open_sink (&global.dead_port);
         close (fd);
         return 0;
 }
@@ -326,12 +234,12 @@ fuzz_clock (gpointer data)
 
 static void
 configure (Fuzz  *f,
-           Input *in)
+           FuzzInput *in)
 {
         guint8 h[HEADER_SIZE];
 
         for (guint i = 0; i < HEADER_SIZE; i++)
-                h[i] = take (in);
+                h[i] = fuzz_take (in);
         g_object_set (f->ctx,
                       "ack-timeout", (1 + h[0]) * 0.01,
                       "ack-random-factor", (h[1] & 0x80) ? 1.5 : 1.0,
@@ -377,20 +285,8 @@ feed (Fuzz   *f,
       GBytes *datagram,
       guint   r)
 {
-        CoapUdp6MessageManager *manager = COAP_UDP6_MESSAGE_MANAGER (f->ctx);
-        g_autoptr (CoapUdp6Message) message = NULL;
-        g_autoptr (GError) error = NULL;
-
-        message = coap_udp6_message_decode (datagram, f->remotes[r], &error);
-        if (message == NULL)
-                coap_udp6_message_manager_dispatch_unparsable (manager, datagram, f->remotes[r], error);
-        else
-                coap_udp6_message_manager_dispatch_message (manager, message);
-        if (f->previous != datagram) {
-                g_clear_pointer (&f->previous, g_bytes_unref);
-                f->previous = g_bytes_ref (datagram);
-        }
-        f->previous_remote = r;
+        fuzz_feed (f->ctx, f->remotes[r], datagram);
+        fuzz_last_fed_set (&f->last_fed, datagram, r);
 }
 
 static void
@@ -406,10 +302,10 @@ feed_message (Fuzz            *f,
 
 static void
 op_feed (Fuzz  *f,
-         Input *in)
+         FuzzInput *in)
 {
-        guint r = take (in) % N_REMOTES;
-        g_autoptr (GBytes) datagram = take_bytes (in, take (in));
+        guint r = fuzz_take (in) % N_REMOTES;
+        g_autoptr (GBytes) datagram = fuzz_take_bytes (in, fuzz_take (in));
 
         feed (f, datagram, r);
 }
@@ -417,56 +313,56 @@ op_feed (Fuzz  *f,
 /* A request built from fields, so most of them reach a resource. */
 static void
 op_feed_request (Fuzz  *f,
-                 Input *in)
+                 FuzzInput *in)
 {
-        guint r = take (in) % N_REMOTES;
-        guint flags = take (in);
-        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (flags & 1, 1 + take (in) % 8);
+        guint r = fuzz_take (in) % N_REMOTES;
+        guint flags = fuzz_take (in);
+        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (flags & 1, 1 + fuzz_take (in) % 8);
         g_autoptr (GBytes) payload = NULL;
 
-        coap_udp6_message_set_mid (message, take16 (in));
+        coap_udp6_message_set_mid (message, fuzz_take16 (in));
         coap_udp6_message_set_uri_path (message, paths[(flags >> 1) % G_N_ELEMENTS (paths)]);
         if (flags & 0x10) {
-                g_autoptr (GBytes) token = take_bytes (in, take (in) % 9);
+                g_autoptr (GBytes) token = fuzz_take_bytes (in, fuzz_take (in) % 9);
 
                 coap_udp6_message_set_token (message, token);
         }
         if (flags & 0x20)
-                coap_udp6_message_set_no_response (message, take (in) & 0x1a);
+                coap_udp6_message_set_no_response (message, fuzz_take (in) & 0x1a);
         if (flags & 0x40) {
-                g_autoptr (GBytes) value = take_bytes (in, 1);
+                g_autoptr (GBytes) value = fuzz_take_bytes (in, 1);
 
                 /* 13 is unassigned and critical: 4.02 Bad Option. */
                 coap_udp6_message_add_option (message, 13, value);
         }
         if (flags & 0x80)
                 coap_udp6_message_set_mtype (message, COAP_UDP6_MESSAGE_TYPE_NON);
-        payload = take_bytes (in, take (in) % 16);
+        payload = fuzz_take_bytes (in, fuzz_take (in) % 16);
         coap_udp6_message_set_payload (message, payload);
         feed_message (f, message, r);
 }
 
 static void
 op_replay (Fuzz  *f,
-           Input *in)
+           FuzzInput *in)
 {
-        guint8 b = take (in);
+        guint8 b = fuzz_take (in);
         g_autoptr (GBytes) datagram = NULL;
 
-        if (f->previous == NULL)
+        if (f->last_fed.datagram == NULL)
                 return;
-        datagram = g_bytes_ref (f->previous);
-        feed (f, datagram, (b & 0x80) ? b % N_REMOTES : f->previous_remote);
+        datagram = g_bytes_ref (f->last_fed.datagram);
+        feed (f, datagram, (b & 0x80) ? b % N_REMOTES : f->last_fed.remote);
 }
 
 /* An answer to what the context last sent to remote r: ACK or RST with its
  * message ID, or a response with its token. */
 static void
 op_forge (Fuzz  *f,
-          Input *in)
+          FuzzInput *in)
 {
-        guint r = take (in) % N_REMOTES;
-        guint kind = take (in);
+        guint r = fuzz_take (in) % N_REMOTES;
+        guint kind = fuzz_take (in);
         int sink = remote_sink[r];
         g_autoptr (CoapUdp6Message) sent = NULL;
         g_autoptr (CoapUdp6Message) answer = NULL;
@@ -481,17 +377,17 @@ op_forge (Fuzz  *f,
         switch (kind % 6) {
         case 0: break;
         case 1: mtype = COAP_UDP6_MESSAGE_TYPE_RST; break;
-        case 2: code = 64 + take (in) % 128; break;
-        case 3: mtype = COAP_UDP6_MESSAGE_TYPE_CON; code = 64 + take (in) % 128; mid = take16 (in); break;
-        case 4: mtype = COAP_UDP6_MESSAGE_TYPE_NON; code = 64 + take (in) % 128; mid = take16 (in); break;
-        case 5: mid = (mid + take (in)) & 0xffff; break;
+        case 2: code = 64 + fuzz_take (in) % 128; break;
+        case 3: mtype = COAP_UDP6_MESSAGE_TYPE_CON; code = 64 + fuzz_take (in) % 128; mid = fuzz_take16 (in); break;
+        case 4: mtype = COAP_UDP6_MESSAGE_TYPE_NON; code = 64 + fuzz_take (in) % 128; mid = fuzz_take16 (in); break;
+        case 5: mid = (mid + fuzz_take (in)) & 0xffff; break;
         }
         answer = coap_udp6_message_new (mtype, code);
         coap_udp6_message_set_mid (answer, mid);
         if (code != COAP_UDP6_CODE_EMPTY && sent != NULL)
                 coap_udp6_message_set_token (answer, coap_udp6_message_get_token (sent));
         if (kind & 0x80) {
-                g_autoptr (GBytes) payload = take_bytes (in, take (in) % 16);
+                g_autoptr (GBytes) payload = fuzz_take_bytes (in, fuzz_take (in) % 16);
 
                 coap_udp6_message_set_payload (answer, payload);
         }
@@ -500,9 +396,9 @@ op_forge (Fuzz  *f,
 
 static void
 op_clock (Fuzz  *f,
-          Input *in)
+          FuzzInput *in)
 {
-        guint b = take (in);
+        guint b = fuzz_take (in);
         gint64 ms = b < 200 ? b : (gint64) (b - 199) * 1000;
 
         f->now += ms * 1000;
@@ -517,17 +413,17 @@ static const guint response_codes[] = {
 
 static void
 op_respond (Fuzz  *f,
-            Input *in,
+            FuzzInput *in,
             gboolean drop)
 {
-        guint8 b = take (in);
+        guint8 b = fuzz_take (in);
         CoapUdp6Request *request;
 
         if (f->kept->len == 0)
                 return;
         request = g_ptr_array_index (f->kept, b % f->kept->len);
         if (!drop) {
-                guint code = response_codes[take (in) % G_N_ELEMENTS (response_codes)];
+                guint code = response_codes[fuzz_take (in) % G_N_ELEMENTS (response_codes)];
 
                 /* respond refuses a code that is not a response with a
                  * critical (a caller's bug): the request is then dropped. */
@@ -593,10 +489,10 @@ make_group_remote (Fuzz   *f,
 
 static void
 op_request (Fuzz  *f,
-            Input *in)
+            FuzzInput *in)
 {
-        guint r = take (in) % N_REMOTES;
-        guint flags = take (in);
+        guint r = fuzz_take (in) % N_REMOTES;
+        guint flags = fuzz_take (in);
         g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (flags & 1, 1 + (flags >> 1) % 4);
         GCancellable *cancellable = (flags & 0x10) ? get_cancellable (f, flags & 0x08) : NULL;
         const char *const path[] = { "x", NULL };
@@ -617,7 +513,7 @@ op_request (Fuzz  *f,
         }
         f->started++;
         if (flags & 0x80)
-                coap_udp6_context_request_multicast_async (f->ctx, message, take (in), cancellable,
+                coap_udp6_context_request_multicast_async (f->ctx, message, fuzz_take (in), cancellable,
                                                            request_cb, f);
         else
                 coap_udp6_context_request_async (f->ctx, message, cancellable, request_cb, f);
@@ -625,9 +521,9 @@ op_request (Fuzz  *f,
 
 static void
 op_cancel (Fuzz  *f,
-           Input *in)
+           FuzzInput *in)
 {
-        guint8 b = take (in);
+        guint8 b = fuzz_take (in);
 
         if (f->cancellables->len > 0)
                 g_cancellable_cancel (g_ptr_array_index (f->cancellables, b % f->cancellables->len));
@@ -635,9 +531,9 @@ op_cancel (Fuzz  *f,
 
 static void
 op_error (Fuzz  *f,
-          Input *in)
+          FuzzInput *in)
 {
-        guint r = take (in) % N_REMOTES;
+        guint r = fuzz_take (in) % N_REMOTES;
         g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
                                                         "fuzz: port unreachable");
 
@@ -663,10 +559,10 @@ send_real (Fuzz   *f,
  * ICMP queue. */
 static void
 op_real (Fuzz  *f,
-         Input *in)
+         FuzzInput *in)
 {
-        guint b = take (in);
-        g_autoptr (GBytes) datagram = take_bytes (in, take (in));
+        guint b = fuzz_take (in);
+        g_autoptr (GBytes) datagram = fuzz_take_bytes (in, fuzz_take (in));
 
         for (guint i = 0; i <= b / N_SINKS % 4; i++)
                 send_real (f, b % N_SINKS, datagram);
@@ -675,9 +571,9 @@ op_real (Fuzz  *f,
 
 static void
 op_resource (Fuzz  *f,
-             Input *in)
+             FuzzInput *in)
 {
-        guint8 b = take (in);
+        guint8 b = fuzz_take (in);
 
         if (b & 1)
                 coap_udp6_context_remove_resource (f->ctx, paths[b / 2 % 4][0]);
@@ -707,9 +603,9 @@ op_shutdown (Fuzz *f)
 
 static void
 run_op (Fuzz  *f,
-        Input *in)
+        FuzzInput *in)
 {
-        switch ((Op) (take (in) % N_OPS)) {
+        switch ((Op) (fuzz_take (in) % N_OPS)) {
         case OP_FEED: op_feed (f, in); break;
         case OP_FEED_REQUEST: op_feed_request (f, in); break;
         case OP_REPLAY: op_replay (f, in); break;
@@ -791,7 +687,7 @@ fuzz_clear (Fuzz *f)
 {
         for (guint i = 0; i < N_SINKS; i++)
                 g_clear_pointer (&f->last_sent[i], g_bytes_unref);
-        g_clear_pointer (&f->previous, g_bytes_unref);
+        g_clear_pointer (&f->last_fed.datagram, g_bytes_unref);
         g_clear_pointer (&f->kept, g_ptr_array_unref);
         g_clear_pointer (&f->cancellables, g_ptr_array_unref);
         g_clear_pointer (&f->executed, g_hash_table_unref);
@@ -803,7 +699,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
         const char *const binds[] = { "[::1]:0", NULL };
-        Input in = { data, size, 0 };
+        FuzzInput in = { data, size, 0 };
         Fuzz f = { 0 };
         g_autoptr (GError) error = NULL;
         gboolean drain_timers = size > 6 && (data[6] & 0x80);

@@ -6,6 +6,8 @@
 
 #include "coap-udp6-context-private.h"
 
+#include "fuzz-stateful.h"
+
 #include <coap-udp6/coap-udp6.h>
 
 #define N_SINKS 4
@@ -22,8 +24,7 @@ typedef struct {
         CoapUdp6MessageInterface *iface;    /* unowned */
         CoapUdp6EndpointAddress *remotes[N_REMOTES];
         GBytes *last_sent[N_SINKS];         /* what the context last sent there */
-        GBytes *previous;                   /* the last datagram fed */
-        guint previous_remote;
+        FuzzLastFed last_fed;
         gint64 now;
         GPtrArray *kept;                    /* of CoapUdp6Request owed a response */
         GPtrArray *cancellables;
