@@ -627,7 +627,7 @@ echo_follow_up_cb (GObject      *source,
 
         if (response != NULL && ex != NULL && ex->multicast && ex->collect) {
                 g_ptr_array_add (ex->responses, g_object_ref (response));
-                g_signal_emit (self, coap_udp6_context_signals[0], 0, response);
+                g_signal_emit (self, coap_udp6_context_signals[COAP_UDP6_CONTEXT_SIGNAL_MULTICAST_RESPONSE], 0, response);
         }
         g_bytes_unref (follow_up->token);
         g_free (follow_up);
@@ -699,7 +699,7 @@ coap_udp6_context_handle_response (CoapUdp6Context *self,
                 if (G_UNLIKELY (message->code == COAP_UDP6_CODE_UNAUTHORIZED) && follow_echo (self, ex, message))
                         return TRUE;
                 g_ptr_array_add (ex->responses, g_object_ref (message));
-                g_signal_emit (self, coap_udp6_context_signals[0], 0, message);
+                g_signal_emit (self, coap_udp6_context_signals[COAP_UDP6_CONTEXT_SIGNAL_MULTICAST_RESPONSE], 0, message);
                 return TRUE;
         }
         if (G_UNLIKELY (ex->block != NULL || message->code == COAP_UDP6_CODE_UNAUTHORIZED ||

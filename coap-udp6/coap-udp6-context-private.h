@@ -63,6 +63,9 @@ struct _CoapUdp6Context {
         char **multicast_interfaces;        /* owned, nullable: construct-only */
         CoapUdp6Credentials *credentials;   /* owned, nullable: coaps */
         CoapUdp6DtlsLimits coaps_limits;    /* what the coaps interfaces are given */
+        GPtrArray *watches;                 /* of CoapUdp6MessageWatch, owned; NULL when none */
+        guint watches_running;              /* nesting of coap_udp6_context_watches_call() */
+        guint last_watch_id;
         gboolean server;
         gboolean reuse_port;
         gboolean initialized;               /* init began: sync, async or on first request */
@@ -126,7 +129,22 @@ typedef void (*CoapUdp6TransmissionDone) (CoapUdp6Transmission *tx,
                                           gpointer              user_data);
 
 /* coap-udp6-context.c: timers, message IDs and sending */
-extern guint coap_udp6_context_signals[1];
+enum {
+        COAP_UDP6_CONTEXT_SIGNAL_MULTICAST_RESPONSE,
+        COAP_UDP6_CONTEXT_N_SIGNALS
+};
+
+extern guint coap_udp6_context_signals[COAP_UDP6_CONTEXT_N_SIGNALS];
+
+/* coap-udp6-context-watch.c: coap_udp6_context_add_message_watch() */
+void coap_udp6_context_watches_call (CoapUdp6Context *self,
+                                     CoapUdp6Message *message,
+                                     gboolean         sent);
+gboolean coap_udp6_context_send_watched (CoapUdp6Context         *self,
+                                         const guint8            *data,
+                                         gsize                    len,
+                                         CoapUdp6EndpointAddress *remote);
+void coap_udp6_context_watches_free (CoapUdp6Context *self);
 
 CoapUdp6Timer *coap_udp6_context_add_timer (CoapUdp6Context  *self,
                                             gdouble           seconds,

@@ -142,12 +142,7 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
-enum {
-        SIGNAL_MULTICAST_RESPONSE,
-        N_SIGNALS
-};
-
-guint coap_udp6_context_signals[N_SIGNALS];
+guint coap_udp6_context_signals[COAP_UDP6_CONTEXT_N_SIGNALS];
 
 CoapUdp6Timer *
 coap_udp6_context_add_timer (CoapUdp6Context  *self,
@@ -283,6 +278,8 @@ coap_udp6_context_send_data (CoapUdp6Context         *self,
 
         if (iface == NULL || self->shut_down)
                 return FALSE;
+        if (G_UNLIKELY (self->watches != NULL))
+                return coap_udp6_context_send_watched (self, data, len, remote);
         coap_udp6_message_interface_send_data (iface, data, len, remote);
         return TRUE;
 }
@@ -293,9 +290,15 @@ coap_udp6_context_send_datagram (CoapUdp6Context         *self,
                                  CoapUdp6EndpointAddress *remote)
 {
         CoapUdp6MessageInterface *iface = coap_udp6_context_choose_interface (self, remote);
+        gsize len;
+        const guint8 *data;
 
         if (iface == NULL || self->shut_down)
                 return FALSE;
+        if (G_UNLIKELY (self->watches != NULL)) {
+                data = g_bytes_get_data (datagram, &len);
+                return coap_udp6_context_send_watched (self, data, len, remote);
+        }
         coap_udp6_message_interface_send_datagram (iface, datagram, remote);
         return TRUE;
 }
@@ -374,10 +377,33 @@ coap_udp6_context_send_empty (CoapUdp6Context         *self,
 }
 
 static void
+coap_udp6_context_handle_message (CoapUdp6Context *self,
+                                  CoapUdp6Message *message);
+
+/* The watches see the message first (coap-udp6-context-watch.c). */
+static void
 coap_udp6_context_dispatch_message (CoapUdp6MessageManager *manager,
                                     CoapUdp6Message        *message)
 {
         CoapUdp6Context *self = COAP_UDP6_CONTEXT (manager);
+        g_autoptr (CoapUdp6Context) alive = NULL;
+        g_autoptr (CoapUdp6Message) kept = NULL;
+
+        if (G_LIKELY (self->watches == NULL)) {
+                coap_udp6_context_handle_message (self, message);
+                return;
+        }
+        alive = g_object_ref (self);
+        kept = g_object_ref (message);
+        if (!self->shut_down && message->remote != NULL)
+                coap_udp6_context_watches_call (self, message, FALSE);
+        coap_udp6_context_handle_message (self, message);
+}
+
+static void
+coap_udp6_context_handle_message (CoapUdp6Context *self,
+                                  CoapUdp6Message *message)
+{
         CoapUdp6MessageType mtype = message->mtype;
         guint code = message->code;
         guint klass = coap_udp6_code_get_class (code);
@@ -482,6 +508,7 @@ coap_udp6_context_dispose (GObject *object)
         g_clear_pointer (&self->transmissions, g_hash_table_unref);
         coap_udp6_context_free_dedup (self);
         coap_udp6_context_block_server_free (self);
+        coap_udp6_context_watches_free (self);
         g_clear_pointer (&self->interfaces, g_ptr_array_unref);
         g_clear_pointer (&self->resources, g_hash_table_unref);
         g_clear_object (&self->spare_request);
@@ -1054,7 +1081,7 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
          *
          * Since: 1.0
          */
-        coap_udp6_context_signals[SIGNAL_MULTICAST_RESPONSE] =
+        coap_udp6_context_signals[COAP_UDP6_CONTEXT_SIGNAL_MULTICAST_RESPONSE] =
                 g_signal_new ("multicast-response", G_TYPE_FROM_CLASS (klass),
                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                               G_TYPE_NONE, 1, COAP_UDP6_TYPE_MESSAGE);

@@ -141,6 +141,34 @@ gdouble coap_udp6_context_get_exchange_lifetime (CoapUdp6Context *self);
 COAP_UDP6_AVAILABLE_IN_ALL
 guint coap_udp6_context_get_max_retransmit (CoapUdp6Context *self);
 
+/**
+ * CoapUdp6MessageWatch:
+ * @context: the context
+ * @message: the message; its remote is the peer it came from or goes to.
+ *   Do not change it.
+ * @sent: %TRUE for a message the context sends, %FALSE for one it received
+ * @user_data: (closure): the data given to
+ *   [method@Context.add_message_watch]
+ *
+ * Is told of one message, as [method@Context.add_message_watch] says.
+ *
+ * Since: 1.0
+ */
+typedef void (*CoapUdp6MessageWatch) (CoapUdp6Context *context,
+                                      CoapUdp6Message *message,
+                                      gboolean         sent,
+                                      gpointer         user_data);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+guint coap_udp6_context_add_message_watch (CoapUdp6Context     *self,
+                                           CoapUdp6MessageWatch watch,
+                                           gpointer             user_data,
+                                           GDestroyNotify       destroy);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_context_remove_message_watch (CoapUdp6Context *self,
+                                             guint            watch_id);
+
 COAP_UDP6_AVAILABLE_IN_ALL
 guint64 coap_udp6_context_get_statistic (CoapUdp6Context  *self,
                                          CoapUdp6Statistic statistic);

@@ -26,14 +26,6 @@ typedef struct {
         GMainLoop *loop;
         int status;
         int verbosity;
-        const char *uri;
-        /* -v: the request is shown once its real message ID and token are
-         * known from what the peer sent back; what arrives before waits. */
-        CoapUdp6Message *request;
-        gboolean request_shown;
-        gboolean mid_known;
-        gboolean token_known;
-        GString *pending;
         /* A progress line on a terminal for streamed bodies; never on a
          * file or pipe, where it would only be noise. */
         gboolean show_progress;
@@ -50,71 +42,6 @@ typedef struct {
         CoapUdp6Observation *observation;
         gboolean stopping;
 } Client;
-
-static void
-show_request (Client     *client,
-              const char *note)
-{
-        g_autofree char *text = NULL;
-
-        if (client->request_shown)
-                return;
-        client->request_shown = TRUE;
-        text = tool_describe_message ("->", client->request, client->uri, client->verbosity);
-        if (!client->mid_known) {
-                char *mid = strstr (text, " mid=");
-                char *end = mid != NULL ? strchr (mid + 5, ' ') : NULL;
-
-                /* Show that the message ID is unknown rather than a 0 never sent. */
-                if (end != NULL) {
-                        mid[5] = '?';
-                        memmove (mid + 6, end, strlen (end) + 1);
-                }
-        }
-        fputs (text, stderr);
-        if (note != NULL)
-                fprintf (stderr, "   (%s)\n", note);
-        fputs (client->pending->str, stderr);
-        g_string_truncate (client->pending, 0);
-        fflush (stderr);
-}
-
-static void
-trace_received (CoapUdp6Message *message,
-                gpointer         user_data)
-{
-        Client *client = user_data;
-        CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (message);
-        gboolean con = coap_udp6_message_get_mtype (client->request) == COAP_UDP6_MESSAGE_TYPE_CON;
-        GBytes *token = coap_udp6_message_get_token (message);
-        g_autofree char *text = tool_describe_message ("<-", message, NULL, client->verbosity);
-
-        if (con && !client->mid_known &&
-            (mtype == COAP_UDP6_MESSAGE_TYPE_ACK || mtype == COAP_UDP6_MESSAGE_TYPE_RST)) {
-                coap_udp6_message_set_mid (client->request, coap_udp6_message_get_mid (message));
-                client->mid_known = TRUE;
-        }
-        if (!client->token_known && g_bytes_get_size (token) > 0 &&
-            coap_udp6_code_is_response (coap_udp6_message_get_code (message))) {
-                coap_udp6_message_set_token (client->request, token);
-                client->token_known = TRUE;
-        }
-        g_string_append (client->pending, text);
-        if (client->token_known && (client->mid_known || !con))
-                show_request (client, con ? NULL : "a NON request's message ID is not echoed back; a hex dump shows it as 0");
-        if (client->request_shown) {
-                fputs (client->pending->str, stderr);
-                g_string_truncate (client->pending, 0);
-                fflush (stderr);
-        }
-}
-
-static void
-finish_trace (Client *client)
-{
-        if (client->verbosity > 0)
-                show_request (client, "no reply carried the message ID and token the context chose; a hex dump shows them as 0");
-}
 
 static void
 write_payload (Client          *client,
@@ -138,7 +65,6 @@ fail (Client       *client,
         g_autofree char *text = g_strdup (error->message);
         char *detail = g_strrstr (text, " (");
 
-        finish_trace (client);
         /* One clear line: the transport's errno detail in parentheses is dropped. */
         if (error->domain == G_IO_ERROR && detail != NULL && g_str_has_suffix (detail, ")"))
                 *detail = '\0';
@@ -156,7 +82,6 @@ show_response (Client          *client,
         guint code = coap_udp6_message_get_code (response);
         const char *text = coap_udp6_code_to_string (code);
 
-        finish_trace (client);
         write_payload (client, response);
         client->status = coap_udp6_code_is_successful (code) ? EXIT_SUCCESS_RESPONSE
                                                              : EXIT_ERROR_RESPONSE;
@@ -285,7 +210,6 @@ multicast_cb (GObject      *source,
         if (responses == NULL) {
                 fail (client, error);
         } else {
-                finish_trace (client);
                 client->status = responses->len > 0 ? EXIT_SUCCESS_RESPONSE : EXIT_ERROR_RESPONSE;
         }
         g_main_loop_quit (client->loop);
@@ -344,7 +268,6 @@ notification_cb (CoapUdp6Observation *observation,
         guint n = coap_udp6_observation_get_n_notifications (observation);
         guint32 sequence = 0;
 
-        finish_trace (client);
         client->last_without_observe = !coap_udp6_message_get_observe (message, &sequence);
         if (client->verbosity > 0 && !client->last_without_observe)
                 fprintf (stderr, "notification %u: Observe=%u\n", n, sequence);
@@ -363,7 +286,6 @@ ended_cb (CoapUdp6Observation *observation,
         if (client->stopping)
                 return;
         if (g_error_matches (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_NOT_OBSERVED)) {
-                finish_trace (client);
                 /* A resource that is not observable still answered 2.xx. */
                 client->status = client->last_without_observe ? EXIT_SUCCESS_RESPONSE
                                                               : EXIT_ERROR_RESPONSE;
@@ -632,7 +554,6 @@ main (int   argc,
                 fprintf (stderr, "coap-udp6-client: exactly one URI is needed\n");
                 return EXIT_FAILURE_LOCAL;
         }
-        client.uri = argv[1];
         code = method_code (method != NULL ? method : "get");
         if (code < 0) {
                 fprintf (stderr, "coap-udp6-client: unknown method %s\n", method);
@@ -687,11 +608,8 @@ main (int   argc,
                 g_object_set (context, "block-size", (guint) CLAMP (block_size, 16, 1024), NULL);
         coap_udp6_context_set_credentials (context, credentials);
         client.loop = g_main_loop_new (NULL, FALSE);
-        if (client.verbosity > 0) {
-                client.request = coap_udp6_message_copy (request);
-                client.pending = g_string_new (NULL);
-                tool_trace_received (trace_received, NULL, &client);
-        }
+        if (client.verbosity > 0)
+                tool_trace_context (context, client.verbosity, FALSE);
         /* A multicast request is never block-wise (RFC 7959 §2.8), and an
          * observation is registered by one request: their body goes in one
          * datagram. */
@@ -741,9 +659,6 @@ main (int   argc,
                 g_signal_handlers_disconnect_by_data (client.observation, &client);
         g_clear_object (&client.observation);
         g_free (client.observe_uri);
-        g_clear_object (&client.request);
-        if (client.pending != NULL)
-                g_string_free (client.pending, TRUE);
         if (sink != NULL && !g_output_stream_close (sink, NULL, &error)) {
                 fprintf (stderr, "coap-udp6-client: cannot write %s: %s\n", output_file, error->message);
                 return EXIT_FAILURE_LOCAL;

@@ -22,17 +22,6 @@ struct _DemoResource {
 G_DEFINE_FINAL_TYPE (DemoResource, demo_resource, COAP_UDP6_TYPE_RESOURCE)
 
 static gboolean verbose;
-static gboolean rendered;
-static const char *const resource_paths[] = { "hello", "echo", "whoami", "time", "large", NULL };
-
-static void
-log_response (guint code,
-              gsize payload_len)
-{
-        if (!verbose)
-                return;
-        fprintf (stderr, "<- %s (%zu bytes)\n", coap_udp6_code_to_string (code), payload_len);
-}
 
 static void
 respond (CoapUdp6Request *request,
@@ -42,7 +31,6 @@ respond (CoapUdp6Request *request,
 {
         g_autoptr (GBytes) payload = text != NULL ? g_bytes_new (text, strlen (text)) : NULL;
 
-        log_response (code, text != NULL ? strlen (text) : 0);
         coap_udp6_request_respond_payload (request, code, payload, content_format);
 }
 
@@ -50,7 +38,6 @@ static void
 demo_resource_render (CoapUdp6Resource *resource,
                       CoapUdp6Request  *request)
 {
-        rendered = TRUE;
         DEMO_RESOURCE (resource)->handler (request);
 }
 
@@ -97,9 +84,6 @@ echo_handler (CoapUdp6Request *request)
         coap_udp6_message_set_payload (response, coap_udp6_message_get_payload (message));
         if (coap_udp6_message_get_content_format (message, &content_format))
                 coap_udp6_message_set_content_format (response, content_format);
-        log_response (COAP_UDP6_CODE_CHANGED, coap_udp6_message_get_payload (message) != NULL
-                                              ? g_bytes_get_size (coap_udp6_message_get_payload (message))
-                                              : 0);
         coap_udp6_request_respond (request, response);
 }
 
@@ -148,36 +132,6 @@ time_handler (CoapUdp6Request *request)
                 return;
         text = g_date_time_format_iso8601 (now);
         respond (request, COAP_UDP6_CODE_CONTENT, text, 0);
-}
-
-static void
-trace_received (CoapUdp6Message *message,
-                gpointer         user_data)
-{
-        g_autofree char *text = tool_describe_message ("->", message, NULL, 1);
-
-        rendered = FALSE;
-        fputs (text, stderr);
-}
-
-/* What the context answered itself, from what the request asked for. */
-static void
-trace_answered (CoapUdp6Message *message,
-                gpointer         user_data)
-{
-        g_auto (GStrv) segments = NULL;
-        g_autofree char *path = NULL;
-
-        if (rendered || !coap_udp6_code_is_request (coap_udp6_message_get_code (message)))
-                return;
-        segments = coap_udp6_message_get_uri_path (message);
-        path = g_strjoinv ("/", segments);
-        if (g_str_equal (path, ".well-known/core"))
-                fprintf (stderr, "<- answered by the context (/.well-known/core)\n");
-        else if (!g_strv_contains (resource_paths, path))
-                fprintf (stderr, "<- 4.04 Not Found (no resource /%s)\n", path);
-        else
-                fprintf (stderr, "<- answered by the context (a later block, a duplicate, or a rejected request)\n");
 }
 
 static CoapUdp6Resource *
@@ -318,7 +272,7 @@ main (int   argc,
         printf ("listening on port %u\n", coap_udp6_context_get_local_port (context));
         fflush (stdout);
         if (verbose)
-                tool_trace_received (trace_received, trace_answered, NULL);
+                tool_trace_context (context, 1, TRUE);
 
         loop = g_main_loop_new (NULL, FALSE);
         g_unix_signal_add (SIGINT, quit_cb, loop);

@@ -6,45 +6,6 @@
 
 #include <string.h>
 
-static void (*context_dispatch_message) (CoapUdp6MessageManager *manager,
-                                         CoapUdp6Message        *message);
-static ToolTraceFunc trace_before, trace_after;
-static gpointer trace_data;
-
-static void
-traced_dispatch_message (CoapUdp6MessageManager *manager,
-                         CoapUdp6Message        *message)
-{
-        g_object_ref (message);
-        if (trace_before != NULL)
-                trace_before (message, trace_data);
-        context_dispatch_message (manager, message);
-        if (trace_after != NULL)
-                trace_after (message, trace_data);
-        g_object_unref (message);
-}
-
-/* The context is the message manager of its sockets: wrapping its
- * dispatch_message shows every message as it arrives, also those the
- * context answers itself (/.well-known/core, 4.04, ACKs, duplicates). Only
- * the tools do this, and only with -v: the library's own path is unchanged. */
-void
-tool_trace_received (ToolTraceFunc before,
-                     ToolTraceFunc after,
-                     gpointer      user_data)
-{
-        g_autoptr (GTypeClass) klass = g_type_class_ref (COAP_UDP6_TYPE_CONTEXT);
-        CoapUdp6MessageManagerInterface *iface =
-                g_type_interface_peek (klass, COAP_UDP6_TYPE_MESSAGE_MANAGER);
-
-        g_return_if_fail (context_dispatch_message == NULL);
-        trace_before = before;
-        trace_after = after;
-        trace_data = user_data;
-        context_dispatch_message = iface->dispatch_message;
-        iface->dispatch_message = traced_dispatch_message;
-}
-
 /**
  * tool_format_address:
  * @remote: a remote
@@ -137,9 +98,8 @@ append_hex_dump (GString      *out,
 /**
  * tool_describe_message:
  * @prefix: "->" or "<-"
- * @message: the message
- * @peer: (nullable): where @message goes when it has no remote yet (a
- *   message with a remote was received from it)
+ * @message: the message; its remote is the peer
+ * @sent: whether @message was sent to its remote (or received from it)
  * @verbosity: 1 for the header and every option, 2 adds the datagram
  *
  * Describes the header, the peer, every option by name and value and the
@@ -152,7 +112,7 @@ append_hex_dump (GString      *out,
 char *
 tool_describe_message (const char      *prefix,
                        CoapUdp6Message *message,
-                       const char      *peer,
+                       gboolean         sent,
                        int              verbosity)
 {
         GString *out = g_string_new (NULL);
@@ -164,14 +124,12 @@ tool_describe_message (const char      *prefix,
         gsize token_len;
         const guint8 *token_data = g_bytes_get_data (token, &token_len);
 
-        if (address != NULL)
-                peer = address;
         g_string_append_printf (out, "%s %s %s mid=%u token=", prefix,
                                 coap_udp6_message_type_to_string (coap_udp6_message_get_mtype (message)),
                                 code, coap_udp6_message_get_mid (message));
         append_hex (out, token_data, token_len);
-        if (peer != NULL)
-                g_string_append_printf (out, " %s %s", address != NULL ? "from" : "to", peer);
+        if (address != NULL)
+                g_string_append_printf (out, " %s %s", sent ? "to" : "from", address);
         g_string_append_printf (out, " (%zu bytes of payload)\n",
                                 payload != NULL ? g_bytes_get_size (payload) : 0);
 
@@ -200,4 +158,53 @@ tool_describe_message (const char      *prefix,
                 }
         }
         return g_string_free (out, FALSE);
+}
+
+typedef struct {
+        int verbosity;
+        gboolean server;
+} Trace;
+
+static void
+trace_message (CoapUdp6Message *message,
+               const Trace     *trace,
+               gboolean         sent)
+{
+        const char *prefix = sent != trace->server ? "->" : "<-";
+        g_autofree char *text = tool_describe_message (prefix, message, sent, trace->verbosity);
+
+        fputs (text, stderr);
+        fflush (stderr);
+}
+
+static void
+trace_watch (CoapUdp6Context *context,
+             CoapUdp6Message *message,
+             gboolean         sent,
+             gpointer         user_data)
+{
+        trace_message (message, user_data, sent);
+}
+
+/**
+ * tool_trace_context:
+ * @context: the tool's context
+ * @verbosity: as for tool_describe_message()
+ * @server: whether the tool is the server: its arrows point from the
+ *   client's side, `->` for what it receives and `<-` for what it sends
+ *
+ * Prints every message @context sends and receives on stderr, through
+ * coap_udp6_context_add_message_watch(): retransmissions, ACKs, blocks
+ * and the answers the context gives by itself included.
+ */
+void
+tool_trace_context (CoapUdp6Context *context,
+                    int              verbosity,
+                    gboolean         server)
+{
+        Trace *trace = g_new0 (Trace, 1);
+
+        trace->verbosity = verbosity;
+        trace->server = server;
+        coap_udp6_context_add_message_watch (context, trace_watch, trace, g_free);
 }

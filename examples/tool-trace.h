@@ -7,16 +7,13 @@
 #include <coap-udp6/coap-udp6.h>
 #include <stdio.h>
 
-typedef void (*ToolTraceFunc) (CoapUdp6Message *message,
-                               gpointer         user_data);
-
-void tool_trace_received (ToolTraceFunc before,
-                          ToolTraceFunc after,
-                          gpointer      user_data);
+void tool_trace_context (CoapUdp6Context *context,
+                         int              verbosity,
+                         gboolean         server);
 
 char *tool_format_address (CoapUdp6EndpointAddress *remote);
 
 char *tool_describe_message (const char      *prefix,
                              CoapUdp6Message *message,
-                             const char      *peer,
+                             gboolean         sent,
                              int              verbosity);

@@ -221,6 +221,43 @@ class ContextTest(unittest.TestCase):
                              port=silent.get_local_address().get_port())['error']
         self.assertTrue(error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED))
 
+    def test_message_watches_trace_both_sides(self):
+        seen = {}
+        for name, context in (('client', self.client), ('server', self.server)):
+            seen[name, True] = []
+            seen[name, False] = []
+            context.add_message_watch(
+                lambda ctx, m, sent, name: seen[name, sent].append(m), name)
+        response = self.request('greet')['response']
+        self.assertEqual(self.payload(response), b'hi from python')
+        [request] = seen['client', True]
+        [arrived] = seen['server', False]
+        [ack] = seen['server', True]
+        [answer] = seen['client', False]
+        self.assertEqual(request.get_code(), CoapUdp6.Code.GET)
+        self.assertEqual(request.get_uri_path(), ['greet'])
+        self.assertEqual(request.get_remote().get_sockaddr().get_port(), self.port)
+        for a, b in ((request, arrived), (ack, answer)):
+            self.assertEqual((a.get_mtype(), a.get_code(), a.get_mid()),
+                             (b.get_mtype(), b.get_code(), b.get_mid()))
+            self.assertEqual(a.get_token().get_data(), b.get_token().get_data())
+        self.assertEqual(ack.get_mtype(), CoapUdp6.MessageType.ACK)
+        self.assertEqual(ack.get_mid(), request.get_mid())
+        self.assertEqual(self.payload(ack), b'hi from python')
+
+    def test_message_watch_may_shut_down_and_remove_itself(self):
+        sent = []
+
+        def watch(ctx, message, is_sent, _):
+            if is_sent:
+                sent.append(message)
+            else:
+                ctx.shutdown_async(None, None)
+                ctx.remove_message_watch(watch_id)
+        watch_id = self.server.add_message_watch(watch, None)
+        self.assertIn('error', self.request('greet'))
+        self.assertEqual(sent, [])
+        self.assertEqual(self.greeter.calls, 0)
 
 if __name__ == '__main__':
     unittest.main()

@@ -171,11 +171,24 @@ class Tools(unittest.TestCase):
         self.assertEqual(response[:2], bytes([0x60 | len(token) // 2, 0x45]))
         self.assertTrue(response.endswith(b'\xffHello, world!'), response)
 
+    def exchange_in_server_log(self, client_stderr):
+        """What the server logged for the request the client showed with -v:
+        the request it received and every message it sent back."""
+        token = re.search(r'^-> CON \S+ \S+ mid=\d+ token=([0-9a-f]+)',
+                          client_stderr, re.M).group(1)
+        wait_for(lambda: re.search(r'^<- ACK .* token=%s to ' % token, self.server.text(), re.M),
+                 'the answer with token %s in the server log' % token)
+        log = self.server.text()
+        return log[log.index('token=%s' % token):]
+
     def test_exit_statuses(self):
-        got = client(self.base + '/missing')
+        got = client('-v', self.base + '/missing')
         self.assertEqual(got.returncode, 1)
         self.assertIn(b'4.04 Not Found', got.stderr)
-        self.server_log_has('<- 4.04 Not Found (no resource /missing)')
+        # The server's -v shows the 4.04 the context answered by itself.
+        self.assertRegex(self.exchange_in_server_log(got.stderr.decode()),
+                         r'^token=\w+ from \[::1\]:\d+ .*\n   Uri-Path \(11\): "missing"\n'
+                         r'<- ACK 4\.04 Not Found mid=\d+ token=\w+ to \[::1\]:\d+')
         got = client('coap://[::1')
         self.assertEqual(got.returncode, 2)
         got = client('-t', 'application/nonsense', self.base + '/hello')
@@ -194,10 +207,24 @@ class Tools(unittest.TestCase):
         self.assertEqual(got.stdout, b'as in coap-client\n')
 
     def test_well_known_core_is_logged(self):
-        got = client('-A', 'application/link-format', self.base + '/.well-known/core')
+        got = client('-v', '-A', 'application/link-format', self.base + '/.well-known/core')
         self.assertEqual(got.returncode, 0, got.stderr)
         self.assertIn(b'</hello>', got.stdout)
-        self.server_log_has('<- answered by the context (/.well-known/core)')
+        exchange = self.exchange_in_server_log(got.stderr.decode())
+        self.assertIn('Uri-Path (11): ".well-known"', exchange)
+        self.assertRegex(exchange, r'<- ACK 2\.05 Content .*\n'
+                         r'   Content-Format \(12\): 40 \(application/link-format\)')
+
+    def test_server_shows_each_block_it_sends(self):
+        got = client('-v', self.base + '/large')
+        self.assertEqual(got.returncode, 0, got.stderr)
+        err = got.stderr.decode()
+        sent = re.findall(r'^-> CON 0\.01 GET mid=(\d+) token=([0-9a-f]+) to ', err, re.M)
+        self.assertEqual(len(sent), 5, err)
+        for mid, token in sent:
+            wait_for(lambda: re.search(r'^<- ACK 2\.05 Content mid=%s token=%s to ' % (mid, token),
+                                       self.server.text(), re.M),
+                     'block mid=%s in the server log' % mid)
 
     def test_version_and_help(self):
         got = client('--version')
