@@ -8,6 +8,7 @@
 #include "coap-udp6-endpoint-address-private.h"
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-timers-private.h"
 
 #include <string.h>
 
@@ -39,7 +40,8 @@ struct _CoapUdp6Dtls {
         GHashTable *sessions;                   /* PeerKey → CoapUdp6DtlsSession (a ref) */
         guint n_handshakes;                     /* half-open sessions */
         CoapUdp6DtlsLimits limits;
-        GSource *sweep;                         /* (owned) closes idle sessions */
+        CoapUdp6Timers *timers;                 /* (owned) handshakes and idle sessions, on the context's clock */
+        CoapUdp6Timer *sweep;                   /* (nullable) closes idle sessions */
         gboolean closing;
 };
 
@@ -83,12 +85,6 @@ peer_key (CoapUdp6EndpointAddress *remote,
         key->port = sin6->sin6_port;
 }
 
-GMainContext *
-coap_udp6_dtls_peek_main_context (CoapUdp6Dtls *self)
-{
-        return self->iface->context;
-}
-
 void
 coap_udp6_dtls_push_record (CoapUdp6Dtls            *self,
                             const void              *data,
@@ -98,14 +94,51 @@ coap_udp6_dtls_push_record (CoapUdp6Dtls            *self,
         coap_udp6_message_interface_send_record (self->iface, data, length, to);
 }
 
-static gboolean
+gint64
+coap_udp6_dtls_now (CoapUdp6Dtls *self)
+{
+        return coap_udp6_timers_now (self->timers);
+}
+
+CoapUdp6Timer *
+coap_udp6_dtls_add_timer (CoapUdp6Dtls     *self,
+                          gint64            delay_us,
+                          CoapUdp6TimerFunc func,
+                          gpointer          data)
+{
+        return coap_udp6_timers_add (self->timers, delay_us, func, data);
+}
+
+void
+coap_udp6_dtls_cancel_timer (CoapUdp6Dtls   *self,
+                             CoapUdp6Timer **timer)
+{
+        coap_udp6_timers_cancel (self->timers, g_steal_pointer (timer));
+}
+
+void
+coap_udp6_dtls_set_clock (CoapUdp6Dtls     *self,
+                          CoapUdp6ClockFunc clock,
+                          gpointer          data)
+{
+        coap_udp6_timers_set_clock (self->timers, clock, data);
+}
+
+guint
+coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self)
+{
+        return coap_udp6_timers_run_due (self->timers);
+}
+
+static void
 sweep_cb (gpointer data)
 {
         CoapUdp6Dtls *self = data;
-        gint64 limit = g_get_monotonic_time () - (gint64) self->limits.idle_timeout_ms * 1000;
+        gint64 limit = coap_udp6_dtls_now (self) - (gint64) self->limits.idle_timeout_ms * 1000;
         GHashTableIter iter;
         gpointer value;
 
+        self->sweep = coap_udp6_timers_add (self->timers, G_USEC_PER_SEC, sweep_cb, self);
         g_hash_table_iter_init (&iter, self->sessions);
         while (g_hash_table_iter_next (&iter, NULL, &value)) {
                 CoapUdp6DtlsSession *session = value;
@@ -116,7 +149,6 @@ sweep_cb (gpointer data)
                 coap_udp6_dtls_session_close (session);
                 g_hash_table_iter_remove (&iter);
         }
-        return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -255,14 +287,12 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
         gnutls_priority_init (&self->priority, PRIORITY, NULL);
         gnutls_priority_init (&self->priority_psk, PRIORITY_PSK_ONLY, NULL);
         gnutls_key_generate (&self->cookie_key, GNUTLS_COOKIE_KEY_SIZE);
+        self->timers = coap_udp6_timers_new (iface->context);
         if (!load_credentials (self, error)) {
                 coap_udp6_dtls_free (self);
                 return NULL;
         }
-        self->sweep = g_timeout_source_new_seconds (1);
-        g_source_set_static_name (self->sweep, "CoapUdp6 DTLS idle sessions");
-        g_source_set_callback (self->sweep, sweep_cb, self, NULL);
-        g_source_attach (self->sweep, iface->context);
+        self->sweep = coap_udp6_timers_add (self->timers, G_USEC_PER_SEC, sweep_cb, self);
         return self;
 }
 
@@ -273,10 +303,7 @@ coap_udp6_dtls_close_all (CoapUdp6Dtls *self)
         gpointer value;
 
         self->closing = TRUE;
-        if (self->sweep != NULL) {
-                g_source_destroy (self->sweep);
-                g_clear_pointer (&self->sweep, g_source_unref);
-        }
+        coap_udp6_dtls_cancel_timer (self, &self->sweep);
         g_hash_table_iter_init (&iter, self->sessions);
         while (g_hash_table_iter_next (&iter, NULL, &value)) {
                 ((CoapUdp6DtlsSession *) value)->half_open = FALSE;
@@ -302,6 +329,7 @@ coap_udp6_dtls_free (CoapUdp6Dtls *self)
         gnutls_free (self->cookie_key.data);
         gnutls_free (self->pinned.data);
         g_object_unref (self->credentials);
+        coap_udp6_timers_free (self->timers);
         g_free (self);
 }
 
