@@ -49,6 +49,8 @@ typedef struct {
         gint64                   last_used;     /* on the transport's clock, µs */
         char                    *host_name;     /* (owned) (nullable) what the server's certificate must name */
         gnutls_typed_vdata_st    verify_data;   /* GnuTLS keeps a pointer to it */
+        gboolean                 database_trusted; /* the credentials' GTlsDatabase took the chain */
+        GError                  *verify_error;  /* (owned) (nullable) why it did not */
 } CoapUdp6DtlsSession;
 
 /* coap-udp6-dtls.c: what a session asks of its transport */

@@ -134,6 +134,7 @@ coap_udp6_dtls_session_unref (CoapUdp6DtlsSession *self)
         g_clear_object (&self->transport);
         g_clear_object (&self->remote);
         g_free (self->host_name);
+        g_clear_error (&self->verify_error);
         g_free (self);
 }
 
@@ -162,6 +163,8 @@ handshake_error (CoapUdp6DtlsSession *self,
                 return error;
         }
         case GNUTLS_E_CERTIFICATE_ERROR:
+                if (self->verify_error != NULL)
+                        return g_error_copy (self->verify_error);
                 return g_error_new (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
                                     "The peer's certificate is not trusted (%s)",
                                     gnutls_strerror (ret));
@@ -470,6 +473,8 @@ coap_udp6_dtls_session_get_peer_identity (CoapUdp6DtlsSession *self)
                 }
                 return NULL;
         }
+        if (self->database_trusted)
+                return certificate_identity (self);
         if (gnutls_certificate_type_get (self->tls) == GNUTLS_CRT_X509 &&
             gnutls_certificate_get_peers (self->tls, NULL) != NULL) {
                 unsigned int status = 0;
