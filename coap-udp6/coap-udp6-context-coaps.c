@@ -62,8 +62,10 @@ coap_udp6_context_coaps_apply_limits (CoapUdp6Context *self)
         for (guint i = 0; self->interfaces != NULL && i < self->interfaces->len; i++) {
                 CoapUdp6MessageInterface *iface = g_ptr_array_index (self->interfaces, i);
 
-                if (iface->dtls != NULL)
-                        *coap_udp6_dtls_peek_limits (iface->dtls) = self->coaps_limits;
+                if (iface->dtls == NULL)
+                        continue;
+                *coap_udp6_dtls_peek_limits (iface->dtls) = self->coaps_limits;
+                coap_udp6_dtls_set_clock (iface->dtls, self->clock, self->clock_data);
         }
 }
 

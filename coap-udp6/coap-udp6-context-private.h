@@ -66,6 +66,9 @@ struct _CoapUdp6Context {
         GPtrArray *watches;                 /* of CoapUdp6MessageWatch, owned; NULL when none */
         guint watches_running;              /* nesting of coap_udp6_context_watches_call() */
         guint last_watch_id;
+        CoapUdp6ClockFunc clock;            /* nullable: a test clock, given to the coaps interfaces too */
+        gpointer clock_data;
+        gint64 frozen_now;                  /* coap_udp6_context_freeze_clock()'s time, µs */
         gboolean server;
         gboolean reuse_port;
         gboolean initialized;               /* init began: sync, async or on first request */
@@ -158,7 +161,6 @@ gint64 coap_udp6_context_now (CoapUdp6Context *self);
 void coap_udp6_context_set_clock (CoapUdp6Context  *self,
                                   CoapUdp6ClockFunc clock,
                                   gpointer          data);
-guint coap_udp6_context_run_due_timers (CoapUdp6Context *self);
 guint coap_udp6_context_next_mid (CoapUdp6Context *self);
 gdouble coap_udp6_context_max_transmit_span (CoapUdp6Context *self);
 /* The one send path: every datagram leaves through these, from the
@@ -387,6 +389,7 @@ const char *coap_udp6_context_split_bind (CoapUdp6Context      *self,
 CoapUdp6MessageInterface *coap_udp6_context_coaps_interface (CoapUdp6Context *self,
                                                             GError         **error);
 /* Gives every coaps interface the context's limits. */
+/* Gives the coaps interfaces the context's limits and clock. */
 void coap_udp6_context_coaps_apply_limits (CoapUdp6Context *self);
 
 G_END_DECLS

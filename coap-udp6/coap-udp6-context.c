@@ -171,13 +171,97 @@ coap_udp6_context_set_clock (CoapUdp6Context  *self,
                              CoapUdp6ClockFunc clock,
                              gpointer          data)
 {
+        self->clock = clock;
+        self->clock_data = data;
         coap_udp6_timers_set_clock (self->timers, clock, data);
+        coap_udp6_context_coaps_apply_limits (self);
 }
 
+/**
+ * coap_udp6_context_run_due_timers:
+ * @self: a #CoapUdp6Context
+ *
+ * Fires every timer of @self whose time has come: CON retransmissions,
+ * exchange and deduplication lifetimes, multicast leisure, and the coaps
+ * handshake retransmissions, handshake expiry and idle sessions. With the
+ * clock frozen ([method@Context.freeze_clock]) this is the only way they
+ * fire; otherwise the main loop fires them anyway.
+ *
+ * Returns: how many timers fired
+ *
+ * Since: 1.0
+ */
 guint
 coap_udp6_context_run_due_timers (CoapUdp6Context *self)
 {
-        return coap_udp6_timers_run_due (self->timers);
+        guint fired;
+
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), 0);
+
+        fired = coap_udp6_timers_run_due (self->timers);
+        for (guint i = 0; self->interfaces != NULL && i < self->interfaces->len; i++) {
+                CoapUdp6MessageInterface *iface = g_ptr_array_index (self->interfaces, i);
+
+                if (iface->dtls != NULL)
+                        fired += coap_udp6_dtls_run_due_timers (iface->dtls);
+        }
+        return fired;
+}
+
+static gint64
+frozen_clock (gpointer data)
+{
+        return ((CoapUdp6Context *) data)->frozen_now;
+}
+
+/**
+ * coap_udp6_context_freeze_clock:
+ * @self: a #CoapUdp6Context
+ *
+ * Stops the clock of @self's timers at the current time, for tests of
+ * behaviour over time that should not wait for it: from now on time moves
+ * only by [method@Context.advance_clock], and timers fire only from it
+ * (or [method@Context.run_due_timers]). The socket is still read by the
+ * main loop as usual. This covers every timer of the context and of its
+ * coaps transports (DTLS handshake retransmission and expiry, idle
+ * sessions); it cannot be undone.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_context_freeze_clock (CoapUdp6Context *self)
+{
+        g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
+
+        if (self->clock == frozen_clock)
+                return;
+        self->frozen_now = coap_udp6_timers_now (self->timers);
+        coap_udp6_context_set_clock (self, frozen_clock, self);
+}
+
+/**
+ * coap_udp6_context_advance_clock:
+ * @self: a #CoapUdp6Context whose clock is frozen
+ * @seconds: how far to move the clock, 0 or more
+ *
+ * Moves the frozen clock of @self forward (see
+ * [method@Context.freeze_clock]) and fires every timer that became due,
+ * earliest first, as [method@Context.run_due_timers] does.
+ *
+ * Returns: how many timers fired
+ *
+ * Since: 1.0
+ */
+guint
+coap_udp6_context_advance_clock (CoapUdp6Context *self,
+                                 gdouble          seconds)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), 0);
+        g_return_val_if_fail (self->clock == frozen_clock, 0);
+        g_return_val_if_fail (seconds >= 0 && seconds <= 1e9, 0);
+
+        self->frozen_now += (gint64) (seconds * G_USEC_PER_SEC);
+        return coap_udp6_context_run_due_timers (self);
 }
 
 guint
@@ -509,6 +593,10 @@ coap_udp6_context_dispose (GObject *object)
         coap_udp6_context_free_dedup (self);
         coap_udp6_context_block_server_free (self);
         coap_udp6_context_watches_free (self);
+        /* An interface someone else holds must not read a clock that
+         * points at us. */
+        if (self->clock != NULL)
+                coap_udp6_context_set_clock (self, NULL, NULL);
         g_clear_pointer (&self->interfaces, g_ptr_array_unref);
         g_clear_pointer (&self->resources, g_hash_table_unref);
         g_clear_object (&self->spare_request);

@@ -180,4 +180,14 @@ COAP_UDP6_AVAILABLE_IN_ALL
 void coap_udp6_context_set_credentials (CoapUdp6Context     *self,
                                         CoapUdp6Credentials *credentials);
 
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_context_freeze_clock (CoapUdp6Context *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+guint coap_udp6_context_advance_clock (CoapUdp6Context *self,
+                                       gdouble          seconds);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+guint coap_udp6_context_run_due_timers (CoapUdp6Context *self);
+
 G_END_DECLS

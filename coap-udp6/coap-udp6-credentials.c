@@ -35,6 +35,7 @@ struct _CoapUdp6Credentials {
         GBytes     *private_key_pem; /* (owned) (nullable) */
         GBytes     *ca_pem;          /* (owned) (nullable) */
         GBytes     *pinned_pem;      /* (owned) (nullable) */
+        GTlsDatabase *database;      /* (owned) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (CoapUdp6Credentials, coap_udp6_credentials, G_TYPE_OBJECT)
@@ -45,6 +46,42 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+        PROP_0,
+        PROP_DATABASE,
+        N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+static void
+coap_udp6_credentials_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+        CoapUdp6Credentials *self = COAP_UDP6_CREDENTIALS (object);
+
+        switch (prop_id) {
+        case PROP_DATABASE: g_value_set_object (value, self->database); break;
+        default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        }
+}
+
+static void
+coap_udp6_credentials_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+        CoapUdp6Credentials *self = COAP_UDP6_CREDENTIALS (object);
+
+        switch (prop_id) {
+        case PROP_DATABASE: coap_udp6_credentials_set_database (self, g_value_get_object (value)); break;
+        default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        }
+}
 
 static void
 coap_udp6_credentials_finalize (GObject *object)
@@ -58,6 +95,7 @@ coap_udp6_credentials_finalize (GObject *object)
         g_clear_pointer (&self->private_key_pem, g_bytes_unref);
         g_clear_pointer (&self->ca_pem, g_bytes_unref);
         g_clear_pointer (&self->pinned_pem, g_bytes_unref);
+        g_clear_object (&self->database);
 
         G_OBJECT_CLASS (coap_udp6_credentials_parent_class)->finalize (object);
 }
@@ -68,6 +106,24 @@ coap_udp6_credentials_class_init (CoapUdp6CredentialsClass *klass)
         GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
         object_class->finalize = coap_udp6_credentials_finalize;
+        object_class->get_property = coap_udp6_credentials_get_property;
+        object_class->set_property = coap_udp6_credentials_set_property;
+
+        /**
+         * CoapUdp6Credentials:database: (attributes org.gtk.Property.get=coap_udp6_credentials_get_database org.gtk.Property.set=coap_udp6_credentials_set_database)
+         *
+         * The trust store that checks a peer's certificate chain, instead
+         * of the authorities of [method@Credentials.set_ca_file]: a
+         * #GTlsFileDatabase, the system's (g_tls_backend_get_default_database()),
+         * or an application's own #GTlsDatabase subclass.
+         *
+         * Since: 1.0
+         */
+        props[PROP_DATABASE] =
+                g_param_spec_object ("database", NULL, NULL, G_TYPE_TLS_DATABASE,
+                                     G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                     G_PARAM_STATIC_STRINGS);
+        g_object_class_install_properties (object_class, N_PROPS, props);
 
         /**
          * CoapUdp6Credentials::lookup-psk:
@@ -464,4 +520,55 @@ GBytes *
 coap_udp6_credentials_peek_pinned_pem (CoapUdp6Credentials *self)
 {
         return self->pinned_pem;
+}
+
+/**
+ * coap_udp6_credentials_set_database: (attributes org.gtk.Method.set_property=database)
+ * @self: a #CoapUdp6Credentials
+ * @database: (nullable): the trust store, or %NULL for none
+ *
+ * Makes @database decide which peer certificates are trusted, in place of
+ * a CA file: a client hands it the server's chain to verify for
+ * %G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER with the host of the URI
+ * (its name, else its address) as the identity; a server asks clients for
+ * a certificate and verifies a chain it gets for
+ * %G_TLS_DATABASE_PURPOSE_AUTHENTICATE_CLIENT, and reports the subject of
+ * a trusted one as the peer identity. A chain the database does not trust
+ * fails the handshake with %G_TLS_ERROR_BAD_CERTIFICATE, saying why.
+ *
+ * The database is called on the main loop, during the handshake
+ * (g_tls_database_verify_chain()), and the chain it gets is made of
+ * #GTlsCertificate objects of GIO's TLS backend (glib-networking); without
+ * a backend every certificate handshake fails with that error. Set it
+ * before the credentials are given to a context.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_credentials_set_database (CoapUdp6Credentials *self,
+                                    GTlsDatabase        *database)
+{
+        g_return_if_fail (COAP_UDP6_IS_CREDENTIALS (self));
+        g_return_if_fail (database == NULL || G_IS_TLS_DATABASE (database));
+
+        if (g_set_object (&self->database, database))
+                g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DATABASE]);
+}
+
+/**
+ * coap_udp6_credentials_get_database: (attributes org.gtk.Method.get_property=database)
+ * @self: a #CoapUdp6Credentials
+ *
+ * Gets the trust store set with [method@Credentials.set_database].
+ *
+ * Returns: (transfer none) (nullable): the database
+ *
+ * Since: 1.0
+ */
+GTlsDatabase *
+coap_udp6_credentials_get_database (CoapUdp6Credentials *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), NULL);
+
+        return self->database;
 }

@@ -62,4 +62,11 @@ gboolean coap_udp6_credentials_set_pinned_certificate_file (CoapUdp6Credentials 
                                                             const char          *cert_file,
                                                             GError             **error);
 
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_credentials_set_database (CoapUdp6Credentials *self,
+                                         GTlsDatabase        *database);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+GTlsDatabase *coap_udp6_credentials_get_database (CoapUdp6Credentials *self);
+
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include "coap-udp6-credentials.h"
 #include "coap-udp6-endpoint-address.h"
+#include "coap-udp6-timers-private.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,14 @@ void coap_udp6_dtls_send (CoapUdp6Dtls            *self,
 CoapUdp6DtlsLimits *coap_udp6_dtls_peek_limits (CoapUdp6Dtls *self);
 guint coap_udp6_dtls_get_n_sessions (CoapUdp6Dtls *self);
 guint coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self);
+/* Handshake retransmissions, handshake expiry and idle sessions run on
+ * the transport's own timers, read from @clock (the context's, so a test
+ * clock drives them too; NULL: the monotonic clock). With a clock set they
+ * fire only from coap_udp6_dtls_run_due_timers(). */
+void coap_udp6_dtls_set_clock (CoapUdp6Dtls     *self,
+                               CoapUdp6ClockFunc clock,
+                               gpointer          data);
+guint coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self);
 /* Tests only: forgets every session without a word, as a crash would. */
 void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self);
 

@@ -39,11 +39,18 @@ typedef struct {
         CoapUdp6EndpointAddress *remote;        /* (owned) (nullable) once established: coaps, with the identity */
         const guint8            *in_data;       /* (unowned) the record being read */
         gsize                    in_length;
-        GSource                 *timer;         /* (owned) (nullable) handshake retransmission */
+        CoapUdp6Timer           *timer;         /* (nullable) handshake retransmission or expiry */
+        gint64                   deadline;      /* the handshake fails at this time, µs */
+        guint                    retransmit_ms; /* the next retransmission's wait */
+        gint64                   flight_at;     /* last handshake flight sent, µs */
+        gboolean                 peer_driven;   /* in a GnuTLS call on a peer's record */
+        gnutls_handshake_description_t call_last_in; /* the last handshake message in, at its start */
         GQueue                   pending;       /* GBytes sent before the handshake finished */
-        gint64                   last_used;     /* monotonic µs */
+        gint64                   last_used;     /* on the transport's clock, µs */
         char                    *host_name;     /* (owned) (nullable) what the server's certificate must name */
         gnutls_typed_vdata_st    verify_data;   /* GnuTLS keeps a pointer to it */
+        gboolean                 database_trusted; /* the credentials' GTlsDatabase took the chain */
+        GError                  *verify_error;  /* (owned) (nullable) why it did not */
 } CoapUdp6DtlsSession;
 
 /* coap-udp6-dtls.c: what a session asks of its transport */
@@ -51,7 +58,13 @@ void coap_udp6_dtls_push_record (CoapUdp6Dtls            *self,
                                  const void              *data,
                                  gsize                    length,
                                  CoapUdp6EndpointAddress *to);
-GMainContext *coap_udp6_dtls_peek_main_context (CoapUdp6Dtls *self);
+gint64 coap_udp6_dtls_now (CoapUdp6Dtls *self);
+CoapUdp6Timer *coap_udp6_dtls_add_timer (CoapUdp6Dtls     *self,
+                                         gint64            delay_us,
+                                         CoapUdp6TimerFunc func,
+                                         gpointer          data);
+void coap_udp6_dtls_cancel_timer (CoapUdp6Dtls   *self,
+                                  CoapUdp6Timer **timer);
 /* Handshake finished (@error NULL) or failed; the session is then
  * removed. */
 void coap_udp6_dtls_session_done (CoapUdp6Dtls        *self,

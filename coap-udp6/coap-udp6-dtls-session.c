@@ -16,6 +16,19 @@
 /* RFC 7252 §4.6: 1280 bytes of IPv6 MTU less the IPv6 and UDP headers. */
 #define DTLS_MTU 1232
 
+/* RFC 6347 §4.2.4.1: 1 s initial retransmission, doubled up to 60 s. The
+ * timers are ours (the context's clock); GnuTLS is told to retransmit
+ * whenever it is asked (a 0 ms window), and to give up only long after
+ * our own deadline. */
+#define RETRANSMIT_INITIAL_MS 1000
+#define RETRANSMIT_MAX_MS 60000
+#define GNUTLS_TOTAL_TIMEOUT_MS (24 * 3600 * 1000)
+
+/* A peer's repeated flight is answered by ours again (RFC 6347 §4.2.4),
+ * at most this often: a record spoofed with the peer's address must not
+ * make us send flights at its rate. */
+#define PEER_DRIVEN_MIN_US (G_USEC_PER_SEC / 2)
+
 static ssize_t
 push (gnutls_transport_ptr_t ptr,
       const void            *data,
@@ -23,6 +36,17 @@ push (gnutls_transport_ptr_t ptr,
 {
         CoapUdp6DtlsSession *self = ptr;
 
+        if (self->peer_driven) {
+                gint64 now = coap_udp6_dtls_now (self->dtls);
+
+                /* Nothing new came in: this is a retransmission. */
+                if (gnutls_handshake_get_last_in (self->tls) == self->call_last_in &&
+                    self->flight_at != 0 && now - self->flight_at < PEER_DRIVEN_MIN_US)
+                        return length;
+                self->flight_at = now;
+        } else if (self->state == COAP_UDP6_DTLS_HANDSHAKING) {
+                self->flight_at = coap_udp6_dtls_now (self->dtls);
+        }
         coap_udp6_dtls_push_record (self->dtls, data, length, self->transport);
         return length;
 }
@@ -72,7 +96,9 @@ coap_udp6_dtls_session_new (CoapUdp6Dtls            *dtls,
         self->client = client;
         self->transport = g_object_ref (transport);
         self->state = COAP_UDP6_DTLS_HANDSHAKING;
-        self->last_used = g_get_monotonic_time ();
+        self->last_used = coap_udp6_dtls_now (dtls);
+        self->deadline = self->last_used + (gint64) handshake_timeout_ms * 1000;
+        self->retransmit_ms = RETRANSMIT_INITIAL_MS;
         g_queue_init (&self->pending);
         gnutls_session_set_ptr (tls, self);
         gnutls_transport_set_ptr (tls, self);
@@ -80,8 +106,7 @@ coap_udp6_dtls_session_new (CoapUdp6Dtls            *dtls,
         gnutls_transport_set_pull_function (tls, pull);
         gnutls_transport_set_pull_timeout_function (tls, pull_timeout);
         gnutls_dtls_set_mtu (tls, DTLS_MTU);
-        /* RFC 6347 §4.2.4.1: 1 s initial retransmission, doubled. */
-        gnutls_dtls_set_timeouts (tls, 1000, handshake_timeout_ms);
+        gnutls_dtls_set_timeouts (tls, 0, GNUTLS_TOTAL_TIMEOUT_MS);
         return self;
 }
 
@@ -95,10 +120,7 @@ coap_udp6_dtls_session_ref (CoapUdp6DtlsSession *self)
 static void
 clear_timer (CoapUdp6DtlsSession *self)
 {
-        if (self->timer != NULL) {
-                g_source_destroy (self->timer);
-                g_clear_pointer (&self->timer, g_source_unref);
-        }
+        coap_udp6_dtls_cancel_timer (self->dtls, &self->timer);
 }
 
 void
@@ -112,6 +134,7 @@ coap_udp6_dtls_session_unref (CoapUdp6DtlsSession *self)
         g_clear_object (&self->transport);
         g_clear_object (&self->remote);
         g_free (self->host_name);
+        g_clear_error (&self->verify_error);
         g_free (self);
 }
 
@@ -140,6 +163,8 @@ handshake_error (CoapUdp6DtlsSession *self,
                 return error;
         }
         case GNUTLS_E_CERTIFICATE_ERROR:
+                if (self->verify_error != NULL)
+                        return g_error_copy (self->verify_error);
                 return g_error_new (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
                                     "The peer's certificate is not trusted (%s)",
                                     gnutls_strerror (ret));
@@ -155,27 +180,53 @@ handshake_error (CoapUdp6DtlsSession *self,
         }
 }
 
-static gboolean
+static void run_handshake (CoapUdp6DtlsSession *self,
+                           const guint8        *data,
+                           gsize                length,
+                           gboolean             from_timer);
+
+static void
+fail (CoapUdp6DtlsSession *self,
+      int                  ret)
+{
+        g_autoptr (GError) error = handshake_error (self, ret);
+
+        clear_timer (self);
+        if (self->unknown_identity)
+                gnutls_alert_send (self->tls, GNUTLS_AL_FATAL, GNUTLS_A_UNKNOWN_PSK_IDENTITY);
+        else if (ret != GNUTLS_E_DECRYPTION_FAILED && ret != GNUTLS_E_FATAL_ALERT_RECEIVED &&
+                 ret != GNUTLS_E_TIMEDOUT)
+                gnutls_alert_send_appropriate (self->tls, ret);
+
+        self->state = COAP_UDP6_DTLS_CLOSED;
+        coap_udp6_dtls_session_done (self->dtls, self, error);
+}
+
+static void
 timer_cb (gpointer data)
 {
         CoapUdp6DtlsSession *self = data;
 
-        g_clear_pointer (&self->timer, g_source_unref);
-        coap_udp6_dtls_session_handshake (self, NULL, 0);
-        return G_SOURCE_REMOVE;
+        self->timer = NULL;
+        if (coap_udp6_dtls_now (self->dtls) >= self->deadline) {
+                G_GNUC_UNUSED g_autoptr (CoapUdp6DtlsSession) held = coap_udp6_dtls_session_ref (self);
+
+                fail (self, GNUTLS_E_TIMEDOUT);
+                return;
+        }
+        self->retransmit_ms = MIN (self->retransmit_ms * 2, RETRANSMIT_MAX_MS);
+        run_handshake (self, NULL, 0, TRUE);
 }
 
+/* The next retransmission, or the deadline if it comes first. */
 static void
-set_timer (CoapUdp6DtlsSession *self)
+arm_timer (CoapUdp6DtlsSession *self)
 {
-        guint ms = gnutls_dtls_get_timeout (self->tls);
+        gint64 now = coap_udp6_dtls_now (self->dtls);
+        gint64 at = MIN (now + (gint64) self->retransmit_ms * 1000, self->deadline);
 
         clear_timer (self);
-        /* GnuTLS reports 0 while it waits for the rest of a flight. */
-        self->timer = g_timeout_source_new (MAX (ms, 100));
-        g_source_set_static_name (self->timer, "CoapUdp6 DTLS handshake");
-        g_source_set_callback (self->timer, timer_cb, self, NULL);
-        g_source_attach (self->timer, coap_udp6_dtls_peek_main_context (self->dtls));
+        self->timer = coap_udp6_dtls_add_timer (self->dtls, at - now, timer_cb, self);
 }
 
 static void
@@ -214,22 +265,27 @@ has_encrypted_record (const guint8 *data,
         return FALSE;
 }
 
-void
-coap_udp6_dtls_session_handshake (CoapUdp6DtlsSession *self,
-                                  const guint8        *data,
-                                  gsize                length)
+static void
+run_handshake (CoapUdp6DtlsSession *self,
+               const guint8        *data,
+               gsize                length,
+               gboolean             from_timer)
 {
         /* Held so a callback that drops the last reference cannot free it mid-call. */
         G_GNUC_UNUSED g_autoptr (CoapUdp6DtlsSession) held = coap_udp6_dtls_session_ref (self);
+        gnutls_handshake_description_t last_in = gnutls_handshake_get_last_in (self->tls);
         int ret;
 
         if (self->state != COAP_UDP6_DTLS_HANDSHAKING)
                 return;
         self->in_data = data;
         self->in_length = length;
+        self->peer_driven = data != NULL;
+        self->call_last_in = last_in;
         do {
                 ret = gnutls_handshake (self->tls);
         } while (ret == GNUTLS_E_INTERRUPTED);
+        self->peer_driven = FALSE;
         self->in_data = NULL;
         /* A server's peer that sent its Finished twice (the flight and its
          * retransmission) and still did not complete the handshake holds
@@ -242,27 +298,33 @@ coap_udp6_dtls_session_handshake (CoapUdp6DtlsSession *self,
                 ret = GNUTLS_E_DECRYPTION_FAILED;
         }
         if (ret == GNUTLS_E_AGAIN || (ret < 0 && !gnutls_error_is_fatal (ret))) {
-                set_timer (self);
+                /* A new flight of ours starts the back-off again; a
+                 * repeated or stray record leaves the timer as it is. */
+                if (!from_timer && (self->timer == NULL ||
+                                    gnutls_handshake_get_last_in (self->tls) != last_in))
+                        self->retransmit_ms = RETRANSMIT_INITIAL_MS;
+                if (from_timer || self->timer == NULL ||
+                    gnutls_handshake_get_last_in (self->tls) != last_in)
+                        arm_timer (self);
+                return;
+        }
+        if (ret < 0) {
+                fail (self, ret);
                 return;
         }
         clear_timer (self);
-        if (ret < 0) {
-                g_autoptr (GError) error = handshake_error (self, ret);
-
-                if (self->unknown_identity)
-                        gnutls_alert_send (self->tls, GNUTLS_AL_FATAL, GNUTLS_A_UNKNOWN_PSK_IDENTITY);
-                else if (ret != GNUTLS_E_DECRYPTION_FAILED && ret != GNUTLS_E_FATAL_ALERT_RECEIVED &&
-                         ret != GNUTLS_E_TIMEDOUT)
-                        gnutls_alert_send_appropriate (self->tls, ret);
-
-                self->state = COAP_UDP6_DTLS_CLOSED;
-                coap_udp6_dtls_session_done (self->dtls, self, error);
-                return;
-        }
         self->state = COAP_UDP6_DTLS_ESTABLISHED;
-        self->last_used = g_get_monotonic_time ();
+        self->last_used = coap_udp6_dtls_now (self->dtls);
         coap_udp6_dtls_session_done (self->dtls, self, NULL);
         flush_pending (self);
+}
+
+void
+coap_udp6_dtls_session_handshake (CoapUdp6DtlsSession *self,
+                                  const guint8        *data,
+                                  gsize                length)
+{
+        run_handshake (self, data, length, FALSE);
 }
 
 void
@@ -277,10 +339,15 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
         self->in_data = data;
         self->in_length = length;
         while (self->state == COAP_UDP6_DTLS_ESTABLISHED) {
-                ssize_t n = gnutls_record_recv (self->tls, plain, sizeof plain);
+                ssize_t n;
 
+                /* The peer's repeated last flight makes GnuTLS repeat ours. */
+                self->peer_driven = TRUE;
+                self->call_last_in = gnutls_handshake_get_last_in (self->tls);
+                n = gnutls_record_recv (self->tls, plain, sizeof plain);
+                self->peer_driven = FALSE;
                 if (n > 0) {
-                        self->last_used = g_get_monotonic_time ();
+                        self->last_used = coap_udp6_dtls_now (self->dtls);
                         self->in_data = NULL;
                         coap_udp6_dtls_deliver (self->dtls, self, plain, n);
                         continue;
@@ -336,7 +403,7 @@ coap_udp6_dtls_session_write (CoapUdp6DtlsSession *self,
                              "Sending a DTLS record failed: %s", gnutls_strerror (n));
                 return FALSE;
         }
-        self->last_used = g_get_monotonic_time ();
+        self->last_used = coap_udp6_dtls_now (self->dtls);
         return TRUE;
 }
 
@@ -406,6 +473,8 @@ coap_udp6_dtls_session_get_peer_identity (CoapUdp6DtlsSession *self)
                 }
                 return NULL;
         }
+        if (self->database_trusted)
+                return certificate_identity (self);
         if (gnutls_certificate_type_get (self->tls) == GNUTLS_CRT_X509 &&
             gnutls_certificate_get_peers (self->tls, NULL) != NULL) {
                 unsigned int status = 0;

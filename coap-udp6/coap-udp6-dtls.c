@@ -8,6 +8,7 @@
 #include "coap-udp6-endpoint-address-private.h"
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-timers-private.h"
 
 #include <string.h>
 
@@ -23,6 +24,9 @@
 /* DTLS record header: content type, version, epoch (RFC 6347 §4.1). */
 #define CONTENT_TYPE_HANDSHAKE 22
 
+/* Longest certificate chain handed to a GTlsDatabase. */
+#define MAX_CHAIN 16
+
 struct _CoapUdp6Dtls {
         CoapUdp6MessageInterface *iface;        /* unowned: it owns us */
         CoapUdp6Credentials *credentials;       /* (owned) */
@@ -33,13 +37,15 @@ struct _CoapUdp6Dtls {
         gnutls_psk_client_credentials_t psk_client;     /* nullable */
         gnutls_psk_server_credentials_t psk_server;     /* nullable */
         gnutls_certificate_credentials_t certificates;  /* nullable */
-        gboolean verify_peer;                   /* a CA was given */
+        gboolean verify_peer;                   /* a CA or a database was given */
+        GTlsDatabase *database;                 /* (owned) (nullable) decides trust instead of a CA */
         gnutls_datum_t pinned;                  /* DER, or empty: the one server certificate a client takes */
         gnutls_datum_t cookie_key;
         GHashTable *sessions;                   /* PeerKey → CoapUdp6DtlsSession (a ref) */
         guint n_handshakes;                     /* half-open sessions */
         CoapUdp6DtlsLimits limits;
-        GSource *sweep;                         /* (owned) closes idle sessions */
+        CoapUdp6Timers *timers;                 /* (owned) handshakes and idle sessions, on the context's clock */
+        CoapUdp6Timer *sweep;                   /* (nullable) closes idle sessions */
         gboolean closing;
 };
 
@@ -83,12 +89,6 @@ peer_key (CoapUdp6EndpointAddress *remote,
         key->port = sin6->sin6_port;
 }
 
-GMainContext *
-coap_udp6_dtls_peek_main_context (CoapUdp6Dtls *self)
-{
-        return self->iface->context;
-}
-
 void
 coap_udp6_dtls_push_record (CoapUdp6Dtls            *self,
                             const void              *data,
@@ -98,14 +98,51 @@ coap_udp6_dtls_push_record (CoapUdp6Dtls            *self,
         coap_udp6_message_interface_send_record (self->iface, data, length, to);
 }
 
-static gboolean
+gint64
+coap_udp6_dtls_now (CoapUdp6Dtls *self)
+{
+        return coap_udp6_timers_now (self->timers);
+}
+
+CoapUdp6Timer *
+coap_udp6_dtls_add_timer (CoapUdp6Dtls     *self,
+                          gint64            delay_us,
+                          CoapUdp6TimerFunc func,
+                          gpointer          data)
+{
+        return coap_udp6_timers_add (self->timers, delay_us, func, data);
+}
+
+void
+coap_udp6_dtls_cancel_timer (CoapUdp6Dtls   *self,
+                             CoapUdp6Timer **timer)
+{
+        coap_udp6_timers_cancel (self->timers, g_steal_pointer (timer));
+}
+
+void
+coap_udp6_dtls_set_clock (CoapUdp6Dtls     *self,
+                          CoapUdp6ClockFunc clock,
+                          gpointer          data)
+{
+        coap_udp6_timers_set_clock (self->timers, clock, data);
+}
+
+guint
+coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self)
+{
+        return coap_udp6_timers_run_due (self->timers);
+}
+
+static void
 sweep_cb (gpointer data)
 {
         CoapUdp6Dtls *self = data;
-        gint64 limit = g_get_monotonic_time () - (gint64) self->limits.idle_timeout_ms * 1000;
+        gint64 limit = coap_udp6_dtls_now (self) - (gint64) self->limits.idle_timeout_ms * 1000;
         GHashTableIter iter;
         gpointer value;
 
+        self->sweep = coap_udp6_timers_add (self->timers, G_USEC_PER_SEC, sweep_cb, self);
         g_hash_table_iter_init (&iter, self->sessions);
         while (g_hash_table_iter_next (&iter, NULL, &value)) {
                 CoapUdp6DtlsSession *session = value;
@@ -116,7 +153,6 @@ sweep_cb (gpointer data)
                 coap_udp6_dtls_session_close (session);
                 g_hash_table_iter_remove (&iter);
         }
-        return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -164,6 +200,121 @@ psk_server_cb (gnutls_session_t tls,
                 return -1;
         memcpy (key->data, data, size);
         key->size = size;
+        return 0;
+}
+
+/* The peer's chain as GIO certificates, each with its issuer. */
+static GTlsCertificate *
+chain_from_peers (const gnutls_datum_t *chain,
+                  unsigned int          n,
+                  GError              **error)
+{
+        GType type = g_tls_backend_get_certificate_type (g_tls_backend_get_default ());
+        g_autoptr (GTlsCertificate) issuer = NULL;
+
+        for (unsigned int i = MIN (n, MAX_CHAIN); i-- > 0;) {
+                g_autoptr (GByteArray) der = g_byte_array_new ();
+                GTlsCertificate *certificate;
+
+                g_byte_array_append (der, chain[i].data, chain[i].size);
+                certificate = g_initable_new (type, NULL, error, "certificate", der,
+                                              "issuer", issuer, NULL);
+                if (certificate == NULL)
+                        return NULL;
+                g_set_object (&issuer, certificate);
+                g_object_unref (certificate);
+        }
+        return g_steal_pointer (&issuer);
+}
+
+static GSocketConnectable *
+expected_identity (CoapUdp6DtlsSession *session)
+{
+        const struct in6_addr *addr = &session->key.addr;
+        g_autoptr (GInetAddress) inet = NULL;
+
+        if (session->host_name != NULL)
+                return g_network_address_new (session->host_name, g_ntohs (session->key.port));
+        if (IN6_IS_ADDR_V4MAPPED (addr))
+                inet = g_inet_address_new_from_bytes (addr->s6_addr + 12, G_SOCKET_FAMILY_IPV4);
+        else
+                inet = g_inet_address_new_from_bytes (addr->s6_addr, G_SOCKET_FAMILY_IPV6);
+        return G_SOCKET_CONNECTABLE (g_inet_socket_address_new (inet, g_ntohs (session->key.port)));
+}
+
+static char *
+describe_flags (GTlsCertificateFlags flags)
+{
+        static const struct { GTlsCertificateFlags flag; const char *text; } reasons[] = {
+                { G_TLS_CERTIFICATE_UNKNOWN_CA, "signed by an unknown authority" },
+                { G_TLS_CERTIFICATE_BAD_IDENTITY, "it does not name the host" },
+                { G_TLS_CERTIFICATE_NOT_ACTIVATED, "not valid yet" },
+                { G_TLS_CERTIFICATE_EXPIRED, "expired" },
+                { G_TLS_CERTIFICATE_REVOKED, "revoked" },
+                { G_TLS_CERTIFICATE_INSECURE, "insecure" },
+                { G_TLS_CERTIFICATE_GENERIC_ERROR, "rejected" },
+        };
+        GString *text = g_string_new (NULL);
+
+        for (gsize i = 0; i < G_N_ELEMENTS (reasons); i++)
+                if (flags & reasons[i].flag)
+                        g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "",
+                                                reasons[i].text);
+        if (text->len == 0)
+                g_string_append (text, "rejected");
+        return g_string_free (text, FALSE);
+}
+
+/* GnuTLS asks once the peer's Certificate message is in; non-zero fails
+ * the handshake with GNUTLS_E_CERTIFICATE_ERROR, and handshake_error()
+ * reports session->verify_error. */
+static int
+verify_with_database (gnutls_session_t tls)
+{
+        CoapUdp6DtlsSession *session = gnutls_session_get_ptr (tls);
+        CoapUdp6Dtls *self = session->dtls;
+        unsigned int n = 0;
+        const gnutls_datum_t *peers = gnutls_certificate_get_peers (tls, &n);
+        g_autoptr (GTlsCertificate) chain = NULL;
+        g_autoptr (GSocketConnectable) identity = NULL;
+        g_autoptr (GError) error = NULL;
+        GTlsCertificateFlags flags;
+
+        g_clear_error (&session->verify_error);
+        if (peers == NULL || n == 0) {
+                if (!session->client)
+                        return 0;
+                session->verify_error = g_error_new_literal (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                                                             "The server sent no certificate");
+                return -1;
+        }
+        chain = chain_from_peers (peers, n, &error);
+        if (chain == NULL) {
+                session->verify_error = g_error_new (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                                                     "The peer's certificate cannot be checked: %s",
+                                                     error->message);
+                return -1;
+        }
+        if (session->client)
+                identity = expected_identity (session);
+        flags = g_tls_database_verify_chain (self->database, chain,
+                                             session->client ? G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER
+                                                             : G_TLS_DATABASE_PURPOSE_AUTHENTICATE_CLIENT,
+                                             identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error);
+        if (error != NULL) {
+                session->verify_error = g_error_new (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                                                     "The peer's certificate cannot be checked: %s",
+                                                     error->message);
+                return -1;
+        }
+        if (flags != 0) {
+                g_autofree char *why = describe_flags (flags);
+
+                session->verify_error = g_error_new (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                                                     "The peer's certificate is not trusted: %s", why);
+                return -1;
+        }
+        session->database_trusted = TRUE;
         return 0;
 }
 
@@ -216,6 +367,11 @@ load_credentials (CoapUdp6Dtls  *self,
                                                   "Unusable certificate authorities", error);
                 self->verify_peer = TRUE;
         }
+        if (coap_udp6_credentials_get_database (c) != NULL) {
+                self->database = g_object_ref (coap_udp6_credentials_get_database (c));
+                gnutls_certificate_set_verify_function (self->certificates, verify_with_database);
+                self->verify_peer = TRUE;
+        }
         if (coap_udp6_credentials_peek_pinned_pem (c) != NULL) {
                 gnutls_datum_t pem;
 
@@ -255,14 +411,12 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
         gnutls_priority_init (&self->priority, PRIORITY, NULL);
         gnutls_priority_init (&self->priority_psk, PRIORITY_PSK_ONLY, NULL);
         gnutls_key_generate (&self->cookie_key, GNUTLS_COOKIE_KEY_SIZE);
+        self->timers = coap_udp6_timers_new (iface->context);
         if (!load_credentials (self, error)) {
                 coap_udp6_dtls_free (self);
                 return NULL;
         }
-        self->sweep = g_timeout_source_new_seconds (1);
-        g_source_set_static_name (self->sweep, "CoapUdp6 DTLS idle sessions");
-        g_source_set_callback (self->sweep, sweep_cb, self, NULL);
-        g_source_attach (self->sweep, iface->context);
+        self->sweep = coap_udp6_timers_add (self->timers, G_USEC_PER_SEC, sweep_cb, self);
         return self;
 }
 
@@ -273,10 +427,7 @@ coap_udp6_dtls_close_all (CoapUdp6Dtls *self)
         gpointer value;
 
         self->closing = TRUE;
-        if (self->sweep != NULL) {
-                g_source_destroy (self->sweep);
-                g_clear_pointer (&self->sweep, g_source_unref);
-        }
+        coap_udp6_dtls_cancel_timer (self, &self->sweep);
         g_hash_table_iter_init (&iter, self->sessions);
         while (g_hash_table_iter_next (&iter, NULL, &value)) {
                 ((CoapUdp6DtlsSession *) value)->half_open = FALSE;
@@ -302,6 +453,8 @@ coap_udp6_dtls_free (CoapUdp6Dtls *self)
         gnutls_free (self->cookie_key.data);
         gnutls_free (self->pinned.data);
         g_object_unref (self->credentials);
+        g_clear_object (&self->database);
+        coap_udp6_timers_free (self->timers);
         g_free (self);
 }
 
@@ -555,11 +708,12 @@ coap_udp6_dtls_send (CoapUdp6Dtls            *self,
         if (session->host_name != NULL)
                 gnutls_server_name_set (tls, GNUTLS_NAME_DNS, session->host_name,
                                         strlen (session->host_name));
-        if (self->verify_peer && session->host_name != NULL) {
+        /* With a database, verify_with_database() checks the chain and the name. */
+        if (self->verify_peer && self->database == NULL && session->host_name != NULL) {
                 session->verify_data.type = GNUTLS_DT_DNS_HOSTNAME;
                 session->verify_data.data = (unsigned char *) session->host_name;
                 gnutls_session_set_verify_cert2 (tls, &session->verify_data, 1, 0);
-        } else if (self->verify_peer) {
+        } else if (self->verify_peer && self->database == NULL) {
                 /* Addressed by IP: no SNI for a literal (RFC 6066 §3), and
                  * the certificate must name the address (an iPAddress
                  * subjectAltName). */

@@ -25,6 +25,9 @@ tool_credentials_option_group (ToolCredentials *tc,
                   "server's address", "FILE" },
                 { "pin", 0, 0, G_OPTION_ARG_FILENAME, &tc->pin_file,
                   "Accept only this server certificate (PEM)", "FILE" },
+                { "system-ca", 0, 0, G_OPTION_ARG_NONE, &tc->system_ca,
+                  "Trust the system's certificate authorities (GIO's TLS database) and "
+                  "check the server's name", NULL },
                 G_OPTION_ENTRY_NULL
         };
         GOptionEntry server_entries[] = {
@@ -56,7 +59,7 @@ tool_credentials_load (ToolCredentials *tc,
         g_autoptr (CoapUdp6Credentials) credentials = NULL;
 
         if (tc->psk == NULL && tc->psk_file == NULL && tc->cert_file == NULL &&
-            tc->ca_file == NULL && tc->pin_file == NULL)
+            tc->ca_file == NULL && tc->pin_file == NULL && !tc->system_ca)
                 return NULL;
         credentials = coap_udp6_credentials_new ();
         if (tc->psk != NULL) {
@@ -89,6 +92,18 @@ tool_credentials_load (ToolCredentials *tc,
         if (tc->pin_file != NULL &&
             !coap_udp6_credentials_set_pinned_certificate_file (credentials, tc->pin_file, error))
                 return NULL;
+        if (tc->system_ca) {
+                GTlsDatabase *database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+                if (database == NULL) {
+                        g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
+                                             "--system-ca: no system certificate database "
+                                             "(GIO has no TLS backend; install glib-networking)");
+                        return NULL;
+                }
+                coap_udp6_credentials_set_database (credentials, database);
+                g_object_unref (database);
+        }
         return g_steal_pointer (&credentials);
 }
 

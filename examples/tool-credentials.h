@@ -16,6 +16,7 @@ typedef struct {
         char *key_file;       /* --key FILE */
         char *ca_file;        /* --ca FILE */
         char *pin_file;       /* --pin FILE (client) */
+        gboolean system_ca;   /* --system-ca (client) */
 } ToolCredentials;
 
 /* A "coaps" option group (--help-coaps) filling @tc. */
