@@ -298,6 +298,32 @@ test_build (void)
         g_assert_cmpstr (coap_udp6_link_get_uri (again->pdata[1]), ==, "coap://[::1]:61616/x?y=1");
         text2 = coap_udp6_link_format_build (again);
         g_assert_cmpstr (text2, ==, text);
+        g_clear_pointer (&text2, g_free);
+        text2 = coap_udp6_link_format_build_array ((CoapUdp6Link **) links->pdata, links->len);
+        g_assert_cmpstr (text2, ==, text);
+        g_clear_pointer (&text2, g_free);
+        text2 = coap_udp6_link_format_build_array (NULL, 0);
+        g_assert_cmpstr (text2, ==, "");
+}
+
+static void
+test_build_null_link (void)
+{
+        CoapUdp6Link *links[2] = { NULL, NULL };
+        g_autoptr (GPtrArray) holes = g_ptr_array_new ();
+
+        g_test_summary ("a NULL among the links to build is a programmer error, not a crash "
+                        "(GJS 1.74 passes boxed elements of a GPtrArray as NULL)");
+        links[0] = coap_udp6_link_new ("/a");
+        g_ptr_array_add (holes, links[0]);
+        g_ptr_array_add (holes, NULL);
+        g_test_expect_message ("CoapUdp6", G_LOG_LEVEL_CRITICAL, "*links[i] != NULL*");
+        g_assert_null (coap_udp6_link_format_build_array (links, 2));
+        g_test_assert_expected_messages ();
+        g_test_expect_message ("CoapUdp6", G_LOG_LEVEL_CRITICAL, "*links[i] != NULL*");
+        g_assert_null (coap_udp6_link_format_build (holes));
+        g_test_assert_expected_messages ();
+        coap_udp6_link_unref (links[0]);
 }
 
 static void
@@ -341,6 +367,7 @@ main (int   argc,
         g_test_add_func ("/link-format/empty", test_empty);
         g_test_add_func ("/link-format/malformed", test_malformed);
         g_test_add_func ("/link-format/build", test_build);
+        g_test_add_func ("/link-format/build-null-link", test_build_null_link);
         g_test_add_func ("/link-format/bad-target", test_bad_target);
         g_test_add_func ("/link-format/bad-attribute-name", test_bad_attribute_name);
         return g_test_run ();

@@ -171,6 +171,9 @@ class LinkFormat(unittest.TestCase):
         self.assertEqual(links[0].get_attribute('obs'), '')
         self.assertIsNone(links[0].get_attribute('sz'))
         self.assertEqual(str(CoapUdp6.link_format_parse('', None)), '[]')
+        self.assertEqual(CoapUdp6.Link.format_build_array([a, b]), text)
+        self.assertEqual(CoapUdp6.Link.format_build_array(links), CoapUdp6.link_format_build(links))
+        self.assertEqual(CoapUdp6.Link.format_build_array([]), '')
 
     def test_malformed(self):
         for text in ('<a', '</a>;', '</a>,', 'x', '</a>;title="x', '</a b>', '</a>x'):
