@@ -120,6 +120,14 @@ def iterate_until(condition, what, timeout=20):
     return condition()
 
 
+def received(sock):
+    """Whether a datagram waits on sock (read without blocking)."""
+    try:
+        return bool(sock.recv(1500, socket.MSG_DONTWAIT))
+    except BlockingIOError:
+        return False
+
+
 def text_of(view):
     buffer = view.get_buffer()
     return buffer.get_text(buffer.get_start_iter(), buffer.get_end_iter(), False)
@@ -318,6 +326,18 @@ class Payloads(unittest.TestCase):
         self.assertEqual(payload.show(b'caf\xc3\xa9', None), ('text', 'café'))
         self.assertEqual(payload.show(b'\xff\xfe', 0)[0], 'binary')
         self.assertEqual(payload.show(b'{"a": tr', 50), ('text', '{"a": tr'))
+
+    def test_every_library_error_in_words(self):
+        from gi.repository import CoapUdp6
+        from coap_explorer import errors
+        for code in CoapUdp6.Error.__enum_values__:
+            error = GLib.Error.new_literal(CoapUdp6.error_quark(), 'detail', code)
+            words = errors.describe_error(error)
+            self.assertNotEqual(words, 'detail', CoapUdp6.Error(code).value_nick)
+            self.assertRegex(words, r'^[A-Z]', CoapUdp6.Error(code).value_nick)
+        for code in (CoapUdp6.Code.CONFLICT, CoapUdp6.Code.UNPROCESSABLE_ENTITY,
+                     CoapUdp6.Code.TOO_MANY_REQUESTS):
+            self.assertIsNotNone(errors.describe_code(code)[1], code)
 
     def test_read_back(self):
         from coap_explorer import payload
@@ -589,6 +609,76 @@ class Explorer(unittest.TestCase):
         self.act('open-uri', 'coap://[::1')
         self.assertNotIn('coap://[::1', self.window.device_list.devices)
         self.assertTrue(self.window.last_toast.startswith('This is not a CoAP address: '))
+
+    def test_put_and_delete(self):
+        page = self.window.resource_page
+        self.act('open-resource', self.base + '/echo')
+        self.act('method', 'PUT')
+        self.assertTrue(page.method_buttons['PUT'].get_active())
+        self.assertTrue(page.editor.get_sensitive())
+        page.format_row.set_selected(0)     # text/plain
+        page.editor.get_buffer().set_text('lamp on')
+        self.act('send')
+        iterate_until(lambda: page.response is not None, 'the PUT response')
+        self.assertEqual(page.status_row.get_title(), '2.04 Changed')
+        self.assertEqual(text_of(page.response_view), 'lamp on')
+
+        self.act('method', 'DELETE')
+        self.assertFalse(page.editor.get_sensitive())
+        self.assertFalse(page.format_row.get_sensitive())
+        self.assertEqual([name for name, button in page.method_buttons.items() if button.get_active()],
+                         ['DELETE'])
+        self.act('send')
+        iterate_until(lambda: page.response is not None, 'the DELETE response')
+        self.assertEqual(page.status_row.get_title(), '4.05 Method Not Allowed')
+        self.assertEqual(page.status_row.get_subtitle(), 'This resource does not accept this method.')
+        self.assertEqual(page.response_payload, b'')
+
+    def test_cancel_only_while_busy(self):
+        """Escape (win.cancel) is enabled only while a request is on its way,
+        so that it reaches the focused widget otherwise."""
+        page = self.window.resource_page
+        cancel = self.window.lookup_action('cancel')
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as silent:
+            silent.bind(('::1', 0))
+            self.act('open-resource', 'coap://[::1]:%d/quiet' % silent.getsockname()[1])
+            self.assertFalse(cancel.get_enabled())
+            self.assertFalse(self.window.lookup_action('cancel-transfer').get_enabled())
+            self.act('send')
+            self.assertTrue(cancel.get_enabled())
+            self.assertTrue(page.cancel_button.get_visible())
+            iterate_until(lambda: received(silent), 'the request to arrive')
+            self.act('cancel')
+            iterate_until(lambda: not cancel.get_enabled(), 'the request to end')
+        self.assertFalse(page.cancel_button.get_visible())
+        self.assertEqual(page.status_row.get_title(), 'The request failed')
+        self.assertEqual(page.error_text, 'The request was cancelled.')
+
+        # A request replaced by another resource ends without a word.
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as silent:
+            silent.bind(('::1', 0))
+            self.act('open-resource', 'coap://[::1]:%d/quiet' % silent.getsockname()[1])
+            self.act('send')
+            self.act('open-resource', self.base + '/hello')
+            self.assertFalse(cancel.get_enabled())
+            iterate_until(lambda: received(silent), 'the request to arrive')
+            context = GLib.MainContext.default()
+            while context.iteration(False):
+                pass
+        self.assertEqual(page.status_row.get_title(), 'No request sent yet')
+        self.assertIsNone(page.error_text)
+
+    def test_observe_not_observable(self):
+        panel = self.window.resource_page.observe_panel
+        self.act('open-resource', self.base + '/hello')
+        self.window.activate_action('win.observe', None)
+        iterate_until(lambda: not self.window.observe_action.get_state().get_boolean(),
+                      'the observation to end')
+        self.assertEqual(panel.value_row.get_subtitle(), 'Hello, world!')
+        self.assertEqual(panel.switch_row.get_subtitle(),
+                         'The device does not send changes of this resource; '
+                         'the value shown is the one it has now.')
+        self.assertIsNone(panel.observation)
 
     def test_files_in_and_out(self):
         page = self.get(self.base + '/hello')
