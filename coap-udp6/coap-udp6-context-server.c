@@ -10,6 +10,7 @@
 #include "coap-udp6-resource-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-link-format.h"
 
 #include <string.h>
 
@@ -121,20 +122,17 @@ link_format_filtered (CoapUdp6Context *self,
                       const char      *pattern)
 {
         g_autoptr (GList) keys = NULL;
-        GString *out = g_string_new (NULL);
+        g_autoptr (GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) coap_udp6_link_unref);
 
         keys = g_list_sort (g_hash_table_get_keys (self->resources), (GCompareFunc) strcmp);
         for (GList *l = keys; l != NULL; l = l->next) {
                 CoapUdp6Resource *resource = g_hash_table_lookup (self->resources, l->data);
-                g_autofree char *attrs = NULL;
 
-                if (!link_matches (l->data, resource, name, pattern))
-                        continue;
-                attrs = coap_udp6_resource_get_link_attributes (resource);
-                g_string_append_printf (out, "%s</%s>%s", out->len > 0 ? "," : "",
-                                        (const char *) l->data, attrs);
+                if (link_matches (l->data, resource, name, pattern))
+                        g_ptr_array_add (links, coap_udp6_resource_to_link (
+                                resource, g_strconcat ("/", (const char *) l->data, NULL)));
         }
-        return g_string_free (out, FALSE);
+        return coap_udp6_link_format_build (links);
 }
 
 /**

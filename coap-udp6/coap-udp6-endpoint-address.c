@@ -536,12 +536,35 @@ coap_udp6_endpoint_address_is_multicast_locally (CoapUdp6EndpointAddress *self)
         return self->pktinfo != NULL && coap_udp6_pktinfo_is_multicast (self->pktinfo);
 }
 
+/* A hostinfo's zone ("[fe80::1%eth0]") is written "%25eth0" in a URI
+ * (RFC 6874 §2), with anything but unreserved characters escaped. */
+static char *
+uri_of_hostinfo (const char *scheme,
+                 const char *hostinfo)
+{
+        const char *zone = strchr (hostinfo, '%');
+        const char *end;
+        g_autofree char *zone_id = NULL;
+        g_autofree char *escaped = NULL;
+
+        if (zone == NULL)
+                return g_strconcat (scheme, "://", hostinfo, NULL);
+        end = strchr (zone, ']');
+        g_assert (end != NULL);
+        zone_id = g_strndup (zone + 1, end - zone - 1);
+        escaped = g_uri_escape_string (zone_id, NULL, FALSE);
+        return g_strdup_printf ("%s://%.*s%%25%s%s", scheme, (int) (zone - hostinfo), hostinfo,
+                                escaped, end);
+}
+
 /**
  * coap_udp6_endpoint_address_get_uri:
  * @self: a #CoapUdp6EndpointAddress
  * @error: return location for a #GError
  *
  * Gets the base URI of the peer (`coap://` or `coaps://` and the hostinfo).
+ * The zone of a link-local address is escaped as RFC 6874 §2 writes it in
+ * a URI: `coap://[fe80::1%25eth0]`, where the hostinfo is `[fe80::1%eth0]`.
  *
  * Returns: (transfer full) (nullable): the URI, or %NULL with
  *   %COAP_UDP6_ERROR_ANONYMOUS_HOST when the peer has no usable address
@@ -568,7 +591,7 @@ coap_udp6_endpoint_address_get_uri (CoapUdp6EndpointAddress *self,
                              "%s cannot be expressed in a URI", hostinfo);
                 return NULL;
         }
-        return g_strconcat (coap_udp6_endpoint_address_get_scheme (self), "://", hostinfo, NULL);
+        return uri_of_hostinfo (coap_udp6_endpoint_address_get_scheme (self), hostinfo);
 }
 
 /**
@@ -625,7 +648,7 @@ coap_udp6_endpoint_address_get_hostinfo_local (CoapUdp6EndpointAddress *self,
  * @error: return location for a #GError
  *
  * Gets the base URI of the local side (`coap://` or `coaps://` and the local
- * hostinfo).
+ * hostinfo), with a zone escaped as in [method@EndpointAddress.get_uri].
  *
  * Returns: (transfer full) (nullable): the URI, or %NULL as for
  *   [method@EndpointAddress.get_hostinfo_local]
@@ -641,7 +664,7 @@ coap_udp6_endpoint_address_get_uri_local (CoapUdp6EndpointAddress *self,
         hostinfo = coap_udp6_endpoint_address_get_hostinfo_local (self, error);
         if (hostinfo == NULL)
                 return NULL;
-        return g_strconcat (coap_udp6_endpoint_address_get_scheme (self), "://", hostinfo, NULL);
+        return uri_of_hostinfo (coap_udp6_endpoint_address_get_scheme (self), hostinfo);
 }
 
 /**

@@ -289,15 +289,38 @@ coap_udp6_link_format_parse_bytes (GBytes      *payload,
 char *
 coap_udp6_link_format_build (GPtrArray *links)
 {
-        GString *out;
-
         g_return_val_if_fail (links != NULL, NULL);
 
+        return coap_udp6_link_format_build_array ((CoapUdp6Link **) links->pdata, links->len);
+}
+
+/**
+ * coap_udp6_link_format_build_array:
+ * @links: (array length=n_links): the links
+ * @n_links: the number of links
+ *
+ * Writes links as an RFC 6690 link-format document, as
+ * [func@Link.format_build] does, from a C array. GJS 1.74 passes a
+ * JavaScript array to a `GPtrArray` of boxed values as %NULL pointers, so
+ * JavaScript calls this one: `CoapUdp6.Link.format_build_array([a, b])`.
+ *
+ * Returns: (transfer full): the document, empty for no links
+ */
+char *
+coap_udp6_link_format_build_array (CoapUdp6Link **links,
+                                   gsize          n_links)
+{
+        GString *out;
+
+        g_return_val_if_fail (links != NULL || n_links == 0, NULL);
+        for (gsize i = 0; i < n_links; i++)
+                g_return_val_if_fail (links[i] != NULL, NULL);
+
         out = g_string_new (NULL);
-        for (guint i = 0; i < links->len; i++) {
+        for (gsize i = 0; i < n_links; i++) {
                 if (i > 0)
                         g_string_append_c (out, ',');
-                coap_udp6_link_append_to (links->pdata[i], out);
+                coap_udp6_link_append_to (links[i], out);
         }
         return g_string_free (out, FALSE);
 }

@@ -25,5 +25,8 @@ GPtrArray *coap_udp6_link_format_parse_bytes (GBytes      *payload,
 
 COAP_UDP6_AVAILABLE_IN_ALL
 char *coap_udp6_link_format_build (GPtrArray *links);
+COAP_UDP6_AVAILABLE_IN_ALL
+char *coap_udp6_link_format_build_array (CoapUdp6Link **links,
+                                         gsize          n_links);
 
 G_END_DECLS

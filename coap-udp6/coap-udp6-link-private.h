@@ -21,5 +21,8 @@ void coap_udp6_link_take_uri (CoapUdp6Link *self,
                               char         *uri);
 void coap_udp6_link_append_to (CoapUdp6Link *self,
                                GString      *out);
+/* The ";name=value" part alone, as a resource's link attributes. */
+void coap_udp6_link_append_attributes_to (CoapUdp6Link *self,
+                                          GString      *out);
 
 G_END_DECLS

@@ -379,6 +379,13 @@ coap_udp6_link_append_to (CoapUdp6Link *self,
         g_string_append_c (out, '<');
         g_string_append (out, self->target);
         g_string_append_c (out, '>');
+        coap_udp6_link_append_attributes_to (self, out);
+}
+
+void
+coap_udp6_link_append_attributes_to (CoapUdp6Link *self,
+                                     GString      *out)
+{
         for (guint i = 0; i < self->names->len; i++) {
                 const char *name = self->names->pdata[i];
                 const char *value = self->values->pdata[i];

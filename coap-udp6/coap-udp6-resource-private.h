@@ -5,6 +5,7 @@
 #pragma once
 
 #include "coap-udp6-resource.h"
+#include "coap-udp6-link.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,9 @@ gboolean coap_udp6_link_value_matches (const char *value,
 gboolean coap_udp6_resource_link_attribute_matches (CoapUdp6Resource *self,
                                                     const char       *name,
                                                     const char       *pattern);
+/* The resource's link (RFC 6690) to @target, which it takes. */
+CoapUdp6Link *coap_udp6_resource_to_link (CoapUdp6Resource *self,
+                                          char             *target);
 /* coap_udp6_resource_get_requires_peer_identity() without the type
  * check: read for every request the server dispatches. */
 gboolean coap_udp6_resource_peek_requires_peer_identity (CoapUdp6Resource *self);

@@ -4,6 +4,7 @@
  */
 #include "coap-udp6-resource.h"
 #include "coap-udp6-resource-private.h"
+#include "coap-udp6-link-private.h"
 #include "coap-udp6-observer-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-message.h"
@@ -654,12 +655,38 @@ coap_udp6_resource_set_observable (CoapUdp6Resource *self,
         g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OBSERVABLE]);
 }
 
+/* The link of a resource, through the link-format builder so that every
+ * value is quoted and escaped as RFC 6690 §2 wants it. */
+CoapUdp6Link *
+coap_udp6_resource_to_link (CoapUdp6Resource *self,
+                            char             *target)
+{
+        CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
+        CoapUdp6Link *link = coap_udp6_link_new_take (target);
+
+        if (priv->resource_type != NULL)
+                coap_udp6_link_take_attribute (link, g_strdup ("rt"), g_strdup (priv->resource_type));
+        if (priv->interface_description != NULL)
+                coap_udp6_link_take_attribute (link, g_strdup ("if"),
+                                               g_strdup (priv->interface_description));
+        if (priv->content_format >= 0)
+                coap_udp6_link_take_attribute (link, g_strdup ("ct"),
+                                               g_strdup_printf ("%d", priv->content_format));
+        if (priv->title != NULL)
+                coap_udp6_link_take_attribute (link, g_strdup ("title"), g_strdup (priv->title));
+        if (priv->observable)
+                coap_udp6_link_take_attribute (link, g_strdup ("obs"), NULL);
+        return link;
+}
+
 /**
  * coap_udp6_resource_get_link_attributes:
  * @self: a #CoapUdp6Resource
  *
  * Formats the link attributes as they follow the target in RFC 6690 link
- * format, for example `;rt="temperature";ct=0;obs`.
+ * format, for example `;rt="temperature";ct=0;obs`. Values are quoted
+ * where link format wants it, with `"` and `\` escaped inside the
+ * quotes, as [func@Link.format_build] writes them.
  *
  * Returns: (transfer full): the attributes (possibly empty)
  *
@@ -668,22 +695,13 @@ coap_udp6_resource_set_observable (CoapUdp6Resource *self,
 char *
 coap_udp6_resource_get_link_attributes (CoapUdp6Resource *self)
 {
-        CoapUdp6ResourcePrivate *priv;
+        g_autoptr (CoapUdp6Link) link = NULL;
         GString *out;
 
         g_return_val_if_fail (COAP_UDP6_IS_RESOURCE (self), NULL);
-        priv = coap_udp6_resource_get_instance_private (self);
+        link = coap_udp6_resource_to_link (self, g_strdup (""));
         out = g_string_new (NULL);
-        if (priv->resource_type != NULL)
-                g_string_append_printf (out, ";rt=\"%s\"", priv->resource_type);
-        if (priv->interface_description != NULL)
-                g_string_append_printf (out, ";if=\"%s\"", priv->interface_description);
-        if (priv->content_format >= 0)
-                g_string_append_printf (out, ";ct=%d", priv->content_format);
-        if (priv->title != NULL)
-                g_string_append_printf (out, ";title=\"%s\"", priv->title);
-        if (priv->observable)
-                g_string_append (out, ";obs");
+        coap_udp6_link_append_attributes_to (link, out);
         return g_string_free (out, FALSE);
 }
 

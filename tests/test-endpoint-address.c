@@ -98,7 +98,9 @@ static void
 test_netif (void)
 {
         g_autoptr (CoapUdp6EndpointAddress) lo = NULL;
-        g_autofree char *netif = NULL;
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autoptr (GError) error = NULL;
+        g_autofree char *netif = NULL, *uri = NULL, *again = NULL;
         guint ifindex = if_nametoindex ("lo");
 
         if (ifindex == 0) {
@@ -109,6 +111,16 @@ test_netif (void)
         netif = coap_udp6_endpoint_address_get_netif (lo);
         g_assert_cmpstr (netif, ==, "lo");
         assert_hostinfo (lo, "[fe80::1%lo]");
+        /* RFC 6874 §2: the zone's "%" is "%25" in a URI. */
+        uri = coap_udp6_endpoint_address_get_uri (lo, NULL);
+        g_assert_cmpstr (uri, ==, "coap://[fe80::1%25lo]");
+        request = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON, COAP_UDP6_CODE_GET);
+        again = g_strconcat (uri, "/a", NULL);
+        g_assert_true (coap_udp6_message_set_request_uri (request, again, &error));
+        g_assert_no_error (error);
+        g_clear_pointer (&again, g_free);
+        again = coap_udp6_message_get_request_uri (request);
+        g_assert_cmpstr (again, ==, "coap://[fe80::1%25lo]/a");
 }
 
 static void

@@ -109,6 +109,39 @@ test_own_server_document (void)
 }
 
 static void
+test_resource_quotes (void)
+{
+        g_autoptr (CoapUdp6Context) context = coap_udp6_context_new ();
+        g_autoptr (CoapUdp6Resource) resource = coap_udp6_resource_new ();
+        g_autoptr (GPtrArray) links = NULL;
+        g_autofree char *attrs = NULL, *text = NULL, *expected = NULL, *filtered = NULL;
+        CoapUdp6Link *link;
+
+        g_test_summary ("a resource's title and types holding a quote and a backslash are "
+                        "escaped in its link attributes and in /.well-known/core, and parse back");
+        coap_udp6_resource_set_title (resource, "say \"hi\" \\ ok");
+        coap_udp6_resource_set_resource_type (resource, "x\"y");
+        coap_udp6_resource_set_interface_description (resource, "a\\b");
+        coap_udp6_resource_set_observable (resource, TRUE);
+        attrs = coap_udp6_resource_get_link_attributes (resource);
+        g_assert_cmpstr (attrs, ==,
+                         ";rt=\"x\\\"y\";if=\"a\\\\b\";title=\"say \\\"hi\\\" \\\\ ok\";obs");
+        coap_udp6_context_add_resource (context, "q", resource);
+        text = coap_udp6_context_get_link_format (context, NULL);
+        expected = g_strconcat ("</q>", attrs, NULL);
+        g_assert_cmpstr (text, ==, expected);
+        links = parse_ok (text, NULL);
+        g_assert_cmpuint (links->len, ==, 1);
+        link = links->pdata[0];
+        g_assert_cmpstr (coap_udp6_link_get_attribute (link, "title"), ==, "say \"hi\" \\ ok");
+        g_assert_cmpstr (coap_udp6_link_get_attribute (link, "rt"), ==, "x\"y");
+        g_assert_cmpstr (coap_udp6_link_get_attribute (link, "if"), ==, "a\\b");
+        g_assert_true (coap_udp6_link_has_attribute (link, "obs"));
+        filtered = coap_udp6_context_get_link_format (context, "x\"*");
+        g_assert_cmpstr (filtered, ==, text);
+}
+
+static void
 test_attributes (void)
 {
         g_autoptr (GPtrArray) links = parse_ok (
@@ -265,6 +298,32 @@ test_build (void)
         g_assert_cmpstr (coap_udp6_link_get_uri (again->pdata[1]), ==, "coap://[::1]:61616/x?y=1");
         text2 = coap_udp6_link_format_build (again);
         g_assert_cmpstr (text2, ==, text);
+        g_clear_pointer (&text2, g_free);
+        text2 = coap_udp6_link_format_build_array ((CoapUdp6Link **) links->pdata, links->len);
+        g_assert_cmpstr (text2, ==, text);
+        g_clear_pointer (&text2, g_free);
+        text2 = coap_udp6_link_format_build_array (NULL, 0);
+        g_assert_cmpstr (text2, ==, "");
+}
+
+static void
+test_build_null_link (void)
+{
+        CoapUdp6Link *links[2] = { NULL, NULL };
+        g_autoptr (GPtrArray) holes = g_ptr_array_new ();
+
+        g_test_summary ("a NULL among the links to build is a programmer error, not a crash "
+                        "(GJS 1.74 passes boxed elements of a GPtrArray as NULL)");
+        links[0] = coap_udp6_link_new ("/a");
+        g_ptr_array_add (holes, links[0]);
+        g_ptr_array_add (holes, NULL);
+        g_test_expect_message ("CoapUdp6", G_LOG_LEVEL_CRITICAL, "*links[i] != NULL*");
+        g_assert_null (coap_udp6_link_format_build_array (links, 2));
+        g_test_assert_expected_messages ();
+        g_test_expect_message ("CoapUdp6", G_LOG_LEVEL_CRITICAL, "*links[i] != NULL*");
+        g_assert_null (coap_udp6_link_format_build (holes));
+        g_test_assert_expected_messages ();
+        coap_udp6_link_unref (links[0]);
 }
 
 static void
@@ -302,11 +361,13 @@ main (int   argc,
         g_test_init (&argc, &argv, NULL);
         g_test_add_func ("/link-format/libcoap-document", test_libcoap_document);
         g_test_add_func ("/link-format/own-server-document", test_own_server_document);
+        g_test_add_func ("/link-format/resource-quotes", test_resource_quotes);
         g_test_add_func ("/link-format/attributes", test_attributes);
         g_test_add_func ("/link-format/resolution", test_resolution);
         g_test_add_func ("/link-format/empty", test_empty);
         g_test_add_func ("/link-format/malformed", test_malformed);
         g_test_add_func ("/link-format/build", test_build);
+        g_test_add_func ("/link-format/build-null-link", test_build_null_link);
         g_test_add_func ("/link-format/bad-target", test_bad_target);
         g_test_add_func ("/link-format/bad-attribute-name", test_bad_attribute_name);
         return g_test_run ();

@@ -4,11 +4,15 @@
 # coap-server-notls: open a device by URI, list its resources from
 # /.well-known/core, open one, GET/POST, read what the widgets show, errors
 # in words, files in and out, discovery that ends; then a PNG of the window
-# (doc/explorer.png when COAP_UDP6_UPDATE_SCREENSHOT=1).
+# (doc/explorer.png when COAP_UDP6_UPDATE_SCREENSHOT=1). Discovery: the app
+# in a network namespace of its own (a child process of this test) finds
+# both servers, each in its own namespace behind a veth pair, by ff02::fd
+# and 224.0.1.187 (skipped where namespaces cannot be created).
 # Exits 77 (skipped) without the GTK 4 and libadwaita typelibs or Xvfb.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import ctypes
+import json
 import os
 import re
 import shutil
@@ -40,7 +44,11 @@ if XVFB is None or not os.access(SERVER, os.X_OK):
 
 
 def start_xvfb():
-    """An Xvfb on a display number it picks itself (tests run in parallel)."""
+    """An Xvfb on a display number it picks itself (tests run in parallel).
+    A discovery child in its own network namespace uses its parent's: X's
+    abstract socket is per namespace, /tmp/.X11-unix/X<n> is not."""
+    if os.environ.get('COAP_UDP6_EXPLORER_DISCOVERY'):
+        return None, os.environ['DISPLAY']
     read_end, write_end = os.pipe()
     proc = subprocess.Popen([XVFB, '-displayfd', str(write_end), '-screen', '0', '1400x1000x24',
                              '-nolisten', 'tcp'], pass_fds=[write_end],
@@ -112,6 +120,14 @@ def iterate_until(condition, what, timeout=20):
     return condition()
 
 
+def received(sock):
+    """Whether a datagram waits on sock (read without blocking)."""
+    try:
+        return bool(sock.recv(1500, socket.MSG_DONTWAIT))
+    except BlockingIOError:
+        return False
+
+
 def text_of(view):
     buffer = view.get_buffer()
     return buffer.get_text(buffer.get_start_iter(), buffer.get_end_iter(), False)
@@ -156,6 +172,145 @@ def save_window_png(window, path):
         gtk.gsk_render_node_unref(node[0])
 
 
+def discovery_child(interfaces):
+    """In the app's network namespace: discovers on interfaces by ff02::fd
+    and 224.0.1.187, opens the hello resource of a device found, and prints
+    what the device list and the resource page show, as JSON."""
+    app = ExplorerApplication(flags=Gio.ApplicationFlags.NON_UNIQUE)
+    app.register(None)
+    app.activate()
+    window = app.get_active_window()
+    iterate_until(window.get_mapped, 'the window to be mapped')
+    devices = window.device_list
+    for name, check in devices.interface_checks.items():
+        check.set_active(name in interfaces)
+    for group, check in devices.group_checks.items():
+        check.set_active(group in ('ff02::fd', '224.0.1.187'))
+    window.activate_action('win.discover', None)
+    shown = {'sensitive_while_discovering': devices.discover_button.get_sensitive()}
+    iterate_until(lambda: devices.discovering == 0, 'the discovery to end', timeout=30)
+    shown['status'] = devices.discover_status.get_text()
+    shown['devices'] = {
+        base: {'subtitle': device.row.get_subtitle(), 'error': device.error,
+               'resources': [[row.get_title(), row.get_subtitle(),
+                              row.get_action_target_value().get_string()]
+                             for row in device.resource_rows]}
+        for base, device in devices.devices.items()}
+    hello = [row for device in devices.devices.values() for row in device.resource_rows
+             if row.get_title() == 'Hello world']
+    if hello:
+        page = window.resource_page
+        hello[0].emit('activate')
+        window.activate_action('win.send', None)
+        iterate_until(lambda: page.response is not None or page.error_text, 'the hello response')
+        shown['hello'] = [page.uri, page.status_row.get_title(),
+                          page.response_payload.decode('utf-8', 'replace')]
+    window.close()
+    app.quit()
+    print(json.dumps(shown))
+    return 1 if CALLBACK_ERRORS else 0
+
+
+class Netns:
+    """Network namespaces joined by veth pairs, deleted at the end."""
+
+    def __init__(self, tag):
+        self.tag = tag
+        self.names = []
+
+    def run(self, *args, ns=None, check=True):
+        cmd = (['ip', 'netns', 'exec', ns] if ns else []) + list(args)
+        return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=30)
+
+    def add(self, name):
+        self.run('ip', 'netns', 'add', name)
+        self.names.append(name)
+        self.run('ip', 'link', 'set', 'lo', 'up', ns=name)
+
+    def link(self, ns_a, if_a, ns_b, if_b, host_b, v4_net):
+        """A veth pair; ns_a is fe80::1 and v4_net.1, ns_b fe80::host_b."""
+        self.run('ip', 'link', 'add', if_a, 'netns', ns_a, 'type', 'veth',
+                 'peer', 'name', if_b, 'netns', ns_b)
+        for ns, dev, host in ((ns_a, if_a, 1), (ns_b, if_b, host_b)):
+            self.run('ip', 'link', 'set', dev, 'addrgenmode', 'none', ns=ns)
+            self.run('ip', 'link', 'set', dev, 'up', ns=ns)
+            self.run('ip', 'addr', 'add', 'fe80::%d/64' % host, 'dev', dev, 'nodad', ns=ns)
+            self.run('ip', 'addr', 'add', '%s.%d/24' % (v4_net, host), 'dev', dev, ns=ns)
+        self.run('ip', 'route', 'add', '224.0.0.0/4', 'dev', if_b, ns=ns_b)
+
+    def delete(self):
+        for name in self.names:
+            subprocess.run(['ip', 'netns', 'del', name], capture_output=True)
+
+
+class Discovery(unittest.TestCase):
+    """Multicast discovery from the app in its own network namespace finds
+    coap-udp6-server and libcoap's coap-server-notls, each in a namespace of
+    its own behind a veth pair, and lists their resources."""
+
+    def test_finds_devices_in_namespaces(self):
+        if not LIBCOAP_SERVER:
+            self.skipTest('libcoap coap-server-notls is not installed')
+        tag = '%d' % (os.getpid() % 100000)
+        ns_app, ns_ours, ns_libcoap = 'cu6x-a-' + tag, 'cu6x-o-' + tag, 'cu6x-l-' + tag
+        if_ours, if_libcoap = 'cx6o' + tag, 'cx6l' + tag
+        net = Netns(tag)
+        servers = []
+        try:
+            try:
+                net.add(ns_app)
+            except subprocess.CalledProcessError as e:
+                self.skipTest('cannot create network namespaces: ' + e.stderr.strip())
+            net.add(ns_ours)
+            net.add(ns_libcoap)
+            net.link(ns_app, if_ours, ns_ours, if_ours.upper(), 2, '10.79.1')
+            net.link(ns_app, if_libcoap, ns_libcoap, if_libcoap.upper(), 3, '10.79.2')
+            # IPv4 multicast leaves through coap-udp6-server's link.
+            net.run('ip', 'route', 'add', '224.0.0.0/4', 'dev', if_ours, ns=ns_app)
+            ours = Process(['ip', 'netns', 'exec', ns_ours, SERVER, '--bind', '[::]:5683',
+                            '--multicast', if_ours.upper()], r'listening on port (\d+)')
+            servers.append(ours)
+            libcoap = Process(['ip', 'netns', 'exec', ns_libcoap, LIBCOAP_SERVER, '-p', '5683',
+                               '-g', 'ff02::fd', '-G', if_libcoap.upper(), '-v', '7'],
+                              r'created UDP +endpoint \[::\]:(\d+)')
+            servers.append(libcoap)
+            child = subprocess.run(
+                ['ip', 'netns', 'exec', ns_app, sys.executable, os.path.abspath(__file__)],
+                env=dict(os.environ, COAP_UDP6_EXPLORER_DISCOVERY=','.join([if_ours, if_libcoap])),
+                capture_output=True, text=True, timeout=120)
+        finally:
+            for server in servers:
+                server.stop()
+            net.delete()
+        self.assertEqual(child.returncode, 0, child.stdout + child.stderr)
+        shown = json.loads(child.stdout.strip().splitlines()[-1])
+        print(json.dumps(shown, indent=1), file=sys.stderr)
+        self.assertFalse(shown['sensitive_while_discovering'])
+        ours_v6 = 'coap://[fe80::2%%25%s]' % if_ours
+        ours_v4 = 'coap://10.79.1.2'
+        libcoap_v6 = 'coap://[fe80::3%%25%s]' % if_libcoap
+        self.assertEqual(set(shown['devices']), {ours_v6, ours_v4, libcoap_v6})
+        self.assertEqual(shown['status'], '3 answers.')
+        for base in (ours_v6, ours_v4):
+            device = shown['devices'][base]
+            resources = {title: (subtitle, uri) for title, subtitle, uri in device['resources']}
+            self.assertIsNone(device['error'])
+            self.assertEqual(device['subtitle'], '%d resources' % len(resources))
+            self.assertLessEqual({'Current time', 'Echo', 'Hello world', 'Who am I'}, set(resources))
+            self.assertEqual(resources['Hello world'],
+                             ('demo.hello · text/plain;charset=utf-8 (0)', base + '/hello'))
+        libcoap_resources = {title: (subtitle, uri) for title, subtitle, uri
+                             in shown['devices'][libcoap_v6]['resources']}
+        self.assertEqual(libcoap_resources['Internal Clock'],
+                         ('ticks · if clock · text/plain;charset=utf-8 (0) · observable',
+                          libcoap_v6 + '/time'))
+        self.assertIn('General Info', libcoap_resources)
+        # A resource of a device found by multicast answers by unicast.
+        uri, status, payload = shown['hello']
+        self.assertIn(uri, (ours_v6 + '/hello', ours_v4 + '/hello'))
+        self.assertEqual((status, payload), ('2.05 Content', 'Hello, world!'))
+
+
 class Payloads(unittest.TestCase):
     """How the editors show and read payloads, by Content-Format."""
 
@@ -171,6 +326,18 @@ class Payloads(unittest.TestCase):
         self.assertEqual(payload.show(b'caf\xc3\xa9', None), ('text', 'café'))
         self.assertEqual(payload.show(b'\xff\xfe', 0)[0], 'binary')
         self.assertEqual(payload.show(b'{"a": tr', 50), ('text', '{"a": tr'))
+
+    def test_every_library_error_in_words(self):
+        from gi.repository import CoapUdp6
+        from coap_explorer import errors
+        for code in CoapUdp6.Error.__enum_values__:
+            error = GLib.Error.new_literal(CoapUdp6.error_quark(), 'detail', code)
+            words = errors.describe_error(error)
+            self.assertNotEqual(words, 'detail', CoapUdp6.Error(code).value_nick)
+            self.assertRegex(words, r'^[A-Z]', CoapUdp6.Error(code).value_nick)
+        for code in (CoapUdp6.Code.CONFLICT, CoapUdp6.Code.UNPROCESSABLE_ENTITY,
+                     CoapUdp6.Code.TOO_MANY_REQUESTS):
+            self.assertIsNotNone(errors.describe_code(code)[1], code)
 
     def test_read_back(self):
         from coap_explorer import payload
@@ -443,6 +610,76 @@ class Explorer(unittest.TestCase):
         self.assertNotIn('coap://[::1', self.window.device_list.devices)
         self.assertTrue(self.window.last_toast.startswith('This is not a CoAP address: '))
 
+    def test_put_and_delete(self):
+        page = self.window.resource_page
+        self.act('open-resource', self.base + '/echo')
+        self.act('method', 'PUT')
+        self.assertTrue(page.method_buttons['PUT'].get_active())
+        self.assertTrue(page.editor.get_sensitive())
+        page.format_row.set_selected(0)     # text/plain
+        page.editor.get_buffer().set_text('lamp on')
+        self.act('send')
+        iterate_until(lambda: page.response is not None, 'the PUT response')
+        self.assertEqual(page.status_row.get_title(), '2.04 Changed')
+        self.assertEqual(text_of(page.response_view), 'lamp on')
+
+        self.act('method', 'DELETE')
+        self.assertFalse(page.editor.get_sensitive())
+        self.assertFalse(page.format_row.get_sensitive())
+        self.assertEqual([name for name, button in page.method_buttons.items() if button.get_active()],
+                         ['DELETE'])
+        self.act('send')
+        iterate_until(lambda: page.response is not None, 'the DELETE response')
+        self.assertEqual(page.status_row.get_title(), '4.05 Method Not Allowed')
+        self.assertEqual(page.status_row.get_subtitle(), 'This resource does not accept this method.')
+        self.assertEqual(page.response_payload, b'')
+
+    def test_cancel_only_while_busy(self):
+        """Escape (win.cancel) is enabled only while a request is on its way,
+        so that it reaches the focused widget otherwise."""
+        page = self.window.resource_page
+        cancel = self.window.lookup_action('cancel')
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as silent:
+            silent.bind(('::1', 0))
+            self.act('open-resource', 'coap://[::1]:%d/quiet' % silent.getsockname()[1])
+            self.assertFalse(cancel.get_enabled())
+            self.assertFalse(self.window.lookup_action('cancel-transfer').get_enabled())
+            self.act('send')
+            self.assertTrue(cancel.get_enabled())
+            self.assertTrue(page.cancel_button.get_visible())
+            iterate_until(lambda: received(silent), 'the request to arrive')
+            self.act('cancel')
+            iterate_until(lambda: not cancel.get_enabled(), 'the request to end')
+        self.assertFalse(page.cancel_button.get_visible())
+        self.assertEqual(page.status_row.get_title(), 'The request failed')
+        self.assertEqual(page.error_text, 'The request was cancelled.')
+
+        # A request replaced by another resource ends without a word.
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as silent:
+            silent.bind(('::1', 0))
+            self.act('open-resource', 'coap://[::1]:%d/quiet' % silent.getsockname()[1])
+            self.act('send')
+            self.act('open-resource', self.base + '/hello')
+            self.assertFalse(cancel.get_enabled())
+            iterate_until(lambda: received(silent), 'the request to arrive')
+            context = GLib.MainContext.default()
+            while context.iteration(False):
+                pass
+        self.assertEqual(page.status_row.get_title(), 'No request sent yet')
+        self.assertIsNone(page.error_text)
+
+    def test_observe_not_observable(self):
+        panel = self.window.resource_page.observe_panel
+        self.act('open-resource', self.base + '/hello')
+        self.window.activate_action('win.observe', None)
+        iterate_until(lambda: not self.window.observe_action.get_state().get_boolean(),
+                      'the observation to end')
+        self.assertEqual(panel.value_row.get_subtitle(), 'Hello, world!')
+        self.assertEqual(panel.switch_row.get_subtitle(),
+                         'The device does not send changes of this resource; '
+                         'the value shown is the one it has now.')
+        self.assertIsNone(panel.observation)
+
     def test_files_in_and_out(self):
         page = self.get(self.base + '/hello')
         with tempfile.TemporaryDirectory() as tmp:
@@ -508,6 +745,8 @@ class Explorer(unittest.TestCase):
 
 
 if __name__ == '__main__':
+    if os.environ.get('COAP_UDP6_EXPLORER_DISCOVERY'):
+        sys.exit(discovery_child(os.environ['COAP_UDP6_EXPLORER_DISCOVERY'].split(',')))
     try:
         unittest.main()
     finally:

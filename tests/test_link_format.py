@@ -145,6 +145,18 @@ class LinkFormat(unittest.TestCase):
         self.assertEqual(link.get_attribute_values('ct'), ['50'])
         self.assertEqual(link.get_attribute_names(), ['rt', 'ct', 'title', 'obs'])
 
+    def test_resource_title_with_quote_and_backslash(self):
+        server = CoapUdp6.Context.new_server(['[::1]:0'], None)
+        resource = Titled()
+        resource.set_title('say "hi" \\ ok')
+        resource.set_resource_type('x"y')
+        server.add_resource('q', resource)
+        self.assertEqual(resource.get_link_attributes(), ';rt="x\\"y";title="say \\"hi\\" \\\\ ok"')
+        links = links_of('coap://[::1]:%d' % server.get_local_port())
+        self.assertEqual([link.get_target() for link in links], ['/q'])
+        self.assertEqual(links[0].get_attribute('title'), 'say "hi" \\ ok')
+        self.assertEqual(links[0].get_attribute_values('rt'), ['x"y'])
+
     def test_build_from_python(self):
         a = CoapUdp6.Link.new('/a')
         a.add_attribute('title', 'say "hi"')
@@ -159,6 +171,9 @@ class LinkFormat(unittest.TestCase):
         self.assertEqual(links[0].get_attribute('obs'), '')
         self.assertIsNone(links[0].get_attribute('sz'))
         self.assertEqual(str(CoapUdp6.link_format_parse('', None)), '[]')
+        self.assertEqual(CoapUdp6.Link.format_build_array([a, b]), text)
+        self.assertEqual(CoapUdp6.Link.format_build_array(links), CoapUdp6.link_format_build(links))
+        self.assertEqual(CoapUdp6.Link.format_build_array([]), '')
 
     def test_malformed(self):
         for text in ('<a', '</a>;', '</a>,', 'x', '</a>;title="x', '</a b>', '</a>x'):

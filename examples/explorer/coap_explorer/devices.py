@@ -13,7 +13,9 @@ from gi.repository import Adw, CoapUdp6, Gio, GLib, GObject, Gtk  # noqa: E402
 from . import errors, payload  # noqa: E402
 
 WELL_KNOWN_CORE = '/.well-known/core'
-DISCOVERY_MS = 3000
+# RFC 7252 §8.2: a server waits up to DEFAULT_LEISURE before it answers a
+# multicast request; the answers are collected that long and one second more.
+EXTRA_DISCOVERY_MS = 1000
 
 # RFC 7252 §12.8: All-CoAP-Nodes.
 GROUPS = [
@@ -214,6 +216,9 @@ class DeviceList(Gtk.Box):
 
     # Multicast discovery
 
+    def discovery_ms(self):
+        return int(self.context.props.default_leisure * 1000) + EXTRA_DISCOVERY_MS
+
     def discover(self):
         interfaces = [name for name, check in self.interface_checks.items() if check.get_active()]
         groups = [group for group, check in self.group_checks.items() if check.get_active()]
@@ -238,7 +243,7 @@ class DeviceList(Gtk.Box):
             except GLib.Error as e:
                 self._discovered(uri, None, e)
                 continue
-            self.context.request_multicast_async(request, DISCOVERY_MS, self.cancellable,
+            self.context.request_multicast_async(request, self.discovery_ms(), self.cancellable,
                                                  self._on_multicast_done, uri)
 
     def _on_multicast_done(self, context, result, uri):

@@ -15,6 +15,15 @@ _COAP_ERRORS = {
     CoapUdp6.Error.INVALID_MESSAGE: 'This request cannot be sent: %s',
     CoapUdp6.Error.LIMIT_REACHED: 'Too many requests are waiting; try again later.',
     CoapUdp6.Error.SHUT_DOWN: 'The connection was closed.',
+    CoapUdp6.Error.FAILED: 'Something went wrong: %s',
+    CoapUdp6.Error.ANONYMOUS_HOST: 'This address cannot be written as a CoAP address: %s',
+    CoapUdp6.Error.NOT_SUPPORTED: 'This system cannot do that: %s',
+    CoapUdp6.Error.BODY_TOO_LARGE: 'The payload is larger than this application takes in memory; '
+                                   'download it into a file instead.',
+    CoapUdp6.Error.BLOCKWISE: 'The device sent or took the payload in pieces that do not fit '
+                              'together: %s',
+    CoapUdp6.Error.NOT_OBSERVED: 'The device does not send changes of this resource; '
+                                 'the value shown is the one it has now.',
 }
 
 _IO_ERRORS = {
@@ -36,9 +45,12 @@ _CODE_WORDS = {
     (4, 5): 'This resource does not accept this method.',
     (4, 6): 'The device cannot answer in the format asked for.',
     (4, 8): 'A block-wise transfer was incomplete.',
+    (4, 9): 'The request conflicts with the state of the resource.',
     (4, 12): 'A precondition of the request does not hold.',
     (4, 13): 'The payload is too large for the device.',
     (4, 15): 'The device does not accept this Content-Format.',
+    (4, 22): 'The device understood the payload but cannot process it.',
+    (4, 29): 'The device gets too many requests; wait before trying again.',
     (5, 0): 'The device failed while answering.',
     (5, 1): 'The device does not implement this.',
     (5, 2): 'A proxy got a bad answer from the device behind it.',

@@ -60,6 +60,8 @@ class ResourcePage(Gtk.ScrolledWindow):
     __gsignals__ = {
         'response': (GObject.SignalFlags.RUN_FIRST, None, ()),
     }
+    # A request is on its way: the Cancel action (Escape) is enabled.
+    busy = GObject.Property(type=bool, default=False)
 
     def __init__(self, context):
         super().__init__(hscrollbar_policy=Gtk.PolicyType.NEVER, vexpand=True)
@@ -156,7 +158,7 @@ class ResourcePage(Gtk.ScrolledWindow):
     # Showing a resource
 
     def show_resource(self, uri, link=None):
-        self.cancel()
+        self.abandon()
         self.uri = uri
         self.uri_row.set_subtitle(GLib.markup_escape_text(uri))
         self.set_method('GET')
@@ -190,7 +192,7 @@ class ResourcePage(Gtk.ScrolledWindow):
     def send(self):
         if self.uri is None:
             return
-        self.cancel()
+        self.abandon()
         request = CoapUdp6.Message.new(CoapUdp6.MessageType.CON,
                                        getattr(CoapUdp6.Code, self.method))
         try:
@@ -207,14 +209,22 @@ class ResourcePage(Gtk.ScrolledWindow):
         self.spinner.start()
         self.cancel_button.set_visible(True)
         self.cancellable = Gio.Cancellable()
+        self.busy = True
         started = time.monotonic()
         self.context.request_async(request, self.cancellable, self._on_response,
                                    (self.cancellable, started))
 
     def cancel(self):
+        """Cancels the request on its way; its page says so."""
         if self.cancellable is not None:
             self.cancellable.cancel()
-            self.cancellable = None
+
+    def abandon(self):
+        """Cancels the request on its way without a word: another replaces it."""
+        cancellable, self.cancellable = self.cancellable, None
+        if cancellable is not None:
+            cancellable.cancel()
+            self._finish()
 
     def _on_response(self, context, result, data):
         cancellable, started = data
@@ -222,7 +232,7 @@ class ResourcePage(Gtk.ScrolledWindow):
         try:
             response = context.request_finish(result)
         except GLib.Error as e:
-            if cancellable is self.cancellable or self.cancellable is None:
+            if cancellable is self.cancellable:
                 self._finish()
                 self._show_error(errors.describe_error(e))
             return
@@ -233,6 +243,7 @@ class ResourcePage(Gtk.ScrolledWindow):
 
     def _finish(self):
         self.cancellable = None
+        self.busy = False
         self.spinner.stop()
         self.cancel_button.set_visible(False)
 

@@ -6,7 +6,7 @@ import gi
 gi.require_version('CoapUdp6', '1.0')
 gi.require_version('Gtk', '4.0')
 gi.require_version('Adw', '1')
-from gi.repository import Adw, CoapUdp6, Gio, GLib, Gtk  # noqa: E402
+from gi.repository import Adw, CoapUdp6, Gio, GLib, GObject, Gtk  # noqa: E402
 
 from . import errors  # noqa: E402
 
@@ -36,9 +36,8 @@ class TransferPanel(Adw.PreferencesGroup):
         self.progress = Gtk.ProgressBar(show_text=True, text='', margin_top=12)
         self.add(self.progress)
 
-    @property
-    def busy(self):
-        return self.cancellable is not None
+    # A transfer runs: the Cancel Transfer action is enabled.
+    busy = GObject.Property(type=bool, default=False)
 
     def cancel(self):
         if self.cancellable is not None:
@@ -46,6 +45,7 @@ class TransferPanel(Adw.PreferencesGroup):
 
     def _begin(self, title):
         self.cancellable = Gio.Cancellable()
+        self.busy = True
         self.progress_calls = 0
         self.result = None
         self.status_row.set_title(GLib.markup_escape_text(title))
@@ -56,6 +56,7 @@ class TransferPanel(Adw.PreferencesGroup):
 
     def _end(self, title, words, on_done):
         self.cancellable = None
+        self.busy = False
         self.cancel_button.set_visible(False)
         self.result = title
         self.status_row.set_title(GLib.markup_escape_text(title))

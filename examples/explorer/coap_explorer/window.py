@@ -6,7 +6,7 @@ import gi
 gi.require_version('CoapUdp6', '1.0')
 gi.require_version('Gtk', '4.0')
 gi.require_version('Adw', '1')
-from gi.repository import Adw, CoapUdp6, Gio, GLib, Gtk  # noqa: E402
+from gi.repository import Adw, CoapUdp6, Gio, GLib, GObject, Gtk  # noqa: E402
 
 from . import devices, errors, payload  # noqa: E402
 from .resource_page import METHODS, ResourcePage  # noqa: E402
@@ -94,7 +94,13 @@ class ExplorerWindow(Adw.ApplicationWindow):
                                                       self.download_to))
         add('upload', lambda a, p: self.choose_file('Upload File', Gtk.FileChooserAction.OPEN,
                                                     self.upload_from))
-        add('cancel-transfer', lambda a, p: self.resource_page.transfer_panel.cancel())
+        cancel_transfer = add('cancel-transfer', lambda a, p: self.resource_page.transfer_panel.cancel())
+        # Enabled only while there is something to cancel, so that Escape
+        # reaches the focused widget otherwise.
+        self.resource_page.bind_property('busy', self.lookup_action('cancel'), 'enabled',
+                                         GObject.BindingFlags.SYNC_CREATE)
+        self.resource_page.transfer_panel.bind_property('busy', cancel_transfer, 'enabled',
+                                                        GObject.BindingFlags.SYNC_CREATE)
         observe = Gio.SimpleAction.new_stateful('observe', None, GLib.Variant('b', False))
         observe.connect('change-state', self._on_observe)
         self.add_action(observe)
@@ -127,7 +133,7 @@ class ExplorerWindow(Adw.ApplicationWindow):
         self.back_button.set_visible(leaflet.get_folded())
 
     def _on_close(self, window):
-        self.resource_page.cancel()
+        self.resource_page.abandon()
         self.resource_page.transfer_panel.cancel()
         self.resource_page.observe_panel.stop()
         self.device_list.cancellable.cancel()
