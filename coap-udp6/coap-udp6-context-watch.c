@@ -139,7 +139,7 @@ coap_udp6_context_watches_call (CoapUdp6Context *self,
                                 CoapUdp6Message *message,
                                 gboolean         sent)
 {
-        g_autoptr (CoapUdp6Context) alive = g_object_ref (self);
+        G_GNUC_UNUSED g_autoptr (CoapUdp6Context) alive = g_object_ref (self);
 
         self->watches_running++;
         /* Watches added by a watch are called too; the array stays while
@@ -162,7 +162,7 @@ coap_udp6_context_send_watched (CoapUdp6Context         *self,
                                 gsize                    len,
                                 CoapUdp6EndpointAddress *remote)
 {
-        g_autoptr (CoapUdp6Context) alive = g_object_ref (self);
+        G_GNUC_UNUSED g_autoptr (CoapUdp6Context) alive = g_object_ref (self);
         g_autoptr (CoapUdp6EndpointAddress) to = g_object_ref (remote);
         g_autoptr (GBytes) datagram = g_bytes_new (data, len);
         g_autoptr (CoapUdp6Message) message = coap_udp6_message_decode (datagram, to, NULL);

@@ -19,6 +19,18 @@ typedef struct {
         guint16         port;
 } CoapUdp6DtlsPeerKey;
 
+/* Message lengths of the handshake messages a peer sent, by message_seq:
+ * coap-udp6-dtls-record-check.c. */
+typedef struct {
+        guint16 seq[8];
+        guint32 length[8];
+        guint n;
+} CoapUdp6DtlsHandshakeLengths;
+
+gboolean coap_udp6_dtls_records_plausible (const guint8                 *data,
+                                           gsize                         length,
+                                           CoapUdp6DtlsHandshakeLengths *seen);
+
 typedef enum {
         COAP_UDP6_DTLS_HANDSHAKING,
         COAP_UDP6_DTLS_ESTABLISHED,
@@ -51,6 +63,7 @@ typedef struct {
         gnutls_typed_vdata_st    verify_data;   /* GnuTLS keeps a pointer to it */
         gboolean                 database_trusted; /* the credentials' GTlsDatabase took the chain */
         GError                  *verify_error;  /* (owned) (nullable) why it did not */
+        CoapUdp6DtlsHandshakeLengths handshake_lengths; /* what the peer's fragments claimed */
 } CoapUdp6DtlsSession;
 
 /* coap-udp6-dtls.c: what a session asks of its transport */

@@ -617,6 +617,8 @@ accept_client (CoapUdp6Dtls            *self,
                 return;
         gnutls_dtls_prestate_set (tls, &prestate);
         session = add_session (self, tls, FALSE, from);
+        /* The ClientHello's length is what its later fragments must claim. */
+        coap_udp6_dtls_records_plausible (data, length, &session->handshake_lengths);
         session->half_open = TRUE;
         self->n_handshakes++;
         coap_udp6_dtls_session_handshake (session, data, length);
@@ -645,6 +647,12 @@ coap_udp6_dtls_receive (CoapUdp6Dtls            *self,
                 return;
         peer_key (from, &key);
         session = g_hash_table_lookup (self->sessions, &key);
+        if (!coap_udp6_dtls_records_plausible (data, length,
+                                               session != NULL && session->state == COAP_UDP6_DTLS_HANDSHAKING
+                                               ? &session->handshake_lengths : NULL)) {
+                g_debug ("dropped a malformed DTLS datagram of %" G_GSIZE_FORMAT " bytes", length);
+                return;
+        }
         if (session == NULL || (!session->client && session->state == COAP_UDP6_DTLS_ESTABLISHED &&
                                 length > 13 && is_new_client_hello (data, length))) {
                 if (self->server)
