@@ -98,6 +98,29 @@ coap_udp6_context_remove_resource (CoapUdp6Context *self,
         return g_hash_table_remove (self->resources, key);
 }
 
+/* The link target of a resource key: "/" and the key, with every byte a
+ * path segment cannot hold as it is (RFC 3986 §3.3: unreserved,
+ * sub-delims, ":" and "@") percent-encoded, so that a space or a UTF-8
+ * name gives a valid URI-reference. The key's own escapes (%2F, %25, %00)
+ * stay as they are. */
+static char *
+link_target (const char *key)
+{
+        GString *out = g_string_new ("/");
+
+        for (const char *p = key; *p != '\0'; p++) {
+                guchar c = *p;
+
+                if (c == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
+                        g_string_append_c (out, '%');
+                else if (g_ascii_isalnum (c) || strchr ("-._~!$&'()*+,;=:@/", c) != NULL)
+                        g_string_append_c (out, c);
+                else
+                        g_string_append_printf (out, "%%%02X", c);
+        }
+        return g_string_free (out, FALSE);
+}
+
 /* RFC 6690 §4.1: one filter-query, "name=pattern", where a trailing "*"
  * makes the pattern a prefix; "href" is the link target. */
 static gboolean
@@ -112,7 +135,7 @@ link_matches (const char       *key,
                 return TRUE;
         if (!g_str_equal (name, "href"))
                 return coap_udp6_resource_link_attribute_matches (resource, name, pattern);
-        href = g_strconcat ("/", key, NULL);
+        href = link_target (key);
         return coap_udp6_link_value_matches (href, pattern);
 }
 
@@ -129,8 +152,7 @@ link_format_filtered (CoapUdp6Context *self,
                 CoapUdp6Resource *resource = g_hash_table_lookup (self->resources, l->data);
 
                 if (link_matches (l->data, resource, name, pattern))
-                        g_ptr_array_add (links, coap_udp6_resource_to_link (
-                                resource, g_strconcat ("/", (const char *) l->data, NULL)));
+                        g_ptr_array_add (links, coap_udp6_resource_to_link (resource, link_target (l->data)));
         }
         return coap_udp6_link_format_build (links);
 }

@@ -525,6 +525,51 @@ test_link_filter (Fixture      *f,
         assert_discovers (f, 14, "sz=1", NULL);
 }
 
+/* RFC 6690 §2: a target is a URI-reference. A path with a space and a
+ * UTF-8 segment is percent-encoded in the link, the link resolves to a
+ * URI whose Uri-Path options are those segments again, and a request
+ * made from that URI reaches the resource. */
+static void
+test_link_target_encoded (Fixture      *f,
+                          gconstpointer data)
+{
+        g_autoptr (TestResource) resource = add (f, "temp sensor/\xc3\xa9t\xc3\xa9<1>", "summer");
+        g_autoptr (GPtrArray) links = NULL;
+        g_autoptr (CoapUdp6Message) request = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON, COAP_UDP6_CODE_GET);
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        g_autoptr (GBytes) encoded = NULL;
+        g_autoptr (GError) error = NULL;
+        g_autofree char *found = NULL;
+        g_autofree char *uri = NULL;
+        g_autofree char *hex = NULL;
+        g_autofree char *text = NULL;
+        g_auto (GStrv) path = NULL;
+
+        found = discover (f, 1, "");
+        g_assert_nonnull (strstr (found, "</temp%20sensor/%C3%A9t%C3%A9%3C1%3E>"));
+        links = coap_udp6_link_format_parse (found, "coap://[::1]/.well-known/core", &error);
+        g_assert_no_error (error);
+        for (guint i = 0; i < links->len; i++)
+                if (g_str_has_prefix (coap_udp6_link_get_target (g_ptr_array_index (links, i)), "/temp"))
+                        uri = g_strdup (coap_udp6_link_get_uri (g_ptr_array_index (links, i)));
+        g_assert_cmpstr (uri, ==, "coap://[::1]/temp%20sensor/%C3%A9t%C3%A9%3C1%3E");
+        coap_udp6_message_set_request_uri (request, uri, &error);
+        g_assert_no_error (error);
+        path = coap_udp6_message_get_uri_path (request);
+        g_assert_cmpuint (g_strv_length (path), ==, 2);
+        g_assert_cmpstr (path[0], ==, "temp sensor");
+        g_assert_cmpstr (path[1], ==, "\xc3\xa9t\xc3\xa9<1>");
+        coap_udp6_message_set_mid (request, 0x1299);
+        encoded = coap_udp6_message_encode (request, &error);
+        g_assert_no_error (error);
+        hex = test_hex_from_bytes (encoded);
+        answer = ask (f, hex);
+        text = payload_text (answer);
+        g_assert_cmpuint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_CONTENT);
+        g_assert_cmpstr (text, ==, "summer");
+        assert_discovers (f, 2, "href=/temp%20*", "</temp%20sensor/%C3%A9t%C3%A9%3C1%3E>");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -536,6 +581,7 @@ main (int    argc,
         }
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
         ADD ("/rfc7252/4.1/empty-format-error-rst", test_empty_format_error);
+        ADD ("/rfc6690/2/link-target-encoded", test_link_target_encoded);
         ADD ("/rfc7252/5.4.1/con-critical-402", test_critical_con);
         ADD ("/rfc7252/5.4.1/non-critical-rst", test_critical_non);
         ADD ("/rfc7252/5.4.1/elective-ignored", test_elective_ignored);
