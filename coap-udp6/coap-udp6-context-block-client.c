@@ -310,7 +310,7 @@ next_stream_block (CoapUdp6Exchange *ex)
                 return;
         }
         /* Nothing is in flight while the stream is read. */
-        coap_udp6_context_cancel_timer (ex->context, &ex->timer);
+        coap_udp6_exchange_pause (ex);
         fill_source (bc, upload_fill_cb);
 }
 
@@ -363,7 +363,7 @@ answer_echo (CoapUdp6Exchange *ex,
                 return FALSE;
         bc->echoes++;
         coap_udp6_message_set_echo (ex->request, echo);
-        coap_udp6_exchange_continue (ex);
+        coap_udp6_exchange_restart (ex);
         return TRUE;
 }
 
@@ -401,12 +401,40 @@ answer_too_large (CoapUdp6Context  *self,
                 szx = g_bit_storage (MAX (total, 17) - 1) - 5;
         ensure_block (ex)->resized_for_413 = TRUE;
         start_upload (ex, szx);
-        coap_udp6_exchange_continue (ex);
+        coap_udp6_exchange_restart (ex);
         return TRUE;
         }
 }
 
-/* TRUE when the next block was sent or @ex failed. */
+/* Whether the Block1 option of an answer is for the block at @offset
+ * (of @size bytes), the one in flight. NUM counts blocks of our size or
+ * of the smaller one the server asks for (RFC 7959 §2.3). */
+static gboolean
+block1_matches (guint32 value,
+                guint64 offset,
+                gsize   size)
+{
+        guint64 num = COAP_UDP6_BLOCK_NUM (value);
+
+        return num == offset / size || num * COAP_UDP6_BLOCK_SIZE (COAP_UDP6_BLOCK_SZX (value)) == offset;
+}
+
+/* An answer to an earlier block: the blocks of one transfer share a
+ * token, so a late duplicate (a separate response sent twice, a NON
+ * the network doubled) arrives with it and must not answer the block in
+ * flight. */
+static gboolean
+block1_earlier (guint32 value,
+                guint64 offset,
+                gsize   size)
+{
+        guint64 num = COAP_UDP6_BLOCK_NUM (value);
+
+        return num < offset / size || num * COAP_UDP6_BLOCK_SIZE (COAP_UDP6_BLOCK_SZX (value)) < offset;
+}
+
+/* TRUE when the next block was sent, @ex failed or @response was an
+ * answer to an earlier block. */
 static gboolean
 upload_step (CoapUdp6Exchange *ex,
              CoapUdp6Message  *response)
@@ -417,8 +445,13 @@ upload_step (CoapUdp6Exchange *ex,
         gboolean last = bc->source != NULL ? !bc->source_more
                                            : bc->sent + bc->current >= g_bytes_get_size (bc->upload);
 
+        if (block1 >= 0 && !block1_matches (block1, bc->sent, size) &&
+            block1_earlier (block1, bc->sent, size)) {
+                g_debug ("An answer to an earlier block of an upload, ignored");
+                return TRUE;
+        }
         if (response->code == COAP_UDP6_CODE_CONTINUE) {
-                if (block1 < 0 || COAP_UDP6_BLOCK_NUM (block1) != bc->sent / size || last) {
+                if (block1 < 0 || !block1_matches (block1, bc->sent, size) || last) {
                         fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
                               "2.31 Continue for the wrong block of the upload");
                         return TRUE;
@@ -456,7 +489,8 @@ upload_step (CoapUdp6Exchange *ex,
 static void
 request_block2 (CoapUdp6Exchange *ex,
                 guint             num,
-                guint             szx)
+                guint             szx,
+                gboolean          restart)
 {
         CoapUdp6Message *req = ex->request;
 
@@ -472,7 +506,10 @@ request_block2 (CoapUdp6Exchange *ex,
         coap_udp6_message_remove_option (req, COAP_UDP6_OPTION_OBSERVE);
         coap_udp6_message_set_option_uint (req, COAP_UDP6_OPTION_BLOCK2,
                                            COAP_UDP6_BLOCK_VALUE (num, FALSE, szx));
-        coap_udp6_exchange_continue (ex);
+        if (restart)
+                coap_udp6_exchange_restart (ex);
+        else
+                coap_udp6_exchange_continue (ex);
 }
 
 static gboolean
@@ -502,7 +539,7 @@ sink_write_cb (GObject      *source,
                 return;
         report (bc, bc->received, bc->size2, FALSE);
         if (bc->next_more) {
-                request_block2 (bc->ex, bc->received / COAP_UDP6_BLOCK_SIZE (bc->next_szx), bc->next_szx);
+                request_block2 (bc->ex, bc->received / COAP_UDP6_BLOCK_SIZE (bc->next_szx), bc->next_szx, FALSE);
                 return;
         }
         final = g_steal_pointer (&bc->final);
@@ -538,11 +575,11 @@ write_to_sink (CoapUdp6Exchange *ex,
         bc->received += response->payload_len;
         if (more && bc->sink_pending->len + COAP_UDP6_BLOCK_SIZE (szx) <= STREAM_BUFFER_SIZE) {
                 report (bc, bc->received, bc->size2, FALSE);
-                request_block2 (ex, bc->received / COAP_UDP6_BLOCK_SIZE (szx), szx);
+                request_block2 (ex, bc->received / COAP_UDP6_BLOCK_SIZE (szx), szx, FALSE);
                 return;
         }
         data = g_byte_array_free_to_bytes (g_steal_pointer (&bc->sink_pending));
-        coap_udp6_context_cancel_timer (ex->context, &ex->timer);
+        coap_udp6_exchange_pause (ex);
         g_output_stream_write_all_async (bc->sink, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
                                          G_PRIORITY_DEFAULT, bc->cancellable, sink_write_cb,
                                          op_new (bc, data));
@@ -578,6 +615,10 @@ download_step (CoapUdp6Context  *self,
                 if (bc->sink == NULL)
                         bc->body = g_byte_array_new ();
                 bc->etag = g_steal_pointer (&etag);
+        } else if (start < bc->received && same_etag (etag, bc->etag)) {
+                /* A late duplicate of an earlier block (see block1_earlier()). */
+                g_debug ("A block of a download that was already taken, ignored");
+                return TRUE;
         } else if (!same_etag (etag, bc->etag)) {
                 /* RFC 7959 §2.4: blocks of another representation never mix.
                  * Only a safe request may be made again from the start, and
@@ -604,7 +645,7 @@ download_step (CoapUdp6Context  *self,
                 } else {
                         g_clear_pointer (&bc->body, g_byte_array_unref);
                         bc->downloading = FALSE;
-                        request_block2 (ex, 0, szx);
+                        request_block2 (ex, 0, szx, TRUE);
                         return TRUE;
                 }
         } else if (start != bc->received) {
@@ -637,7 +678,7 @@ download_step (CoapUdp6Context  *self,
         bc->received = bc->body->len;
         report (bc, bc->received, bc->size2, FALSE);
         if (more) {
-                request_block2 (ex, bc->received / size, szx);
+                request_block2 (ex, bc->received / size, szx, FALSE);
                 return TRUE;
         }
         whole = coap_udp6_message_copy (response);
@@ -664,6 +705,8 @@ coap_udp6_context_block_client_response (CoapUdp6Context  *self,
         if (bc != NULL && (bc->upload != NULL || bc->source != NULL) && !bc->upload_done &&
             upload_step (ex, response))
                 return TRUE;
+        if (bc != NULL && bc->upload_done && response->code == COAP_UDP6_CODE_CONTINUE)
+                return TRUE;                /* a late duplicate, see block1_earlier() */
         if (!coap_udp6_code_is_successful (response->code))
                 return FALSE;
         block2 = option_value (response, COAP_UDP6_OPTION_BLOCK2);
