@@ -675,7 +675,13 @@ coap_udp6_context_block_server_response (CoapUdp6Context            *self,
         g_autoptr (CoapUdp6Message) whole = NULL;
         CoapUdp6Message *reply;
 
-        if (response->payload_len <= COAP_UDP6_BLOCK_SIZE (szx) && num == 0) {
+        if (G_UNLIKELY (coap_udp6_message_has_option (response, COAP_UDP6_OPTION_BLOCK2))) {
+                /* The handler serves its blocks itself: sent as they are,
+                 * nothing kept (a representation of any size). */
+                if (!block->has_block1)
+                        return NULL;
+                reply = coap_udp6_message_copy (response);
+        } else if (response->payload_len <= COAP_UDP6_BLOCK_SIZE (szx) && num == 0) {
                 if (!block->has_block1 && !block->has_block2)
                         return NULL;
                 reply = coap_udp6_message_copy (response);
