@@ -4,8 +4,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-message-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
+
+#include <string.h>
 
 /* An integer option's value, or -1 when absent. */
 static gint64
@@ -512,13 +515,36 @@ request_block2 (CoapUdp6Exchange *ex,
                 coap_udp6_exchange_continue (ex);
 }
 
-static gboolean
-same_etag (GBytes *a,
-           GBytes *b)
+/* The response's ETag (RFC 7252 §5.10.6: 1 to 8 bytes), read in place:
+ * a GBytes of an option would copy the whole datagram, for every block. */
+static const CoapUdp6OptionEntry *
+peek_etag (CoapUdp6Message *response)
 {
-        if (a == NULL || b == NULL)
-                return a == b;
-        return g_bytes_equal (a, b);
+        const CoapUdp6OptionEntry *e = coap_udp6_message_find_option (response, COAP_UDP6_OPTION_ETAG);
+
+        return e != NULL && e->len >= 1 && e->len <= 8 ? e : NULL;
+}
+
+static gboolean
+same_etag (CoapUdp6Message *response,
+           GBytes          *etag)
+{
+        const CoapUdp6OptionEntry *e = peek_etag (response);
+        gsize len;
+        const guint8 *data;
+
+        if (e == NULL || etag == NULL)
+                return e == NULL && etag == NULL;
+        data = g_bytes_get_data (etag, &len);
+        return e->len == len && memcmp (coap_udp6_option_entry_data (response, e), data, len) == 0;
+}
+
+static GBytes *
+take_etag (CoapUdp6Message *response)
+{
+        const CoapUdp6OptionEntry *e = peek_etag (response);
+
+        return e != NULL ? g_bytes_new (coap_udp6_option_entry_data (response, e), e->len) : NULL;
 }
 
 static void
@@ -593,7 +619,6 @@ download_step (CoapUdp6Context  *self,
                guint32           block2)
 {
         CoapUdp6BlockClient *bc = ensure_block (ex);
-        g_autoptr (GBytes) etag = coap_udp6_message_get_opaque (response, COAP_UDP6_OPTION_ETAG);
         guint szx = COAP_UDP6_BLOCK_SZX (block2);
         gsize size = COAP_UDP6_BLOCK_SIZE (szx);
         gboolean more = COAP_UDP6_BLOCK_MORE (block2);
@@ -614,12 +639,12 @@ download_step (CoapUdp6Context  *self,
                 bc->received = 0;
                 if (bc->sink == NULL)
                         bc->body = g_byte_array_new ();
-                bc->etag = g_steal_pointer (&etag);
-        } else if (start < bc->received && same_etag (etag, bc->etag)) {
+                bc->etag = take_etag (response);
+        } else if (start < bc->received && same_etag (response, bc->etag)) {
                 /* A late duplicate of an earlier block (see block1_earlier()). */
                 g_debug ("A block of a download that was already taken, ignored");
                 return TRUE;
-        } else if (!same_etag (etag, bc->etag)) {
+        } else if (!same_etag (response, bc->etag)) {
                 /* RFC 7959 §2.4: blocks of another representation never mix.
                  * Only a safe request may be made again from the start, and
                  * only into memory. */
@@ -641,7 +666,7 @@ download_step (CoapUdp6Context  *self,
                 bc->received = 0;
                 if (start == 0 && more) {
                         g_byte_array_set_size (bc->body, 0);
-                        bc->etag = g_steal_pointer (&etag);
+                        bc->etag = take_etag (response);
                 } else {
                         g_clear_pointer (&bc->body, g_byte_array_unref);
                         bc->downloading = FALSE;
