@@ -659,6 +659,7 @@ server_request (CoapUdp6Context      *self,
                                     server_szx (self, block));
 
                 block->has_block2 = FALSE;
+                block->from_representation = TRUE;
                 coap_udp6_request_respond (request, reply);
                 return TRUE;
         }

@@ -319,6 +319,7 @@ typedef struct {
         guint32 block2;                     /* the block asked for */
         gboolean has_block1;
         gboolean has_block2;
+        gboolean from_representation;       /* answered from a kept representation */
 } CoapUdp6BlockRequest;
 
 /* Before dispatch: TRUE when the request was answered here (2.31, 4.08,

@@ -1,6 +1,8 @@
-/* test-blockwise-handler.c: a handler that serves the Block2 blocks
- * (RFC 7959) of its representation itself, on loopback: its responses go
- * out as they are and nothing is kept
+/* test-blockwise-handler.c: how a server sends Block2 blocks (RFC 7959),
+ * on loopback: a handler that serves the blocks of its representation
+ * itself (its responses go out as they are and nothing is kept), and the
+ * blocks of a kept representation, which stay out of the deduplication
+ * table
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -44,6 +46,19 @@ own_blocks_handler (CoapUdp6Resource *resource,
         coap_udp6_message_set_size2 (response, total);
         coap_udp6_message_set_payload (response, part);
         coap_udp6_request_respond (request, response);
+}
+
+/* The whole body in one response: the context sends it block by block. */
+static void
+whole_handler (CoapUdp6Resource *resource,
+               CoapUdp6Request  *request,
+               gpointer          user_data)
+{
+        Fixture *f = user_data;
+        guint32 none = 0;
+
+        g_array_append_val (f->asked, none);
+        coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, f->body, 0);
 }
 
 static void
@@ -133,6 +148,50 @@ test_handler_blocks_small (Fixture      *f,
         g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_BLOCK_ENTRIES), ==, 0);
 }
 
+static GBytes *
+raw_exchange (Fixture    *f,
+              GSocket    *raw,
+              const char *hex)
+{
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GSocketAddress) to = g_inet_socket_address_new (lo, f->server_port);
+        g_autofree char *answer = NULL;
+
+        test_raw_send_hex (raw, to, hex);
+        answer = test_raw_recv_hex (f->main_context, raw, 5000);
+        g_assert_nonnull (answer);
+        return test_bytes_from_hex (answer);
+}
+
+/* RFC 7252 §4.5: a duplicate of a request for a block of a kept
+ * representation is handled again, from the representation, instead of
+ * the block being copied into the deduplication table. */
+static void
+test_kept_block_duplicate (Fixture      *f,
+                           gconstpointer data)
+{
+        g_autoptr (GSocket) raw = test_raw_socket_new ();
+        g_autoptr (CoapUdp6Resource) whole = NULL;
+        g_autoptr (GBytes) block0 = NULL;
+        g_autoptr (GBytes) block1 = NULL;
+        g_autoptr (GBytes) again = NULL;
+
+        whole = coap_udp6_resource_new_with_handler (whole_handler, f, NULL);
+        coap_udp6_context_add_resource (f->server, "whole", whole);
+        /* CON GET mid 0x0101 token 01, Uri-Path "whole", Block2 0/0/1024. */
+        block0 = raw_exchange (f, raw, "41 01 01 01 01 b5 77 68 6f 6c 65 c1 06");
+        g_assert_cmpuint (g_bytes_get_size (block0), >, 1024);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_DEDUP_ENTRIES), ==, 1);
+        /* Block 1, then the same datagram again. */
+        block1 = raw_exchange (f, raw, "41 01 01 02 02 b5 77 68 6f 6c 65 c1 16");
+        again = raw_exchange (f, raw, "41 01 01 02 02 b5 77 68 6f 6c 65 c1 16");
+        g_assert_cmpuint (g_bytes_get_size (block1), >, 1024);
+        g_assert_true (g_bytes_equal (block1, again));
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_DEDUP_ENTRIES), ==, 1);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_DUPLICATES), ==, 0);
+        g_assert_cmpuint (f->asked->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -147,5 +206,7 @@ main (int   argc,
         g_test_add ("/blockwise-handler/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
         ADD ("blocks", test_handler_blocks);
         ADD ("small-blocks", test_handler_blocks_small);
+        g_test_add ("/blockwise-server/kept-block-duplicate", Fixture, NULL, fixture_setup,
+                    test_kept_block_duplicate, fixture_teardown);
         return g_test_run ();
 }

@@ -18,8 +18,9 @@
 # time (process start included), RSS the client's peak (GNU time's %M:
 # a child of Python would start with the interpreter's RSS in ru_maxrss).
 # CPU is microseconds per block (user + system): the client's from its
-# rusage (start-up included), the server's from /proc/PID/schedstat
-# around the transfer.
+# rusage, with start-up ("client") and without ("net": less the median
+# CPU of five runs of the same client for a one-message exchange), the
+# server's from /proc/PID/schedstat around the transfer.
 #
 #   /usr/bin/python3 tests/bench/blockwise.py --build BUILDDIR \
 #       [--size BYTES] [--stream-mib N] [--rounds 3]
@@ -94,6 +95,13 @@ def client_argv(kind, build, direction, base, path, source, sink):
     return [LIBCOAP_CLIENT, '-m', 'put', '-b', '1024', '-f', source, base + path]
 
 
+def startup_cpu(kind, build, base):
+    """Median CPU seconds of @kind's client for one message each way."""
+    argv = [ours(build)] if kind == 'coap-udp6' else [LIBCOAP_CLIENT]
+    runs = [timed(argv + [base + '/sink'])[4] for _ in range(5)]
+    return statistics.median(runs)
+
+
 class Servers:
     def __init__(self, build, size):
         self.ours = subprocess.Popen([os.path.join(build, 'tests', 'bench', 'bench-block-server'),
@@ -142,8 +150,9 @@ def main():
         if servers.libcoap:
             pairs.append(('coap-udp6', 'libcoap'))
         blocks = (args.size + 1023) // 1024
-        print('%-10s -> %-10s %-4s %9s %9s %14s %14s' % ('client', 'server', 'dir', 'MB/s', 'RSS KiB',
-                                                         'client us/blk', 'server us/blk'))
+        startup = {kind: startup_cpu(kind, args.build, servers.ours_base) for kind, _ in pairs}
+        print('%-10s -> %-10s %-4s %9s %9s %14s %14s %14s' % ('client', 'server', 'dir', 'MB/s', 'RSS KiB',
+                                                              'client us/blk', 'net us/blk', 'server us/blk'))
         for client, server in pairs:
             base = servers.ours_base if server == 'coap-udp6' else servers.libcoap_base
             for direction in ('up', 'down'):
@@ -175,9 +184,10 @@ def main():
                     rates.append(args.size / seconds / 1e6)
                     peaks.append(rss)
                 if rates:
-                    print('%-10s -> %-10s %-4s %9.2f %9d %14.1f %14.1f' % (
+                    print('%-10s -> %-10s %-4s %9.2f %9d %14.1f %14.1f %14.1f' % (
                         client, server, direction, statistics.median(rates), max(peaks),
                         statistics.median(client_cpu) / blocks * 1e6,
+                        (statistics.median(client_cpu) - startup[client]) / blocks * 1e6,
                         statistics.median(server_cpus) / blocks * 1e6))
 
         # A streamed body: RSS must stay where the 1 MiB run left it (0: skipped).
