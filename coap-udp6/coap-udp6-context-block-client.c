@@ -436,8 +436,8 @@ block1_earlier (guint32 value,
         return num < offset / size || num * COAP_UDP6_BLOCK_SIZE (COAP_UDP6_BLOCK_SZX (value)) < offset;
 }
 
-/* TRUE when the next block was sent, @ex failed or @response was an
- * answer to an earlier block. */
+/* TRUE when the next block was sent, @ex failed or @response was a 2.31
+ * for an earlier block. */
 static gboolean
 upload_step (CoapUdp6Exchange *ex,
              CoapUdp6Message  *response)
@@ -448,12 +448,13 @@ upload_step (CoapUdp6Exchange *ex,
         gboolean last = bc->source != NULL ? !bc->source_more
                                            : bc->sent + bc->current >= g_bytes_get_size (bc->upload);
 
-        if (block1 >= 0 && !block1_matches (block1, bc->sent, size) &&
-            block1_earlier (block1, bc->sent, size)) {
-                g_debug ("An answer to an earlier block of an upload, ignored");
-                return TRUE;
-        }
         if (response->code == COAP_UDP6_CODE_CONTINUE) {
+                /* Earlier blocks were all answered 2.31: a late duplicate is one. */
+                if (block1 >= 0 && !block1_matches (block1, bc->sent, size) &&
+                    block1_earlier (block1, bc->sent, size)) {
+                        g_debug ("An answer to an earlier block of an upload, ignored");
+                        return TRUE;
+                }
                 if (block1 < 0 || !block1_matches (block1, bc->sent, size) || last) {
                         fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
                               "2.31 Continue for the wrong block of the upload");
