@@ -4,8 +4,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-block-client-private.h"
+#include "coap-udp6-message-private.h"
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
+
+#include <string.h>
 
 /* An integer option's value, or -1 when absent. */
 static gint64
@@ -21,53 +25,6 @@ option_value (CoapUdp6Message *message,
 #define MAX_RESTARTS 3
 /* Echo challenges answered within one operation (RFC 9175 §2.3). */
 #define MAX_ECHOES 4
-/* Streams are read and written this many bytes at a time, not a block at
- * a time: a file's asynchronous read or write runs in a worker thread,
- * and one hand-over per block halved the throughput. Memory stays flat. */
-#define STREAM_BUFFER_SIZE (64 * 1024)
-
-struct _CoapUdp6BlockClient {
-        GBytes *upload;                     /* owned, nullable: the whole request body */
-        gsize sent;                         /* bytes of @upload the server took */
-        gsize current;                      /* bytes in the block in flight */
-        guint szx1;                         /* Block1 size exponent */
-        gboolean upload_done;
-        gboolean resized_for_413;
-        GByteArray *body;                   /* owned, nullable: the response being reassembled */
-        GBytes *etag;                       /* owned, nullable: of the first Block2 block */
-        guint restarts;
-        guint echoes;
-        gboolean downloading;               /* a Block2 transfer started */
-        guint64 received;                   /* response body bytes taken */
-
-        /* coap_udp6_context_request_stream_async() */
-        CoapUdp6Exchange *ex;               /* unowned: the exchange that owns this */
-        GBufferedInputStream *source;       /* owned, nullable: the upload */
-        gboolean source_eof;
-        gboolean source_more;               /* bytes follow the block in flight */
-        gint64 source_size;                 /* -1: unknown */
-        gint64 size2;                       /* -1: unknown */
-        GOutputStream *sink;                /* owned, nullable: the download */
-        GByteArray *sink_pending;           /* owned, nullable: blocks not yet written */
-        GCancellable *cancellable;          /* owned, nullable */
-        CoapUdp6TransferProgress progress;
-        gpointer progress_data;
-        GDestroyNotify progress_destroy;
-        struct _StreamOp *op;               /* the read or write under way */
-        CoapUdp6Message *final;             /* owned, nullable: returned once written */
-        gboolean next_more;
-        guint next_szx;
-        GTask *start_task;                  /* owned, until the first block is read */
-        CoapUdp6Context *start_context;     /* owned, likewise */
-        CoapUdp6Message *start_request;     /* owned, likewise */
-};
-
-/* An asynchronous read or write of a stream transfer: it outlives the
- * transfer when the request ends meanwhile. */
-typedef struct _StreamOp {
-        CoapUdp6BlockClient *bc;            /* NULL once the transfer ended */
-        GBytes *data;                       /* owned, nullable: what is written */
-} StreamOp;
 
 guint
 coap_udp6_context_block_szx (CoapUdp6Context *self)
@@ -178,140 +135,14 @@ start_upload (CoapUdp6Exchange *ex,
         set_upload_block (ex);
 }
 
-static void
-report (CoapUdp6BlockClient *bc,
+void
+coap_udp6_block_client_report (CoapUdp6BlockClient *bc,
         guint64              done,
         gint64               total,
         gboolean             upload)
 {
         if (bc->progress != NULL)
                 bc->progress (done, total, upload, bc->progress_data);
-}
-
-static StreamOp *
-op_new (CoapUdp6BlockClient *bc,
-        GBytes              *data)
-{
-        StreamOp *op = g_new0 (StreamOp, 1);
-
-        op->bc = bc;
-        op->data = data;
-        bc->op = op;
-        return op;
-}
-
-/* The transfer @op was for, or NULL when it has ended. */
-static CoapUdp6BlockClient *
-op_end (StreamOp *op)
-{
-        CoapUdp6BlockClient *bc = op->bc;
-
-        if (bc != NULL)
-                bc->op = NULL;
-        g_clear_pointer (&op->data, g_bytes_unref);
-        g_free (op);
-        return bc;
-}
-
-/* The buffer holds the next block and a byte more, or the rest of the stream. */
-static gboolean
-block_buffered (CoapUdp6BlockClient *bc)
-{
-        return bc->source_eof ||
-               g_buffered_input_stream_get_available (bc->source) > COAP_UDP6_BLOCK_SIZE (bc->szx1);
-}
-
-static void
-fill_source (CoapUdp6BlockClient *bc,
-             GAsyncReadyCallback  callback)
-{
-        /* As much as the buffer takes (-1): one read for many blocks. */
-        g_buffered_input_stream_fill_async (bc->source, -1, G_PRIORITY_DEFAULT, bc->cancellable,
-                                            callback, op_new (bc, NULL));
-}
-
-/* After a fill: FALSE with @error, else whether the block is buffered. */
-static gboolean
-filled (CoapUdp6BlockClient *bc,
-        GAsyncResult        *result,
-        gboolean            *ready,
-        GError             **error)
-{
-        gssize n = g_buffered_input_stream_fill_finish (bc->source, result, error);
-
-        if (n < 0)
-                return FALSE;
-        if (n == 0)
-                bc->source_eof = TRUE;
-        *ready = block_buffered (bc);
-        return TRUE;
-}
-
-/* The next block from the buffer, which holds it (no blocking read). */
-static GBytes *
-take_block (CoapUdp6BlockClient *bc,
-            GError             **error)
-{
-        GBytes *block = g_input_stream_read_bytes (G_INPUT_STREAM (bc->source),
-                                                   COAP_UDP6_BLOCK_SIZE (bc->szx1), NULL, error);
-
-        bc->source_more = g_buffered_input_stream_get_available (bc->source) > 0;
-        return block;
-}
-
-static void
-send_stream_block (CoapUdp6Exchange *ex)
-{
-        CoapUdp6BlockClient *bc = ex->block;
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GBytes) block = take_block (bc, &error);
-
-        if (block == NULL) {
-                coap_udp6_exchange_finish (ex, NULL, error);
-                return;
-        }
-        bc->current = g_bytes_get_size (block);
-        coap_udp6_message_set_payload (ex->request, block);
-        coap_udp6_message_set_option_uint (ex->request, COAP_UDP6_OPTION_BLOCK1,
-                                           COAP_UDP6_BLOCK_VALUE (bc->sent / COAP_UDP6_BLOCK_SIZE (bc->szx1),
-                                                                  bc->source_more, bc->szx1));
-        coap_udp6_message_set_size1 (ex->request, -1);
-        coap_udp6_exchange_continue (ex);
-}
-
-static void
-upload_fill_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-        CoapUdp6BlockClient *bc = op_end (user_data);
-        g_autoptr (GError) error = NULL;
-        gboolean ready = FALSE;
-
-        if (bc == NULL) {
-                g_buffered_input_stream_fill_finish (G_BUFFERED_INPUT_STREAM (source), result, NULL);
-                return;
-        }
-        if (!filled (bc, result, &ready, &error))
-                coap_udp6_exchange_finish (bc->ex, NULL, error);
-        else if (!ready)
-                fill_source (bc, upload_fill_cb);
-        else
-                send_stream_block (bc->ex);
-}
-
-static void
-next_stream_block (CoapUdp6Exchange *ex)
-{
-        CoapUdp6BlockClient *bc = ex->block;
-
-        if (block_buffered (bc)) {
-                send_stream_block (ex);
-                return;
-        }
-        /* Nothing is in flight while the stream is read. */
-        coap_udp6_context_cancel_timer (ex->context, &ex->timer);
-        fill_source (bc, upload_fill_cb);
 }
 
 /* The per-request override is a Block1 or Block2 option the caller put in
@@ -363,7 +194,7 @@ answer_echo (CoapUdp6Exchange *ex,
                 return FALSE;
         bc->echoes++;
         coap_udp6_message_set_echo (ex->request, echo);
-        coap_udp6_exchange_continue (ex);
+        coap_udp6_exchange_restart (ex);
         return TRUE;
 }
 
@@ -401,12 +232,40 @@ answer_too_large (CoapUdp6Context  *self,
                 szx = g_bit_storage (MAX (total, 17) - 1) - 5;
         ensure_block (ex)->resized_for_413 = TRUE;
         start_upload (ex, szx);
-        coap_udp6_exchange_continue (ex);
+        coap_udp6_exchange_restart (ex);
         return TRUE;
         }
 }
 
-/* TRUE when the next block was sent or @ex failed. */
+/* Whether the Block1 option of an answer is for the block at @offset
+ * (of @size bytes), the one in flight. NUM counts blocks of our size or
+ * of the smaller one the server asks for (RFC 7959 §2.3). */
+static gboolean
+block1_matches (guint32 value,
+                guint64 offset,
+                gsize   size)
+{
+        guint64 num = COAP_UDP6_BLOCK_NUM (value);
+
+        return num == offset / size || num * COAP_UDP6_BLOCK_SIZE (COAP_UDP6_BLOCK_SZX (value)) == offset;
+}
+
+/* An answer to an earlier block: the blocks of one transfer share a
+ * token, so a late duplicate (a separate response sent twice, a NON
+ * the network doubled) arrives with it and must not answer the block in
+ * flight. */
+static gboolean
+block1_earlier (guint32 value,
+                guint64 offset,
+                gsize   size)
+{
+        guint64 num = COAP_UDP6_BLOCK_NUM (value);
+
+        return num < offset / size || num * COAP_UDP6_BLOCK_SIZE (COAP_UDP6_BLOCK_SZX (value)) < offset;
+}
+
+/* TRUE when the next block was sent, @ex failed or @response was a 2.31
+ * for an earlier block. */
 static gboolean
 upload_step (CoapUdp6Exchange *ex,
              CoapUdp6Message  *response)
@@ -418,19 +277,25 @@ upload_step (CoapUdp6Exchange *ex,
                                            : bc->sent + bc->current >= g_bytes_get_size (bc->upload);
 
         if (response->code == COAP_UDP6_CODE_CONTINUE) {
-                if (block1 < 0 || COAP_UDP6_BLOCK_NUM (block1) != bc->sent / size || last) {
+                /* Earlier blocks were all answered 2.31: a late duplicate is one. */
+                if (block1 >= 0 && !block1_matches (block1, bc->sent, size) &&
+                    block1_earlier (block1, bc->sent, size)) {
+                        g_debug ("An answer to an earlier block of an upload, ignored");
+                        return TRUE;
+                }
+                if (block1 < 0 || !block1_matches (block1, bc->sent, size) || last) {
                         fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
                               "2.31 Continue for the wrong block of the upload");
                         return TRUE;
                 }
                 bc->sent += bc->current;
-                report (bc, bc->sent, bc->source != NULL ? bc->source_size
+                coap_udp6_block_client_report (bc, bc->sent, bc->source != NULL ? bc->source_size
                                                          : (gint64) g_bytes_get_size (bc->upload), TRUE);
                 /* RFC 7959 §2.3: the server may ask for smaller blocks. */
                 if (COAP_UDP6_BLOCK_SZX (block1) < bc->szx1)
                         bc->szx1 = COAP_UDP6_BLOCK_SZX (block1);
                 if (bc->source != NULL) {
-                        next_stream_block (ex);
+                        coap_udp6_block_stream_next_block (ex);
                         return TRUE;
                 }
                 set_upload_block (ex);
@@ -448,15 +313,16 @@ upload_step (CoapUdp6Exchange *ex,
         }
         bc->upload_done = TRUE;
         bc->sent += bc->current;
-        report (bc, bc->sent, bc->source != NULL ? bc->source_size
+        coap_udp6_block_client_report (bc, bc->sent, bc->source != NULL ? bc->source_size
                                                  : (gint64) g_bytes_get_size (bc->upload), TRUE);
         return FALSE;
 }
 
-static void
-request_block2 (CoapUdp6Exchange *ex,
+void
+coap_udp6_block_client_request_block2 (CoapUdp6Exchange *ex,
                 guint             num,
-                guint             szx)
+                guint             szx,
+                gboolean          restart)
 {
         CoapUdp6Message *req = ex->request;
 
@@ -472,80 +338,42 @@ request_block2 (CoapUdp6Exchange *ex,
         coap_udp6_message_remove_option (req, COAP_UDP6_OPTION_OBSERVE);
         coap_udp6_message_set_option_uint (req, COAP_UDP6_OPTION_BLOCK2,
                                            COAP_UDP6_BLOCK_VALUE (num, FALSE, szx));
-        coap_udp6_exchange_continue (ex);
+        if (restart)
+                coap_udp6_exchange_restart (ex);
+        else
+                coap_udp6_exchange_continue (ex);
+}
+
+/* The response's ETag (RFC 7252 §5.10.6: 1 to 8 bytes), read in place:
+ * a GBytes of an option would copy the whole datagram, for every block. */
+static const CoapUdp6OptionEntry *
+peek_etag (CoapUdp6Message *response)
+{
+        const CoapUdp6OptionEntry *e = coap_udp6_message_find_option (response, COAP_UDP6_OPTION_ETAG);
+
+        return e != NULL && e->len >= 1 && e->len <= 8 ? e : NULL;
 }
 
 static gboolean
-same_etag (GBytes *a,
-           GBytes *b)
+same_etag (CoapUdp6Message *response,
+           GBytes          *etag)
 {
-        if (a == NULL || b == NULL)
-                return a == b;
-        return g_bytes_equal (a, b);
+        const CoapUdp6OptionEntry *e = peek_etag (response);
+        gsize len;
+        const guint8 *data;
+
+        if (e == NULL || etag == NULL)
+                return e == NULL && etag == NULL;
+        data = g_bytes_get_data (etag, &len);
+        return e->len == len && memcmp (coap_udp6_option_entry_data (response, e), data, len) == 0;
 }
 
-static void
-sink_write_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+static GBytes *
+take_etag (CoapUdp6Message *response)
 {
-        CoapUdp6BlockClient *bc = op_end (user_data);
-        g_autoptr (GError) error = NULL;
-        g_autoptr (CoapUdp6Message) final = NULL;
+        const CoapUdp6OptionEntry *e = peek_etag (response);
 
-        if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error) &&
-            bc != NULL) {
-                coap_udp6_exchange_finish (bc->ex, NULL, error);
-                return;
-        }
-        if (bc == NULL)
-                return;
-        report (bc, bc->received, bc->size2, FALSE);
-        if (bc->next_more) {
-                request_block2 (bc->ex, bc->received / COAP_UDP6_BLOCK_SIZE (bc->next_szx), bc->next_szx);
-                return;
-        }
-        final = g_steal_pointer (&bc->final);
-        coap_udp6_exchange_finish (bc->ex, final, NULL);
-}
-
-/* Writes @response's payload to the sink, gathering blocks up to
- * STREAM_BUFFER_SIZE first; then the next block is asked for (@more) or
- * the request completes with @response without payload. */
-static void
-write_to_sink (CoapUdp6Exchange *ex,
-               CoapUdp6Message  *response,
-               gboolean          more,
-               guint             szx)
-{
-        CoapUdp6BlockClient *bc = ex->block;
-        gint64 size2 = option_value (response, COAP_UDP6_OPTION_SIZE2);
-        GBytes *data;
-
-        bc->next_more = more;
-        bc->next_szx = szx;
-        if (size2 >= 0)
-                bc->size2 = size2;
-        if (!more) {
-                bc->final = coap_udp6_message_copy (response);
-                coap_udp6_message_remove_option (bc->final, COAP_UDP6_OPTION_BLOCK2);
-                coap_udp6_message_set_size2 (bc->final, -1);
-                coap_udp6_message_set_payload (bc->final, NULL);
-        }
-        if (bc->sink_pending == NULL)
-                bc->sink_pending = g_byte_array_sized_new (STREAM_BUFFER_SIZE);
-        g_byte_array_append (bc->sink_pending, response->payload_data, response->payload_len);
-        bc->received += response->payload_len;
-        if (more && bc->sink_pending->len + COAP_UDP6_BLOCK_SIZE (szx) <= STREAM_BUFFER_SIZE) {
-                report (bc, bc->received, bc->size2, FALSE);
-                request_block2 (ex, bc->received / COAP_UDP6_BLOCK_SIZE (szx), szx);
-                return;
-        }
-        data = g_byte_array_free_to_bytes (g_steal_pointer (&bc->sink_pending));
-        coap_udp6_context_cancel_timer (ex->context, &ex->timer);
-        g_output_stream_write_all_async (bc->sink, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
-                                         G_PRIORITY_DEFAULT, bc->cancellable, sink_write_cb,
-                                         op_new (bc, data));
+        return e != NULL ? g_bytes_new (coap_udp6_option_entry_data (response, e), e->len) : NULL;
 }
 
 /* TRUE when @response was taken. */
@@ -556,7 +384,6 @@ download_step (CoapUdp6Context  *self,
                guint32           block2)
 {
         CoapUdp6BlockClient *bc = ensure_block (ex);
-        g_autoptr (GBytes) etag = coap_udp6_message_get_opaque (response, COAP_UDP6_OPTION_ETAG);
         guint szx = COAP_UDP6_BLOCK_SZX (block2);
         gsize size = COAP_UDP6_BLOCK_SIZE (szx);
         gboolean more = COAP_UDP6_BLOCK_MORE (block2);
@@ -577,8 +404,12 @@ download_step (CoapUdp6Context  *self,
                 bc->received = 0;
                 if (bc->sink == NULL)
                         bc->body = g_byte_array_new ();
-                bc->etag = g_steal_pointer (&etag);
-        } else if (!same_etag (etag, bc->etag)) {
+                bc->etag = take_etag (response);
+        } else if (start < bc->received && same_etag (response, bc->etag)) {
+                /* A late duplicate of an earlier block (see block1_earlier()). */
+                g_debug ("A block of a download that was already taken, ignored");
+                return TRUE;
+        } else if (!same_etag (response, bc->etag)) {
                 /* RFC 7959 §2.4: blocks of another representation never mix.
                  * Only a safe request may be made again from the start, and
                  * only into memory. */
@@ -600,11 +431,11 @@ download_step (CoapUdp6Context  *self,
                 bc->received = 0;
                 if (start == 0 && more) {
                         g_byte_array_set_size (bc->body, 0);
-                        bc->etag = g_steal_pointer (&etag);
+                        bc->etag = take_etag (response);
                 } else {
                         g_clear_pointer (&bc->body, g_byte_array_unref);
                         bc->downloading = FALSE;
-                        request_block2 (ex, 0, szx);
+                        coap_udp6_block_client_request_block2 (ex, 0, szx, TRUE);
                         return TRUE;
                 }
         } else if (start != bc->received) {
@@ -621,7 +452,7 @@ download_step (CoapUdp6Context  *self,
         }
         if (bc->sink != NULL) {
                 /* Memory stays flat: no limit but the stream's. */
-                write_to_sink (ex, response, more, szx);
+                coap_udp6_block_stream_write (ex, response, more, szx);
                 return TRUE;
         }
         if ((size2 >= 0 && (guint64) size2 > self->max_body_size) ||
@@ -635,9 +466,9 @@ download_step (CoapUdp6Context  *self,
                 bc->size2 = size2;
         g_byte_array_append (bc->body, response->payload_data, response->payload_len);
         bc->received = bc->body->len;
-        report (bc, bc->received, bc->size2, FALSE);
+        coap_udp6_block_client_report (bc, bc->received, bc->size2, FALSE);
         if (more) {
-                request_block2 (ex, bc->received / size, szx);
+                coap_udp6_block_client_request_block2 (ex, bc->received / size, szx, FALSE);
                 return TRUE;
         }
         whole = coap_udp6_message_copy (response);
@@ -664,6 +495,8 @@ coap_udp6_context_block_client_response (CoapUdp6Context  *self,
         if (bc != NULL && (bc->upload != NULL || bc->source != NULL) && !bc->upload_done &&
             upload_step (ex, response))
                 return TRUE;
+        if (bc != NULL && bc->upload_done && response->code == COAP_UDP6_CODE_CONTINUE)
+                return TRUE;                /* a late duplicate, see block1_earlier() */
         if (!coap_udp6_code_is_successful (response->code))
                 return FALSE;
         block2 = option_value (response, COAP_UDP6_OPTION_BLOCK2);
@@ -676,152 +509,8 @@ coap_udp6_context_block_client_response (CoapUdp6Context  *self,
         }
         if (bc != NULL && bc->sink != NULL) {
                 /* A body in one message goes to the sink too. */
-                write_to_sink (ex, response, FALSE, 0);
+                coap_udp6_block_stream_write (ex, response, FALSE, 0);
                 return TRUE;
         }
         return FALSE;
-}
-
-static void
-start_fill_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-        CoapUdp6BlockClient *bc = op_end (user_data);
-        g_autoptr (GTask) task = g_steal_pointer (&bc->start_task);
-        g_autoptr (CoapUdp6Context) self = g_steal_pointer (&bc->start_context);
-        g_autoptr (CoapUdp6Message) request = g_steal_pointer (&bc->start_request);
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GBytes) block = NULL;
-        gboolean ready = FALSE;
-
-        if (!filled (bc, result, &ready, &error)) {
-                coap_udp6_block_client_free (bc);
-                g_task_return_error (task, g_steal_pointer (&error));
-                return;
-        }
-        if (!ready) {
-                bc->start_task = g_steal_pointer (&task);
-                bc->start_context = g_steal_pointer (&self);
-                bc->start_request = g_steal_pointer (&request);
-                fill_source (bc, start_fill_cb);
-                return;
-        }
-        block = take_block (bc, &error);
-        if (block == NULL) {
-                coap_udp6_block_client_free (bc);
-                g_task_return_error (task, g_steal_pointer (&error));
-                return;
-        }
-        coap_udp6_message_set_payload (request, block);
-        if (bc->source_more) {
-                coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1,
-                                                   COAP_UDP6_BLOCK_VALUE (0, TRUE, bc->szx1));
-                if (bc->source_size >= 0)
-                        coap_udp6_message_set_size1 (request, MIN (bc->source_size, G_MAXUINT32));
-        }
-        coap_udp6_context_request_start (self, request, g_task_get_cancellable (task), task, bc);
-}
-
-/**
- * coap_udp6_context_request_stream_async:
- * @self: a #CoapUdp6Context
- * @request: the request, as for [method@Context.request_async]; its payload
- *   is ignored when @body is given
- * @body: (nullable): the request body, read block by block as it is sent
- * @body_size: the size of @body when known (sent as Size1, RFC 7959 §4,
- *   and given to @progress), else -1
- * @sink: (nullable): where the response body is written, block by block;
- *   the response then has no payload
- * @progress: (nullable) (scope notified) (closure progress_data) (destroy progress_destroy):
- *   called after each block
- * @progress_data: data for @progress
- * @progress_destroy: (nullable): frees @progress_data
- * @cancellable: (nullable): stops the transfer between blocks
- * @callback: (scope async): called when the request is over
- * @user_data: data for @callback
- *
- * Sends a request whose body comes from a stream and writes the response
- * body into a stream, one block at a time (RFC 7959), so memory does not
- * grow with the bodies: a file of any size goes up and down through one
- * block-sized buffer. Reads and writes are asynchronous; no block is asked
- * for while the previous one is being written. A download into @sink is
- * not limited by [property@Context:max-body-size], and a representation
- * that changes during it fails the request with
- * %COAP_UDP6_ERROR_BLOCKWISE rather than starting again.
- *
- * Since: 1.0
- */
-void
-coap_udp6_context_request_stream_async (CoapUdp6Context         *self,
-                                        CoapUdp6Message         *request,
-                                        GInputStream            *body,
-                                        gint64                   body_size,
-                                        GOutputStream           *sink,
-                                        CoapUdp6TransferProgress progress,
-                                        gpointer                 progress_data,
-                                        GDestroyNotify           progress_destroy,
-                                        GCancellable            *cancellable,
-                                        GAsyncReadyCallback      callback,
-                                        gpointer                 user_data)
-{
-        g_autoptr (GTask) task = NULL;
-        CoapUdp6BlockClient *bc;
-        gint64 block1;
-
-        g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
-        g_return_if_fail (COAP_UDP6_IS_MESSAGE (request));
-        g_return_if_fail (body == NULL || G_IS_INPUT_STREAM (body));
-        g_return_if_fail (sink == NULL || G_IS_OUTPUT_STREAM (sink));
-
-        task = g_task_new (self, cancellable, callback, user_data);
-        g_task_set_source_tag (task, coap_udp6_context_request_stream_async);
-        g_task_set_check_cancellable (task, FALSE);
-        bc = g_new0 (CoapUdp6BlockClient, 1);
-        bc->size2 = -1;
-        bc->source_size = body_size;
-        bc->sink = sink != NULL ? g_object_ref (sink) : NULL;
-        bc->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-        bc->progress = progress;
-        bc->progress_data = progress_data;
-        bc->progress_destroy = progress_destroy;
-        if (body == NULL) {
-                coap_udp6_context_request_start (self, request, cancellable, task, bc);
-                return;
-        }
-        block1 = option_value (request, COAP_UDP6_OPTION_BLOCK1);
-        bc->szx1 = block1 >= 0 ? MIN (COAP_UDP6_BLOCK_SZX (block1), 6) : coap_udp6_context_block_szx (self);
-        bc->source = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (body, STREAM_BUFFER_SIZE));
-        bc->start_task = g_steal_pointer (&task);
-        bc->start_context = g_object_ref (self);
-        bc->start_request = coap_udp6_message_copy (request);
-        coap_udp6_message_remove_option (bc->start_request, COAP_UDP6_OPTION_BLOCK1);
-        fill_source (bc, start_fill_cb);
-}
-
-/**
- * coap_udp6_context_request_stream_finish:
- * @self: a #CoapUdp6Context
- * @result: the result passed to the callback
- * @error: return location for a #GError
- *
- * Finishes [method@Context.request_stream_async].
- *
- * Returns: (transfer full) (nullable): the response (without payload when
- *   a sink was given), or %NULL with the errors of
- *   [method@Context.request_finish], a stream's error,
- *   %COAP_UDP6_ERROR_BLOCKWISE or %COAP_UDP6_ERROR_BODY_TOO_LARGE
- *
- * Since: 1.0
- */
-CoapUdp6Message *
-coap_udp6_context_request_stream_finish (CoapUdp6Context *self,
-                                         GAsyncResult    *result,
-                                         GError         **error)
-{
-        g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                              coap_udp6_context_request_stream_async, NULL);
-
-        return g_task_propagate_pointer (G_TASK (result), error);
 }

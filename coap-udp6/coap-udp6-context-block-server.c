@@ -8,6 +8,8 @@
 #include "coap-udp6-code.h"
 #include "coap-udp6-error.h"
 #include "coap-udp6-request-private.h"
+#include "coap-udp6-message-private.h"
+#include "coap-udp6-endpoint-address-private.h"
 
 #include <string.h>
 
@@ -234,16 +236,50 @@ set_entry_bytes (CoapUdp6BlockServer *bs,
         e->bytes = bytes;
 }
 
-/* Remote, method and target: what makes two requests the same operation. */
+/* Keys are made for every block, so without printf or allocations
+ * beyond the key's own. */
+static void
+append_hex (GString      *key,
+            const guint8 *data,
+            gsize         len)
+{
+        static const char digits[] = "0123456789abcdef";
+
+        for (gsize i = 0; i < len; i++) {
+                g_string_append_c (key, digits[data[i] >> 4]);
+                g_string_append_c (key, digits[data[i] & 15]);
+        }
+}
+
+static void
+append_uint (GString *key,
+             guint32  value)
+{
+        guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+
+        append_hex (key, bytes, sizeof bytes);
+}
+
+/* Remote (address, scope and port), method and target: what makes two
+ * requests the same operation. */
 static GString *
 operation_key (char             kind,
                CoapUdp6Message *message)
 {
-        g_autofree char *remote = message->remote != NULL ?
-                coap_udp6_endpoint_address_get_hostinfo (message->remote) : NULL;
-        GString *key = g_string_new (NULL);
+        GString *key = g_string_sized_new (128);
 
-        g_string_append_printf (key, "%c %s %u ", kind, remote != NULL ? remote : "", message->code);
+        g_string_append_c (key, kind);
+        g_string_append_c (key, ' ');
+        if (message->remote != NULL) {
+                const struct sockaddr_in6 *sin6 = coap_udp6_endpoint_address_peek_native (message->remote);
+
+                append_hex (key, (const guint8 *) &sin6->sin6_addr, sizeof sin6->sin6_addr);
+                append_uint (key, sin6->sin6_scope_id);
+                append_uint (key, g_ntohs (sin6->sin6_port));
+        }
+        g_string_append_c (key, ' ');
+        append_uint (key, message->code);
+        g_string_append_c (key, ' ');
         coap_udp6_message_append_path_query (message, key);
         return key;
 }
@@ -253,16 +289,12 @@ static void
 append_request_tag (GString         *key,
                     CoapUdp6Message *message)
 {
-        g_autoptr (GBytes) tag = coap_udp6_message_get_opaque (message, COAP_UDP6_OPTION_REQUEST_TAG);
+        const CoapUdp6OptionEntry *e = coap_udp6_message_find_option (message, COAP_UDP6_OPTION_REQUEST_TAG);
 
         g_string_append (key, " tag=");
-        if (tag != NULL) {
-                gsize len;
-                const guint8 *data = g_bytes_get_data (tag, &len);
-
-                for (gsize i = 0; i < len; i++)
-                        g_string_append_printf (key, "%02x", data[i]);
-        }
+        /* At most 8 bytes (RFC 9175 §3.2); a longer one is ignored. */
+        if (e != NULL && e->len <= 8)
+                append_hex (key, coap_udp6_option_entry_data (message, e), e->len);
 }
 
 static char *
@@ -279,7 +311,8 @@ representation_key (CoapUdp6Message *message)
 {
         GString *key = operation_key ('R', message);
 
-        g_string_append_printf (key, " accept=%d", (gint) option_value (message, COAP_UDP6_OPTION_ACCEPT));
+        g_string_append (key, " accept=");
+        append_uint (key, (guint32) option_value (message, COAP_UDP6_OPTION_ACCEPT));
         append_request_tag (key, message);
         return g_string_free (key, FALSE);
 }
@@ -626,6 +659,7 @@ server_request (CoapUdp6Context      *self,
                                     server_szx (self, block));
 
                 block->has_block2 = FALSE;
+                block->from_representation = TRUE;
                 coap_udp6_request_respond (request, reply);
                 return TRUE;
         }
@@ -639,18 +673,36 @@ server_request (CoapUdp6Context      *self,
         return FALSE;
 }
 
+/* A 64-bit hash of the body, 8 bytes at a time: an ETag only tells two
+ * renderings apart and needs no cryptographic strength, while a SHA-256
+ * of 1 MiB cost as much as sending 500 of its blocks. */
+static guint64
+hash_body (const guint8 *data,
+           gsize         len)
+{
+        guint64 h = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) ^ len;
+        guint64 w;
+        gsize i;
+
+        for (i = 0; i + 8 <= len; i += 8) {
+                memcpy (&w, data + i, 8);
+                h = (h ^ w) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+                h ^= h >> 32;
+        }
+        w = 0;
+        memcpy (&w, data + i, len - i);
+        h = (h ^ w) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+        h ^= h >> 33;
+        h *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+        return h ^ (h >> 33);
+}
+
 static void
 add_etag (CoapUdp6Message *whole)
 {
-        g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-        guint8 digest[32];
-        gsize len = sizeof digest;
-        g_autoptr (GBytes) etag = NULL;
+        guint64 h = GUINT64_TO_BE (hash_body (whole->payload_data, whole->payload_len));
 
-        g_checksum_update (checksum, whole->payload_data, whole->payload_len);
-        g_checksum_get_digest (checksum, digest, &len);
-        etag = g_bytes_new (digest, 8);
-        coap_udp6_message_add_etag (whole, etag);
+        coap_udp6_message_add_etag_data (whole, (const guint8 *) &h, sizeof h);
 }
 
 gboolean
@@ -675,7 +727,13 @@ coap_udp6_context_block_server_response (CoapUdp6Context            *self,
         g_autoptr (CoapUdp6Message) whole = NULL;
         CoapUdp6Message *reply;
 
-        if (response->payload_len <= COAP_UDP6_BLOCK_SIZE (szx) && num == 0) {
+        if (G_UNLIKELY (coap_udp6_message_has_option (response, COAP_UDP6_OPTION_BLOCK2))) {
+                /* The handler serves its blocks itself: sent as they are,
+                 * nothing kept (a representation of any size). */
+                if (!block->has_block1)
+                        return NULL;
+                reply = coap_udp6_message_copy (response);
+        } else if (response->payload_len <= COAP_UDP6_BLOCK_SIZE (szx) && num == 0) {
                 if (!block->has_block1 && !block->has_block2)
                         return NULL;
                 reply = coap_udp6_message_copy (response);

@@ -204,7 +204,6 @@ exchange_send (CoapUdp6Exchange *ex)
                                         self->max_latency * 2 + self->ack_timeout);
 }
 
-/* A new token for each block: RFC 9175 §4 asks not to reuse one. */
 static void
 exchange_new_token (CoapUdp6Exchange *ex)
 {
@@ -222,14 +221,36 @@ exchange_new_token (CoapUdp6Exchange *ex)
         g_hash_table_insert (self->exchanges, ex->token, ex);
 }
 
-void
-coap_udp6_exchange_continue (CoapUdp6Exchange *ex)
+/* The previous request of the transfer is over before the next one
+ * leaves with the same token: its answer came (else the exchange would
+ * not go on) and its retransmission stops here. */
+static void
+exchange_end_previous (CoapUdp6Exchange *ex)
 {
         coap_udp6_context_cancel_timer (ex->context, &ex->timer);
         if (ex->tx != NULL)
                 coap_udp6_context_cancel_transmission (ex->context, g_steal_pointer (&ex->tx));
+}
+
+void
+coap_udp6_exchange_continue (CoapUdp6Exchange *ex)
+{
+        exchange_end_previous (ex);
+        exchange_send (ex);
+}
+
+void
+coap_udp6_exchange_restart (CoapUdp6Exchange *ex)
+{
+        exchange_end_previous (ex);
         exchange_new_token (ex);
         exchange_send (ex);
+}
+
+void
+coap_udp6_exchange_pause (CoapUdp6Exchange *ex)
+{
+        exchange_end_previous (ex);
 }
 
 static void

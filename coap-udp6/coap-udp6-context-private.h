@@ -269,9 +269,19 @@ struct _CoapUdp6Exchange {
 };
 
 /* Sends the exchange's request again (after coap-udp6-context-block-client.c
- * changed it) with a new message ID and token, as the next request of
- * the same operation. */
+ * changed it) with a new message ID and the same token, as the next
+ * request of the same block-wise transfer: servers that key the blocks
+ * of a transfer by token (the npm coap package) need it, RFC 7959 §2.3
+ * allows it, and the answer to an older block is told apart by its
+ * Block1 or Block2 NUM. */
 void coap_udp6_exchange_continue (CoapUdp6Exchange *ex);
+/* Likewise with a new token, when the transfer starts again (an Echo to
+ * repeat, a 4.13, a new ETag): no answer to the abandoned sequence can
+ * be taken for one of the new. */
+void coap_udp6_exchange_restart (CoapUdp6Exchange *ex);
+/* Ends the request in flight (timer, retransmission) while the next
+ * block is read from a stream. */
+void coap_udp6_exchange_pause (CoapUdp6Exchange *ex);
 /* request_async() with block-wise state made beforehand (@block, transfer
  * full, nullable): how coap_udp6_context_request_stream_async() starts. */
 void coap_udp6_context_request_start (CoapUdp6Context     *self,
@@ -329,6 +339,7 @@ typedef struct {
         guint32 block2;                     /* the block asked for */
         gboolean has_block1;
         gboolean has_block2;
+        gboolean from_representation;       /* answered from a kept representation */
 } CoapUdp6BlockRequest;
 
 /* Before dispatch: TRUE when the request was answered here (2.31, 4.08,

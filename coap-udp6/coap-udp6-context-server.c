@@ -281,7 +281,14 @@ send_and_store (ServerExchange  *se,
 
         if (!coap_udp6_context_send_encoded (se->context, message, se->reply_remote, &encoded))
                 return FALSE;
-        store_reply (se, encoded.data, encoded.len);
+        /* RFC 7252 §4.5 lets an idempotent request be handled again: a
+         * duplicate of a request for a block of a kept representation
+         * gets the same block from it, so the block is not copied into
+         * the deduplication table (a 1 MiB download filled it). */
+        if (se->block.from_representation)
+                se->stored = TRUE;
+        else
+                store_reply (se, encoded.data, encoded.len);
         coap_udp6_encoded_clear (&encoded);
         return TRUE;
 }

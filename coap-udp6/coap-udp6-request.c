@@ -243,6 +243,14 @@ respond (CoapUdp6Request *self,
  * A response that cannot be encoded (an option over 65804 bytes, say) is
  * not sent either; the requester gets 5.00 instead.
  *
+ * A response longer than the block size is sent block by block (RFC
+ * 7959), its representation kept for the later blocks. A handler can
+ * serve the blocks of a representation of any size itself instead: it
+ * reads the Block2 option of the request ([method@Message.get_block2];
+ * none means block 0) and answers with that block, a Block2 option
+ * ([method@Message.set_block2]), an ETag and, when it knows it, Size2.
+ * Such a response is sent as it is and nothing of it is kept.
+ *
  * Since: 1.0
  */
 void

@@ -5,6 +5,14 @@
  * attach/destroy pair per request. Instead the context keeps its deadlines
  * in a binary min-heap and one GSource whose ready time is the earliest.
  *
+ * The source asks for the earliest deadline in its prepare function, at
+ * each iteration of the main loop, rather than through a ready time:
+ * in GLib 2.74 every g_source_set_ready_time() wakes the context up
+ * (a write to its eventfd, and a read and a poll more), and a block-wise
+ * transfer moves its earliest deadline two or three times per block.
+ * The timers are only ever changed from the context's own thread, whose
+ * loop prepares its sources again before it polls.
+ *
  * A test clock can replace g_get_monotonic_time(): the source then stays
  * idle and the owner fires due timers with coap_udp6_timers_run_due().
  *
@@ -106,15 +114,41 @@ heap_remove_at (CoapUdp6Timers *timers,
         sift_up (timers, last->index);
 }
 
-static void
-update_ready_time (CoapUdp6Timers *timers)
+/* The earliest deadline the source waits for, or -1. */
+static gint64
+next_deadline (CoapUdp6Timers *timers)
 {
-        gint64 ready = -1;
+        if (timers->clock != NULL || timers->heap->len == 0)
+                return -1;
+        return ((CoapUdp6Timer *) timers->heap->pdata[0])->deadline;
+}
 
-        if (timers->clock == NULL && timers->heap->len > 0)
-                ready = ((CoapUdp6Timer *) timers->heap->pdata[0])->deadline;
-        if (g_source_get_ready_time (timers->source) != ready)
-                g_source_set_ready_time (timers->source, ready);
+static gboolean
+timers_source_prepare (GSource *source,
+                       gint    *timeout)
+{
+        gint64 deadline = next_deadline (((TimersSource *) source)->timers);
+        gint64 now;
+
+        *timeout = -1;
+        if (deadline < 0)
+                return FALSE;
+        now = g_source_get_time (source);
+        if (deadline <= now) {
+                *timeout = 0;
+                return TRUE;
+        }
+        /* Rounded up: waking before the deadline would only prepare again. */
+        *timeout = (gint) MIN ((deadline - now + 999) / 1000, G_MAXINT);
+        return FALSE;
+}
+
+static gboolean
+timers_source_check (GSource *source)
+{
+        gint64 deadline = next_deadline (((TimersSource *) source)->timers);
+
+        return deadline >= 0 && deadline <= g_source_get_time (source);
 }
 
 static gboolean
@@ -127,6 +161,8 @@ timers_source_dispatch (GSource    *source,
 }
 
 static GSourceFuncs timers_source_funcs = {
+        .prepare = timers_source_prepare,
+        .check = timers_source_check,
         .dispatch = timers_source_dispatch,
 };
 
@@ -175,8 +211,6 @@ coap_udp6_timers_add (CoapUdp6Timers   *timers,
         timer->data = data;
         g_ptr_array_add (timers->heap, timer);
         sift_up (timers, timers->heap->len - 1);
-        if (timer->index == 0)
-                update_ready_time (timers);
         return timer;
 }
 
@@ -184,17 +218,12 @@ void
 coap_udp6_timers_cancel (CoapUdp6Timers *timers,
                          CoapUdp6Timer  *timer)
 {
-        gboolean was_first;
-
         if (timer == NULL)
                 return;
         g_return_if_fail (timer->index < timers->heap->len &&
                           timers->heap->pdata[timer->index] == timer);
-        was_first = timer->index == 0;
         heap_remove_at (timers, timer->index);
         g_free (timer);
-        if (was_first)
-                update_ready_time (timers);
 }
 
 guint
@@ -210,7 +239,6 @@ coap_udp6_timers_set_clock (CoapUdp6Timers   *timers,
 {
         timers->clock = clock;
         timers->clock_data = data;
-        update_ready_time (timers);
 }
 
 /* Fires every timer whose deadline has passed, earliest first; timers a
@@ -233,6 +261,5 @@ coap_udp6_timers_run_due (CoapUdp6Timers *timers)
                 func (data);
                 fired++;
         }
-        update_ready_time (timers);
         return fired;
 }

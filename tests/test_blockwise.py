@@ -46,6 +46,28 @@ class Store(CoapUdp6.Resource):
         request.respond_payload(CoapUdp6.Code.CHANGED, None, -1)
 
 
+class OwnBlocks(CoapUdp6.Resource):
+    """Serves the blocks of its representation itself: nothing is kept."""
+
+    def __init__(self, payload):
+        super().__init__()
+        self.payload = payload
+        self.asked = []
+
+    def do_render(self, request):
+        asked = request.get_message().get_block2()
+        num, szx = (asked.get_num(), asked.get_szx()) if asked else (0, 6)
+        size = 16 << szx
+        self.asked.append((num, szx))
+        part = self.payload[num * size:(num + 1) * size]
+        response = CoapUdp6.Message.new(CoapUdp6.MessageType.ACK, CoapUdp6.Code.CONTENT)
+        response.set_block2(CoapUdp6.BlockOption.new(num, (num + 1) * size < len(self.payload), szx))
+        response.add_etag(b'v1')
+        response.set_size2(len(self.payload))
+        response.set_payload(part)
+        request.respond(response)
+
+
 def request(client, uri, code=CoapUdp6.Code.GET, payload=None):
     loop = GLib.MainLoop()
     message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, code)
@@ -96,6 +118,18 @@ class PythonBlockwise(unittest.TestCase):
         self.assertEqual(self.big.calls, 1)
         self.client.props.block_size = 128
         self.assertEqual(payload_of(request(self.client, self.base + '/big')), self.big.payload)
+
+    def test_handler_serves_blocks(self):
+        own = OwnBlocks(body(5000, 2))
+        self.server.add_resource('own', own)
+        self.assertEqual(payload_of(request(self.client, self.base + '/own')), own.payload)
+        self.assertEqual(own.asked, [(0, 6), (1, 6), (2, 6), (3, 6), (4, 6)])
+        self.assertEqual(self.server.get_statistic(CoapUdp6.Statistic.BLOCK_ENTRIES), 0)
+        # Early negotiation: the handler sees the size the client asks for.
+        own.asked = []
+        self.client.props.block_size = 256
+        self.assertEqual(payload_of(request(self.client, self.base + '/own')), own.payload)
+        self.assertEqual(own.asked, [(n, 4) for n in range(20)])
 
     def test_python_upload_10k(self):
         data = body(10 * 1024, 1)

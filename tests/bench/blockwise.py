@@ -10,13 +10,17 @@
 #   libcoap   -> libcoap     coap-client-notls against coap-server-notls -d
 #                            (the body is PUT to /bench, then GET)
 #   coap-udp6 -> libcoap     examples/coap-udp6-client against the same
-# then --stream-mib MiB (default 200, a file in /tmp deleted afterwards)
+# then --stream-mib MiB (default 200, a file in /tmp deleted afterwards; 0: none)
 # down into a file and up from it with coap-udp6-client, whose peak RSS
 # must not grow with the body.
 #
 # Each transfer is one client process; MB/s is the body over its wall
 # time (process start included), RSS the client's peak (GNU time's %M:
 # a child of Python would start with the interpreter's RSS in ru_maxrss).
+# CPU is microseconds per block (user + system): the client's from its
+# rusage, with start-up ("client") and without ("net": less the median
+# CPU of five runs of the same client for a one-message exchange), the
+# server's from /proc/PID/schedstat around the transfer.
 #
 #   /usr/bin/python3 tests/bench/blockwise.py --build BUILDDIR \
 #       [--size BYTES] [--stream-mib N] [--rounds 3]
@@ -54,15 +58,27 @@ def free_port():
         return s.getsockname()[1]
 
 
+def server_cpu(proc):
+    """CPU seconds @proc has run, from /proc/PID/schedstat (ns)."""
+    if proc is None:
+        return 0.0
+    with open('/proc/%d/schedstat' % proc.pid) as f:
+        return int(f.read().split()[0]) / 1e9
+
+
 def timed(argv):
-    """(seconds, peak RSS KiB, exit status, stderr) of one client run."""
-    with tempfile.NamedTemporaryFile('r') as rss:
+    """(seconds, peak RSS KiB, exit status, stderr, CPU seconds) of one client run."""
+    with tempfile.NamedTemporaryFile('r') as rss, tempfile.TemporaryFile() as err:
         start = time.monotonic()
-        proc = subprocess.run([TIME, '-f', '%M', '-o', rss.name] + argv,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
+        proc = subprocess.Popen([TIME, '-f', '%M', '-o', rss.name] + argv,
+                                stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - start
+        err.seek(0)
         text = rss.read().split()
-        return seconds, int(text[-1]) if text else 0, proc.returncode, proc.stderr
+        return (seconds, int(text[-1]) if text else 0, proc.returncode, err.read(),
+                usage.ru_utime + usage.ru_stime)
 
 
 def ours(build):
@@ -77,6 +93,13 @@ def client_argv(kind, build, direction, base, path, source, sink):
     if direction == 'down':
         return [LIBCOAP_CLIENT, '-b', '1024', '-o', sink, base + path]
     return [LIBCOAP_CLIENT, '-m', 'put', '-b', '1024', '-f', source, base + path]
+
+
+def startup_cpu(kind, build, base):
+    """Median CPU seconds of @kind's client for one message each way."""
+    argv = [ours(build)] if kind == 'coap-udp6' else [LIBCOAP_CLIENT]
+    runs = [timed(argv + [base + '/sink'])[4] for _ in range(5)]
+    return statistics.median(runs)
 
 
 class Servers:
@@ -126,13 +149,17 @@ def main():
             pairs.append(('libcoap', 'libcoap'))
         if servers.libcoap:
             pairs.append(('coap-udp6', 'libcoap'))
-        print('%-10s -> %-10s %-4s %9s %9s' % ('client', 'server', 'dir', 'MB/s', 'RSS KiB'))
+        blocks = (args.size + 1023) // 1024
+        startup = {kind: startup_cpu(kind, args.build, servers.ours_base) for kind, _ in pairs}
+        print('%-10s -> %-10s %-4s %9s %9s %14s %14s %14s' % ('client', 'server', 'dir', 'MB/s', 'RSS KiB',
+                                                              'client us/blk', 'net us/blk', 'server us/blk'))
         for client, server in pairs:
             base = servers.ours_base if server == 'coap-udp6' else servers.libcoap_base
             for direction in ('up', 'down'):
                 path = {('coap-udp6', 'up'): '/sink', ('coap-udp6', 'down'): '/large',
                         ('libcoap', 'up'): '/bench', ('libcoap', 'down'): '/bench'}[(server, direction)]
-                rates, peaks = [], []
+                rates, peaks, client_cpu, server_cpus = [], [], [], []
+                server_proc = servers.ours if server == 'coap-udp6' else servers.libcoap
                 for _ in range(args.rounds):
                     if server == 'libcoap' and direction == 'down':
                         # The resource is what the last upload PUT there.
@@ -140,8 +167,11 @@ def main():
                                           base, path, source, sink))
                     if os.path.exists(sink):
                         os.unlink(sink)
-                    seconds, rss, status, err = timed(client_argv(client, args.build, direction,
-                                                                  base, path, source, sink))
+                    before = server_cpu(server_proc)
+                    seconds, rss, status, err, cpu = timed(client_argv(client, args.build, direction,
+                                                                       base, path, source, sink))
+                    server_cpus.append(server_cpu(server_proc) - before)
+                    client_cpu.append(cpu)
                     if status != 0:
                         print('%s -> %s %s failed: %s' % (client, server, direction, err.decode().strip()))
                         ok = False
@@ -154,31 +184,35 @@ def main():
                     rates.append(args.size / seconds / 1e6)
                     peaks.append(rss)
                 if rates:
-                    print('%-10s -> %-10s %-4s %9.2f %9d' % (client, server, direction,
-                                                            statistics.median(rates), max(peaks)))
+                    print('%-10s -> %-10s %-4s %9.2f %9d %14.1f %14.1f %14.1f' % (
+                        client, server, direction, statistics.median(rates), max(peaks),
+                        statistics.median(client_cpu) / blocks * 1e6,
+                        (statistics.median(client_cpu) - startup[client]) / blocks * 1e6,
+                        statistics.median(server_cpus) / blocks * 1e6))
 
-        # A streamed body: RSS must stay where the 1 MiB run left it.
-        servers.stop()
-        size = args.stream_mib << 20
-        servers = Servers(args.build, size)
-        with open(source, 'wb') as f:
-            chunk = body(1 << 20)
-            for _ in range(args.stream_mib):
-                f.write(chunk)
-        del chunk
-        base = servers.ours_base
-        for direction, path in (('down', '/large'), ('up', '/sink')):
-            seconds, rss, status, err = timed(client_argv('coap-udp6', args.build, direction, base, path,
-                                                          source, sink))
-            if status != 0:
-                print('stream %s failed: %s' % (direction, err.decode().strip()))
-                ok = False
-                continue
-            print('coap-udp6 stream %d MiB %-4s %9.2f MB/s %9d KiB peak RSS' %
-                  (args.stream_mib, direction, size / seconds / 1e6, rss))
-            if direction == 'down' and os.path.getsize(sink) != size:
-                print('stream down: %d bytes, not %d' % (os.path.getsize(sink), size))
-                ok = False
+        # A streamed body: RSS must stay where the 1 MiB run left it (0: skipped).
+        if args.stream_mib > 0:
+            servers.stop()
+            size = args.stream_mib << 20
+            servers = Servers(args.build, size)
+            with open(source, 'wb') as f:
+                chunk = body(1 << 20)
+                for _ in range(args.stream_mib):
+                    f.write(chunk)
+            del chunk
+            base = servers.ours_base
+            for direction, path in (('down', '/large'), ('up', '/sink')):
+                seconds, rss, status, err, _ = timed(client_argv('coap-udp6', args.build, direction, base, path,
+                                                                 source, sink))
+                if status != 0:
+                    print('stream %s failed: %s' % (direction, err.decode().strip()))
+                    ok = False
+                    continue
+                print('coap-udp6 stream %d MiB %-4s %9.2f MB/s %9d KiB peak RSS' %
+                      (args.stream_mib, direction, size / seconds / 1e6, rss))
+                if direction == 'down' and os.path.getsize(sink) != size:
+                    print('stream down: %d bytes, not %d' % (os.path.getsize(sink), size))
+                    ok = False
     finally:
         servers.stop()
         shutil.rmtree(tmp)

@@ -1,0 +1,357 @@
+/* coap-udp6-context-block-stream.c: block-wise requests (RFC 7959)
+ * whose bodies come from a GInputStream and go to a GOutputStream
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "coap-udp6-context-private.h"
+#include "coap-udp6-block-client-private.h"
+#include "coap-udp6-message-private.h"
+
+/* An integer option's value, or -1 when absent. */
+static gint64
+option_value (CoapUdp6Message *message,
+              guint            number)
+{
+        guint32 value;
+
+        return coap_udp6_message_get_option_uint (message, number, &value) ? (gint64) value : -1;
+}
+
+/* Streams are read and written this many bytes at a time, not a block at
+ * a time: a file's asynchronous read or write runs in a worker thread,
+ * and one hand-over per block halved the throughput. Memory stays flat. */
+#define STREAM_BUFFER_SIZE (64 * 1024)
+
+static StreamOp *
+op_new (CoapUdp6BlockClient *bc,
+        GBytes              *data)
+{
+        StreamOp *op = g_new0 (StreamOp, 1);
+
+        op->bc = bc;
+        op->data = data;
+        bc->op = op;
+        return op;
+}
+
+/* The transfer @op was for, or NULL when it has ended. */
+static CoapUdp6BlockClient *
+op_end (StreamOp *op)
+{
+        CoapUdp6BlockClient *bc = op->bc;
+
+        if (bc != NULL)
+                bc->op = NULL;
+        g_clear_pointer (&op->data, g_bytes_unref);
+        g_free (op);
+        return bc;
+}
+
+/* The buffer holds the next block and a byte more, or the rest of the stream. */
+static gboolean
+block_buffered (CoapUdp6BlockClient *bc)
+{
+        return bc->source_eof ||
+               g_buffered_input_stream_get_available (bc->source) > COAP_UDP6_BLOCK_SIZE (bc->szx1);
+}
+
+static void
+fill_source (CoapUdp6BlockClient *bc,
+             GAsyncReadyCallback  callback)
+{
+        /* As much as the buffer takes (-1): one read for many blocks. */
+        g_buffered_input_stream_fill_async (bc->source, -1, G_PRIORITY_DEFAULT, bc->cancellable,
+                                            callback, op_new (bc, NULL));
+}
+
+/* After a fill: FALSE with @error, else whether the block is buffered. */
+static gboolean
+filled (CoapUdp6BlockClient *bc,
+        GAsyncResult        *result,
+        gboolean            *ready,
+        GError             **error)
+{
+        gssize n = g_buffered_input_stream_fill_finish (bc->source, result, error);
+
+        if (n < 0)
+                return FALSE;
+        if (n == 0)
+                bc->source_eof = TRUE;
+        *ready = block_buffered (bc);
+        return TRUE;
+}
+
+/* The next block from the buffer, which holds it (no blocking read). */
+static GBytes *
+take_block (CoapUdp6BlockClient *bc,
+            GError             **error)
+{
+        GBytes *block = g_input_stream_read_bytes (G_INPUT_STREAM (bc->source),
+                                                   COAP_UDP6_BLOCK_SIZE (bc->szx1), NULL, error);
+
+        bc->source_more = g_buffered_input_stream_get_available (bc->source) > 0;
+        return block;
+}
+
+static void
+send_stream_block (CoapUdp6Exchange *ex)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) block = take_block (bc, &error);
+
+        if (block == NULL) {
+                coap_udp6_exchange_finish (ex, NULL, error);
+                return;
+        }
+        bc->current = g_bytes_get_size (block);
+        coap_udp6_message_set_payload (ex->request, block);
+        coap_udp6_message_set_option_uint (ex->request, COAP_UDP6_OPTION_BLOCK1,
+                                           COAP_UDP6_BLOCK_VALUE (bc->sent / COAP_UDP6_BLOCK_SIZE (bc->szx1),
+                                                                  bc->source_more, bc->szx1));
+        coap_udp6_message_set_size1 (ex->request, -1);
+        coap_udp6_exchange_continue (ex);
+}
+
+static void
+upload_fill_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+        CoapUdp6BlockClient *bc = op_end (user_data);
+        g_autoptr (GError) error = NULL;
+        gboolean ready = FALSE;
+
+        if (bc == NULL) {
+                g_buffered_input_stream_fill_finish (G_BUFFERED_INPUT_STREAM (source), result, NULL);
+                return;
+        }
+        if (!filled (bc, result, &ready, &error))
+                coap_udp6_exchange_finish (bc->ex, NULL, error);
+        else if (!ready)
+                fill_source (bc, upload_fill_cb);
+        else
+                send_stream_block (bc->ex);
+}
+
+void
+coap_udp6_block_stream_next_block (CoapUdp6Exchange *ex)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+
+        if (block_buffered (bc)) {
+                send_stream_block (ex);
+                return;
+        }
+        /* Nothing is in flight while the stream is read. */
+        coap_udp6_exchange_pause (ex);
+        fill_source (bc, upload_fill_cb);
+}
+
+static void
+sink_write_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+        CoapUdp6BlockClient *bc = op_end (user_data);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (CoapUdp6Message) final = NULL;
+
+        if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error) &&
+            bc != NULL) {
+                coap_udp6_exchange_finish (bc->ex, NULL, error);
+                return;
+        }
+        if (bc == NULL)
+                return;
+        coap_udp6_block_client_report (bc, bc->received, bc->size2, FALSE);
+        if (bc->next_more) {
+                coap_udp6_block_client_request_block2 (bc->ex, bc->received / COAP_UDP6_BLOCK_SIZE (bc->next_szx), bc->next_szx, FALSE);
+                return;
+        }
+        final = g_steal_pointer (&bc->final);
+        coap_udp6_exchange_finish (bc->ex, final, NULL);
+}
+
+/* Writes @response's payload to the sink, gathering blocks up to
+ * STREAM_BUFFER_SIZE first; then the next block is asked for (@more) or
+ * the request completes with @response without payload. */
+void
+coap_udp6_block_stream_write (CoapUdp6Exchange *ex,
+               CoapUdp6Message  *response,
+               gboolean          more,
+               guint             szx)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+        gint64 size2 = option_value (response, COAP_UDP6_OPTION_SIZE2);
+        GBytes *data;
+
+        bc->next_more = more;
+        bc->next_szx = szx;
+        if (size2 >= 0)
+                bc->size2 = size2;
+        if (!more) {
+                bc->final = coap_udp6_message_copy (response);
+                coap_udp6_message_remove_option (bc->final, COAP_UDP6_OPTION_BLOCK2);
+                coap_udp6_message_set_size2 (bc->final, -1);
+                coap_udp6_message_set_payload (bc->final, NULL);
+        }
+        if (bc->sink_pending == NULL)
+                bc->sink_pending = g_byte_array_sized_new (STREAM_BUFFER_SIZE);
+        g_byte_array_append (bc->sink_pending, response->payload_data, response->payload_len);
+        bc->received += response->payload_len;
+        if (more && bc->sink_pending->len + COAP_UDP6_BLOCK_SIZE (szx) <= STREAM_BUFFER_SIZE) {
+                coap_udp6_block_client_report (bc, bc->received, bc->size2, FALSE);
+                coap_udp6_block_client_request_block2 (ex, bc->received / COAP_UDP6_BLOCK_SIZE (szx), szx, FALSE);
+                return;
+        }
+        data = g_byte_array_free_to_bytes (g_steal_pointer (&bc->sink_pending));
+        coap_udp6_exchange_pause (ex);
+        g_output_stream_write_all_async (bc->sink, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                         G_PRIORITY_DEFAULT, bc->cancellable, sink_write_cb,
+                                         op_new (bc, data));
+}
+
+static void
+start_fill_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+        CoapUdp6BlockClient *bc = op_end (user_data);
+        g_autoptr (GTask) task = g_steal_pointer (&bc->start_task);
+        g_autoptr (CoapUdp6Context) self = g_steal_pointer (&bc->start_context);
+        g_autoptr (CoapUdp6Message) request = g_steal_pointer (&bc->start_request);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) block = NULL;
+        gboolean ready = FALSE;
+
+        if (!filled (bc, result, &ready, &error)) {
+                coap_udp6_block_client_free (bc);
+                g_task_return_error (task, g_steal_pointer (&error));
+                return;
+        }
+        if (!ready) {
+                bc->start_task = g_steal_pointer (&task);
+                bc->start_context = g_steal_pointer (&self);
+                bc->start_request = g_steal_pointer (&request);
+                fill_source (bc, start_fill_cb);
+                return;
+        }
+        block = take_block (bc, &error);
+        if (block == NULL) {
+                coap_udp6_block_client_free (bc);
+                g_task_return_error (task, g_steal_pointer (&error));
+                return;
+        }
+        coap_udp6_message_set_payload (request, block);
+        if (bc->source_more) {
+                coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1,
+                                                   COAP_UDP6_BLOCK_VALUE (0, TRUE, bc->szx1));
+                if (bc->source_size >= 0)
+                        coap_udp6_message_set_size1 (request, MIN (bc->source_size, G_MAXUINT32));
+        }
+        coap_udp6_context_request_start (self, request, g_task_get_cancellable (task), task, bc);
+}
+
+/**
+ * coap_udp6_context_request_stream_async:
+ * @self: a #CoapUdp6Context
+ * @request: the request, as for [method@Context.request_async]; its payload
+ *   is ignored when @body is given
+ * @body: (nullable): the request body, read block by block as it is sent
+ * @body_size: the size of @body when known (sent as Size1, RFC 7959 §4,
+ *   and given to @progress), else -1
+ * @sink: (nullable): where the response body is written, block by block;
+ *   the response then has no payload
+ * @progress: (nullable) (scope notified) (closure progress_data) (destroy progress_destroy):
+ *   called after each block
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data
+ * @cancellable: (nullable): stops the transfer between blocks
+ * @callback: (scope async): called when the request is over
+ * @user_data: data for @callback
+ *
+ * Sends a request whose body comes from a stream and writes the response
+ * body into a stream, one block at a time (RFC 7959), so memory does not
+ * grow with the bodies: a file of any size goes up and down through one
+ * block-sized buffer. Reads and writes are asynchronous; no block is asked
+ * for while the previous one is being written. A download into @sink is
+ * not limited by [property@Context:max-body-size], and a representation
+ * that changes during it fails the request with
+ * %COAP_UDP6_ERROR_BLOCKWISE rather than starting again.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_context_request_stream_async (CoapUdp6Context         *self,
+                                        CoapUdp6Message         *request,
+                                        GInputStream            *body,
+                                        gint64                   body_size,
+                                        GOutputStream           *sink,
+                                        CoapUdp6TransferProgress progress,
+                                        gpointer                 progress_data,
+                                        GDestroyNotify           progress_destroy,
+                                        GCancellable            *cancellable,
+                                        GAsyncReadyCallback      callback,
+                                        gpointer                 user_data)
+{
+        g_autoptr (GTask) task = NULL;
+        CoapUdp6BlockClient *bc;
+        gint64 block1;
+
+        g_return_if_fail (COAP_UDP6_IS_CONTEXT (self));
+        g_return_if_fail (COAP_UDP6_IS_MESSAGE (request));
+        g_return_if_fail (body == NULL || G_IS_INPUT_STREAM (body));
+        g_return_if_fail (sink == NULL || G_IS_OUTPUT_STREAM (sink));
+
+        task = g_task_new (self, cancellable, callback, user_data);
+        g_task_set_source_tag (task, coap_udp6_context_request_stream_async);
+        g_task_set_check_cancellable (task, FALSE);
+        bc = g_new0 (CoapUdp6BlockClient, 1);
+        bc->size2 = -1;
+        bc->source_size = body_size;
+        bc->sink = sink != NULL ? g_object_ref (sink) : NULL;
+        bc->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+        bc->progress = progress;
+        bc->progress_data = progress_data;
+        bc->progress_destroy = progress_destroy;
+        if (body == NULL) {
+                coap_udp6_context_request_start (self, request, cancellable, task, bc);
+                return;
+        }
+        block1 = option_value (request, COAP_UDP6_OPTION_BLOCK1);
+        bc->szx1 = block1 >= 0 ? MIN (COAP_UDP6_BLOCK_SZX (block1), 6) : coap_udp6_context_block_szx (self);
+        bc->source = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (body, STREAM_BUFFER_SIZE));
+        bc->start_task = g_steal_pointer (&task);
+        bc->start_context = g_object_ref (self);
+        bc->start_request = coap_udp6_message_copy (request);
+        coap_udp6_message_remove_option (bc->start_request, COAP_UDP6_OPTION_BLOCK1);
+        fill_source (bc, start_fill_cb);
+}
+
+/**
+ * coap_udp6_context_request_stream_finish:
+ * @self: a #CoapUdp6Context
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Context.request_stream_async].
+ *
+ * Returns: (transfer full) (nullable): the response (without payload when
+ *   a sink was given), or %NULL with the errors of
+ *   [method@Context.request_finish], a stream's error,
+ *   %COAP_UDP6_ERROR_BLOCKWISE or %COAP_UDP6_ERROR_BODY_TOO_LARGE
+ *
+ * Since: 1.0
+ */
+CoapUdp6Message *
+coap_udp6_context_request_stream_finish (CoapUdp6Context *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+        g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+        g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                              coap_udp6_context_request_stream_async, NULL);
+
+        return g_task_propagate_pointer (G_TASK (result), error);
+}
