@@ -19,12 +19,14 @@ struct _CoapUdp6Observer {
         CoapUdp6Message *request;           /* owned: the registration, rendered again */
         CoapUdp6EndpointAddress *remote;    /* owned: where notifications go */
         GBytes *token;                      /* owned */
-        CoapUdp6MidKey *mid_key;            /* owned by context->observer_mids, nullable */
         CoapUdp6Transmission *tx;           /* the CON notification in flight, nullable */
         GList context_link;                 /* in context->observers */
         GList resource_link;                /* in the resource's observers */
+        GList remote_link;                  /* in context->observer_remotes */
         guint non_count;                    /* NON notifications since the last CON */
         gint64 last_con;
+        guint16 non_mid;                    /* of the last NON notification, a Reset's key */
+        gboolean non_mid_set;
         gboolean removed;
 };
 
@@ -67,13 +69,32 @@ observer_unref (gpointer data)
         g_free (o);
 }
 
+/* The observers of one remote, which a Reset is matched against: set
+ * when one registers and removed with its last, so a notification
+ * changes no table (doc/performance.md). */
 static void
-forget_mid (CoapUdp6Observer *o)
+remote_link (CoapUdp6Observer *o)
 {
-        if (o->mid_key != NULL) {
-                g_hash_table_remove (o->context->observer_mids, o->mid_key);
-                o->mid_key = NULL;
+        GHashTable *remotes = o->context->observer_remotes;
+        GQueue *queue = g_hash_table_lookup (remotes, o->remote);
+
+        if (queue == NULL) {
+                queue = g_queue_new ();
+                g_hash_table_insert (remotes, g_object_ref (o->remote), queue);
         }
+        o->remote_link.data = o;
+        g_queue_push_tail_link (queue, &o->remote_link);
+}
+
+static void
+remote_unlink (CoapUdp6Observer *o)
+{
+        GHashTable *remotes = o->context->observer_remotes;
+        GQueue *queue = g_hash_table_lookup (remotes, o->remote);
+
+        g_queue_unlink (queue, &o->remote_link);
+        if (queue->length == 0)
+                g_hash_table_remove (remotes, o->remote);
 }
 
 static void
@@ -87,7 +108,7 @@ observer_remove (CoapUdp6Observer *o)
         g_queue_unlink (&self->observers, &o->context_link);
         g_queue_unlink (coap_udp6_resource_get_observers_internal (o->resource), &o->resource_link);
         g_hash_table_remove (self->observer_keys, o);
-        forget_mid (o);
+        remote_unlink (o);
         if (o->tx != NULL)
                 coap_udp6_context_cancel_transmission (self, g_steal_pointer (&o->tx));
         observer_unref (o);
@@ -133,7 +154,7 @@ send_notification (CoapUdp6Observer *o,
                 return;
         }
         coap_udp6_context_count (self, COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT);
-        forget_mid (o);
+        o->non_mid_set = !con;
         if (con) {
                 if (o->tx != NULL)
                         coap_udp6_context_cancel_transmission (self, g_steal_pointer (&o->tx));
@@ -145,8 +166,7 @@ send_notification (CoapUdp6Observer *o,
         }
         o->non_count++;
         coap_udp6_context_send_datagram (self, bytes, o->remote);
-        o->mid_key = coap_udp6_mid_key_new (o->remote, mid);
-        g_hash_table_insert (self->observer_mids, o->mid_key, o);
+        o->non_mid = mid;
 }
 
 static void
@@ -267,9 +287,10 @@ coap_udp6_context_observe_reply (CoapUdp6Context         *self,
         }
         if (self->observer_keys == NULL) {
                 self->observer_keys = g_hash_table_new (observer_key_hash, observer_key_equal);
-                self->observer_mids = g_hash_table_new_full (coap_udp6_mid_key_hash,
-                                                             coap_udp6_mid_key_equal,
-                                                             coap_udp6_mid_key_free, NULL);
+                self->observer_remotes = g_hash_table_new_full (coap_udp6_endpoint_address_hash,
+                                                                coap_udp6_endpoint_address_equal,
+                                                                g_object_unref,
+                                                                (GDestroyNotify) g_queue_free);
         }
         o = g_new0 (CoapUdp6Observer, 1);
         o->ref_count = 1;
@@ -284,6 +305,7 @@ coap_udp6_context_observe_reply (CoapUdp6Context         *self,
         g_queue_push_tail_link (&self->observers, &o->context_link);
         g_queue_push_tail_link (observers, &o->resource_link);
         g_hash_table_insert (self->observer_keys, o, o);
+        remote_link (o);
         coap_udp6_message_set_observe (reply, coap_udp6_resource_get_sequence_internal (resource));
 }
 
@@ -291,13 +313,18 @@ void
 coap_udp6_context_observer_reset (CoapUdp6Context *self,
                                   CoapUdp6Message *reset)
 {
-        CoapUdp6MidKey key = { coap_udp6_message_get_remote (reset),
-                               coap_udp6_message_get_mid (reset) };
-        CoapUdp6Observer *o = g_hash_table_lookup (self->observer_mids, &key);
+        GQueue *queue = g_hash_table_lookup (self->observer_remotes, reset->remote);
+        guint mid = reset->mid;
 
         /* RFC 7641 §3.6: a Reset to a notification ends the observation. */
-        if (o != NULL)
-                observer_remove (o);
+        for (GList *l = queue != NULL ? queue->head : NULL; l != NULL; l = l->next) {
+                CoapUdp6Observer *o = l->data;
+
+                if (o->non_mid_set && o->non_mid == mid) {
+                        observer_remove (o);
+                        return;
+                }
+        }
 }
 
 void

@@ -115,7 +115,7 @@ struct _CoapUdp6Context {
         GHashTable *observations;           /* nullable: token GBytes → CoapUdp6Observation (unowned) */
         GQueue observers;                   /* of CoapUdp6Observer (owned), oldest first */
         GHashTable *observer_keys;          /* nullable: (remote, token) → CoapUdp6Observer */
-        GHashTable *observer_mids;          /* nullable: MidKey of the last NON notification → CoapUdp6Observer */
+        GHashTable *observer_remotes;       /* nullable: remote → GQueue of its CoapUdp6Observer, for a Reset */
         guint max_observers;
         guint max_observers_per_resource;
         guint max_non_notifications;

@@ -498,7 +498,7 @@ coap_udp6_context_finalize (GObject *object)
         g_clear_pointer (&self->exchanges, g_hash_table_unref);
         g_clear_pointer (&self->observations, g_hash_table_unref);
         g_clear_pointer (&self->observer_keys, g_hash_table_unref);
-        g_clear_pointer (&self->observer_mids, g_hash_table_unref);
+        g_clear_pointer (&self->observer_remotes, g_hash_table_unref);
         g_clear_pointer (&self->active, g_hash_table_unref);
         g_clear_pointer (&self->timers, coap_udp6_timers_free);
         g_main_context_unref (self->main_context);
