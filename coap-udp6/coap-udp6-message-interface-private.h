@@ -24,6 +24,13 @@ typedef struct {
         guint8 inline_data[COAP_UDP6_QUEUED_INLINE];
 } CoapUdp6QueuedSend;
 
+/* A destination sent to: ICMP errors are believed for these only. */
+typedef struct {
+        struct in6_addr addr;
+        guint16 port;                       /* network order */
+        guint16 used;
+} CoapUdp6Destination;
+
 struct _CoapUdp6MessageInterface {
         GObject        parent_instance;
 
@@ -56,7 +63,8 @@ struct _CoapUdp6MessageInterface {
         gboolean       flushing;       /* in flush_sends(): a send goes out at once */
         gboolean       batching;       /* handling a received batch of several */
         GSource       *flush_source;   /* (owned) */
-        GHashTable    *destinations;   /* (owned) */
+        CoapUdp6Destination *destinations; /* (owned) (nullable): 1 << destinations_bits, direct-mapped */
+        guint          destinations_bits;
         /* Recent remotes, direct-mapped: a peer that keeps talking reuses
          * one immutable CoapUdp6EndpointAddress instead of a new object
          * per datagram. */
