@@ -45,7 +45,7 @@ struct _CoapUdp6Observer {
         CoapUdp6Transmission *tx;           /* the CON notification in flight, nullable */
         GList context_link;                 /* in context->observers */
         GList resource_link;                /* in the resource's observers */
-        GList remote_link;                  /* in context->observer_remotes */
+        CoapUdp6Observer *same_remote;      /* the next in context->observer_remotes */
         guint non_count;                    /* NON notifications since the last CON */
         gint64 last_con;
         SharedRendering *capture;           /* while it renders for others too, nullable */
@@ -93,32 +93,41 @@ observer_unref (gpointer data)
         g_free (o);
 }
 
-/* The observers of one remote, which a Reset is matched against: set
- * when one registers and removed with its last, so a notification
- * changes no table (doc/performance.md). */
+/* The observers of one remote, which a Reset is matched against: a
+ * chain from the table's entry for the remote (its first observer, keyed
+ * by that observer's remote), set when one registers and mended when one
+ * goes, so a notification changes no table (doc/performance.md). */
 static void
 remote_link (CoapUdp6Observer *o)
 {
         GHashTable *remotes = o->context->observer_remotes;
-        GQueue *queue = g_hash_table_lookup (remotes, o->remote);
+        CoapUdp6Observer *first = g_hash_table_lookup (remotes, o->remote);
 
-        if (queue == NULL) {
-                queue = g_queue_new ();
-                g_hash_table_insert (remotes, g_object_ref (o->remote), queue);
+        if (first == NULL) {
+                o->same_remote = NULL;
+                g_hash_table_insert (remotes, o->remote, o);
+                return;
         }
-        o->remote_link.data = o;
-        g_queue_push_tail_link (queue, &o->remote_link);
+        o->same_remote = first->same_remote;
+        first->same_remote = o;
 }
 
 static void
 remote_unlink (CoapUdp6Observer *o)
 {
         GHashTable *remotes = o->context->observer_remotes;
-        GQueue *queue = g_hash_table_lookup (remotes, o->remote);
+        CoapUdp6Observer *first = g_hash_table_lookup (remotes, o->remote);
 
-        g_queue_unlink (queue, &o->remote_link);
-        if (queue->length == 0)
+        if (first != o) {
+                while (first->same_remote != o)
+                        first = first->same_remote;
+                first->same_remote = o->same_remote;
+        } else if (o->same_remote != NULL) {
+                g_hash_table_steal (remotes, o->remote);
+                g_hash_table_insert (remotes, o->same_remote->remote, o->same_remote);
+        } else {
                 g_hash_table_remove (remotes, o->remote);
+        }
 }
 
 static void
@@ -384,6 +393,7 @@ coap_udp6_observers_notify (GQueue *observers)
 {
         g_autoptr (GPtrArray) snapshot = NULL;
         NotifyRound round = { 0 };
+        GPtrArray *held;
 
         if (observers->length == 0)
                 return;
@@ -391,12 +401,15 @@ coap_udp6_observers_notify (GQueue *observers)
         snapshot = g_ptr_array_new_full (observers->length, observer_unref);
         for (GList *l = observers->head; l != NULL; l = l->next)
                 g_ptr_array_add (snapshot, observer_ref (l->data));
+        /* One sendmmsg per COAP_UDP6_SEND_BATCH notifications. */
+        held = coap_udp6_context_hold_sends (((CoapUdp6Observer *) observers->head->data)->context);
         for (guint i = 0; i < snapshot->len; i++) {
                 CoapUdp6Observer *o = g_ptr_array_index (snapshot, i);
 
                 if (!o->removed && !o->context->shut_down)
                         observer_render (o, &round);
         }
+        coap_udp6_context_release_sends (held);
         for (guint i = 0; i < round.n; i++)
                 g_free (round.renderings[i].tail);
 }
@@ -454,10 +467,8 @@ coap_udp6_context_observe_reply (CoapUdp6Context         *self,
         }
         if (self->observer_keys == NULL) {
                 self->observer_keys = g_hash_table_new (observer_key_hash, observer_key_equal);
-                self->observer_remotes = g_hash_table_new_full (coap_udp6_endpoint_address_hash,
-                                                                coap_udp6_endpoint_address_equal,
-                                                                g_object_unref,
-                                                                (GDestroyNotify) g_queue_free);
+                self->observer_remotes = g_hash_table_new (coap_udp6_endpoint_address_hash,
+                                                           coap_udp6_endpoint_address_equal);
         }
         o = g_new0 (CoapUdp6Observer, 1);
         o->ref_count = 1;
@@ -480,13 +491,11 @@ void
 coap_udp6_context_observer_reset (CoapUdp6Context *self,
                                   CoapUdp6Message *reset)
 {
-        GQueue *queue = g_hash_table_lookup (self->observer_remotes, reset->remote);
+        CoapUdp6Observer *o = g_hash_table_lookup (self->observer_remotes, reset->remote);
         guint mid = reset->mid;
 
         /* RFC 7641 §3.6: a Reset to a notification ends the observation. */
-        for (GList *l = queue != NULL ? queue->head : NULL; l != NULL; l = l->next) {
-                CoapUdp6Observer *o = l->data;
-
+        for (; o != NULL; o = o->same_remote) {
                 if (o->non_mid_set && o->non_mid == mid) {
                         observer_remove (o);
                         return;

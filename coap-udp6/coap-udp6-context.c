@@ -287,6 +287,34 @@ coap_udp6_context_send_data (CoapUdp6Context         *self,
         return TRUE;
 }
 
+/* The interfaces held: one added in between is not released. */
+GPtrArray *
+coap_udp6_context_hold_sends (CoapUdp6Context *self)
+{
+        GPtrArray *held;
+
+        if (self->interfaces == NULL)
+                return NULL;
+        held = g_ptr_array_new_full (self->interfaces->len, g_object_unref);
+        for (guint i = 0; i < self->interfaces->len; i++) {
+                CoapUdp6MessageInterface *iface = g_ptr_array_index (self->interfaces, i);
+
+                coap_udp6_message_interface_hold_sends (iface);
+                g_ptr_array_add (held, g_object_ref (iface));
+        }
+        return held;
+}
+
+void
+coap_udp6_context_release_sends (GPtrArray *held)
+{
+        if (held == NULL)
+                return;
+        for (guint i = 0; i < held->len; i++)
+                coap_udp6_message_interface_release_sends (g_ptr_array_index (held, i));
+        g_ptr_array_unref (held);
+}
+
 gboolean
 coap_udp6_context_send_datagram (CoapUdp6Context         *self,
                                  GBytes                  *datagram,

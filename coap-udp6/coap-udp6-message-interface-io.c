@@ -295,7 +295,7 @@ send_data (CoapUdp6MessageInterface *self,
         }
         if (G_UNLIKELY (coap_udp6_pcap_active))
                 coap_udp6_pcap_sent (data, size, remote, self->local_port);
-        if (self->receive_depth > 0 && self->batching && !self->flushing) {
+        if (((self->receive_depth > 0 && self->batching) || self->holding > 0) && !self->flushing) {
                 CoapUdp6QueuedSend *q = &self->send_queue[self->send_queue_len++];
 
                 if (datagram != NULL) {
@@ -710,6 +710,19 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
 
         data = g_bytes_get_data (datagram, &size);
         send_data (self, data, size, datagram, remote);
+}
+
+void
+coap_udp6_message_interface_hold_sends (CoapUdp6MessageInterface *self)
+{
+        self->holding++;
+}
+
+void
+coap_udp6_message_interface_release_sends (CoapUdp6MessageInterface *self)
+{
+        if (--self->holding == 0)
+                flush_sends (self);
 }
 
 /* Like coap_udp6_message_interface_send_datagram(), from a buffer the

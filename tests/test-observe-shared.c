@@ -424,8 +424,8 @@ test_shared_reset (Fixture      *f,
                                                                    COAP_UDP6_CODE_EMPTY);
         CoapUdp6Message *refused;
 
-        g_test_summary ("Two observers on one remote: a Reset to one's NON notification "
-                        "removes that one only (RFC 7641 §3.6)");
+        g_test_summary ("Observers on one remote: a Reset to one's NON notification "
+                        "removes that one only (RFC 7641 §3.6), the last or the first to register");
         register_peer (f, 0, 0x01, -1);
         register_peer (f, 0, 0x02, -1);
         changed (f);
@@ -438,6 +438,48 @@ test_shared_reset (Fixture      *f,
         changed (f);
         last = recv_on (f, 0);
         g_assert_cmpuint (token_of (last), ==, 0x01);
+        g_assert_null (test_raw_recv_hex (f->main_context, f->peers[0], 100));
+
+        /* Now the first to register goes, the third stays. */
+        register_peer (f, 0, 0x03, -1);
+        g_clear_object (&first);
+        g_clear_object (&second);
+        g_clear_object (&last);
+        changed (f);
+        first = recv_on (f, 0);
+        second = recv_on (f, 0);
+        refused = token_of (first) == 0x01 ? first : second;
+        g_assert_cmpuint (token_of (refused), ==, 0x01);
+        coap_udp6_message_set_mid (reset, coap_udp6_message_get_mid (refused));
+        send_from (f, 0, reset);
+        g_assert_true (test_iterate_until (f->main_context, one_observer, f, 5000));
+        changed (f);
+        last = recv_on (f, 0);
+        g_assert_cmpuint (token_of (last), ==, 0x03);
+        g_assert_null (test_raw_recv_hex (f->main_context, f->peers[0], 100));
+}
+
+static void
+test_shared_many (Fixture      *f,
+                  gconstpointer data)
+{
+        gboolean seen[100] = { FALSE };
+
+        g_test_summary ("100 observers (more than one sendmmsg batch): each gets the "
+                        "notification once, with its token");
+        for (guint i = 0; i < G_N_ELEMENTS (seen); i++)
+                register_peer (f, 0, i, -1);
+        changed (f);
+        g_assert_cmpuint (f->gauge->renders, ==, 1);
+        for (guint i = 0; i < G_N_ELEMENTS (seen); i++) {
+                g_autoptr (CoapUdp6Message) m = recv_on (f, 0);
+                guint8 token = token_of (m);
+
+                g_assert_cmpuint (token, <, G_N_ELEMENTS (seen));
+                g_assert_false (seen[token]);
+                seen[token] = TRUE;
+                assert_payload (m, "v1", 0);
+        }
         g_assert_null (test_raw_recv_hex (f->main_context, f->peers[0], 100));
 }
 
@@ -457,5 +499,6 @@ main (int   argc,
         ADD ("deferred", test_shared_deferred);
         ADD ("con", test_shared_con);
         ADD ("reset", test_shared_reset);
+        ADD ("many", test_shared_many);
         return g_test_run ();
 }
