@@ -121,7 +121,7 @@ struct _CoapUdp6Context {
         GHashTable *observations;           /* nullable: token GBytes → CoapUdp6Observation (unowned) */
         GQueue observers;                   /* of CoapUdp6Observer (owned), oldest first */
         GHashTable *observer_keys;          /* nullable: (remote, token) → CoapUdp6Observer */
-        GHashTable *observer_mids;          /* nullable: MidKey of the last NON notification → CoapUdp6Observer */
+        GHashTable *observer_remotes;       /* nullable: remote → its first CoapUdp6Observer, for a Reset */
         guint max_observers;
         guint max_observers_per_resource;
         guint max_non_notifications;
@@ -172,6 +172,10 @@ gboolean coap_udp6_context_send_data (CoapUdp6Context         *self,
                                       const guint8            *data,
                                       gsize                    len,
                                       CoapUdp6EndpointAddress *remote);
+/* Sends through every interface are queued and batched until the
+ * release; returns what to pass to it. */
+GPtrArray *coap_udp6_context_hold_sends (CoapUdp6Context *self);
+void coap_udp6_context_release_sends (GPtrArray *held);
 gboolean coap_udp6_context_send_datagram (CoapUdp6Context         *self,
                                           GBytes                  *datagram,
                                           CoapUdp6EndpointAddress *remote);

@@ -368,6 +368,34 @@ coap_udp6_context_send_data (CoapUdp6Context         *self,
         return TRUE;
 }
 
+/* The interfaces held: one added in between is not released. */
+GPtrArray *
+coap_udp6_context_hold_sends (CoapUdp6Context *self)
+{
+        GPtrArray *held;
+
+        if (self->interfaces == NULL)
+                return NULL;
+        held = g_ptr_array_new_full (self->interfaces->len, g_object_unref);
+        for (guint i = 0; i < self->interfaces->len; i++) {
+                CoapUdp6MessageInterface *iface = g_ptr_array_index (self->interfaces, i);
+
+                coap_udp6_message_interface_hold_sends (iface);
+                g_ptr_array_add (held, g_object_ref (iface));
+        }
+        return held;
+}
+
+void
+coap_udp6_context_release_sends (GPtrArray *held)
+{
+        if (held == NULL)
+                return;
+        for (guint i = 0; i < held->len; i++)
+                coap_udp6_message_interface_release_sends (g_ptr_array_index (held, i));
+        g_ptr_array_unref (held);
+}
+
 gboolean
 coap_udp6_context_send_datagram (CoapUdp6Context         *self,
                                  GBytes                  *datagram,
@@ -613,7 +641,7 @@ coap_udp6_context_finalize (GObject *object)
         g_clear_pointer (&self->exchanges, g_hash_table_unref);
         g_clear_pointer (&self->observations, g_hash_table_unref);
         g_clear_pointer (&self->observer_keys, g_hash_table_unref);
-        g_clear_pointer (&self->observer_mids, g_hash_table_unref);
+        g_clear_pointer (&self->observer_remotes, g_hash_table_unref);
         g_clear_pointer (&self->active, g_hash_table_unref);
         g_clear_pointer (&self->timers, coap_udp6_timers_free);
         g_main_context_unref (self->main_context);

@@ -446,6 +446,7 @@ coap_udp6_message_encode (CoapUdp6Message *self,
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
         g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+        self->identity_read = TRUE;
         if (!check_encodable (self, &token, &token_len, error))
                 return NULL;
         buf = g_malloc (encoded_bound (self, token_len));

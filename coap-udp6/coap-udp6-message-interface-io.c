@@ -78,57 +78,75 @@ queue_error (CoapUdp6MessageInterface *self,
         g_source_attach (self->error_source, self->context);
 }
 
-#define MAX_DESTINATIONS 4096
+/* Destinations are direct-mapped; the table doubles while a new one
+ * would evict another, up to this many slots, and from then on a new one
+ * takes its slot: no allocation for a destination sent to before, and
+ * none for a new one once the table is full (doc/performance.md). */
+#define MIN_DESTINATION_BITS 6
+#define MAX_DESTINATION_BITS 12
 
-/* Address and port, as remote_key () sees them. */
-typedef struct {
-        struct in6_addr addr;
-        guint16         port;
-} DestinationKey;
-
-static guint
-destination_hash (gconstpointer key)
+static CoapUdp6Destination *
+destination_slot (CoapUdp6Destination       *table,
+                  guint                      bits,
+                  const struct sockaddr_in6 *sin6)
 {
-        const DestinationKey *k = key;
-        guint h = k->port;
+        const guint32 *a = (const guint32 *) &sin6->sin6_addr;
+        guint32 h = (a[0] ^ a[1] ^ a[2] ^ a[3] ^ sin6->sin6_port) * 0x9e3779b1u;
 
-        for (guint i = 0; i < 16; i++)
-                h = h * 31 + k->addr.s6_addr[i];
-        return h;
+        return &table[h >> (32 - bits)];
 }
 
 static gboolean
-destination_equal (gconstpointer a,
-                   gconstpointer b)
+destination_is (const CoapUdp6Destination *d,
+                const struct sockaddr_in6 *sin6)
 {
-        const DestinationKey *x = a, *y = b;
-
-        return x->port == y->port && IN6_ARE_ADDR_EQUAL (&x->addr, &y->addr);
+        return d->used && d->port == sin6->sin6_port && IN6_ARE_ADDR_EQUAL (&d->addr, &sin6->sin6_addr);
 }
 
 static void
-make_key (const struct sockaddr_in6 *sin6,
-          DestinationKey            *key)
+grow_destinations (CoapUdp6MessageInterface *self)
 {
-        memset (key, 0, sizeof *key);
-        key->addr = sin6->sin6_addr;
-        key->port = sin6->sin6_port;
+        guint bits = self->destinations_bits;
+        CoapUdp6Destination *old = self->destinations;
+
+        self->destinations_bits = bits == 0 ? MIN_DESTINATION_BITS : bits + 1;
+        self->destinations = g_new0 (CoapUdp6Destination, 1u << self->destinations_bits);
+        for (guint i = 0; old != NULL && i < 1u << bits; i++) {
+                struct sockaddr_in6 sin6 = { .sin6_port = old[i].port, .sin6_addr = old[i].addr };
+
+                if (old[i].used)
+                        *destination_slot (self->destinations, self->destinations_bits, &sin6) = old[i];
+        }
+        g_free (old);
 }
 
 /* Errors from the queue are only believed for destinations we sent to; the
- * set is bounded, and simply forgotten when full. */
+ * set is bounded, and a destination is forgotten when another takes its
+ * slot. */
 static void
 remember_destination (CoapUdp6MessageInterface  *self,
                       const struct sockaddr_in6 *sin6)
 {
-        DestinationKey key;
+        CoapUdp6Destination *d;
 
-        make_key (sin6, &key);
-        if (g_hash_table_contains (self->destinations, &key))
-                return;
-        if (g_hash_table_size (self->destinations) >= MAX_DESTINATIONS)
-                g_hash_table_remove_all (self->destinations);
-        g_hash_table_add (self->destinations, g_memdup2 (&key, sizeof key));
+        if (self->destinations == NULL)
+                grow_destinations (self);
+        d = destination_slot (self->destinations, self->destinations_bits, sin6);
+        while (d->used && !destination_is (d, sin6) && self->destinations_bits < MAX_DESTINATION_BITS) {
+                grow_destinations (self);
+                d = destination_slot (self->destinations, self->destinations_bits, sin6);
+        }
+        d->addr = sin6->sin6_addr;
+        d->port = sin6->sin6_port;
+        d->used = TRUE;
+}
+
+static gboolean
+sent_to (CoapUdp6MessageInterface  *self,
+         const struct sockaddr_in6 *sin6)
+{
+        return self->destinations != NULL &&
+               destination_is (destination_slot (self->destinations, self->destinations_bits, sin6), sin6);
 }
 
 static void
@@ -137,7 +155,6 @@ handle_errqueue_entry (CoapUdp6MessageInterface  *self,
                        CoapUdp6SockExtendedErr   *ee)
 {
         g_autoptr (CoapUdp6EndpointAddress) remote = NULL;
-        DestinationKey key;
         int errnum;
 
         self->errors_received++;
@@ -146,8 +163,7 @@ handle_errqueue_entry (CoapUdp6MessageInterface  *self,
                 g_debug ("Ignoring an error-queue entry of local origin");
                 return;
         }
-        make_key (dest, &key);
-        if (!g_hash_table_contains (self->destinations, &key)) {
+        if (!sent_to (self, dest)) {
                 g_debug ("Ignoring an ICMP error about a destination never "
                          "sent to");
                 return;
@@ -279,7 +295,7 @@ send_data (CoapUdp6MessageInterface *self,
         }
         if (G_UNLIKELY (coap_udp6_pcap_active))
                 coap_udp6_pcap_sent (data, size, remote, self->local_port);
-        if (self->receive_depth > 0 && self->batching && !self->flushing) {
+        if (((self->receive_depth > 0 && self->batching) || self->holding > 0) && !self->flushing) {
                 CoapUdp6QueuedSend *q = &self->send_queue[self->send_queue_len++];
 
                 if (datagram != NULL) {
@@ -605,9 +621,6 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         ((FlushSource *) self->flush_source)->iface = self;
         g_source_set_static_name (self->flush_source, "CoapUdp6 send flush");
         g_source_attach (self->flush_source, self->context);
-        self->destinations = g_hash_table_new_full (destination_hash,
-                                                    destination_equal,
-                                                    g_free, NULL);
         join_groups (self);
 
         self->source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
@@ -652,7 +665,8 @@ coap_udp6_message_interface_stop (CoapUdp6MessageInterface *self)
                 g_clear_pointer (&self->flush_source, g_source_unref);
         }
         g_clear_pointer (&self->send_queue, g_free);
-        g_clear_pointer (&self->destinations, g_hash_table_unref);
+        g_clear_pointer (&self->destinations, g_free);
+        self->destinations_bits = 0;
         coap_udp6_message_interface_clear_remote_cache (self);
         g_clear_object (&self->spare_message);
 }
@@ -696,6 +710,19 @@ coap_udp6_message_interface_send_datagram (CoapUdp6MessageInterface *self,
 
         data = g_bytes_get_data (datagram, &size);
         send_data (self, data, size, datagram, remote);
+}
+
+void
+coap_udp6_message_interface_hold_sends (CoapUdp6MessageInterface *self)
+{
+        self->holding++;
+}
+
+void
+coap_udp6_message_interface_release_sends (CoapUdp6MessageInterface *self)
+{
+        if (--self->holding == 0)
+                flush_sends (self);
 }
 
 /* Like coap_udp6_message_interface_send_datagram(), from a buffer the

@@ -24,6 +24,13 @@ typedef struct {
         guint8 inline_data[COAP_UDP6_QUEUED_INLINE];
 } CoapUdp6QueuedSend;
 
+/* A destination sent to: ICMP errors are believed for these only. */
+typedef struct {
+        struct in6_addr addr;
+        guint16 port;                       /* network order */
+        guint16 used;
+} CoapUdp6Destination;
+
 struct _CoapUdp6MessageInterface {
         GObject        parent_instance;
 
@@ -55,8 +62,10 @@ struct _CoapUdp6MessageInterface {
         guint          send_queue_len;
         gboolean       flushing;       /* in flush_sends(): a send goes out at once */
         gboolean       batching;       /* handling a received batch of several */
+        guint          holding;        /* coap_udp6_message_interface_hold_sends() calls not released */
         GSource       *flush_source;   /* (owned) */
-        GHashTable    *destinations;   /* (owned) */
+        CoapUdp6Destination *destinations; /* (owned) (nullable): 1 << destinations_bits, direct-mapped */
+        guint          destinations_bits;
         /* Recent remotes, direct-mapped: a peer that keeps talking reuses
          * one immutable CoapUdp6EndpointAddress instead of a new object
          * per datagram. */
@@ -102,6 +111,10 @@ CoapUdp6EndpointAddress *coap_udp6_message_interface_lookup_remote (CoapUdp6Mess
                                                                    const struct sockaddr_in6 *sin6,
                                                                    const CoapUdp6RawPktinfo  *pktinfo);
 void coap_udp6_message_interface_clear_remote_cache (CoapUdp6MessageInterface *self);
+/* Between these, sends are queued and leave COAP_UDP6_SEND_BATCH to a
+ * sendmmsg (the notifications of one change); release sends the rest. */
+void coap_udp6_message_interface_hold_sends (CoapUdp6MessageInterface *self);
+void coap_udp6_message_interface_release_sends (CoapUdp6MessageInterface *self);
 void coap_udp6_message_interface_send_data (CoapUdp6MessageInterface *self,
                                             const guint8             *data,
                                             gsize                     size,

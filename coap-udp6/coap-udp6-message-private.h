@@ -50,6 +50,12 @@ struct _CoapUdp6Message {
         CoapUdp6EndpointAddress *remote; /* (owned) (nullable) */
         char                    *unresolved_remote; /* (owned) (nullable) */
         char                    *requested_scheme;  /* (owned) (nullable) */
+
+        /* Set by the public getters of the remote, token and MID (and by
+         * copy and encode, which hand them on): a notification rendered
+         * without them can be shared by observers whose registrations
+         * differ only there (coap-udp6-context-observe-server.c). */
+        gboolean                 identity_read;
 };
 
 static inline const guint8 *

@@ -175,6 +175,7 @@ coap_udp6_message_get_property (GObject    *object,
                 g_value_set_uint (value, self->code);
                 break;
         case PROP_MID:
+                self->identity_read = TRUE;
                 g_value_set_uint (value, self->mid);
                 break;
         case PROP_TOKEN:
@@ -184,6 +185,7 @@ coap_udp6_message_get_property (GObject    *object,
                 g_value_set_boxed (value, coap_udp6_message_get_payload (self));
                 break;
         case PROP_REMOTE:
+                self->identity_read = TRUE;
                 g_value_set_object (value, self->remote);
                 break;
         case PROP_UNRESOLVED_REMOTE:
@@ -382,6 +384,7 @@ coap_udp6_message_copy (CoapUdp6Message *self)
 
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
+        self->identity_read = TRUE;
         coap_udp6_message_own_wire (self);
         copy = coap_udp6_message_new (self->mtype, self->code);
         copy->mid = self->mid;
@@ -510,6 +513,7 @@ coap_udp6_message_get_mid (CoapUdp6Message *self)
 {
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), 0);
 
+        self->identity_read = TRUE;
         return self->mid;
 }
 
@@ -550,6 +554,7 @@ coap_udp6_message_get_token (CoapUdp6Message *self)
 {
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
+        self->identity_read = TRUE;
         if (self->token_bytes == NULL)
                 self->token_bytes = g_bytes_new (self->token, self->token_len);
         return self->token_bytes;
@@ -735,6 +740,7 @@ coap_udp6_message_get_remote (CoapUdp6Message *self)
 {
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
+        self->identity_read = TRUE;
         return self->remote;
 }
 

@@ -57,6 +57,10 @@
  * and each call of [method@Resource.changed] renders the resource again
  * for every observer, with that observer's registration request (its
  * token, options and Accept), and sends the result as a notification.
+ * Observers whose registrations differ only in their remote, token and
+ * message ID share one rendering, unless `render` reads one of those
+ * (from the request or its message) or defers (see
+ * [method@Resource.changed]).
  *
  * Since: 1.0
  */
@@ -861,6 +865,14 @@ coap_udp6_resource_get_sequence_internal (CoapUdp6Resource *self)
  * with its registration request, and the answer is sent as a
  * notification with the next sequence number (RFC 7641 §4.2). A
  * notification that is not 2.xx ends that observation.
+ *
+ * Observers whose registrations have the same method, type, options and
+ * payload share one rendering: `render` runs for the first of them and
+ * the others get the same response with their own token and message ID.
+ * When that `render` reads the requester's remote, token or message ID
+ * ([method@Request.get_remote], or the getters and properties of
+ * [method@Request.get_message]), defers, or answers with an error or a
+ * response longer than one block, it runs for each of them instead.
  *
  * Notifications are NON, with a CON after
  * [property@Context:max-non-notifications] NON ones and at least every

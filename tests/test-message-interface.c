@@ -371,6 +371,12 @@ has_error_and_message (gpointer user_data)
                f->server_manager->messages->len >= 1;
 }
 
+static gboolean
+has_error (gpointer user_data)
+{
+        return ((Fixture *) user_data)->client_manager->errors->len >= 1;
+}
+
 static void
 test_icmp (Fixture       *f,
            gconstpointer  data)
@@ -409,6 +415,43 @@ test_icmp (Fixture       *f,
         g_assert_false (coap_udp6_endpoint_address_equal (
                 g_ptr_array_index (f->client_manager->error_remotes, 0), live));
         g_assert_cmpuint (coap_udp6_message_interface_get_errors_received (f->client), ==, 1);
+}
+
+static void
+test_icmp_many_destinations (Fixture       *f,
+                             gconstpointer  data)
+{
+        g_autofree char *dead_target = hostport ("::1", closed_port (G_SOCKET_FAMILY_IPV6));
+        g_autoptr (CoapUdp6EndpointAddress) dead = NULL;
+        g_autoptr (CoapUdp6Message) m = NULL;
+        g_autoptr (GPtrArray) peers = g_ptr_array_new_with_free_func (g_object_unref);
+
+        g_test_summary ("An ICMP error about a destination is believed when 200 other "
+                        "destinations were sent to before it (the set of destinations grew)");
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 loopback");
+                return;
+        }
+        for (guint i = 0; i < 200; i++) {
+                GSocket *peer = test_raw_socket_new ();
+                g_autoptr (GSocketAddress) local = g_socket_get_local_address (peer, NULL);
+                g_autofree char *target = hostport ("::1", g_inet_socket_address_get_port (
+                                                                   G_INET_SOCKET_ADDRESS (local)));
+                g_autoptr (CoapUdp6EndpointAddress) remote = remote_for (f, f->client, target);
+                g_autoptr (CoapUdp6Message) other = make_message (remote, 2 + i);
+
+                g_ptr_array_add (peers, peer);
+                coap_udp6_message_interface_send (f->client, other);
+        }
+        dead = remote_for (f, f->client, dead_target);
+        m = make_message (dead, 1);
+        coap_udp6_message_interface_send (f->client, m);
+        g_assert_true (test_iterate_until (f->context, has_error, f, 1000));
+        g_assert_cmpuint (f->client_manager->errors->len, ==, 1);
+        g_assert_error ((const GError *) g_ptr_array_index (f->client_manager->errors, 0), G_IO_ERROR,
+                        G_IO_ERROR_CONNECTION_REFUSED);
+        g_assert_true (coap_udp6_endpoint_address_equal (
+                g_ptr_array_index (f->client_manager->error_remotes, 0), dead));
 }
 
 static void
@@ -896,6 +939,7 @@ main (int argc, char **argv)
         ADD ("exchange/ipv4-other-address", "127.0.0.2", test_exchange);
         ADD ("icmp/ipv6", "::1", test_icmp);
         ADD ("icmp/ipv4", "127.0.0.1", test_icmp);
+        ADD ("icmp/many-destinations", NULL, test_icmp_many_destinations);
         ADD ("largest-datagram", NULL, test_largest_datagram);
         ADD ("unparsable", NULL, test_unparsable);
         ADD ("truncated", NULL, test_truncated);

@@ -39,6 +39,24 @@ class Thermometer(CoapUdp6.Resource):
         self.changed()
 
 
+class Greeter(CoapUdp6.Resource):
+    """Greets each observer by its port when personal, through the
+    request message's remote property; counts its renders."""
+    def __init__(self, personal):
+        super().__init__(observable=True)
+        self.personal = personal
+        self.renders = 0
+        self.round = 0
+
+    def do_render(self, request):
+        self.renders += 1
+        text = 'hello %d' % self.round
+        if self.personal:
+            remote = request.get_message().props.remote
+            text += ' %d' % remote.get_sockaddr().get_port()
+        request.respond_payload(CoapUdp6.Code.CONTENT, GLib.Bytes.new(text.encode()), 0)
+
+
 class Label(GObject.Object):
     """Stands for a Gtk.Label: a string property to bind to."""
     label = GObject.Property(type=str)
@@ -98,6 +116,40 @@ class ObservationTest(unittest.TestCase):
             self.client.observe(request, None)
         self.assertTrue(raised.exception.matches(CoapUdp6.error_quark(),
                                                  CoapUdp6.Error.INVALID_MESSAGE))
+
+    def two_observers_of(self, greeter):
+        self.server.add_resource('greet', greeter)
+        clients = [self.client, CoapUdp6.Context.new_client()]
+        texts = {}
+        observations = []
+        for client in clients:
+            request = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.GET)
+            request.set_request_uri('coap://[::1]:%d/greet' % self.server.get_local_port())
+            observation = client.observe(request, None)
+            port = client.get_local_port()
+            texts[port] = []
+            observation.connect('notification', lambda obs, msg, port=port:
+                                texts[port].append(msg.get_payload().get_data().decode()))
+            observations.append(observation)
+        self.iterate_until(lambda: all(len(t) == 1 for t in texts.values()))
+        greeter.renders = 0
+        greeter.round = 1
+        greeter.changed()
+        self.iterate_until(lambda: all(len(t) == 2 for t in texts.values()))
+        return texts, observations, clients
+
+    def test_one_rendering_shared_by_observers(self):
+        greeter = Greeter(personal=False)
+        texts, observations, clients = self.two_observers_of(greeter)
+        self.assertEqual(greeter.renders, 1)
+        self.assertEqual([t[1] for t in texts.values()], ['hello 1', 'hello 1'])
+
+    def test_render_reading_the_remote_runs_per_observer(self):
+        greeter = Greeter(personal=True)
+        texts, observations, clients = self.two_observers_of(greeter)
+        self.assertEqual(greeter.renders, 2)
+        for port, received in texts.items():
+            self.assertEqual(received[1], 'hello 1 %d' % port)
 
     def test_removed_resource_ends_with_not_observed(self):
         observation = self.observe()

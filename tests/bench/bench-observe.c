@@ -6,12 +6,14 @@
  * server's alone, and coap_udp6_resource_changed() — which renders and
  * sends every notification before it returns — is timed alone.
  *
- * Usage: bench-observe [--libcoap PATH] [OBSERVERS [ROUNDS]]   (default 1000 and 20)
+ * Usage: bench-observe [--libcoap PATH] [--socket-each] [OBSERVERS [ROUNDS]]
+ * (default 1000 and 20)
  *
  * With --libcoap, PATH is bench-observe-libcoap, the same measurement with
  * libcoap's server, run after ours with the same arguments; both figures
  * and their ratio are printed. libcoap keeps one observer per endpoint and
- * resource, so then every observer has a socket of its own, here too.
+ * resource, so then every observer has a socket of its own, here too;
+ * --socket-each does that without running libcoap (for callgrind).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define OBSERVERS_PER_SOCKET 50
 
@@ -99,6 +102,16 @@ collect (GMainContext *context,
         return got;
 }
 
+/* This thread's CPU time, user and system, in microseconds. */
+static gint64
+cpu_now (void)
+{
+        struct timespec ts;
+
+        clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+        return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 /* The number after @label in @text, or 0. */
 static double
 figure (const char *text,
@@ -115,6 +128,7 @@ compare_with_libcoap (const char *path,
                       guint       observers,
                       guint       rounds,
                       double      rate,
+                      double      cpu,
                       double      heap)
 {
         g_autofree char *n = g_strdup_printf ("%u", observers);
@@ -123,7 +137,7 @@ compare_with_libcoap (const char *path,
         g_autofree char *out = NULL;
         g_autoptr (GError) error = NULL;
         int status = 0;
-        double their_rate, their_heap;
+        double their_rate, their_cpu, their_heap;
 
         if (!g_spawn_sync (NULL, child, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error)) {
                 fprintf (stderr, "bench-observe: %s\n", error->message);
@@ -131,9 +145,12 @@ compare_with_libcoap (const char *path,
         }
         printf ("libcoap:\n%s", out);
         their_rate = figure (out, "notifications per second: ");
+        their_cpu = figure (out, "CPU time per notification: ");
         their_heap = figure (out, "heap per observer: ");
-        printf ("ratio coap-udp6/libcoap: notifications per second %.2f, heap per observer %.2f\n",
-                their_rate > 0 ? rate / their_rate : 0.0, their_heap > 0 ? heap / their_heap : 0.0);
+        printf ("ratio coap-udp6/libcoap: notifications per second %.2f, CPU time per notification %.2f, "
+                "heap per observer %.2f\n",
+                their_rate > 0 ? rate / their_rate : 0.0, their_cpu > 0 ? cpu / their_cpu : 0.0,
+                their_heap > 0 ? heap / their_heap : 0.0);
         return g_spawn_check_wait_status (status, NULL);
 }
 
@@ -153,15 +170,24 @@ main (int   argc,
         g_autoptr (GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
         GMainContext *context = g_main_context_default ();
         struct mallinfo2 before, after;
-        gint64 spent = 0;
+        gint64 spent = 0, cpu_spent = 0;
         guint received = 0, registered;
-        double rate, heap;
+        double rate, cpu, heap;
 
-        if (argc > 2 && strcmp (argv[1], "--libcoap") == 0) {
-                libcoap = argv[2];
-                observers_per_socket = 1;
-                argv += 2;
-                argc -= 2;
+        while (argc > 1 && g_str_has_prefix (argv[1], "--")) {
+                if (argc > 2 && strcmp (argv[1], "--libcoap") == 0) {
+                        libcoap = argv[2];
+                        observers_per_socket = 1;
+                        argv += 2;
+                        argc -= 2;
+                } else if (strcmp (argv[1], "--socket-each") == 0) {
+                        observers_per_socket = 1;
+                        argv++;
+                        argc--;
+                } else {
+                        fprintf (stderr, "bench-observe: unknown option %s\n", argv[1]);
+                        return 2;
+                }
         }
         observers = argc > 1 ? (guint) atoi (argv[1]) : 1000;
         rounds = argc > 2 ? (guint) atoi (argv[2]) : 20;
@@ -212,22 +238,26 @@ main (int   argc,
 
         for (guint r = 0; r < rounds; r++) {
                 gint64 start = g_get_monotonic_time ();
+                gint64 cpu_start = cpu_now ();
 
                 sensor->value++;
                 coap_udp6_resource_changed (COAP_UDP6_RESOURCE (sensor));
+                cpu_spent += cpu_now () - cpu_start;
                 spent += g_get_monotonic_time () - start;
                 received += collect (context, sockets, registered);
         }
 
         printf ("observers %u (registered %u), rounds %u\n", observers, registered, rounds);
         rate = spent > 0 ? (double) registered * rounds * G_USEC_PER_SEC / spent : 0.0;
+        cpu = registered > 0 ? (double) cpu_spent / ((double) registered * rounds) : 0.0;
         heap = registered > 0 ? (double) (after.uordblks - before.uordblks) / registered : 0.0;
         printf ("notifications per second: %.0f (changed() alone; %u of %u received)\n",
                 rate, received, registered * rounds);
+        printf ("CPU time per notification: %.3f us (user and system, changed() alone)\n", cpu);
         printf ("server heap per observer: %.0f bytes (with the registration's deduplication entry)\n", heap);
         if (registered != observers)
                 return 1;
-        if (libcoap != NULL && !compare_with_libcoap (libcoap, observers, rounds, rate, heap))
+        if (libcoap != NULL && !compare_with_libcoap (libcoap, observers, rounds, rate, cpu, heap))
                 return 1;
         return 0;
 }
