@@ -690,7 +690,8 @@ hash_body (const guint8 *data,
                 h ^= h >> 32;
         }
         w = 0;
-        memcpy (&w, data + i, len - i);
+        if (len > i)
+                memcpy (&w, data + i, len - i);
         h = (h ^ w) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
         h ^= h >> 33;
         h *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
