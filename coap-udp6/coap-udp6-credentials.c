@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-credentials-private.h"
+#ifdef COAP_UDP6_HAVE_DTLS
+#include "coap-udp6-gnutls-private.h"
+#endif
 #include "coap-udp6-error.h"
 
 #include <string.h>
@@ -170,8 +173,11 @@ coap_udp6_credentials_new (void)
 /**
  * coap_udp6_credentials_is_supported:
  *
- * Whether the library was built with DTLS (GnuTLS). Without it a
- * `coaps://` bind or request fails with %COAP_UDP6_ERROR_NOT_SUPPORTED.
+ * Whether the library was built with DTLS (GnuTLS) and GnuTLS can be
+ * loaded: the library loads GnuTLS when coaps is first used (a `coaps://`
+ * bind or request, or this call), so a process that never uses coaps does
+ * not pay for it. Without it a `coaps://` bind or request fails with
+ * %COAP_UDP6_ERROR_NOT_SUPPORTED.
  *
  * Returns: %TRUE when coaps is available
  *
@@ -181,7 +187,7 @@ gboolean
 coap_udp6_credentials_is_supported (void)
 {
 #ifdef COAP_UDP6_HAVE_DTLS
-        return TRUE;
+        return coap_udp6_gnutls_load (NULL);
 #else
         return FALSE;
 #endif

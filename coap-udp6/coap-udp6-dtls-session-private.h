@@ -7,8 +7,7 @@
 
 #include "coap-udp6-dtls-private.h"
 
-#include <gnutls/gnutls.h>
-#include <gnutls/dtls.h>
+#include "coap-udp6-gnutls-private.h"
 #include <netinet/in.h>
 
 G_BEGIN_DECLS

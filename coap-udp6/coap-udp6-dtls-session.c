@@ -6,7 +6,6 @@
 #include "coap-udp6-dtls-session-private.h"
 #include "coap-udp6-error.h"
 
-#include <gnutls/x509.h>
 #include <errno.h>
 #include <string.h>
 

@@ -400,8 +400,11 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
                     gboolean                   server,
                     GError                   **error)
 {
-        CoapUdp6Dtls *self = g_new0 (CoapUdp6Dtls, 1);
+        CoapUdp6Dtls *self;
 
+        if (!coap_udp6_gnutls_load (error))
+                return NULL;
+        self = g_new0 (CoapUdp6Dtls, 1);
         self->iface = iface;
         self->credentials = g_object_ref (credentials);
         self->server = server;
