@@ -92,12 +92,23 @@ entry_free (gpointer data)
         g_free (e);
 }
 
+static guint64 hash_body (const guint8 *data,
+                          gsize         len);
+
+/* A key is hashed for every block: 8 bytes at a time, where g_str_hash
+ * takes a multiplication per character. */
+static guint
+key_hash (gconstpointer key)
+{
+        return (guint) hash_body (key, strlen (key));
+}
+
 static CoapUdp6BlockServer *
 get_block_server (CoapUdp6Context *self)
 {
         if (self->block_server == NULL) {
                 self->block_server = g_new0 (CoapUdp6BlockServer, 1);
-                self->block_server->entries = g_hash_table_new_full (g_str_hash, g_str_equal,
+                self->block_server->entries = g_hash_table_new_full (key_hash, g_str_equal,
                                                                      NULL, entry_free);
         }
         return self->block_server;
@@ -244,10 +255,13 @@ append_hex (GString      *key,
             gsize         len)
 {
         static const char digits[] = "0123456789abcdef";
+        gsize at = key->len;
 
+        /* Grown once, then written: not two appends per byte. */
+        g_string_set_size (key, at + 2 * len);
         for (gsize i = 0; i < len; i++) {
-                g_string_append_c (key, digits[data[i] >> 4]);
-                g_string_append_c (key, digits[data[i] & 15]);
+                key->str[at++] = digits[data[i] >> 4];
+                key->str[at++] = digits[data[i] & 15];
         }
 }
 
@@ -328,19 +342,21 @@ server_szx (CoapUdp6Context            *self,
         return szx;
 }
 
-/* Block @num of @whole, a response with its whole body. */
+/* Block @num of @whole, a response with its whole body, into @block, an
+ * empty message. */
 static CoapUdp6Message *
-make_block (CoapUdp6Message *whole,
+fill_block (CoapUdp6Message *whole,
             guint            num,
-            guint            szx)
+            guint            szx,
+            CoapUdp6Message *block)
 {
-        CoapUdp6Message *block = coap_udp6_message_copy (whole);
         gsize size = COAP_UDP6_BLOCK_SIZE (szx);
         gsize total = whole->payload_len;
         guint64 start = (guint64) num * size;
         g_autoptr (GBytes) payload = NULL;
         gsize len;
 
+        coap_udp6_message_copy_into (whole, block);
         if (start >= total && num > 0) {
                 /* RFC 7959 §2.2: a block beyond the end. */
                 coap_udp6_message_set_code (block, COAP_UDP6_CODE_BAD_OPTION);
@@ -356,6 +372,14 @@ make_block (CoapUdp6Message *whole,
                                            COAP_UDP6_BLOCK_VALUE (num, start + len < total, szx));
         coap_udp6_message_set_size2 (block, total);
         return block;
+}
+
+static CoapUdp6Message *
+make_block (CoapUdp6Message *whole,
+            guint            num,
+            guint            szx)
+{
+        return fill_block (whole, num, szx, g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL));
 }
 
 static void
@@ -376,13 +400,14 @@ respond_continue (CoapUdp6Context *self,
                   guint            num,
                   guint            szx)
 {
-        g_autoptr (CoapUdp6Message) reply =
-                coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CONTINUE);
+        /* One per block: the request's own message, kept from block to block. */
+        CoapUdp6Message *reply = coap_udp6_request_take_own_response (request);
 
+        coap_udp6_message_fill_quiet (reply, COAP_UDP6_CODE_CONTINUE, NULL, -1);
         coap_udp6_message_set_option_uint (reply, COAP_UDP6_OPTION_BLOCK1,
                                            COAP_UDP6_BLOCK_VALUE (num, TRUE,
                                                                   MIN (szx, coap_udp6_context_block_szx (self))));
-        coap_udp6_request_respond (request, reply);
+        coap_udp6_request_respond_own (request, reply);
 }
 
 /* The resource's response goes to the last block, or to the next block
@@ -547,7 +572,6 @@ upload_block (CoapUdp6Context      *self,
         gsize size = COAP_UDP6_BLOCK_SIZE (szx);
         gint64 size1 = option_value (message, COAP_UDP6_OPTION_SIZE1);
         g_autofree char *key = NULL;
-        g_autoptr (CoapUdp6Message) reply = NULL;
         g_autoptr (GBytes) body = NULL;
         Entry *e;
 
@@ -606,11 +630,7 @@ upload_block (CoapUdp6Context      *self,
                 return TRUE;
         }
         if (more) {
-                reply = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CONTINUE);
-                coap_udp6_message_set_option_uint (reply, COAP_UDP6_OPTION_BLOCK1,
-                                                   COAP_UDP6_BLOCK_VALUE (num, TRUE,
-                                                                          MIN (szx, coap_udp6_context_block_szx (self))));
-                coap_udp6_request_respond (request, reply);
+                respond_continue (self, request, num, szx);
                 return TRUE;
         }
         body = g_byte_array_free_to_bytes (g_steal_pointer (&e->body));
@@ -654,13 +674,13 @@ server_request (CoapUdp6Context      *self,
         key = representation_key (message);
         e = g_hash_table_lookup (bs->entries, key);
         if (e != NULL && e->representation != NULL) {
-                g_autoptr (CoapUdp6Message) reply =
-                        make_block (e->representation, COAP_UDP6_BLOCK_NUM (block2),
-                                    server_szx (self, block));
+                CoapUdp6Message *reply = fill_block (e->representation, COAP_UDP6_BLOCK_NUM (block2),
+                                                     server_szx (self, block),
+                                                     coap_udp6_request_take_own_response (request));
 
                 block->has_block2 = FALSE;
                 block->from_representation = TRUE;
-                coap_udp6_request_respond (request, reply);
+                coap_udp6_request_respond_own (request, reply);
                 return TRUE;
         }
         /* Rendering again is safe for GET and FETCH only. */

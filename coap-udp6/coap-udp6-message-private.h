@@ -69,6 +69,10 @@ coap_udp6_option_entry_data (const CoapUdp6Message     *self,
 }
 
 void coap_udp6_message_clear_contents (CoapUdp6Message *self);
+/* What coap_udp6_message_copy() does, into @copy, an empty message
+ * (coap_udp6_message_clear_contents()) nothing else sees: no notify. */
+void coap_udp6_message_copy_into (CoapUdp6Message *self,
+                                  CoapUdp6Message *copy);
 gboolean coap_udp6_message_load_borrowed (CoapUdp6Message         *self,
                                           const guint8            *data,
                                           gsize                    len,

@@ -384,9 +384,19 @@ coap_udp6_message_copy (CoapUdp6Message *self)
 
         g_return_val_if_fail (COAP_UDP6_IS_MESSAGE (self), NULL);
 
+        copy = g_object_new (COAP_UDP6_TYPE_MESSAGE, NULL);
+        coap_udp6_message_copy_into (self, copy);
+        return copy;
+}
+
+void
+coap_udp6_message_copy_into (CoapUdp6Message *self,
+                             CoapUdp6Message *copy)
+{
         self->identity_read = TRUE;
         coap_udp6_message_own_wire (self);
-        copy = coap_udp6_message_new (self->mtype, self->code);
+        copy->mtype = self->mtype;
+        copy->code = self->code;
         copy->mid = self->mid;
         copy->token_len = self->token_len;
         memcpy (copy->token, self->token, sizeof copy->token);
@@ -398,7 +408,8 @@ coap_udp6_message_copy (CoapUdp6Message *self)
                 copy->wire_len = self->wire_len;
         }
         if (self->arena != NULL) {
-                copy->arena = g_byte_array_sized_new (self->arena->len);
+                if (copy->arena == NULL)
+                        copy->arena = g_byte_array_sized_new (self->arena->len);
                 g_byte_array_append (copy->arena, self->arena->data,
                                      self->arena->len);
         }
@@ -413,7 +424,6 @@ coap_udp6_message_copy (CoapUdp6Message *self)
         g_set_object (&copy->remote, self->remote);
         copy->unresolved_remote = g_strdup (self->unresolved_remote);
         copy->requested_scheme = g_strdup (self->requested_scheme);
-        return copy;
 }
 
 /**

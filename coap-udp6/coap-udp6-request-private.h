@@ -29,6 +29,15 @@ gboolean coap_udp6_request_end_render_internal (CoapUdp6Request *self);
  * user data and the message are released. */
 void coap_udp6_request_finish_internal (CoapUdp6Request *self);
 
+/* The library's own answer to @self (block-wise transfer): take() gives
+ * an empty message, the request's spare (see coap-udp6-reuse.c), to fill
+ * with coap_udp6_message_copy_into() or the quiet setters; respond_own()
+ * answers with it as with @own and keeps it for the next request, so no
+ * message is made and freed per block. */
+CoapUdp6Message *coap_udp6_request_take_own_response (CoapUdp6Request *self);
+void coap_udp6_request_respond_own (CoapUdp6Request *self,
+                                    CoapUdp6Message *response);
+
 /* Resource:stream-uploads: the body as it arrives. */
 void coap_udp6_request_set_body_stream_internal (CoapUdp6Request *self,
                                                  GInputStream    *stream);

@@ -294,10 +294,23 @@ coap_udp6_request_respond_payload (CoapUdp6Request *self,
 
         if (self->responded)
                 return;
-        response = coap_udp6_reuse_take_response (&self->spare_response);
+        response = coap_udp6_request_take_own_response (self);
         coap_udp6_message_fill_quiet (response, code, payload, content_format);
+        coap_udp6_request_respond_own (self, g_steal_pointer (&response));
+}
+
+CoapUdp6Message *
+coap_udp6_request_take_own_response (CoapUdp6Request *self)
+{
+        return coap_udp6_reuse_take_response (&self->spare_response);
+}
+
+void
+coap_udp6_request_respond_own (CoapUdp6Request *self,
+                               CoapUdp6Message *response)
+{
         respond (self, response, TRUE);
-        coap_udp6_reuse_keep_response (&self->spare_response, g_steal_pointer (&response));
+        coap_udp6_reuse_keep_response (&self->spare_response, response);
 }
 
 /**
