@@ -14,9 +14,12 @@
 # down into a file and up from it with coap-udp6-client, whose peak RSS
 # must not grow with the body.
 #
-# Each transfer is one client process; MB/s is the body over its wall
-# time (process start included), RSS the client's peak (GNU time's %M:
-# a child of Python would start with the interpreter's RSS in ru_maxrss).
+# Each transfer is one client process; the --rounds rounds each run
+# every pair and direction once, so a drifting load on a shared machine
+# falls on all of them alike; medians of the rounds are shown. MB/s is
+# the body over its wall time (process start included), RSS the client's
+# peak (GNU time's %M: a child of Python would start with the
+# interpreter's RSS in ru_maxrss).
 # CPU is microseconds per block (user + system): the client's from its
 # rusage, with start-up ("client") and without ("net": less the median
 # CPU of five runs of the same client for a one-message exchange), the
@@ -153,14 +156,22 @@ def main():
         startup = {kind: startup_cpu(kind, args.build, servers.ours_base) for kind, _ in pairs}
         print('%-10s -> %-10s %-4s %9s %9s %14s %14s %14s' % ('client', 'server', 'dir', 'MB/s', 'RSS KiB',
                                                               'client us/blk', 'net us/blk', 'server us/blk'))
-        for client, server in pairs:
-            base = servers.ours_base if server == 'coap-udp6' else servers.libcoap_base
-            for direction in ('up', 'down'):
-                path = {('coap-udp6', 'up'): '/sink', ('coap-udp6', 'down'): '/large',
-                        ('libcoap', 'up'): '/bench', ('libcoap', 'down'): '/bench'}[(server, direction)]
-                rates, peaks, client_cpu, server_cpus = [], [], [], []
+        # Round by round, every pair and direction once per round: on a
+        # shared machine whose load drifts, all of them see the same drift
+        # (run pair after pair, a quiet minute favoured whichever came then).
+        results = {(client, server, direction): ([], [], [], [])
+                   for client, server in pairs for direction in ('up', 'down')}
+        failed = set()
+        for _ in range(args.rounds):
+            for client, server in pairs:
+                base = servers.ours_base if server == 'coap-udp6' else servers.libcoap_base
                 server_proc = servers.ours if server == 'coap-udp6' else servers.libcoap
-                for _ in range(args.rounds):
+                for direction in ('up', 'down'):
+                    if (client, server, direction) in failed:
+                        continue
+                    path = {('coap-udp6', 'up'): '/sink', ('coap-udp6', 'down'): '/large',
+                            ('libcoap', 'up'): '/bench', ('libcoap', 'down'): '/bench'}[(server, direction)]
+                    rates, peaks, client_cpu, server_cpus = results[(client, server, direction)]
                     if server == 'libcoap' and direction == 'down':
                         # The resource is what the last upload PUT there.
                         timed(client_argv('libcoap' if LIBCOAP_CLIENT else 'coap-udp6', args.build, 'up',
@@ -175,7 +186,8 @@ def main():
                     if status != 0:
                         print('%s -> %s %s failed: %s' % (client, server, direction, err.decode().strip()))
                         ok = False
-                        break
+                        failed.add((client, server, direction))
+                        continue
                     if direction == 'down':
                         with open(sink, 'rb') as f:
                             if f.read() != expected:
@@ -183,12 +195,13 @@ def main():
                                 ok = False
                     rates.append(args.size / seconds / 1e6)
                     peaks.append(rss)
-                if rates:
-                    print('%-10s -> %-10s %-4s %9.2f %9d %14.1f %14.1f %14.1f' % (
-                        client, server, direction, statistics.median(rates), max(peaks),
-                        statistics.median(client_cpu) / blocks * 1e6,
-                        (statistics.median(client_cpu) - startup[client]) / blocks * 1e6,
-                        statistics.median(server_cpus) / blocks * 1e6))
+        for (client, server, direction), (rates, peaks, client_cpu, server_cpus) in results.items():
+            if rates:
+                print('%-10s -> %-10s %-4s %9.2f %9d %14.1f %14.1f %14.1f' % (
+                    client, server, direction, statistics.median(rates), max(peaks),
+                    statistics.median(client_cpu) / blocks * 1e6,
+                    (statistics.median(client_cpu) - startup[client]) / blocks * 1e6,
+                    statistics.median(server_cpus) / blocks * 1e6))
 
         # A streamed body: RSS must stay where the 1 MiB run left it (0: skipped).
         if args.stream_mib > 0:
