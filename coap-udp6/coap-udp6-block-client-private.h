@@ -26,7 +26,11 @@ struct _CoapUdp6BlockClient {
 
         /* coap_udp6_context_request_stream_async() */
         CoapUdp6Exchange *ex;               /* unowned: the exchange that owns this */
-        GBufferedInputStream *source;       /* owned, nullable: the upload */
+        GInputStream *source;               /* owned, nullable: the upload */
+        GByteArray *ahead;                  /* owned, nullable: read, from @ahead_pos not sent */
+        gsize ahead_pos;
+        GError *read_error;                 /* owned, nullable: reported when a block is needed */
+        gboolean source_waiting;            /* the transfer waits for a read */
         gboolean source_eof;
         gboolean source_more;               /* bytes follow the block in flight */
         gint64 source_size;                 /* -1: unknown */
@@ -37,7 +41,8 @@ struct _CoapUdp6BlockClient {
         CoapUdp6TransferProgress progress;
         gpointer progress_data;
         GDestroyNotify progress_destroy;
-        struct _StreamOp *op;               /* the read or write under way */
+        struct _StreamOp *read_op;          /* the read under way */
+        struct _StreamOp *write_op;         /* the write under way */
         CoapUdp6Message *final;             /* owned, nullable: returned once written */
         gboolean next_more;
         guint next_szx;
@@ -50,6 +55,7 @@ struct _CoapUdp6BlockClient {
  * transfer when the request ends meanwhile. */
 typedef struct _StreamOp {
         CoapUdp6BlockClient *bc;            /* NULL once the transfer ended */
+        gboolean write;
         GBytes *data;                       /* owned, nullable: what is written */
 } StreamOp;
 

@@ -35,9 +35,13 @@ coap_udp6_context_block_szx (CoapUdp6Context *self)
 void
 coap_udp6_block_client_free (CoapUdp6BlockClient *bc)
 {
-        if (bc->op != NULL)
-                bc->op->bc = NULL;
+        if (bc->read_op != NULL)
+                bc->read_op->bc = NULL;
+        if (bc->write_op != NULL)
+                bc->write_op->bc = NULL;
         g_clear_object (&bc->source);
+        g_clear_pointer (&bc->ahead, g_byte_array_unref);
+        g_clear_error (&bc->read_error);
         g_clear_object (&bc->sink);
         g_clear_pointer (&bc->sink_pending, g_byte_array_unref);
         g_clear_object (&bc->cancellable);

@@ -24,13 +24,18 @@ option_value (CoapUdp6Message *message,
 
 static StreamOp *
 op_new (CoapUdp6BlockClient *bc,
+        gboolean             write,
         GBytes              *data)
 {
         StreamOp *op = g_new0 (StreamOp, 1);
 
         op->bc = bc;
+        op->write = write;
         op->data = data;
-        bc->op = op;
+        if (write)
+                bc->write_op = op;
+        else
+                bc->read_op = op;
         return op;
 }
 
@@ -40,56 +45,58 @@ op_end (StreamOp *op)
 {
         CoapUdp6BlockClient *bc = op->bc;
 
-        if (bc != NULL)
-                bc->op = NULL;
+        if (bc != NULL && op->write)
+                bc->write_op = NULL;
+        else if (bc != NULL)
+                bc->read_op = NULL;
         g_clear_pointer (&op->data, g_bytes_unref);
         g_free (op);
         return bc;
 }
 
-/* The buffer holds the next block and a byte more, or the rest of the stream. */
+static gsize
+source_available (CoapUdp6BlockClient *bc)
+{
+        return bc->ahead != NULL ? bc->ahead->len - bc->ahead_pos : 0;
+}
+
+/* The buffer holds the next block and a byte more (so whether more
+ * follows is known), or the rest of the stream. */
 static gboolean
 block_buffered (CoapUdp6BlockClient *bc)
 {
-        return bc->source_eof ||
-               g_buffered_input_stream_get_available (bc->source) > COAP_UDP6_BLOCK_SIZE (bc->szx1);
+        return bc->source_eof || source_available (bc) > COAP_UDP6_BLOCK_SIZE (bc->szx1);
 }
 
+static void source_read_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data);
+
+/* Reads ahead while the buffered blocks go out: the upload waits for a
+ * read only when the network outran it. A read of a file runs in a
+ * worker thread, which on a loaded machine waited milliseconds for a CPU
+ * while the upload stood still (perf sched, doc/performance.md). One read
+ * at a time; at most two reads' worth buffered. */
 static void
-fill_source (CoapUdp6BlockClient *bc,
-             GAsyncReadyCallback  callback)
+read_ahead (CoapUdp6BlockClient *bc)
 {
-        /* As much as the buffer takes (-1): one read for many blocks. */
-        g_buffered_input_stream_fill_async (bc->source, -1, G_PRIORITY_DEFAULT, bc->cancellable,
-                                            callback, op_new (bc, NULL));
+        if (bc->source_eof || bc->read_op != NULL || bc->read_error != NULL ||
+            source_available (bc) >= STREAM_BUFFER_SIZE)
+                return;
+        g_input_stream_read_bytes_async (bc->source, STREAM_BUFFER_SIZE, G_PRIORITY_DEFAULT,
+                                         bc->cancellable, source_read_cb, op_new (bc, FALSE, NULL));
 }
 
-/* After a fill: FALSE with @error, else whether the block is buffered. */
-static gboolean
-filled (CoapUdp6BlockClient *bc,
-        GAsyncResult        *result,
-        gboolean            *ready,
-        GError             **error)
-{
-        gssize n = g_buffered_input_stream_fill_finish (bc->source, result, error);
-
-        if (n < 0)
-                return FALSE;
-        if (n == 0)
-                bc->source_eof = TRUE;
-        *ready = block_buffered (bc);
-        return TRUE;
-}
-
-/* The next block from the buffer, which holds it (no blocking read). */
+/* The next block from the buffer, which holds it (block_buffered()). */
 static GBytes *
-take_block (CoapUdp6BlockClient *bc,
-            GError             **error)
+take_block (CoapUdp6BlockClient *bc)
 {
-        GBytes *block = g_input_stream_read_bytes (G_INPUT_STREAM (bc->source),
-                                                   COAP_UDP6_BLOCK_SIZE (bc->szx1), NULL, error);
+        gsize len = MIN (source_available (bc), COAP_UDP6_BLOCK_SIZE (bc->szx1));
+        GBytes *block = g_bytes_new (len > 0 ? bc->ahead->data + bc->ahead_pos : NULL, len);
 
-        bc->source_more = g_buffered_input_stream_get_available (bc->source) > 0;
+        bc->ahead_pos += len;
+        bc->source_more = source_available (bc) > 0;
+        read_ahead (bc);
         return block;
 }
 
@@ -97,13 +104,8 @@ static void
 send_stream_block (CoapUdp6Exchange *ex)
 {
         CoapUdp6BlockClient *bc = ex->block;
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GBytes) block = take_block (bc, &error);
+        g_autoptr (GBytes) block = take_block (bc);
 
-        if (block == NULL) {
-                coap_udp6_exchange_finish (ex, NULL, error);
-                return;
-        }
         bc->current = g_bytes_get_size (block);
         coap_udp6_message_set_payload (ex->request, block);
         coap_udp6_message_set_option_uint (ex->request, COAP_UDP6_OPTION_BLOCK1,
@@ -113,25 +115,70 @@ send_stream_block (CoapUdp6Exchange *ex)
         coap_udp6_exchange_continue (ex);
 }
 
+/* The request's first block is read: the exchange begins. */
 static void
-upload_fill_cb (GObject      *source,
+start_first_block (CoapUdp6BlockClient *bc)
+{
+        g_autoptr (GTask) task = g_steal_pointer (&bc->start_task);
+        g_autoptr (CoapUdp6Context) self = g_steal_pointer (&bc->start_context);
+        g_autoptr (CoapUdp6Message) request = g_steal_pointer (&bc->start_request);
+        g_autoptr (GBytes) block = NULL;
+
+        if (!block_buffered (bc)) {
+                GError *error = g_steal_pointer (&bc->read_error);
+
+                coap_udp6_block_client_free (bc);
+                g_task_return_error (task, error);
+                return;
+        }
+        block = take_block (bc);
+        coap_udp6_message_set_payload (request, block);
+        if (bc->source_more) {
+                coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1,
+                                                   COAP_UDP6_BLOCK_VALUE (0, TRUE, bc->szx1));
+                if (bc->source_size >= 0)
+                        coap_udp6_message_set_size1 (request, MIN (bc->source_size, G_MAXUINT32));
+        }
+        coap_udp6_context_request_start (self, request, g_task_get_cancellable (task), task, bc);
+}
+
+/* A read ended: the transfer that waited for a block goes on, or fails
+ * with the read's error. */
+static void
+source_read_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
         CoapUdp6BlockClient *bc = op_end (user_data);
         g_autoptr (GError) error = NULL;
-        gboolean ready = FALSE;
+        g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
+                                                                     &error);
+        gsize size = bytes != NULL ? g_bytes_get_size (bytes) : 0;
 
-        if (bc == NULL) {
-                g_buffered_input_stream_fill_finish (G_BUFFERED_INPUT_STREAM (source), result, NULL);
+        if (bc == NULL)
                 return;
+        if (bytes == NULL) {
+                bc->read_error = g_steal_pointer (&error);
+        } else if (size == 0) {
+                bc->source_eof = TRUE;
+        } else {
+                if (bc->ahead == NULL)
+                        bc->ahead = g_byte_array_sized_new (2 * STREAM_BUFFER_SIZE);
+                /* What was sent goes: the buffer holds at most two reads. */
+                g_byte_array_remove_range (bc->ahead, 0, bc->ahead_pos);
+                bc->ahead_pos = 0;
+                g_byte_array_append (bc->ahead, g_bytes_get_data (bytes, NULL), size);
+                read_ahead (bc);
         }
-        if (!filled (bc, result, &ready, &error))
-                coap_udp6_exchange_finish (bc->ex, NULL, error);
-        else if (!ready)
-                fill_source (bc, upload_fill_cb);
-        else
+        if (!bc->source_waiting || (!block_buffered (bc) && bc->read_error == NULL))
+                return;
+        bc->source_waiting = FALSE;
+        if (bc->start_task != NULL)
+                start_first_block (bc);
+        else if (block_buffered (bc))
                 send_stream_block (bc->ex);
+        else
+                coap_udp6_exchange_finish (bc->ex, NULL, bc->read_error);
 }
 
 void
@@ -143,9 +190,13 @@ coap_udp6_block_stream_next_block (CoapUdp6Exchange *ex)
                 send_stream_block (ex);
                 return;
         }
-        /* Nothing is in flight while the stream is read. */
+        if (bc->read_error != NULL) {
+                coap_udp6_exchange_finish (ex, NULL, bc->read_error);
+                return;
+        }
+        /* Nothing is in flight while the read ends. */
         coap_udp6_exchange_pause (ex);
-        fill_source (bc, upload_fill_cb);
+        bc->source_waiting = TRUE;
 }
 
 static void
@@ -209,48 +260,7 @@ coap_udp6_block_stream_write (CoapUdp6Exchange *ex,
         coap_udp6_exchange_pause (ex);
         g_output_stream_write_all_async (bc->sink, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
                                          G_PRIORITY_DEFAULT, bc->cancellable, sink_write_cb,
-                                         op_new (bc, data));
-}
-
-static void
-start_fill_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-        CoapUdp6BlockClient *bc = op_end (user_data);
-        g_autoptr (GTask) task = g_steal_pointer (&bc->start_task);
-        g_autoptr (CoapUdp6Context) self = g_steal_pointer (&bc->start_context);
-        g_autoptr (CoapUdp6Message) request = g_steal_pointer (&bc->start_request);
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GBytes) block = NULL;
-        gboolean ready = FALSE;
-
-        if (!filled (bc, result, &ready, &error)) {
-                coap_udp6_block_client_free (bc);
-                g_task_return_error (task, g_steal_pointer (&error));
-                return;
-        }
-        if (!ready) {
-                bc->start_task = g_steal_pointer (&task);
-                bc->start_context = g_steal_pointer (&self);
-                bc->start_request = g_steal_pointer (&request);
-                fill_source (bc, start_fill_cb);
-                return;
-        }
-        block = take_block (bc, &error);
-        if (block == NULL) {
-                coap_udp6_block_client_free (bc);
-                g_task_return_error (task, g_steal_pointer (&error));
-                return;
-        }
-        coap_udp6_message_set_payload (request, block);
-        if (bc->source_more) {
-                coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1,
-                                                   COAP_UDP6_BLOCK_VALUE (0, TRUE, bc->szx1));
-                if (bc->source_size >= 0)
-                        coap_udp6_message_set_size1 (request, MIN (bc->source_size, G_MAXUINT32));
-        }
-        coap_udp6_context_request_start (self, request, g_task_get_cancellable (task), task, bc);
+                                         op_new (bc, TRUE, data));
 }
 
 /**
@@ -273,9 +283,12 @@ start_fill_cb (GObject      *source,
  *
  * Sends a request whose body comes from a stream and writes the response
  * body into a stream, one block at a time (RFC 7959), so memory does not
- * grow with the bodies: a file of any size goes up and down through one
- * block-sized buffer. Reads and writes are asynchronous; no block is asked
- * for while the previous one is being written. A download into @sink is
+ * grow with the bodies: a file of any size goes up and down through
+ * buffers of a fixed size (at most 128 KiB read ahead of the blocks sent,
+ * 64 KiB of blocks received before they are written). Reads and writes
+ * are asynchronous: @body is read ahead while blocks go out, and no block
+ * is asked for while received ones are being written. A read error fails
+ * the request with that error. A download into @sink is
  * not limited by [property@Context:max-body-size], and a representation
  * that changes during it fails the request with
  * %COAP_UDP6_ERROR_BLOCKWISE rather than starting again.
@@ -321,12 +334,13 @@ coap_udp6_context_request_stream_async (CoapUdp6Context         *self,
         }
         block1 = option_value (request, COAP_UDP6_OPTION_BLOCK1);
         bc->szx1 = block1 >= 0 ? MIN (COAP_UDP6_BLOCK_SZX (block1), 6) : coap_udp6_context_block_szx (self);
-        bc->source = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (body, STREAM_BUFFER_SIZE));
+        bc->source = g_object_ref (body);
         bc->start_task = g_steal_pointer (&task);
         bc->start_context = g_object_ref (self);
         bc->start_request = coap_udp6_message_copy (request);
         coap_udp6_message_remove_option (bc->start_request, COAP_UDP6_OPTION_BLOCK1);
-        fill_source (bc, start_fill_cb);
+        bc->source_waiting = TRUE;
+        read_ahead (bc);
 }
 
 /**

@@ -927,6 +927,111 @@ test_stream_cancel (Fixture      *f,
         g_clear_error (&r.error);
 }
 
+/* A source that gives @chunk bytes per read (short reads: a block is made
+ * of two), from a thread as a file's reads are (GInputStream's default
+ * read_async), and fails after @fail_at bytes (-1: never). */
+#define TEST_TYPE_CHUNK_STREAM (test_chunk_stream_get_type ())
+G_DECLARE_FINAL_TYPE (TestChunkStream, test_chunk_stream, TEST, CHUNK_STREAM, GInputStream)
+
+struct _TestChunkStream {
+        GInputStream parent_instance;
+        GBytes *body;
+        gsize pos;
+        gsize chunk;
+        gssize fail_at;
+};
+
+G_DEFINE_FINAL_TYPE (TestChunkStream, test_chunk_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+test_chunk_stream_read (GInputStream *stream,
+                        void         *buffer,
+                        gsize         count,
+                        GCancellable *cancellable,
+                        GError      **error)
+{
+        TestChunkStream *self = TEST_CHUNK_STREAM (stream);
+        gsize len = MIN (MIN (count, self->chunk), g_bytes_get_size (self->body) - self->pos);
+
+        if (self->fail_at >= 0 && self->pos + len > (gsize) self->fail_at) {
+                g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "test read failure");
+                return -1;
+        }
+        memcpy (buffer, (const guint8 *) g_bytes_get_data (self->body, NULL) + self->pos, len);
+        self->pos += len;
+        return len;
+}
+
+static void
+test_chunk_stream_finalize (GObject *object)
+{
+        g_bytes_unref (TEST_CHUNK_STREAM (object)->body);
+        G_OBJECT_CLASS (test_chunk_stream_parent_class)->finalize (object);
+}
+
+static void
+test_chunk_stream_class_init (TestChunkStreamClass *klass)
+{
+        G_OBJECT_CLASS (klass)->finalize = test_chunk_stream_finalize;
+        G_INPUT_STREAM_CLASS (klass)->read_fn = test_chunk_stream_read;
+}
+
+static void
+test_chunk_stream_init (TestChunkStream *self)
+{
+}
+
+static GInputStream *
+chunk_stream_new (GBytes *body,
+                  gsize   chunk,
+                  gssize  fail_at)
+{
+        TestChunkStream *self = g_object_new (TEST_TYPE_CHUNK_STREAM, NULL);
+
+        self->body = g_bytes_ref (body);
+        self->chunk = chunk;
+        self->fail_at = fail_at;
+        return G_INPUT_STREAM (self);
+}
+
+/* The body is read ahead, in reads of any length, from a thread; a read
+ * that fails, at the start or later, fails the request with its error. */
+static void
+test_stream_reads (Fixture      *f,
+                   gconstpointer data)
+{
+        g_autoptr (GBytes) body = make_body (10 * 1024 + 100, 19);
+        gssize fail_at[] = { -1, 5000, 0 };
+
+        g_test_summary ("An upload from a stream of short reads done in a thread arrives whole; "
+                        "a read error before or during the upload fails the request with it");
+        for (gsize i = 0; i < G_N_ELEMENTS (fail_at); i++) {
+                g_autoptr (CoapUdp6Message) upload = new_request (f, COAP_UDP6_CODE_PUT, f->server_port, "echo");
+                g_autoptr (GOutputStream) echoed = g_memory_output_stream_new_resizable ();
+                g_autoptr (GInputStream) source = chunk_stream_new (body, 700, fail_at[i]);
+                guint calls = f->echo->calls;
+                TestResult r = { 0 };
+
+                coap_udp6_context_request_stream_async (f->client, upload, source, -1, echoed, NULL, NULL,
+                                                        NULL, NULL, stream_cb, &r);
+                g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 30000));
+                if (fail_at[i] < 0) {
+                        g_assert_no_error (r.error);
+                        g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CHANGED);
+                        g_assert_true (memory_equal (G_MEMORY_OUTPUT_STREAM (echoed), body));
+                        g_assert_cmpuint (f->echo->calls, ==, calls + 1);
+                        g_clear_object (&r.response);
+                        continue;
+                }
+                g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_FAILED);
+                g_assert_cmpstr (r.error->message, ==, "test read failure");
+                g_assert_null (r.response);
+                g_assert_cmpuint (f->echo->calls, ==, calls);
+                g_clear_error (&r.error);
+        }
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->client, COAP_UDP6_STATISTIC_EXCHANGES), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -955,5 +1060,6 @@ main (int   argc,
         ADD ("loss", test_loss, NULL);
         ADD ("streams", test_streams, NULL);
         ADD ("stream-cancel", test_stream_cancel, NULL);
+        ADD ("stream-reads", test_stream_reads, NULL);
         return g_test_run ();
 }
