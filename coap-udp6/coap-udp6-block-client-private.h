@@ -27,8 +27,9 @@ struct _CoapUdp6BlockClient {
         /* coap_udp6_context_request_stream_async() */
         CoapUdp6Exchange *ex;               /* unowned: the exchange that owns this */
         GInputStream *source;               /* owned, nullable: the upload */
-        GByteArray *ahead;                  /* owned, nullable: read, from @ahead_pos not sent */
-        gsize ahead_pos;
+        GQueue ahead;                       /* owned GBytes: reads not sent yet */
+        gsize ahead_pos;                    /* into the first of @ahead */
+        gsize ahead_len;                    /* bytes in @ahead from @ahead_pos */
         GError *read_error;                 /* owned, nullable: reported when a block is needed */
         gboolean source_waiting;            /* the transfer waits for a read */
         gboolean source_eof;

@@ -40,7 +40,7 @@ coap_udp6_block_client_free (CoapUdp6BlockClient *bc)
         if (bc->write_op != NULL)
                 bc->write_op->bc = NULL;
         g_clear_object (&bc->source);
-        g_clear_pointer (&bc->ahead, g_byte_array_unref);
+        g_queue_clear_full (&bc->ahead, (GDestroyNotify) g_bytes_unref);
         g_clear_error (&bc->read_error);
         g_clear_object (&bc->sink);
         g_clear_pointer (&bc->sink_pending, g_byte_array_unref);

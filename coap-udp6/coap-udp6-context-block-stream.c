@@ -7,6 +7,8 @@
 #include "coap-udp6-block-client-private.h"
 #include "coap-udp6-message-private.h"
 
+#include <string.h>
+
 /* An integer option's value, or -1 when absent. */
 static gint64
 option_value (CoapUdp6Message *message,
@@ -57,7 +59,7 @@ op_end (StreamOp *op)
 static gsize
 source_available (CoapUdp6BlockClient *bc)
 {
-        return bc->ahead != NULL ? bc->ahead->len - bc->ahead_pos : 0;
+        return bc->ahead_len;
 }
 
 /* The buffer holds the next block and a byte more (so whether more
@@ -87,15 +89,45 @@ read_ahead (CoapUdp6BlockClient *bc)
                                          bc->cancellable, source_read_cb, op_new (bc, FALSE, NULL));
 }
 
-/* The next block from the buffer, which holds it (block_buffered()). */
+/* The next block from the reads buffered, which hold it
+ * (block_buffered()): a slice of one read, copied only when it spans two. */
 static GBytes *
 take_block (CoapUdp6BlockClient *bc)
 {
-        gsize len = MIN (source_available (bc), COAP_UDP6_BLOCK_SIZE (bc->szx1));
-        GBytes *block = g_bytes_new (len > 0 ? bc->ahead->data + bc->ahead_pos : NULL, len);
+        gsize len = MIN (bc->ahead_len, COAP_UDP6_BLOCK_SIZE (bc->szx1));
+        GBytes *first = g_queue_peek_head (&bc->ahead);
+        GBytes *block;
 
-        bc->ahead_pos += len;
-        bc->source_more = source_available (bc) > 0;
+        if (len == 0) {
+                block = g_bytes_new (NULL, 0);
+        } else if (g_bytes_get_size (first) - bc->ahead_pos >= len) {
+                block = g_bytes_new_from_bytes (first, bc->ahead_pos, len);
+                bc->ahead_pos += len;
+        } else {
+                guint8 *data = g_malloc (len);
+                gsize done = 0;
+
+                while (done < len) {
+                        GBytes *chunk = g_queue_peek_head (&bc->ahead);
+                        gsize n = MIN (len - done, g_bytes_get_size (chunk) - bc->ahead_pos);
+
+                        memcpy (data + done, (const guint8 *) g_bytes_get_data (chunk, NULL) + bc->ahead_pos, n);
+                        done += n;
+                        bc->ahead_pos += n;
+                        if (bc->ahead_pos == g_bytes_get_size (chunk)) {
+                                g_bytes_unref (g_queue_pop_head (&bc->ahead));
+                                bc->ahead_pos = 0;
+                        }
+                }
+                block = g_bytes_new_take (data, len);
+        }
+        first = g_queue_peek_head (&bc->ahead);
+        if (first != NULL && bc->ahead_pos == g_bytes_get_size (first)) {
+                g_bytes_unref (g_queue_pop_head (&bc->ahead));
+                bc->ahead_pos = 0;
+        }
+        bc->ahead_len -= len;
+        bc->source_more = bc->ahead_len > 0;
         read_ahead (bc);
         return block;
 }
@@ -162,12 +194,8 @@ source_read_cb (GObject      *source,
         } else if (size == 0) {
                 bc->source_eof = TRUE;
         } else {
-                if (bc->ahead == NULL)
-                        bc->ahead = g_byte_array_sized_new (2 * STREAM_BUFFER_SIZE);
-                /* What was sent goes: the buffer holds at most two reads. */
-                g_byte_array_remove_range (bc->ahead, 0, bc->ahead_pos);
-                bc->ahead_pos = 0;
-                g_byte_array_append (bc->ahead, g_bytes_get_data (bytes, NULL), size);
+                g_queue_push_tail (&bc->ahead, g_steal_pointer (&bytes));
+                bc->ahead_len += size;
                 read_ahead (bc);
         }
         if (!bc->source_waiting || (!block_buffered (bc) && bc->read_error == NULL))
