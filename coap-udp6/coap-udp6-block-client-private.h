@@ -38,6 +38,7 @@ struct _CoapUdp6BlockClient {
         gint64 size2;                       /* -1: unknown */
         GOutputStream *sink;                /* owned, nullable: the download */
         GByteArray *sink_pending;           /* owned, nullable: blocks not yet written */
+        gboolean sink_waiting;              /* @sink_pending is full, a write under way */
         GCancellable *cancellable;          /* owned, nullable */
         CoapUdp6TransferProgress progress;
         gpointer progress_data;
@@ -58,6 +59,8 @@ typedef struct _StreamOp {
         CoapUdp6BlockClient *bc;            /* NULL once the transfer ended */
         gboolean write;
         GBytes *data;                       /* owned, nullable: what is written */
+        GTask *task;                        /* owned, nullable: a request that failed */
+        GError *error;                      /* owned, nullable: its error, returned after the write */
 } StreamOp;
 
 /* coap-udp6-context-block-client.c */
@@ -81,5 +84,11 @@ void coap_udp6_block_stream_write (CoapUdp6Exchange *ex,
                                    CoapUdp6Message  *response,
                                    gboolean          more,
                                    guint             szx);
+/* TRUE when a read of the body or a write to the sink of @ex is under
+ * way: the request's @error is then returned when it ends (the caller
+ * returns nothing), so that no operation is pending on either stream
+ * once the request completed. */
+gboolean coap_udp6_block_stream_hold_failure (CoapUdp6Exchange *ex,
+                                              const GError     *error);
 
 G_END_DECLS

@@ -52,6 +52,8 @@ op_end (StreamOp *op)
         else if (bc != NULL)
                 bc->read_op = NULL;
         g_clear_pointer (&op->data, g_bytes_unref);
+        g_clear_object (&op->task);
+        g_clear_error (&op->error);
         g_free (op);
         return bc;
 }
@@ -181,12 +183,20 @@ source_read_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-        CoapUdp6BlockClient *bc = op_end (user_data);
+        StreamOp *op = user_data;
+        g_autoptr (GTask) task = g_steal_pointer (&op->task);
+        g_autoptr (GError) failure = g_steal_pointer (&op->error);
+        CoapUdp6BlockClient *bc = op_end (op);
         g_autoptr (GError) error = NULL;
         g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
                                                                      &error);
         gsize size = bytes != NULL ? g_bytes_get_size (bytes) : 0;
 
+        if (task != NULL) {
+                /* The request failed during the read and waited for it. */
+                g_task_return_error (task, g_steal_pointer (&failure));
+                return;
+        }
         if (bc == NULL)
                 return;
         if (bytes == NULL) {
@@ -227,34 +237,72 @@ coap_udp6_block_stream_next_block (CoapUdp6Exchange *ex)
         bc->source_waiting = TRUE;
 }
 
+static void sink_write_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
+/* Writes the blocks gathered. Like reads, writes run behind the transfer:
+ * the next blocks are asked for meanwhile, into a second buffer. */
+static void
+write_pending (CoapUdp6BlockClient *bc)
+{
+        GBytes *data = g_byte_array_free_to_bytes (g_steal_pointer (&bc->sink_pending));
+
+        g_output_stream_write_all_async (bc->sink, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                         G_PRIORITY_DEFAULT, bc->cancellable, sink_write_cb,
+                                         op_new (bc, TRUE, data));
+}
+
+static void
+request_next_block (CoapUdp6BlockClient *bc)
+{
+        coap_udp6_block_client_report (bc, bc->received, bc->size2, FALSE);
+        coap_udp6_block_client_request_block2 (bc->ex, bc->received / COAP_UDP6_BLOCK_SIZE (bc->next_szx),
+                                               bc->next_szx, FALSE);
+}
+
 static void
 sink_write_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-        CoapUdp6BlockClient *bc = op_end (user_data);
+        StreamOp *op = user_data;
+        g_autoptr (GTask) task = g_steal_pointer (&op->task);
+        g_autoptr (GError) failure = g_steal_pointer (&op->error);
+        CoapUdp6BlockClient *bc = op_end (op);
         g_autoptr (GError) error = NULL;
         g_autoptr (CoapUdp6Message) final = NULL;
+        gboolean written = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error);
 
-        if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error) &&
-            bc != NULL) {
-                coap_udp6_exchange_finish (bc->ex, NULL, error);
+        if (task != NULL) {
+                /* The request failed during the write and waited for it. */
+                g_task_return_error (task, g_steal_pointer (&failure));
                 return;
         }
         if (bc == NULL)
                 return;
-        coap_udp6_block_client_report (bc, bc->received, bc->size2, FALSE);
-        if (bc->next_more) {
-                coap_udp6_block_client_request_block2 (bc->ex, bc->received / COAP_UDP6_BLOCK_SIZE (bc->next_szx), bc->next_szx, FALSE);
+        if (!written) {
+                coap_udp6_exchange_finish (bc->ex, NULL, error);
                 return;
         }
+        if (bc->sink_waiting) {
+                /* The next buffer filled up during the write. */
+                bc->sink_waiting = FALSE;
+                write_pending (bc);
+                if (bc->next_more)
+                        request_next_block (bc);
+                return;
+        }
+        if (bc->next_more || bc->final == NULL)
+                return;
+        coap_udp6_block_client_report (bc, bc->received, bc->size2, FALSE);
         final = g_steal_pointer (&bc->final);
         coap_udp6_exchange_finish (bc->ex, final, NULL);
 }
 
-/* Writes @response's payload to the sink, gathering blocks up to
- * STREAM_BUFFER_SIZE first; then the next block is asked for (@more) or
- * the request completes with @response without payload. */
+/* Gathers @response's payload, up to STREAM_BUFFER_SIZE, for the sink;
+ * then the next block is asked for (@more) or, once everything is
+ * written, the request completes with @response without payload. */
 void
 coap_udp6_block_stream_write (CoapUdp6Exchange *ex,
                CoapUdp6Message  *response,
@@ -263,7 +311,6 @@ coap_udp6_block_stream_write (CoapUdp6Exchange *ex,
 {
         CoapUdp6BlockClient *bc = ex->block;
         gint64 size2 = option_value (response, COAP_UDP6_OPTION_SIZE2);
-        GBytes *data;
 
         bc->next_more = more;
         bc->next_szx = szx;
@@ -280,15 +327,33 @@ coap_udp6_block_stream_write (CoapUdp6Exchange *ex,
         g_byte_array_append (bc->sink_pending, response->payload_data, response->payload_len);
         bc->received += response->payload_len;
         if (more && bc->sink_pending->len + COAP_UDP6_BLOCK_SIZE (szx) <= STREAM_BUFFER_SIZE) {
-                coap_udp6_block_client_report (bc, bc->received, bc->size2, FALSE);
-                coap_udp6_block_client_request_block2 (ex, bc->received / COAP_UDP6_BLOCK_SIZE (szx), szx, FALSE);
+                request_next_block (bc);
                 return;
         }
-        data = g_byte_array_free_to_bytes (g_steal_pointer (&bc->sink_pending));
-        coap_udp6_exchange_pause (ex);
-        g_output_stream_write_all_async (bc->sink, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
-                                         G_PRIORITY_DEFAULT, bc->cancellable, sink_write_cb,
-                                         op_new (bc, TRUE, data));
+        if (bc->write_op != NULL) {
+                /* Two buffers at most: nothing is asked for until the write ends. */
+                coap_udp6_exchange_pause (ex);
+                bc->sink_waiting = TRUE;
+                return;
+        }
+        write_pending (bc);
+        if (more)
+                request_next_block (bc);
+}
+
+gboolean
+coap_udp6_block_stream_hold_failure (CoapUdp6Exchange *ex,
+                                     const GError     *error)
+{
+        StreamOp *op = NULL;
+
+        if (ex->block != NULL)
+                op = ex->block->write_op != NULL ? ex->block->write_op : ex->block->read_op;
+        if (op == NULL)
+                return FALSE;
+        op->task = g_object_ref (ex->task);
+        op->error = g_error_copy (error);
+        return TRUE;
 }
 
 /**
@@ -313,10 +378,12 @@ coap_udp6_block_stream_write (CoapUdp6Exchange *ex,
  * body into a stream, one block at a time (RFC 7959), so memory does not
  * grow with the bodies: a file of any size goes up and down through
  * buffers of a fixed size (at most 128 KiB read ahead of the blocks sent,
- * 64 KiB of blocks received before they are written). Reads and writes
- * are asynchronous: @body is read ahead while blocks go out, and no block
- * is asked for while received ones are being written. A read error fails
- * the request with that error. A download into @sink is
+ * 128 KiB of blocks received and not written yet). Reads and writes are
+ * asynchronous and run beside the transfer: @body is read ahead while
+ * blocks go out, and blocks are asked for while the ones received are
+ * written. A read or write error fails the request with that error; a
+ * request that fails while a read or write is under way completes once it
+ * ended, so neither stream has an operation pending then. A download into @sink is
  * not limited by [property@Context:max-body-size], and a representation
  * that changes during it fails the request with
  * %COAP_UDP6_ERROR_BLOCKWISE rather than starting again.

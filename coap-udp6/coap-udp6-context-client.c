@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-context-private.h"
+#include "coap-udp6-block-client-private.h"
 #include "coap-udp6-message-interface-private.h"
 #include "coap-udp6-message-private.h"
 #include "coap-udp6-code.h"
@@ -92,9 +93,10 @@ exchange_finish (CoapUdp6Exchange *ex,
         }
         if (ex->cancel_id != 0)
                 g_cancellable_disconnect (cancellable, ex->cancel_id);
-        if (error != NULL)
-                g_task_return_error (ex->task, g_error_copy (error));
-        else if (ex->collect)
+        if (error != NULL) {
+                if (!coap_udp6_block_stream_hold_failure (ex, error))
+                        g_task_return_error (ex->task, g_error_copy (error));
+        } else if (ex->collect)
                 g_task_return_pointer (ex->task, g_ptr_array_ref (ex->responses),
                                        (GDestroyNotify) g_ptr_array_unref);
         else

@@ -1032,6 +1032,139 @@ test_stream_reads (Fixture      *f,
         g_assert_cmpuint (coap_udp6_context_get_statistic (f->client, COAP_UDP6_STATISTIC_EXCHANGES), ==, 0);
 }
 
+/* A sink whose writes run in a thread (GOutputStream's default
+ * write_async, as a file's) and take a while; @writing is set during one. */
+#define TEST_TYPE_SLOW_SINK (test_slow_sink_get_type ())
+G_DECLARE_FINAL_TYPE (TestSlowSink, test_slow_sink, TEST, SLOW_SINK, GOutputStream)
+
+struct _TestSlowSink {
+        GOutputStream parent_instance;
+        GByteArray *data;
+        gint writing;                       /* atomic */
+};
+
+G_DEFINE_FINAL_TYPE (TestSlowSink, test_slow_sink, G_TYPE_OUTPUT_STREAM)
+
+static gssize
+test_slow_sink_write (GOutputStream *stream,
+                      const void    *buffer,
+                      gsize          count,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+        TestSlowSink *self = TEST_SLOW_SINK (stream);
+
+        g_atomic_int_set (&self->writing, 1);
+        g_usleep (50 * 1000);
+        g_byte_array_append (self->data, buffer, count);
+        g_atomic_int_set (&self->writing, 0);
+        return count;
+}
+
+static void
+test_slow_sink_finalize (GObject *object)
+{
+        g_byte_array_unref (TEST_SLOW_SINK (object)->data);
+        G_OBJECT_CLASS (test_slow_sink_parent_class)->finalize (object);
+}
+
+static void
+test_slow_sink_class_init (TestSlowSinkClass *klass)
+{
+        G_OBJECT_CLASS (klass)->finalize = test_slow_sink_finalize;
+        G_OUTPUT_STREAM_CLASS (klass)->write_fn = test_slow_sink_write;
+}
+
+static void
+test_slow_sink_init (TestSlowSink *self)
+{
+        self->data = g_byte_array_new ();
+}
+
+typedef struct {
+        TestSlowSink *sink;
+        guint during_write;                 /* blocks that arrived while a write ran */
+        guint64 done;
+        GCancellable *cancel;               /* unowned, nullable: cancelled during a write */
+        gboolean finished;
+        gboolean pending_at_finish;
+        GError *error;
+        CoapUdp6Message *response;
+} SlowDownload;
+
+static void
+slow_progress_cb (guint64  bytes_done,
+                  gint64   bytes_total,
+                  gboolean upload,
+                  gpointer user_data)
+{
+        SlowDownload *d = user_data;
+
+        d->done = bytes_done;
+        if (!g_atomic_int_get (&d->sink->writing))
+                return;
+        d->during_write++;
+        if (d->cancel != NULL)
+                g_cancellable_cancel (d->cancel);
+}
+
+static void
+slow_download_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+        SlowDownload *d = user_data;
+
+        d->response = coap_udp6_context_request_stream_finish (COAP_UDP6_CONTEXT (source), result, &d->error);
+        d->pending_at_finish = g_output_stream_has_pending (G_OUTPUT_STREAM (d->sink));
+        d->finished = TRUE;
+}
+
+/* Blocks are asked for while the ones received are written; a request
+ * that fails during a write completes after it, with no write pending. */
+static void
+test_stream_writes (Fixture      *f,
+                    gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) download = new_request (f, COAP_UDP6_CODE_GET, f->server_port, "body");
+        g_autoptr (CoapUdp6Message) again = new_request (f, COAP_UDP6_CODE_GET, f->server_port, "body");
+        g_autoptr (TestSlowSink) sink = g_object_new (TEST_TYPE_SLOW_SINK, NULL);
+        g_autoptr (TestSlowSink) sink2 = g_object_new (TEST_TYPE_SLOW_SINK, NULL);
+        g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+        SlowDownload d = { 0 };
+
+        g_test_summary ("A download into a sink that writes slowly from a thread goes on during the "
+                        "writes and arrives whole; cancelled during a write, it completes once the "
+                        "write ended");
+        g_clear_pointer (&f->body->body, g_bytes_unref);
+        f->body->body = make_body (300 * 1024, 20);
+        d.sink = sink;
+        coap_udp6_context_request_stream_async (f->client, download, NULL, -1, G_OUTPUT_STREAM (sink),
+                                                slow_progress_cb, &d, NULL, NULL, slow_download_cb, &d);
+        g_assert_true (test_iterate_until_flag (f->main_context, &d.finished, 30000));
+        g_assert_no_error (d.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (d.response), ==, COAP_UDP6_CODE_CONTENT);
+        g_assert_false (d.pending_at_finish);
+        g_assert_cmpmem (sink->data->data, sink->data->len, g_bytes_get_data (f->body->body, NULL),
+                         g_bytes_get_size (f->body->body));
+        g_test_message ("%u of 300 blocks arrived during a write", d.during_write);
+        g_assert_cmpuint (d.during_write, >, 0);
+        g_clear_object (&d.response);
+
+        memset (&d, 0, sizeof d);
+        d.sink = sink2;
+        d.cancel = cancellable;
+        coap_udp6_context_request_stream_async (f->client, again, NULL, -1, G_OUTPUT_STREAM (sink2),
+                                                slow_progress_cb, &d, NULL, cancellable, slow_download_cb, &d);
+        g_assert_true (test_iterate_until_flag (f->main_context, &d.finished, 30000));
+        g_assert_error (d.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+        g_assert_false (d.pending_at_finish);
+        g_assert_cmpuint (d.during_write, >=, 1);
+        g_assert_cmpuint (d.done, <, 300 * 1024);
+        g_clear_error (&d.error);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->client, COAP_UDP6_STATISTIC_EXCHANGES), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1061,5 +1194,6 @@ main (int   argc,
         ADD ("streams", test_streams, NULL);
         ADD ("stream-cancel", test_stream_cancel, NULL);
         ADD ("stream-reads", test_stream_reads, NULL);
+        ADD ("stream-writes", test_stream_writes, NULL);
         return g_test_run ();
 }
