@@ -357,12 +357,7 @@ raw_send_message (Fixture         *f,
                   CoapUdp6Message *message,
                   GSocketAddress  *to)
 {
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, &error);
-
-        g_assert_no_error (error);
-        g_socket_send_to (f->raw, to, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, &error);
-        g_assert_no_error (error);
+        test_raw_send_message (f->raw, to, message);
 }
 
 /* A piggybacked answer to @request. */

@@ -115,16 +115,7 @@ raw_request (Fixture    *f,
 static CoapUdp6Message *
 receive (Fixture *f)
 {
-        g_autofree char *hex = test_raw_recv_hex (f->main_context, f->raw, 5000);
-        g_autoptr (GBytes) bytes = NULL;
-        g_autoptr (GError) error = NULL;
-        CoapUdp6Message *reply;
-
-        g_assert_nonnull (hex);
-        bytes = test_bytes_from_hex (hex);
-        reply = coap_udp6_message_decode (bytes, NULL, &error);
-        g_assert_no_error (error);
-        return reply;
+        return test_raw_recv_message (f->main_context, f->raw, 5000, NULL);
 }
 
 /* Sends a request from the raw peer and returns the reply. */

@@ -70,19 +70,11 @@ fixture_teardown (Fixture      *f,
         g_main_context_unref (f->main_context);
 }
 
+/* The raw peer's next datagram, decoded; fails the test after 2 s. */
 static CoapUdp6Message *
 raw_recv (Fixture *f)
 {
-        g_autofree char *hex = test_raw_recv_hex (f->main_context, f->raw, 2000);
-        g_autoptr (GBytes) bytes = NULL;
-        g_autoptr (GError) error = NULL;
-        CoapUdp6Message *message;
-
-        g_assert_nonnull (hex);
-        bytes = test_bytes_from_hex (hex);
-        message = coap_udp6_message_decode (bytes, NULL, &error);
-        g_assert_no_error (error);
-        return message;
+        return test_raw_recv_message (f->main_context, f->raw, 2000, NULL);
 }
 
 static void
@@ -90,10 +82,7 @@ raw_send (Fixture         *f,
           GSocketAddress  *to,
           CoapUdp6Message *message)
 {
-        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, NULL);
-        g_autofree char *hex = test_hex_from_bytes (bytes);
-
-        test_raw_send_hex (f->raw, to, hex);
+        test_raw_send_message (f->raw, to, message);
 }
 
 static guint64

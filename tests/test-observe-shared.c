@@ -149,16 +149,7 @@ static CoapUdp6Message *
 recv_on (Fixture *f,
          guint    peer)
 {
-        g_autofree char *hex = test_raw_recv_hex (f->main_context, f->peers[peer], 2000);
-        g_autoptr (GBytes) bytes = NULL;
-        g_autoptr (GError) error = NULL;
-        CoapUdp6Message *message;
-
-        g_assert_nonnull (hex);
-        bytes = test_bytes_from_hex (hex);
-        message = coap_udp6_message_decode (bytes, NULL, &error);
-        g_assert_no_error (error);
-        return message;
+        return test_raw_recv_message (f->main_context, f->peers[peer], 2000, NULL);
 }
 
 static void
@@ -166,10 +157,7 @@ send_from (Fixture         *f,
            guint            peer,
            CoapUdp6Message *message)
 {
-        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, NULL);
-        g_autofree char *hex = test_hex_from_bytes (bytes);
-
-        test_raw_send_hex (f->peers[peer], f->server_address, hex);
+        test_raw_send_message (f->peers[peer], f->server_address, message);
 }
 
 /* Registers @peer with a one-byte @token and @accept (-1: none). */

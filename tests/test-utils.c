@@ -258,6 +258,41 @@ test_raw_recv_hex (GMainContext *context,
         return test_hex_from_bytes (bytes);
 }
 
+CoapUdp6Message *
+test_raw_recv_message (GMainContext    *context,
+                       GSocket         *socket,
+                       guint            timeout_ms,
+                       GSocketAddress **from)
+{
+        g_autoptr (GBytes) bytes = NULL;
+        g_autoptr (GError) error = NULL;
+        CoapUdp6Message *message;
+        guint8 buf[2048];
+        gssize n;
+
+        g_assert_true (test_iterate_until (context, socket_readable, socket, timeout_ms));
+        n = g_socket_receive_from (socket, from, (char *) buf, sizeof buf, NULL, &error);
+        g_assert_no_error (error);
+        bytes = g_bytes_new (buf, n);
+        message = coap_udp6_message_decode (bytes, NULL, &error);
+        g_assert_no_error (error);
+        return message;
+}
+
+void
+test_raw_send_message (GSocket         *socket,
+                       GSocketAddress  *to,
+                       CoapUdp6Message *message)
+{
+        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, NULL);
+        g_autoptr (GError) error = NULL;
+
+        g_assert_nonnull (bytes);
+        g_socket_send_to (socket, to, g_bytes_get_data (bytes, NULL),
+                          g_bytes_get_size (bytes), NULL, &error);
+        g_assert_no_error (error);
+}
+
 void
 test_request_cb (GObject      *source,
                  GAsyncResult *result,

@@ -53,6 +53,19 @@ char *test_raw_recv_hex (GMainContext *context,
                          GSocket      *socket,
                          guint         timeout_ms);
 
+/* Iterates @context until @socket has a datagram and returns it decoded;
+ * fails the test when none comes within @timeout_ms or it does not decode.
+ * @from, when not NULL, receives the sender's address. */
+CoapUdp6Message *test_raw_recv_message (GMainContext    *context,
+                                        GSocket         *socket,
+                                        guint            timeout_ms,
+                                        GSocketAddress **from);
+
+/* Encodes @message and sends it from @socket to @to. */
+void test_raw_send_message (GSocket         *socket,
+                            GSocketAddress  *to,
+                            CoapUdp6Message *message);
+
 /* What test_request_cb() stores of a finished request. */
 typedef struct {
         gboolean done;
