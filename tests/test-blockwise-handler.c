@@ -74,8 +74,7 @@ fixture_setup (Fixture      *f,
                 bytes[i] = 'a' + (i * 7 + i / 1024) % 26;
         f->body = g_bytes_new_take (bytes, BODY_SIZE);
         f->asked = g_array_new (FALSE, FALSE, sizeof (guint32));
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
+        f->main_context = test_main_context_push ();
         f->server = coap_udp6_context_new_server (binds, NULL, &error);
         g_assert_no_error (error);
         own = coap_udp6_resource_new_with_handler (own_blocks_handler, f, NULL);
@@ -91,9 +90,7 @@ fixture_teardown (Fixture      *f,
 {
         g_clear_object (&f->client);
         g_clear_object (&f->server);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
         g_array_unref (f->asked);
         g_bytes_unref (f->body);
 }

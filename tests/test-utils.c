@@ -70,6 +70,39 @@ test_iterate_for (GMainContext *context,
         test_iterate_until (context, never, NULL, ms);
 }
 
+GMainContext *
+test_main_context_push (void)
+{
+        GMainContext *context = g_main_context_new ();
+
+        g_main_context_push_thread_default (context);
+        return context;
+}
+
+void
+test_main_context_pop (GMainContext *context)
+{
+        /* Sources that finish an object's last work (a close, an idle
+         * answer) run before the context goes away. */
+        test_iterate_for (context, 10);
+        g_main_context_pop_thread_default (context);
+        g_main_context_unref (context);
+}
+
+CoapUdp6Context *
+test_loopback_server_new (GSocketAddress **address)
+{
+        const char *binds[] = { "[::1]:0", NULL };
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GError) error = NULL;
+        CoapUdp6Context *server = coap_udp6_context_new_server (binds, NULL, &error);
+
+        g_assert_no_error (error);
+        if (address != NULL)
+                *address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (server));
+        return server;
+}
+
 gboolean
 test_have_ipv6 (void)
 {
