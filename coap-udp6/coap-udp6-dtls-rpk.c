@@ -126,6 +126,6 @@ coap_udp6_dtls_verify_raw_public_key (CoapUdp6DtlsSession *session,
                                              session->client ? "server" : "client", identity,
                                              coap_udp6_credentials_get_n_peer_keys (c) > 0
                                              ? "one of the pinned keys"
-                                             : "pinned (and any key is not accepted)");
+                                             : "trusted: no key is pinned");
         return -1;
 }
