@@ -95,6 +95,10 @@ normalize_ni (const char *name)
  * presents it, and asks clients for theirs: see
  * [method@Credentials.add_peer_public_key] for which peers are accepted.
  *
+ * Set it before the credentials are given to a context: a coaps transport
+ * reads the key when it is made. (Keys pinned later count from the next
+ * handshake on.)
+ *
  * Returns: %TRUE on success; %FALSE with %G_TLS_ERROR_BAD_CERTIFICATE for
  *   text that holds no usable private key, or %COAP_UDP6_ERROR_NOT_SUPPORTED
  *   when the library was built without GnuTLS
