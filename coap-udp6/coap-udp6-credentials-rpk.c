@@ -76,6 +76,14 @@ normalize_ni (const char *name)
         return g_strconcat (NI_PREFIX, copy, NULL);
 }
 
+/* A private key does not outlive the credentials in memory. */
+static void
+free_secret (gpointer data)
+{
+        explicit_bzero (data, strlen (data));
+        g_free (data);
+}
+
 /**
  * coap_udp6_credentials_set_raw_public_key:
  * @self: a #CoapUdp6Credentials
@@ -113,6 +121,7 @@ coap_udp6_credentials_set_raw_public_key (CoapUdp6Credentials *self,
         g_autoptr (GBytes) spki = NULL;
         const guint8 *data;
         gsize length;
+        char *copy;
 
         g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), FALSE);
         g_return_val_if_fail (private_key_pem != NULL, FALSE);
@@ -127,7 +136,8 @@ coap_udp6_credentials_set_raw_public_key (CoapUdp6Credentials *self,
         g_clear_pointer (&self->rpk_spki, g_bytes_unref);
         self->rpk_spki = g_steal_pointer (&spki);
         g_clear_pointer (&self->rpk_private_key_pem, g_bytes_unref);
-        self->rpk_private_key_pem = g_bytes_new (private_key_pem, strlen (private_key_pem));
+        copy = g_strdup (private_key_pem);
+        self->rpk_private_key_pem = g_bytes_new_with_free_func (copy, strlen (copy), free_secret, copy);
         return TRUE;
 }
 

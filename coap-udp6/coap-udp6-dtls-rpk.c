@@ -75,14 +75,13 @@ coap_udp6_dtls_load_raw_public_key (gnutls_certificate_credentials_t   certifica
         if (ret >= 0)
                 ret = gnutls_privkey_import_x509_raw (private_key, &k_datum, GNUTLS_X509_FMT_PEM,
                                                       NULL, 0);
-        if (ret >= 0) {
+        if (ret >= 0)
                 ret = gnutls_pcert_import_rawpk_raw (&pcert, &spki, GNUTLS_X509_FMT_DER, 0, 0);
-                /* The credentials own both from here on. */
-                if (ret >= 0 &&
-                    (ret = gnutls_certificate_set_key (certificates, NULL, 0, &pcert, 1,
-                                                       private_key)) >= 0)
-                        private_key = NULL;
-                else if (ret >= 0)
+        if (ret >= 0) {
+                ret = gnutls_certificate_set_key (certificates, NULL, 0, &pcert, 1, private_key);
+                if (ret >= 0)
+                        private_key = NULL;     /* the credentials own it and pcert now */
+                else
                         gnutls_pcert_deinit (&pcert);
         }
         if (private_key != NULL)
