@@ -360,9 +360,9 @@ random_token (CoapUdp6Context *self,
 }
 
 /* Nothing malformed leaves the socket because a caller asked for it. */
-static gboolean
-check_request (CoapUdp6Message *request,
-               GError         **error)
+gboolean
+coap_udp6_check_outgoing_request (CoapUdp6Message *request,
+                                  GError         **error)
 {
         CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (request);
         guint code = coap_udp6_message_get_code (request);
@@ -396,7 +396,7 @@ request_common (CoapUdp6Context     *self,
         g_autoptr (GError) error = NULL;
         CoapUdp6Exchange *ex;
 
-        if (!check_request (request, &error)) {
+        if (!coap_udp6_check_outgoing_request (request, &error)) {
                 g_clear_pointer (&block, coap_udp6_block_client_free);
                 g_task_return_error (task, g_steal_pointer (&error));
                 return;

@@ -379,6 +379,11 @@ typedef enum {
 gboolean coap_udp6_context_reject_non_request (CoapUdp6Context *self,
                                                CoapUdp6Message *message);
 /* @message: @request's */
+/* FALSE with COAP_UDP6_ERROR_INVALID_MESSAGE unless @request is a CON
+ * or NON with a request method: what a caller may send. */
+gboolean coap_udp6_check_outgoing_request (CoapUdp6Message *request,
+                                           GError         **error);
+
 CoapUdp6RequestVerdict coap_udp6_context_check_request (CoapUdp6Context *self,
                                                         CoapUdp6Request *request,
                                                         CoapUdp6Message *message);

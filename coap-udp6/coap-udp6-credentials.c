@@ -15,8 +15,9 @@
  *
  * What a [class@Context] proves itself with and trusts on `coaps://`
  * (DTLS 1.2, RFC 7252 §9): a pre-shared key with its identity
- * (PreSharedKey mode), and/or an X.509 certificate with its private key and
- * the certificate authorities to trust (Certificate mode).
+ * (PreSharedKey mode), a raw public key and the peers' keys to trust
+ * (RawPublicKey mode, RFC 7250), and/or an X.509 certificate with its
+ * private key and the certificate authorities to trust (Certificate mode).
  *
  * A client sends the identity of [method@Credentials.set_psk]. A server
  * finds the key for the identity a client sends through
@@ -28,19 +29,6 @@
  *
  * Since: 1.0
  */
-struct _CoapUdp6Credentials {
-        GObject     parent_instance;
-
-        char       *psk_identity;   /* (owned) (nullable) */
-        GBytes     *psk_key;        /* (owned) (nullable) */
-        GHashTable *psk_table;      /* (owned) identity → GBytes */
-        GBytes     *certificate_pem; /* (owned) (nullable) */
-        GBytes     *private_key_pem; /* (owned) (nullable) */
-        GBytes     *ca_pem;          /* (owned) (nullable) */
-        GBytes     *pinned_pem;      /* (owned) (nullable) */
-        GTlsDatabase *database;      /* (owned) (nullable) */
-};
-
 G_DEFINE_FINAL_TYPE (CoapUdp6Credentials, coap_udp6_credentials, G_TYPE_OBJECT)
 
 enum {
@@ -53,6 +41,7 @@ static guint signals[N_SIGNALS];
 enum {
         PROP_0,
         PROP_DATABASE,
+        PROP_ACCEPT_ANY_PUBLIC_KEY,
         N_PROPS
 };
 
@@ -68,6 +57,7 @@ coap_udp6_credentials_get_property (GObject    *object,
 
         switch (prop_id) {
         case PROP_DATABASE: g_value_set_object (value, self->database); break;
+        case PROP_ACCEPT_ANY_PUBLIC_KEY: g_value_set_boolean (value, self->accept_any_public_key); break;
         default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
 }
@@ -82,6 +72,9 @@ coap_udp6_credentials_set_property (GObject      *object,
 
         switch (prop_id) {
         case PROP_DATABASE: coap_udp6_credentials_set_database (self, g_value_get_object (value)); break;
+        case PROP_ACCEPT_ANY_PUBLIC_KEY:
+                coap_udp6_credentials_set_accept_any_public_key (self, g_value_get_boolean (value));
+                break;
         default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         }
 }
@@ -99,6 +92,10 @@ coap_udp6_credentials_finalize (GObject *object)
         g_clear_pointer (&self->ca_pem, g_bytes_unref);
         g_clear_pointer (&self->pinned_pem, g_bytes_unref);
         g_clear_object (&self->database);
+        g_clear_pointer (&self->rpk_private_key_pem, g_bytes_unref);
+        g_clear_pointer (&self->rpk_spki, g_bytes_unref);
+        g_free (self->rpk_identity);
+        g_hash_table_unref (self->peer_keys);
 
         G_OBJECT_CLASS (coap_udp6_credentials_parent_class)->finalize (object);
 }
@@ -126,6 +123,23 @@ coap_udp6_credentials_class_init (CoapUdp6CredentialsClass *klass)
                 g_param_spec_object ("database", NULL, NULL, G_TYPE_TLS_DATABASE,
                                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                      G_PARAM_STATIC_STRINGS);
+
+        /**
+         * CoapUdp6Credentials:accept-any-public-key: (attributes org.gtk.Property.get=coap_udp6_credentials_get_accept_any_public_key org.gtk.Property.set=coap_udp6_credentials_set_accept_any_public_key)
+         *
+         * Whether a client takes any raw public key a server presents when
+         * no key is pinned with [method@Credentials.add_peer_public_key].
+         * Without it, and without pinned keys, a client fails every
+         * RawPublicKey handshake with %G_TLS_ERROR_BAD_CERTIFICATE. A server
+         * without pinned keys always accepts any client key, and reports
+         * which one in the peer identity.
+         *
+         * Since: 1.0
+         */
+        props[PROP_ACCEPT_ANY_PUBLIC_KEY] =
+                g_param_spec_boolean ("accept-any-public-key", NULL, NULL, FALSE,
+                                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                      G_PARAM_STATIC_STRINGS);
         g_object_class_install_properties (object_class, N_PROPS, props);
 
         /**
@@ -153,6 +167,7 @@ coap_udp6_credentials_init (CoapUdp6Credentials *self)
 {
         self->psk_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                  (GDestroyNotify) g_bytes_unref);
+        self->peer_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -577,4 +592,48 @@ coap_udp6_credentials_get_database (CoapUdp6Credentials *self)
         g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), NULL);
 
         return self->database;
+}
+
+/**
+ * coap_udp6_credentials_set_accept_any_public_key: (attributes org.gtk.Method.set_property=accept-any-public-key)
+ * @self: a #CoapUdp6Credentials
+ * @accept_any: whether a client takes any server's raw public key
+ *
+ * Lets a client take any raw public key a server presents while no key is
+ * pinned (trust on first use, or none): the handshake then only proves that
+ * the server holds the private key of the key it presented, whose name the
+ * response's remote carries ([method@EndpointAddress.get_peer_identity]).
+ * Pinned keys, once added, are the only ones accepted either way.
+ *
+ * Since: 1.0
+ */
+void
+coap_udp6_credentials_set_accept_any_public_key (CoapUdp6Credentials *self,
+                                                 gboolean             accept_any)
+{
+        g_return_if_fail (COAP_UDP6_IS_CREDENTIALS (self));
+
+        accept_any = !!accept_any;
+        if (self->accept_any_public_key == accept_any)
+                return;
+        self->accept_any_public_key = accept_any;
+        g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ACCEPT_ANY_PUBLIC_KEY]);
+}
+
+/**
+ * coap_udp6_credentials_get_accept_any_public_key: (attributes org.gtk.Method.get_property=accept-any-public-key)
+ * @self: a #CoapUdp6Credentials
+ *
+ * Gets [property@Credentials:accept-any-public-key].
+ *
+ * Returns: whether a client takes any server's raw public key
+ *
+ * Since: 1.0
+ */
+gboolean
+coap_udp6_credentials_get_accept_any_public_key (CoapUdp6Credentials *self)
+{
+        g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), FALSE);
+
+        return self->accept_any_public_key;
 }

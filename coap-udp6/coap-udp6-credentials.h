@@ -69,4 +69,29 @@ void coap_udp6_credentials_set_database (CoapUdp6Credentials *self,
 COAP_UDP6_AVAILABLE_IN_ALL
 GTlsDatabase *coap_udp6_credentials_get_database (CoapUdp6Credentials *self);
 
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_credentials_set_raw_public_key (CoapUdp6Credentials *self,
+                                                   const char          *private_key_pem,
+                                                   GError             **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_credentials_set_raw_public_key_file (CoapUdp6Credentials *self,
+                                                        const char          *path,
+                                                        GError             **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+const char *coap_udp6_credentials_get_raw_public_key_identity (CoapUdp6Credentials *self);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_credentials_add_peer_public_key (CoapUdp6Credentials *self,
+                                                    const char          *identity_or_pem,
+                                                    GError             **error);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+void coap_udp6_credentials_set_accept_any_public_key (CoapUdp6Credentials *self,
+                                                      gboolean             accept_any);
+
+COAP_UDP6_AVAILABLE_IN_ALL
+gboolean coap_udp6_credentials_get_accept_any_public_key (CoapUdp6Credentials *self);
+
 G_END_DECLS

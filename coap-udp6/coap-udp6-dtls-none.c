@@ -36,3 +36,11 @@ guint coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self) { return 0; }
 void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self) { }
 void coap_udp6_dtls_set_clock (CoapUdp6Dtls *self, CoapUdp6ClockFunc clock, gpointer data) { }
 guint coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self) { return 0; }
+
+GBytes *
+coap_udp6_dtls_spki_from_pem (const char *pem, gboolean public_allowed, GError **error)
+{
+        g_set_error_literal (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_NOT_SUPPORTED,
+                             "Raw public keys need coaps: the library was built without GnuTLS");
+        return NULL;
+}

@@ -60,6 +60,15 @@ void coap_udp6_dtls_set_clock (CoapUdp6Dtls     *self,
                                CoapUdp6ClockFunc clock,
                                gpointer          data);
 guint coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self);
+/* The DER SubjectPublicKeyInfo of a PEM key: of a private key ("EC
+ * PRIVATE KEY", PKCS#8 "PRIVATE KEY", the first in @pem), or with
+ * @public_allowed of a "PUBLIC KEY" block when @pem has one. NULL with
+ * G_TLS_ERROR_BAD_CERTIFICATE for anything else, or with
+ * COAP_UDP6_ERROR_NOT_SUPPORTED when built without GnuTLS or when it
+ * cannot be loaded (this loads it, coap-udp6-gnutls-private.h). */
+GBytes *coap_udp6_dtls_spki_from_pem (const char *pem,
+                                      gboolean    public_allowed,
+                                      GError    **error);
 /* Tests only: forgets every session without a word, as a crash would. */
 void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self);
 

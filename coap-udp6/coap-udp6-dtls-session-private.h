@@ -114,6 +114,16 @@ void coap_udp6_dtls_session_queue (CoapUdp6DtlsSession *self,
 void coap_udp6_dtls_session_close (CoapUdp6DtlsSession *self);
 char *coap_udp6_dtls_session_get_peer_identity (CoapUdp6DtlsSession *self);
 
+/* coap-udp6-dtls-rpk.c: RawPublicKey mode. Puts the key pair of @c (if
+ * any) in @certificates. */
+gboolean coap_udp6_dtls_load_raw_public_key (gnutls_certificate_credentials_t   certificates,
+                                             CoapUdp6Credentials               *c,
+                                             GError                           **error);
+/* From the certificate verify function, for a raw public key: 0 when the
+ * peer's key is accepted, else -1 with session->verify_error set. */
+int coap_udp6_dtls_verify_raw_public_key (CoapUdp6DtlsSession *session,
+                                          CoapUdp6Credentials *c);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CoapUdp6DtlsSession, coap_udp6_dtls_session_unref)
 
 G_END_DECLS

@@ -5,6 +5,7 @@
  */
 #include "coap-udp6-dtls-session-private.h"
 #include "coap-udp6-error.h"
+#include "coap-udp6-credentials-private.h"
 
 #include <errno.h>
 #include <string.h>
@@ -455,8 +456,10 @@ certificate_identity (CoapUdp6DtlsSession *self)
         return identity;
 }
 
-/* The PSK identity, or the subject of a certificate that was checked
- * against the trusted authorities; NULL when the peer proved nothing. */
+/* The PSK identity, the name of a raw public key (which the handshake
+ * proved the peer holds, and verify_raw_public_key() took), or the subject
+ * of a certificate that was checked against the trusted authorities; NULL
+ * when the peer proved nothing. */
 char *
 coap_udp6_dtls_session_get_peer_identity (CoapUdp6DtlsSession *self)
 {
@@ -471,6 +474,14 @@ coap_udp6_dtls_session_get_peer_identity (CoapUdp6DtlsSession *self)
                                        ? g_strdup (identity) : NULL;
                 }
                 return NULL;
+        }
+        if (gnutls_certificate_type_get2 (self->tls, GNUTLS_CTYPE_PEERS) == GNUTLS_CRT_RAWPK) {
+                unsigned int n = 0;
+                const gnutls_datum_t *peers = gnutls_certificate_get_peers (self->tls, &n);
+
+                return peers != NULL && n > 0
+                               ? coap_udp6_credentials_rpk_identity (peers[0].data, peers[0].size)
+                               : NULL;
         }
         if (self->database_trusted)
                 return certificate_identity (self);

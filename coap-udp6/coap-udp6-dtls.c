@@ -20,6 +20,10 @@
  * GnuTLS servers (libcoap's among them) give up on the first suite they
  * lack credentials for. */
 #define PRIORITY_PSK_ONLY "NORMAL:-KX-ALL:+ECDHE-PSK:+PSK:+AES-128-CCM-8:-VERS-ALL:+VERS-DTLS1.2"
+/* RawPublicKey mode (RFC 7250) beside X.509, or in its place when the
+ * credentials hold nothing of X.509. */
+#define PRIORITY_RPK PRIORITY ":+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK"
+#define PRIORITY_RPK_ONLY PRIORITY ":-CTYPE-ALL:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK"
 
 /* DTLS record header: content type, version, epoch (RFC 6347 §4.1). */
 #define CONTENT_TYPE_HANDSHAKE 22
@@ -33,7 +37,8 @@ struct _CoapUdp6Dtls {
         gboolean server;
         gnutls_priority_t priority;             /* with certificate suites */
         gnutls_priority_t priority_psk;         /* without */
-        gboolean have_certificate;
+        gboolean have_certificate;              /* X.509 or a raw public key */
+        gboolean rpk;                           /* raw public keys take part */
         gnutls_psk_client_credentials_t psk_client;     /* nullable */
         gnutls_psk_server_credentials_t psk_server;     /* nullable */
         gnutls_certificate_credentials_t certificates;  /* nullable */
@@ -318,6 +323,18 @@ verify_with_database (gnutls_session_t tls)
         return 0;
 }
 
+static int
+verify_peer_cb (gnutls_session_t tls)
+{
+        CoapUdp6DtlsSession *session = gnutls_session_get_ptr (tls);
+
+        if (gnutls_certificate_type_get2 (tls, GNUTLS_CTYPE_PEERS) == GNUTLS_CRT_RAWPK)
+                return coap_udp6_dtls_verify_raw_public_key (session, session->dtls->credentials);
+        if (session->dtls->database != NULL)
+                return verify_with_database (tls);
+        return 0;
+}
+
 static gboolean
 load_credentials (CoapUdp6Dtls  *self,
                   GError       **error)
@@ -369,9 +386,17 @@ load_credentials (CoapUdp6Dtls  *self,
         }
         if (coap_udp6_credentials_get_database (c) != NULL) {
                 self->database = g_object_ref (coap_udp6_credentials_get_database (c));
-                gnutls_certificate_set_verify_function (self->certificates, verify_with_database);
                 self->verify_peer = TRUE;
         }
+        if (coap_udp6_credentials_uses_raw_public_keys (c)) {
+                if (!coap_udp6_dtls_load_raw_public_key (self->certificates, c, error))
+                        return FALSE;
+                self->rpk = TRUE;
+                if (coap_udp6_credentials_peek_rpk_private_key_pem (c) != NULL)
+                        self->have_certificate = TRUE;
+        }
+        if (self->database != NULL || self->rpk)
+                gnutls_certificate_set_verify_function (self->certificates, verify_peer_cb);
         if (coap_udp6_credentials_peek_pinned_pem (c) != NULL) {
                 gnutls_datum_t pem;
 
@@ -380,18 +405,32 @@ load_credentials (CoapUdp6Dtls  *self,
                 if (ret < 0)
                         return error_from_gnutls (ret, "Unusable pinned certificate", error);
         }
-        if (self->psk_client == NULL && self->psk_server == NULL &&
-            (cert == NULL || key == NULL) && !self->verify_peer && self->pinned.data == NULL) {
+        if (self->psk_client == NULL && self->psk_server == NULL && !self->have_certificate &&
+            !self->verify_peer && self->pinned.data == NULL && !self->rpk) {
                 g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED,
-                                     "coaps needs a pre-shared key or a certificate");
+                                     "coaps needs a pre-shared key, a raw public key or a certificate");
                 return FALSE;
         }
-        if (self->server && self->psk_server == NULL && (cert == NULL || key == NULL)) {
+        if (self->server && self->psk_server == NULL && !self->have_certificate) {
                 g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED,
-                                     "A coaps server needs a pre-shared key or a certificate");
+                                     "A coaps server needs a pre-shared key, a raw public key "
+                                     "or a certificate");
                 return FALSE;
         }
         return TRUE;
+}
+
+static const char *
+priority_for (CoapUdp6Credentials *c)
+{
+        gboolean x509 = coap_udp6_credentials_peek_certificate_pem (c) != NULL ||
+                        coap_udp6_credentials_peek_ca_pem (c) != NULL ||
+                        coap_udp6_credentials_peek_pinned_pem (c) != NULL ||
+                        coap_udp6_credentials_get_database (c) != NULL;
+
+        if (!coap_udp6_credentials_uses_raw_public_keys (c))
+                return PRIORITY;
+        return x509 ? PRIORITY_RPK : PRIORITY_RPK_ONLY;
 }
 
 CoapUdp6Dtls *
@@ -411,7 +450,7 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
         coap_udp6_dtls_limits_init (&self->limits);
         self->sessions = g_hash_table_new_full (peer_hash, peer_equal, NULL,
                                                 (GDestroyNotify) coap_udp6_dtls_session_unref);
-        gnutls_priority_init (&self->priority, PRIORITY, NULL);
+        gnutls_priority_init (&self->priority, priority_for (credentials), NULL);
         gnutls_priority_init (&self->priority_psk, PRIORITY_PSK_ONLY, NULL);
         gnutls_key_generate (&self->cookie_key, GNUTLS_COOKIE_KEY_SIZE);
         self->timers = coap_udp6_timers_new (iface->context);
@@ -501,7 +540,9 @@ coap_udp6_dtls_session_done (CoapUdp6Dtls        *self,
                 remove_session (self, session);
                 return;
         }
-        if (session->client && self->pinned.data != NULL && !matches_pinned (self, session)) {
+        if (session->client && self->pinned.data != NULL &&
+            gnutls_certificate_type_get2 (session->tls, GNUTLS_CTYPE_PEERS) == GNUTLS_CRT_X509 &&
+            !matches_pinned (self, session)) {
                 g_autoptr (GError) pin_error =
                         g_error_new_literal (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
                                              "The server's certificate is not the pinned one");
@@ -533,19 +574,24 @@ new_tls (CoapUdp6Dtls *self,
         gnutls_session_t tls;
 
         if (gnutls_init (&tls, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) |
-                               GNUTLS_DATAGRAM | GNUTLS_NONBLOCK | flags) < 0)
+                               GNUTLS_DATAGRAM | GNUTLS_NONBLOCK |
+                               (self->rpk ? GNUTLS_ENABLE_RAWPK : 0) | flags) < 0)
                 return NULL;
         /* A client without a certificate may still check a server's. */
 
         gnutls_priority_set (tls, self->have_certificate ||
-                                  (client && (self->verify_peer || self->pinned.data != NULL)) || !psk
+                                  (client && (self->verify_peer || self->pinned.data != NULL ||
+                                              self->rpk)) || !psk
                                           ? self->priority : self->priority_psk);
         if (client && self->psk_client != NULL)
                 gnutls_credentials_set (tls, GNUTLS_CRD_PSK, self->psk_client);
         if (!client && self->psk_server != NULL)
                 gnutls_credentials_set (tls, GNUTLS_CRD_PSK, self->psk_server);
         gnutls_credentials_set (tls, GNUTLS_CRD_CERTIFICATE, self->certificates);
-        if (!client && self->verify_peer)
+        /* Pinned client keys make a key a must (coap-udp6-dtls-rpk.c). */
+        if (!client && self->rpk && coap_udp6_credentials_get_n_peer_keys (self->credentials) > 0)
+                gnutls_certificate_server_set_request (tls, GNUTLS_CERT_REQUIRE);
+        else if (!client && (self->verify_peer || self->rpk))
                 gnutls_certificate_server_set_request (tls, GNUTLS_CERT_REQUEST);
         return tls;
 }

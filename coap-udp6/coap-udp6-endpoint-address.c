@@ -210,9 +210,10 @@ coap_udp6_endpoint_address_class_init (CoapUdp6EndpointAddressClass *klass)
          * CoapUdp6EndpointAddress:peer-identity: (attributes org.gtk.Property.get=coap_udp6_endpoint_address_get_peer_identity)
          *
          * What the peer proved in its DTLS handshake: the PSK identity it
-         * used, or the subject of its certificate when that was checked
-         * against the trusted authorities; %NULL otherwise (and always on
-         * `coap`).
+         * used, the name of its raw public key (`ni:///sha-256;…`, see
+         * [method@Credentials.get_raw_public_key_identity]), or the subject
+         * of its certificate when that was checked against the trusted
+         * authorities; %NULL otherwise (and always on `coap`).
          *
          * Since: 1.0
          */
@@ -405,8 +406,10 @@ coap_udp6_endpoint_address_get_scheme (CoapUdp6EndpointAddress *self)
  * @self: a #CoapUdp6EndpointAddress
  *
  * Gets what the peer proved in its DTLS handshake: a server sees the PSK
- * identity of the client, or the subject of its certificate when the
- * server trusts its issuer. A request handler reads it from
+ * identity of the client, the `ni:///sha-256;…` name of its raw public key
+ * (RFC 7250; a client sees the server's too), or the subject of its
+ * certificate when the server trusts its issuer. A request handler reads
+ * it from
  * [method@Request.get_remote].
  *
  * Returns: (nullable): the identity, or %NULL for an unauthenticated peer

@@ -19,6 +19,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/dtls.h>
 #include <gnutls/x509.h>
+#include <gnutls/abstract.h>
 
 G_BEGIN_DECLS
 
@@ -33,10 +34,12 @@ G_BEGIN_DECLS
         S (gnutls_certificate_free_credentials) \
         S (gnutls_certificate_get_peers) \
         S (gnutls_certificate_server_set_request) \
+        S (gnutls_certificate_set_key) \
         S (gnutls_certificate_set_verify_function) \
         S (gnutls_certificate_set_x509_key_mem) \
         S (gnutls_certificate_set_x509_trust_mem) \
         S (gnutls_certificate_type_get) \
+        S (gnutls_certificate_type_get2) \
         S (gnutls_certificate_verification_status_print) \
         S (gnutls_certificate_verify_peers2) \
         S (gnutls_credentials_set) \
@@ -54,10 +57,15 @@ G_BEGIN_DECLS
         S (gnutls_key_generate) \
         S (gnutls_kx_get) \
         S (gnutls_malloc) \
+        S (gnutls_pcert_deinit) \
+        S (gnutls_pcert_import_rawpk_raw) \
         S (gnutls_pem_base64_decode2) \
         S (gnutls_priority_deinit) \
         S (gnutls_priority_init) \
         S (gnutls_priority_set) \
+        S (gnutls_privkey_deinit) \
+        S (gnutls_privkey_import_x509_raw) \
+        S (gnutls_privkey_init) \
         S (gnutls_psk_allocate_client_credentials) \
         S (gnutls_psk_allocate_server_credentials) \
         S (gnutls_psk_free_client_credentials) \
@@ -65,6 +73,11 @@ G_BEGIN_DECLS
         S (gnutls_psk_server_get_username) \
         S (gnutls_psk_set_client_credentials) \
         S (gnutls_psk_set_server_credentials_function) \
+        S (gnutls_pubkey_deinit) \
+        S (gnutls_pubkey_export2) \
+        S (gnutls_pubkey_import) \
+        S (gnutls_pubkey_import_privkey) \
+        S (gnutls_pubkey_init) \
         S (gnutls_record_recv) \
         S (gnutls_record_send) \
         S (gnutls_server_name_set) \
@@ -107,10 +120,12 @@ gboolean coap_udp6_gnutls_load (GError **error);
 #define gnutls_certificate_free_credentials (*coap_udp6_gnutls.p_gnutls_certificate_free_credentials)
 #define gnutls_certificate_get_peers (*coap_udp6_gnutls.p_gnutls_certificate_get_peers)
 #define gnutls_certificate_server_set_request (*coap_udp6_gnutls.p_gnutls_certificate_server_set_request)
+#define gnutls_certificate_set_key (*coap_udp6_gnutls.p_gnutls_certificate_set_key)
 #define gnutls_certificate_set_verify_function (*coap_udp6_gnutls.p_gnutls_certificate_set_verify_function)
 #define gnutls_certificate_set_x509_key_mem (*coap_udp6_gnutls.p_gnutls_certificate_set_x509_key_mem)
 #define gnutls_certificate_set_x509_trust_mem (*coap_udp6_gnutls.p_gnutls_certificate_set_x509_trust_mem)
 #define gnutls_certificate_type_get (*coap_udp6_gnutls.p_gnutls_certificate_type_get)
+#define gnutls_certificate_type_get2 (*coap_udp6_gnutls.p_gnutls_certificate_type_get2)
 #define gnutls_certificate_verification_status_print (*coap_udp6_gnutls.p_gnutls_certificate_verification_status_print)
 #define gnutls_certificate_verify_peers2 (*coap_udp6_gnutls.p_gnutls_certificate_verify_peers2)
 #define gnutls_credentials_set (*coap_udp6_gnutls.p_gnutls_credentials_set)
@@ -128,10 +143,15 @@ gboolean coap_udp6_gnutls_load (GError **error);
 #define gnutls_key_generate (*coap_udp6_gnutls.p_gnutls_key_generate)
 #define gnutls_kx_get (*coap_udp6_gnutls.p_gnutls_kx_get)
 #define gnutls_malloc (*coap_udp6_gnutls.p_gnutls_malloc)
+#define gnutls_pcert_deinit (*coap_udp6_gnutls.p_gnutls_pcert_deinit)
+#define gnutls_pcert_import_rawpk_raw (*coap_udp6_gnutls.p_gnutls_pcert_import_rawpk_raw)
 #define gnutls_pem_base64_decode2 (*coap_udp6_gnutls.p_gnutls_pem_base64_decode2)
 #define gnutls_priority_deinit (*coap_udp6_gnutls.p_gnutls_priority_deinit)
 #define gnutls_priority_init (*coap_udp6_gnutls.p_gnutls_priority_init)
 #define gnutls_priority_set (*coap_udp6_gnutls.p_gnutls_priority_set)
+#define gnutls_privkey_deinit (*coap_udp6_gnutls.p_gnutls_privkey_deinit)
+#define gnutls_privkey_import_x509_raw (*coap_udp6_gnutls.p_gnutls_privkey_import_x509_raw)
+#define gnutls_privkey_init (*coap_udp6_gnutls.p_gnutls_privkey_init)
 #define gnutls_psk_allocate_client_credentials (*coap_udp6_gnutls.p_gnutls_psk_allocate_client_credentials)
 #define gnutls_psk_allocate_server_credentials (*coap_udp6_gnutls.p_gnutls_psk_allocate_server_credentials)
 #define gnutls_psk_free_client_credentials (*coap_udp6_gnutls.p_gnutls_psk_free_client_credentials)
@@ -139,6 +159,11 @@ gboolean coap_udp6_gnutls_load (GError **error);
 #define gnutls_psk_server_get_username (*coap_udp6_gnutls.p_gnutls_psk_server_get_username)
 #define gnutls_psk_set_client_credentials (*coap_udp6_gnutls.p_gnutls_psk_set_client_credentials)
 #define gnutls_psk_set_server_credentials_function (*coap_udp6_gnutls.p_gnutls_psk_set_server_credentials_function)
+#define gnutls_pubkey_deinit (*coap_udp6_gnutls.p_gnutls_pubkey_deinit)
+#define gnutls_pubkey_export2 (*coap_udp6_gnutls.p_gnutls_pubkey_export2)
+#define gnutls_pubkey_import (*coap_udp6_gnutls.p_gnutls_pubkey_import)
+#define gnutls_pubkey_import_privkey (*coap_udp6_gnutls.p_gnutls_pubkey_import_privkey)
+#define gnutls_pubkey_init (*coap_udp6_gnutls.p_gnutls_pubkey_init)
 #define gnutls_record_recv (*coap_udp6_gnutls.p_gnutls_record_recv)
 #define gnutls_record_send (*coap_udp6_gnutls.p_gnutls_record_send)
 #define gnutls_server_name_set (*coap_udp6_gnutls.p_gnutls_server_name_set)

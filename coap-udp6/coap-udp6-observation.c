@@ -553,15 +553,10 @@ static gboolean
 check_observe_request (CoapUdp6Message *request,
                        GError         **error)
 {
-        CoapUdp6MessageType mtype = coap_udp6_message_get_mtype (request);
         guint code = coap_udp6_message_get_code (request);
 
-        if (mtype != COAP_UDP6_MESSAGE_TYPE_CON && mtype != COAP_UDP6_MESSAGE_TYPE_NON) {
-                g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_MESSAGE,
-                             "A request is CON or NON, not %s",
-                             coap_udp6_message_type_to_string (mtype));
+        if (!coap_udp6_check_outgoing_request (request, error))
                 return FALSE;
-        }
         /* RFC 7641 §2, RFC 8132 §2.4 */
         if (code != COAP_UDP6_CODE_GET && code != COAP_UDP6_CODE_FETCH) {
                 g_set_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_INVALID_MESSAGE,

@@ -207,7 +207,7 @@ main (int   argc,
         GOptionEntry entries[] = {
                 { "bind", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &binds,
                   "Listen on HOST:PORT (repeatable; default [::]:5683)", "HOST:PORT" },
-                { "multicast", 'M', 0, G_OPTION_ARG_STRING_ARRAY, &multicast,
+                { "multicast", 'g', 0, G_OPTION_ARG_STRING_ARRAY, &multicast,
                   "Join the All-CoAP-Nodes groups on IFACE (repeatable)", "IFACE" },
                 { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
                   "Show every exchange on stderr", NULL },
@@ -256,6 +256,10 @@ main (int   argc,
                 fprintf (stderr, "coap-udp6-server: %s\n", error->message);
                 return 2;
         }
+        /* Public: the name clients pin with --peer-key. */
+        if (credentials != NULL && coap_udp6_credentials_get_raw_public_key_identity (credentials) != NULL)
+                fprintf (stderr, "coap-udp6-server: raw public key %s\n",
+                         coap_udp6_credentials_get_raw_public_key_identity (credentials));
         if (max_dedup_entries != G_MININT)
                 g_object_set (context, "max-dedup-entries", (guint) max_dedup_entries, NULL);
         if (max_dedup_bytes != G_MININT)

@@ -28,6 +28,13 @@ tool_credentials_option_group (ToolCredentials *tc,
                 { "system-ca", 0, 0, G_OPTION_ARG_NONE, &tc->system_ca,
                   "Trust the system's certificate authorities (GIO's TLS database) and "
                   "check the server's name", NULL },
+                { "rpk", 'M', 0, G_OPTION_ARG_FILENAME, &tc->rpk_file,
+                  "Raw public key mode: our EC private key (PEM; the public key is derived)", "FILE" },
+                { "peer-key", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &tc->peer_keys,
+                  "Accept the server's raw public key only if it is this one: its "
+                  "ni:///sha-256; name or a PEM file with it (repeatable)", "NI_OR_PEMFILE" },
+                { "accept-any-key", 0, 0, G_OPTION_ARG_NONE, &tc->accept_any_key,
+                  "Accept any raw public key the server presents (no --peer-key)", NULL },
                 G_OPTION_ENTRY_NULL
         };
         GOptionEntry server_entries[] = {
@@ -42,6 +49,11 @@ tool_credentials_option_group (ToolCredentials *tc,
                 { "ca", 0, 0, G_OPTION_ARG_FILENAME, &tc->ca_file,
                   "Ask clients for certificates and trust those issued by these "
                   "authorities (PEM)", "FILE" },
+                { "rpk", 'M', 0, G_OPTION_ARG_FILENAME, &tc->rpk_file,
+                  "Raw public key mode: our EC private key (PEM; the public key is derived)", "FILE" },
+                { "peer-key", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &tc->peer_keys,
+                  "Serve only clients with this raw public key: its ni:///sha-256; name "
+                  "or a PEM file with it (repeatable; default: any key)", "NI_OR_PEMFILE" },
                 G_OPTION_ENTRY_NULL
         };
         GOptionGroup *group = g_option_group_new ("coaps", "coaps (DTLS) options:",
@@ -49,6 +61,45 @@ tool_credentials_option_group (ToolCredentials *tc,
 
         g_option_group_add_entries (group, server ? server_entries : client_entries);
         return group;
+}
+
+/* --peer-key takes an ni: name or the name of a PEM file. */
+static gboolean
+add_peer_key (CoapUdp6Credentials *credentials,
+              const char          *peer_key,
+              GError             **error)
+{
+        g_autofree char *pem = NULL;
+
+        if (g_str_has_prefix (peer_key, "ni:"))
+                return coap_udp6_credentials_add_peer_public_key (credentials, peer_key, error);
+        if (!g_file_get_contents (peer_key, &pem, NULL, error))
+                return FALSE;
+        if (!coap_udp6_credentials_add_peer_public_key (credentials, pem, error)) {
+                g_prefix_error (error, "--peer-key %s: ", peer_key);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+static gboolean
+load_raw_public_keys (ToolCredentials     *tc,
+                      CoapUdp6Credentials *credentials,
+                      GError             **error)
+{
+        if (tc->rpk_file != NULL &&
+            !coap_udp6_credentials_set_raw_public_key_file (credentials, tc->rpk_file, error))
+                return FALSE;
+        for (guint i = 0; tc->peer_keys != NULL && tc->peer_keys[i] != NULL; i++)
+                if (!add_peer_key (credentials, tc->peer_keys[i], error))
+                        return FALSE;
+        if (tc->accept_any_key && tc->peer_keys != NULL) {
+                g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                     "--accept-any-key and --peer-key exclude each other");
+                return FALSE;
+        }
+        coap_udp6_credentials_set_accept_any_public_key (credentials, tc->accept_any_key);
+        return TRUE;
 }
 
 CoapUdp6Credentials *
@@ -59,7 +110,8 @@ tool_credentials_load (ToolCredentials *tc,
         g_autoptr (CoapUdp6Credentials) credentials = NULL;
 
         if (tc->psk == NULL && tc->psk_file == NULL && tc->cert_file == NULL &&
-            tc->ca_file == NULL && tc->pin_file == NULL && !tc->system_ca)
+            tc->ca_file == NULL && tc->pin_file == NULL && !tc->system_ca &&
+            tc->rpk_file == NULL && tc->peer_keys == NULL && !tc->accept_any_key)
                 return NULL;
         credentials = coap_udp6_credentials_new ();
         if (tc->psk != NULL) {
@@ -104,6 +156,8 @@ tool_credentials_load (ToolCredentials *tc,
                 coap_udp6_credentials_set_database (credentials, database);
                 g_object_unref (database);
         }
+        if (!load_raw_public_keys (tc, credentials, error))
+                return NULL;
         return g_steal_pointer (&credentials);
 }
 
@@ -119,4 +173,6 @@ tool_credentials_clear (ToolCredentials *tc)
         g_clear_pointer (&tc->key_file, g_free);
         g_clear_pointer (&tc->ca_file, g_free);
         g_clear_pointer (&tc->pin_file, g_free);
+        g_clear_pointer (&tc->rpk_file, g_free);
+        g_clear_pointer (&tc->peer_keys, g_strfreev);
 }

@@ -17,6 +17,9 @@ typedef struct {
         char *ca_file;        /* --ca FILE */
         char *pin_file;       /* --pin FILE (client) */
         gboolean system_ca;   /* --system-ca (client) */
+        char *rpk_file;       /* -M FILE: our raw public key (its private key, PEM) */
+        char **peer_keys;     /* --peer-key NI_OR_PEMFILE (repeatable) */
+        gboolean accept_any_key; /* --accept-any-key (client) */
 } ToolCredentials;
 
 /* A "coaps" option group (--help-coaps) filling @tc. */

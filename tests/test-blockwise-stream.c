@@ -351,8 +351,7 @@ fixture_setup (Fixture      *f,
         g_autofree char *exe = g_file_read_link ("/proc/self/exe", &error);
 
         g_assert_no_error (error);
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
+        f->main_context = test_main_context_push ();
         f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe, "--serve", NULL);
         g_assert_no_error (error);
         f->server_pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (f->server), NULL, 10);

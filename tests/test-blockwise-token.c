@@ -24,8 +24,7 @@ fixture_setup (Fixture      *f,
 {
         g_autoptr (GError) error = NULL;
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
+        f->main_context = test_main_context_push ();
         f->client = coap_udp6_context_new_client (&error);
         g_assert_no_error (error);
         g_object_set (f->client, "block-size", 16, NULL);
@@ -40,9 +39,7 @@ fixture_teardown (Fixture      *f,
         g_clear_object (&f->client);
         g_clear_object (&f->raw);
         g_clear_object (&f->client_address);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 static gint64
@@ -69,45 +66,19 @@ new_request (Fixture *f,
         return request;
 }
 
-static gboolean
-raw_readable (gpointer data)
-{
-        return g_socket_condition_check (data, G_IO_IN) != 0;
-}
-
 /* The next datagram from the client, decoded. */
 static CoapUdp6Message *
 recv_message (Fixture *f)
 {
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GBytes) bytes = NULL;
-        GSocketAddress *from = NULL;
-        CoapUdp6Message *message;
-        guint8 buf[2048];
-        gssize n;
-
-        g_assert_true (test_iterate_until (f->main_context, raw_readable, f->raw, 5000));
-        n = g_socket_receive_from (f->raw, &from, (char *) buf, sizeof buf, NULL, &error);
-        g_assert_no_error (error);
         g_clear_object (&f->client_address);
-        f->client_address = from;
-        bytes = g_bytes_new (buf, n);
-        message = coap_udp6_message_decode (bytes, NULL, &error);
-        g_assert_no_error (error);
-        return message;
+        return test_raw_recv_message (f->main_context, f->raw, 5000, &f->client_address);
 }
 
 static void
 send_message (Fixture         *f,
               CoapUdp6Message *message)
 {
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, &error);
-
-        g_assert_no_error (error);
-        g_socket_send_to (f->raw, f->client_address, g_bytes_get_data (bytes, NULL),
-                          g_bytes_get_size (bytes), NULL, &error);
-        g_assert_no_error (error);
+        test_raw_send_message (f->raw, f->client_address, message);
 }
 
 /* An answer to @request: piggybacked (ACK), or CON or NON with a

@@ -120,8 +120,7 @@ fixture_setup (Fixture      *f,
         g_autoptr (GError) error = NULL;
         g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
+        f->main_context = test_main_context_push ();
         f->server = coap_udp6_context_new_server (binds, NULL, &error);
         g_assert_no_error (error);
         f->body = g_object_new (TEST_TYPE_RESOURCE, NULL);
@@ -148,9 +147,7 @@ fixture_teardown (Fixture      *f,
         g_clear_object (&f->echo);
         g_clear_object (&f->raw);
         g_clear_object (&f->server_address);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 static CoapUdp6Message *
@@ -357,12 +354,7 @@ raw_send_message (Fixture         *f,
                   CoapUdp6Message *message,
                   GSocketAddress  *to)
 {
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, &error);
-
-        g_assert_no_error (error);
-        g_socket_send_to (f->raw, to, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, &error);
-        g_assert_no_error (error);
+        test_raw_send_message (f->raw, to, message);
 }
 
 /* A piggybacked answer to @request. */

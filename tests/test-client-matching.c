@@ -21,8 +21,7 @@ fixture_setup (Fixture      *f,
         g_autoptr (GError) error = NULL;
         g_autoptr (GSocketAddress) local = NULL;
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
+        f->main_context = test_main_context_push ();
         f->client = coap_udp6_context_new_client (&error);
         g_assert_no_error (error);
         g_object_set (f->client, "ack-timeout", 0.05, "max-retransmit", 4, NULL);
@@ -40,9 +39,7 @@ fixture_teardown (Fixture      *f,
         g_clear_object (&f->client);
         g_clear_object (&f->server);
         g_clear_pointer (&f->uri, g_free);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 static gboolean

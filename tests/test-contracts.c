@@ -100,16 +100,12 @@ static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-        const char *binds[] = { "[::1]:0", NULL };
         /* "bad", "keep", "defer", "huge": 3, 4, 5 and 4 bytes of Uri-Path */
         const char *names[] = { "bad", "keep", "defer", "huge" };
         g_autoptr (GError) error = NULL;
-        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
-        f->server = coap_udp6_context_new_server (binds, NULL, &error);
-        g_assert_no_error (error);
+        f->main_context = test_main_context_push ();
+        f->server = test_loopback_server_new (&f->server_address);
         g_object_set (f->server, "ack-timeout", 0.05, "max-latency", 0.5, NULL);
         for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
                 f->resources[i] = g_object_new (TEST_TYPE_RESOURCE, NULL);
@@ -119,7 +115,6 @@ fixture_setup (Fixture      *f,
         f->client = coap_udp6_context_new_client (&error);
         g_assert_no_error (error);
         f->raw = test_raw_socket_new ();
-        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
 }
 
 static void
@@ -132,9 +127,7 @@ fixture_teardown (Fixture      *f,
                 g_clear_object (&f->resources[i]);
         g_clear_object (&f->raw);
         g_clear_object (&f->server_address);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 /* Sends @hex to the server and returns its first answer as hex (NULL

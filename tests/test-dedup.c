@@ -54,18 +54,12 @@ static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-        const char *binds[] = { "[::1]:0", NULL };
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
-        f->server = coap_udp6_context_new_server (binds, NULL, &error);
-        g_assert_no_error (error);
+        f->main_context = test_main_context_push ();
+        f->server = test_loopback_server_new (&f->server_address);
         f->counter = g_object_new (TEST_TYPE_COUNTER, NULL);
         coap_udp6_context_add_resource (f->server, "counter", COAP_UDP6_RESOURCE (f->counter));
         f->peer = test_raw_socket_new ();
-        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
 }
 
 static void
@@ -76,9 +70,7 @@ fixture_teardown (Fixture      *f,
         g_clear_object (&f->counter);
         g_clear_object (&f->peer);
         g_clear_object (&f->server_address);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 /* A CON request to /counter with message ID @mid and code @code (hex). */

@@ -89,6 +89,40 @@ test_loaded_on_first_use (void)
         get_well_known (client, "coaps", coaps_server);
 }
 
+/* A key made for this test only (openssl ecparam -name prime256v1 -genkey). */
+static const char test_key_pem[] =
+        "-----BEGIN EC PRIVATE KEY-----\n"
+        "MHcCAQEEIF9j5jFahcQKkx4ql9wHLyUZWHX8gpC1Xxm0oFc8oj7IoAoGCCqGSM49\n"
+        "AwEHoUQDQgAEkt1SUtY7VH12jlpfojCCVE4JBcCV8MHZJLByboQIvCpMt2sFDhoV\n"
+        "8SGWq8E8TT1J+3fC+qf/NKOTKsd8oxqrvQ==\n"
+        "-----END EC PRIVATE KEY-----\n";
+
+static void
+test_raw_public_key_first (void)
+{
+        g_autoptr (CoapUdp6Credentials) credentials = NULL;
+        g_autoptr (GError) error = NULL;
+
+        g_test_summary ("A raw public key given to credentials, GnuTLS's first use in the "
+                        "process, loads it and is read");
+        if (!g_test_subprocess ()) {
+                /* A process of its own: nothing else loaded GnuTLS before. */
+                g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+                g_test_trap_assert_passed ();
+                return;
+        }
+        g_assert_false (mapped ("libgnutls"));
+        credentials = coap_udp6_credentials_new ();
+        if (!coap_udp6_credentials_set_raw_public_key (credentials, test_key_pem, &error)) {
+                g_assert_error (error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_NOT_SUPPORTED);
+                g_test_skip ("built without GnuTLS, or GnuTLS cannot be loaded");
+                return;
+        }
+        g_assert_true (mapped ("libgnutls"));
+        g_assert_true (g_str_has_prefix (coap_udp6_credentials_get_raw_public_key_identity (credentials),
+                                         "ni:///sha-256;"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -99,5 +133,6 @@ main (int   argc,
                 return g_test_run ();
         }
         g_test_add_func ("/dtls-load/loaded-on-first-use", test_loaded_on_first_use);
+        g_test_add_func ("/dtls-load/raw-public-key-first", test_raw_public_key_first);
         return g_test_run ();
 }

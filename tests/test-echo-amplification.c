@@ -58,8 +58,7 @@ fixture_setup (Fixture      *f,
         for (guint i = 0; i < 3000; i++)
                 data_bytes[i] = 'a' + i % 26;
         f->big = g_bytes_new_take (data_bytes, 3000);
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
+        f->main_context = test_main_context_push ();
         f->server = coap_udp6_context_new_server (binds, NULL, &error);
         g_assert_no_error (error);
         /* Multicast answers without the random leisure of RFC 7252 §8.2. */
@@ -88,9 +87,7 @@ fixture_teardown (Fixture      *f,
         g_clear_object (&f->raw);
         g_clear_object (&f->server_address);
         g_clear_pointer (&f->big, g_bytes_unref);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 /* The datagram of a request from the raw peer. */
@@ -115,16 +112,7 @@ raw_request (Fixture    *f,
 static CoapUdp6Message *
 receive (Fixture *f)
 {
-        g_autofree char *hex = test_raw_recv_hex (f->main_context, f->raw, 5000);
-        g_autoptr (GBytes) bytes = NULL;
-        g_autoptr (GError) error = NULL;
-        CoapUdp6Message *reply;
-
-        g_assert_nonnull (hex);
-        bytes = test_bytes_from_hex (hex);
-        reply = coap_udp6_message_decode (bytes, NULL, &error);
-        g_assert_no_error (error);
-        return reply;
+        return test_raw_recv_message (f->main_context, f->raw, 5000, NULL);
 }
 
 /* Sends a request from the raw peer and returns the reply. */

@@ -87,14 +87,9 @@ static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-        const char *binds[] = { "[::1]:0", NULL };
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
-        f->server = coap_udp6_context_new_server (binds, NULL, &error);
-        g_assert_no_error (error);
+        f->main_context = test_main_context_push ();
+        f->server = test_loopback_server_new (&f->server_address);
         g_object_set (f->server, "ack-timeout", 0.05, NULL);
         f->counter = g_object_new (TEST_TYPE_RESOURCE, NULL);
         f->keep = g_object_new (TEST_TYPE_RESOURCE, NULL);
@@ -103,7 +98,6 @@ fixture_setup (Fixture      *f,
         coap_udp6_context_add_resource (f->server, "keep", COAP_UDP6_RESOURCE (f->keep));
         for (guint i = 0; i < N_PEERS; i++)
                 f->peers[i] = test_raw_socket_new ();
-        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
         f->fake_now = 1000 * G_USEC_PER_SEC;
 }
 
@@ -117,9 +111,7 @@ fixture_teardown (Fixture      *f,
         for (guint i = 0; i < N_PEERS; i++)
                 g_clear_object (&f->peers[i]);
         g_clear_object (&f->server_address);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 /* Sends @hex from peer @peer and returns the answer as hex (NULL: none). */

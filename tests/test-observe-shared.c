@@ -114,20 +114,14 @@ static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-        const char *binds[] = { "[::1]:0", NULL };
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
-        f->server = coap_udp6_context_new_server (binds, NULL, &error);
-        g_assert_no_error (error);
+        f->main_context = test_main_context_push ();
+        f->server = test_loopback_server_new (&f->server_address);
         g_object_set (f->server, "ack-timeout", 0.05, "max-retransmit", 1, NULL);
         f->gauge = g_object_new (TEST_TYPE_GAUGE, NULL);
         coap_udp6_context_add_resource (f->server, "gauge", COAP_UDP6_RESOURCE (f->gauge));
         for (guint i = 0; i < N_PEERS; i++)
                 f->peers[i] = test_raw_socket_new ();
-        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
         f->next_mid = 0x100;
 }
 
@@ -140,25 +134,14 @@ fixture_teardown (Fixture      *f,
         for (guint i = 0; i < N_PEERS; i++)
                 g_clear_object (&f->peers[i]);
         g_clear_object (&f->server_address);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 static CoapUdp6Message *
 recv_on (Fixture *f,
          guint    peer)
 {
-        g_autofree char *hex = test_raw_recv_hex (f->main_context, f->peers[peer], 2000);
-        g_autoptr (GBytes) bytes = NULL;
-        g_autoptr (GError) error = NULL;
-        CoapUdp6Message *message;
-
-        g_assert_nonnull (hex);
-        bytes = test_bytes_from_hex (hex);
-        message = coap_udp6_message_decode (bytes, NULL, &error);
-        g_assert_no_error (error);
-        return message;
+        return test_raw_recv_message (f->main_context, f->peers[peer], 2000, NULL);
 }
 
 static void
@@ -166,10 +149,7 @@ send_from (Fixture         *f,
            guint            peer,
            CoapUdp6Message *message)
 {
-        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, NULL);
-        g_autofree char *hex = test_hex_from_bytes (bytes);
-
-        test_raw_send_hex (f->peers[peer], f->server_address, hex);
+        test_raw_send_message (f->peers[peer], f->server_address, message);
 }
 
 /* Registers @peer with a one-byte @token and @accept (-1: none). */

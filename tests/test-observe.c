@@ -89,14 +89,10 @@ static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-        const char *binds[] = { "[::1]:0", NULL };
         g_autoptr (GError) error = NULL;
-        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
-        f->server = coap_udp6_context_new_server (binds, NULL, &error);
-        g_assert_no_error (error);
+        f->main_context = test_main_context_push ();
+        f->server = test_loopback_server_new (&f->server_address);
         f->client = coap_udp6_context_new_client (&error);
         g_assert_no_error (error);
         g_object_set (f->server, "ack-timeout", 0.05, "max-retransmit", 1, NULL);
@@ -105,7 +101,6 @@ fixture_setup (Fixture      *f,
         coap_udp6_context_add_resource (f->server, "sensor", COAP_UDP6_RESOURCE (f->sensor));
         f->raw = test_raw_socket_new ();
         f->raw_address = g_socket_get_local_address (f->raw, NULL);
-        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
         f->texts = g_ptr_array_new_with_free_func (g_free);
         f->fake_now = 1000 * G_USEC_PER_SEC;
 }
@@ -122,9 +117,7 @@ fixture_teardown (Fixture      *f,
         g_clear_object (&f->server_address);
         g_clear_pointer (&f->texts, g_ptr_array_unref);
         g_clear_error (&f->ended);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 static void
@@ -253,16 +246,7 @@ changed (Fixture *f)
 static CoapUdp6Message *
 raw_recv (Fixture *f)
 {
-        g_autofree char *hex = test_raw_recv_hex (f->main_context, f->raw, 2000);
-        g_autoptr (GBytes) bytes = NULL;
-        g_autoptr (GError) error = NULL;
-        CoapUdp6Message *message;
-
-        g_assert_nonnull (hex);
-        bytes = test_bytes_from_hex (hex);
-        message = coap_udp6_message_decode (bytes, NULL, &error);
-        g_assert_no_error (error);
-        return message;
+        return test_raw_recv_message (f->main_context, f->raw, 2000, NULL);
 }
 
 static void
@@ -270,10 +254,7 @@ raw_send (Fixture         *f,
           GSocketAddress  *to,
           CoapUdp6Message *message)
 {
-        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, NULL);
-        g_autofree char *hex = test_hex_from_bytes (bytes);
-
-        test_raw_send_hex (f->raw, to, hex);
+        test_raw_send_message (f->raw, to, message);
 }
 
 static GSocketAddress *

@@ -87,16 +87,11 @@ static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-        const char *binds[] = { "[::1]:0", NULL };
         static const guint8 tag[] = { 0x01, 0x02 };
         g_autoptr (GBytes) etag = g_bytes_new_static (tag, sizeof tag);
-        g_autoptr (GError) error = NULL;
-        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
-        f->server = coap_udp6_context_new_server (binds, NULL, &error);
-        g_assert_no_error (error);
+        f->main_context = test_main_context_push ();
+        f->server = test_loopback_server_new (&f->server_address);
         f->hello = add (f, "hello", "hello");
         g_object_set (f->hello, "content-format", 0, "resource-type", "greeting x.hello",
                       "interface-description", "core.s", "title", "Hello", NULL);
@@ -107,7 +102,6 @@ fixture_setup (Fixture      *f,
         f->one_segment = add (f, "a%2Fb", "one");
         f->two_segments = add (f, "a/b", "two");
         f->raw = test_raw_socket_new ();
-        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
 }
 
 static void
@@ -122,9 +116,7 @@ fixture_teardown (Fixture      *f,
         g_clear_object (&f->two_segments);
         g_clear_object (&f->raw);
         g_clear_object (&f->server_address);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 /* Sends @hex and returns the answer's hex, or NULL if none comes. */

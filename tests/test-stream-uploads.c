@@ -96,8 +96,7 @@ fixture_setup (Fixture      *f,
         const char *binds[] = { "[::1]:0", NULL };
         g_autoptr (GError) error = NULL;
 
-        f->main_context = g_main_context_new ();
-        g_main_context_push_thread_default (f->main_context);
+        f->main_context = test_main_context_push ();
         f->server = coap_udp6_context_new_server (binds, NULL, &error);
         g_assert_no_error (error);
         f->sink = coap_udp6_resource_new ();
@@ -119,9 +118,7 @@ fixture_teardown (Fixture      *f,
         g_clear_object (&f->sink);
         g_byte_array_unref (f->received);
         g_clear_error (&f->read_error);
-        test_iterate_for (f->main_context, 10);
-        g_main_context_pop_thread_default (f->main_context);
-        g_main_context_unref (f->main_context);
+        test_main_context_pop (f->main_context);
 }
 
 static GBytes *

@@ -70,6 +70,39 @@ test_iterate_for (GMainContext *context,
         test_iterate_until (context, never, NULL, ms);
 }
 
+GMainContext *
+test_main_context_push (void)
+{
+        GMainContext *context = g_main_context_new ();
+
+        g_main_context_push_thread_default (context);
+        return context;
+}
+
+void
+test_main_context_pop (GMainContext *context)
+{
+        /* Sources that finish an object's last work (a close, an idle
+         * answer) run before the context goes away. */
+        test_iterate_for (context, 10);
+        g_main_context_pop_thread_default (context);
+        g_main_context_unref (context);
+}
+
+CoapUdp6Context *
+test_loopback_server_new (GSocketAddress **address)
+{
+        const char *binds[] = { "[::1]:0", NULL };
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GError) error = NULL;
+        CoapUdp6Context *server = coap_udp6_context_new_server (binds, NULL, &error);
+
+        g_assert_no_error (error);
+        if (address != NULL)
+                *address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (server));
+        return server;
+}
+
 gboolean
 test_have_ipv6 (void)
 {
@@ -256,6 +289,41 @@ test_raw_recv_hex (GMainContext *context,
         g_assert_no_error (error);
         bytes = g_bytes_new (buf, n);
         return test_hex_from_bytes (bytes);
+}
+
+CoapUdp6Message *
+test_raw_recv_message (GMainContext    *context,
+                       GSocket         *socket,
+                       guint            timeout_ms,
+                       GSocketAddress **from)
+{
+        g_autoptr (GBytes) bytes = NULL;
+        g_autoptr (GError) error = NULL;
+        CoapUdp6Message *message;
+        guint8 buf[2048];
+        gssize n;
+
+        g_assert_true (test_iterate_until (context, socket_readable, socket, timeout_ms));
+        n = g_socket_receive_from (socket, from, (char *) buf, sizeof buf, NULL, &error);
+        g_assert_no_error (error);
+        bytes = g_bytes_new (buf, n);
+        message = coap_udp6_message_decode (bytes, NULL, &error);
+        g_assert_no_error (error);
+        return message;
+}
+
+void
+test_raw_send_message (GSocket         *socket,
+                       GSocketAddress  *to,
+                       CoapUdp6Message *message)
+{
+        g_autoptr (GBytes) bytes = coap_udp6_message_encode (message, NULL);
+        g_autoptr (GError) error = NULL;
+
+        g_assert_nonnull (bytes);
+        g_socket_send_to (socket, to, g_bytes_get_data (bytes, NULL),
+                          g_bytes_get_size (bytes), NULL, &error);
+        g_assert_no_error (error);
 }
 
 void

@@ -27,6 +27,16 @@ void test_iterate_for (GMainContext *context,
                        guint         ms);
 
 /* Whether this host can bind an IPv6 socket on ::1. Probed once. */
+/* A new GMainContext, pushed as the thread default, for a fixture. */
+GMainContext *test_main_context_push (void);
+
+/* Iterates @context for 10 ms, pops it and drops the reference. */
+void test_main_context_pop (GMainContext *context);
+
+/* A server context bound to `[::1]:0`; @address, when not NULL, receives
+ * the address it listens on. */
+CoapUdp6Context *test_loopback_server_new (GSocketAddress **address);
+
 gboolean test_have_ipv6 (void);
 
 /* The path of a file in the data/ directory of the source tree. */
@@ -52,6 +62,19 @@ void test_raw_send_hex (GSocket        *socket,
 char *test_raw_recv_hex (GMainContext *context,
                          GSocket      *socket,
                          guint         timeout_ms);
+
+/* Iterates @context until @socket has a datagram and returns it decoded;
+ * fails the test when none comes within @timeout_ms or it does not decode.
+ * @from, when not NULL, receives the sender's address. */
+CoapUdp6Message *test_raw_recv_message (GMainContext    *context,
+                                        GSocket         *socket,
+                                        guint            timeout_ms,
+                                        GSocketAddress **from);
+
+/* Encodes @message and sends it from @socket to @to. */
+void test_raw_send_message (GSocket         *socket,
+                            GSocketAddress  *to,
+                            CoapUdp6Message *message);
 
 /* What test_request_cb() stores of a finished request. */
 typedef struct {
