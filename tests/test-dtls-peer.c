@@ -1,0 +1,309 @@
+/* test-dtls-peer.c: a coaps server over [::1] and a GnuTLS client session
+ * of the test's own, which does what our client never does: it asks for a
+ * renegotiation inside the established session (a ClientHello of epoch 1)
+ *
+ * RFC 7925 §18: CoAP over DTLS does not renegotiate. The server answers
+ * with a no_renegotiation warning (RFC 5246 §7.2.2) and goes on serving
+ * the session it has.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "test-utils.h"
+#include "coap-udp6-context-private.h"
+#include "coap-udp6-message-interface-private.h"
+#include "coap-udp6-dtls-private.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/dtls.h>
+#include <errno.h>
+#include <string.h>
+
+#define KEY "secretPSK"
+#define WAIT_MS 5000
+#define RETRANSMIT_MS 100
+/* RFC 6347 §4.1 */
+#define CONTENT_TYPE_ALERT 21
+#define CONTENT_TYPE_HANDSHAKE 22
+
+typedef struct {
+        GMainContext *main_context;
+        CoapUdp6Context *server;
+        CoapUdp6Resource *resource;
+        guint served;
+        GSocket *socket;
+        GSocketAddress *server_address;
+        gnutls_psk_client_credentials_t psk;
+        gnutls_session_t tls;
+        guint8 in[2048];                        /* the datagram GnuTLS reads next */
+        gssize in_length;                       /* -1: none */
+        gboolean established;
+        guint renegotiations;                   /* our ClientHellos after the handshake */
+        guint alerts;                           /* datagrams of the server's that begin with an alert */
+} Fixture;
+
+static void
+hello_handler (CoapUdp6Resource *resource,
+               CoapUdp6Request  *request,
+               gpointer          user_data)
+{
+        Fixture *f = user_data;
+        g_autoptr (GBytes) payload = g_bytes_new_static ("world", 5);
+
+        f->served++;
+        coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, payload, -1);
+}
+
+static ssize_t
+push (gnutls_transport_ptr_t ptr,
+      const void            *data,
+      size_t                 length)
+{
+        Fixture *f = ptr;
+        g_autoptr (GError) error = NULL;
+        gssize n = g_socket_send_to (f->socket, f->server_address, data, length, NULL, &error);
+
+        if (f->established && length > 0 && ((const guint8 *) data)[0] == CONTENT_TYPE_HANDSHAKE)
+                f->renegotiations++;
+
+        g_assert_no_error (error);
+        return n;
+}
+
+static ssize_t
+pull (gnutls_transport_ptr_t ptr,
+      void                  *data,
+      size_t                 size)
+{
+        Fixture *f = ptr;
+        gsize n;
+
+        if (f->in_length < 0) {
+                gnutls_transport_set_errno (f->tls, EAGAIN);
+                return -1;
+        }
+        n = MIN (size, (gsize) f->in_length);
+        memcpy (data, f->in, n);
+        f->in_length = -1;
+        return n;
+}
+
+static int
+pull_timeout (gnutls_transport_ptr_t ptr,
+              unsigned int           ms)
+{
+        Fixture *f = ptr;
+
+        return f->in_length >= 0 ? 1 : 0;
+}
+
+static gboolean
+socket_readable (gpointer user_data)
+{
+        Fixture *f = user_data;
+
+        return g_socket_condition_check (f->socket, G_IO_IN) & G_IO_IN;
+}
+
+/* Runs the server until it sends us a datagram; FALSE when it did not
+ * within @timeout_ms. */
+static gboolean
+wait_datagram (Fixture *f,
+               guint    timeout_ms)
+{
+        g_autoptr (GError) error = NULL;
+
+        if (!test_iterate_until (f->main_context, socket_readable, f, timeout_ms))
+                return FALSE;
+        f->in_length = g_socket_receive (f->socket, (gchar *) f->in, sizeof f->in, NULL, &error);
+        g_assert_no_error (error);
+        if (f->in_length > 0 && f->in[0] == CONTENT_TYPE_ALERT)
+                f->alerts++;
+        return TRUE;
+}
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+        const char *binds[] = { "coaps://[::1]:0", NULL };
+        g_autoptr (CoapUdp6Credentials) credentials = coap_udp6_credentials_new ();
+        g_autoptr (GBytes) key = g_bytes_new_static (KEY, strlen (KEY));
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        gnutls_datum_t raw_key = { (unsigned char *) KEY, strlen (KEY) };
+        g_autoptr (GError) error = NULL;
+
+        f->main_context = g_main_context_new ();
+        g_main_context_push_thread_default (f->main_context);
+        coap_udp6_credentials_add_psk (credentials, "alice", key);
+        f->server = g_initable_new (COAP_UDP6_TYPE_CONTEXT, NULL, &error, "binds", binds,
+                                    "is-server", TRUE, "credentials", credentials, NULL);
+        g_assert_no_error (error);
+        f->resource = coap_udp6_resource_new_with_handler (hello_handler, f, NULL);
+        coap_udp6_context_add_resource (f->server, "hello", f->resource);
+        f->socket = test_raw_socket_new ();
+        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
+        f->in_length = -1;
+
+        g_assert_cmpint (gnutls_psk_allocate_client_credentials (&f->psk), ==, 0);
+        g_assert_cmpint (gnutls_psk_set_client_credentials (f->psk, "alice", &raw_key,
+                                                            GNUTLS_PSK_KEY_RAW), ==, 0);
+        g_assert_cmpint (gnutls_init (&f->tls, GNUTLS_CLIENT | GNUTLS_DATAGRAM | GNUTLS_NONBLOCK), ==, 0);
+        g_assert_cmpint (gnutls_priority_set_direct (f->tls, "NORMAL:-KX-ALL:+PSK:+AES-128-CCM-8:"
+                                                     "-VERS-ALL:+VERS-DTLS1.2", NULL), ==, 0);
+        gnutls_credentials_set (f->tls, GNUTLS_CRD_PSK, f->psk);
+        gnutls_transport_set_ptr (f->tls, f);
+        gnutls_transport_set_push_function (f->tls, push);
+        gnutls_transport_set_pull_function (f->tls, pull);
+        gnutls_transport_set_pull_timeout_function (f->tls, pull_timeout);
+        gnutls_dtls_set_mtu (f->tls, 1232);
+        gnutls_dtls_set_timeouts (f->tls, RETRANSMIT_MS, WAIT_MS);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+        gnutls_deinit (f->tls);
+        gnutls_psk_free_client_credentials (f->psk);
+        g_clear_object (&f->server);
+        g_clear_object (&f->resource);
+        g_clear_object (&f->socket);
+        g_clear_object (&f->server_address);
+        test_iterate_for (f->main_context, 10);
+        g_main_context_pop_thread_default (f->main_context);
+        g_main_context_unref (f->main_context);
+}
+
+/* gnutls_handshake() until it returns something else than
+ * GNUTLS_E_AGAIN, fed with what the server sends; called again every
+ * RETRANSMIT_MS so that it sends its flight again when nothing came. */
+static int
+drive_handshake (Fixture *f)
+{
+        gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+        int ret;
+
+        while ((ret = gnutls_handshake (f->tls)) == GNUTLS_E_AGAIN) {
+                if (g_get_monotonic_time () > deadline)
+                        return GNUTLS_E_TIMEDOUT;
+                wait_datagram (f, RETRANSMIT_MS);
+        }
+        return ret;
+}
+
+static guint
+n_server_sessions (Fixture *f)
+{
+        CoapUdp6MessageInterface *iface = g_ptr_array_index (f->server->interfaces, 0);
+
+        return coap_udp6_dtls_get_n_sessions (iface->dtls);
+}
+
+/* A CON GET /hello with @mid through the session; asserts the piggybacked
+ * 2.05 "world". */
+static void
+get_hello (Fixture *f,
+           guint16  mid)
+{
+        guint8 get[] = { 0x41, 0x01, mid >> 8, mid & 0xff, 0x5a, 0xb5, 'h', 'e', 'l', 'l', 'o' };
+        g_autoptr (CoapUdp6Message) response = NULL;
+        g_autoptr (GBytes) datagram = NULL;
+        GBytes *payload;
+        g_autoptr (GError) error = NULL;
+        guint8 plain[2048];
+        ssize_t n;
+
+        g_assert_cmpint (gnutls_record_send (f->tls, get, sizeof get), ==, sizeof get);
+        do {
+                g_assert_true (wait_datagram (f, WAIT_MS));
+                n = gnutls_record_recv (f->tls, plain, sizeof plain);
+        } while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_WARNING_ALERT_RECEIVED);
+        g_assert_cmpint (n, >, 0);
+        datagram = g_bytes_new (plain, n);
+        response = coap_udp6_message_decode (datagram, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (coap_udp6_message_get_mid (response), ==, mid);
+        g_assert_cmpint (coap_udp6_message_get_code (response), ==, COAP_UDP6_CODE_CONTENT);
+        payload = coap_udp6_message_get_payload (response);
+        g_assert_cmpmem (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), "world", 5);
+}
+
+static void
+test_renegotiation_refused (Fixture      *f,
+                            gconstpointer data)
+{
+        guint served;
+        int ret;
+
+        g_test_summary ("A ClientHello inside an established session (epoch 1) gets a "
+                        "no_renegotiation warning; the session goes on serving");
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 on ::1");
+                return;
+        }
+        g_assert_cmpint (drive_handshake (f), ==, 0);
+        f->established = TRUE;
+        get_hello (f, 0x1001);
+        g_assert_cmpuint (n_server_sessions (f), ==, 1);
+
+        /* GnuTLS starts a renegotiation on an established client session;
+         * the refusal is a warning alert, so the client's handshake call
+         * reports it without ending the session. */
+        ret = drive_handshake (f);
+        g_assert_cmpint (ret, ==, GNUTLS_E_WARNING_ALERT_RECEIVED);
+        g_assert_cmpint (gnutls_alert_get (f->tls), ==, GNUTLS_A_NO_RENEGOTIATION);
+        g_assert_cmpuint (n_server_sessions (f), ==, 1);
+
+        g_assert_cmpuint (f->alerts, ==, f->renegotiations);
+        served = f->served;
+        get_hello (f, 0x1002);
+        get_hello (f, 0x1003);
+        g_assert_cmpuint (f->served, ==, served + 2);
+        g_assert_cmpuint (n_server_sessions (f), ==, 1);
+}
+
+/* The same renegotiation asked again and again: after the first
+ * warning, GnuTLS's client goes on waiting for a ServerHello and sends
+ * its ClientHello again (a retransmission); one warning each, never a
+ * loop. */
+static void
+test_renegotiation_repeated (Fixture      *f,
+                             gconstpointer data)
+{
+        g_test_summary ("Repeated renegotiation attempts (and their retransmissions) each "
+                        "get one no_renegotiation warning, and the session still serves requests");
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 on ::1");
+                return;
+        }
+        g_assert_cmpint (drive_handshake (f), ==, 0);
+        f->established = TRUE;
+        for (guint i = 0; i < 5; i++) {
+                g_assert_cmpint (drive_handshake (f), ==, GNUTLS_E_WARNING_ALERT_RECEIVED);
+                g_assert_cmpint (gnutls_alert_get (f->tls), ==, GNUTLS_A_NO_RENEGOTIATION);
+                get_hello (f, 0x2000 + i);
+        }
+        while (wait_datagram (f, 100))
+                ;
+        g_assert_cmpuint (f->renegotiations, >=, 5);
+        g_assert_cmpuint (f->alerts, ==, f->renegotiations);
+        g_assert_cmpuint (f->served, ==, 5);
+        g_assert_cmpuint (n_server_sessions (f), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+        test_init (&argc, &argv);
+        if (!coap_udp6_credentials_is_supported ()) {
+                g_test_skip ("built without GnuTLS");
+                return g_test_run ();
+        }
+#define ADD(path, func) \
+        g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+        ADD ("/dtls-peer/renegotiation-refused", test_renegotiation_refused);
+        ADD ("/dtls-peer/renegotiation-repeated", test_renegotiation_repeated);
+#undef ADD
+        return g_test_run ();
+}
