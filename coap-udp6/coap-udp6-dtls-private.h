@@ -60,6 +60,10 @@ void coap_udp6_dtls_set_clock (CoapUdp6Dtls     *self,
                                CoapUdp6ClockFunc clock,
                                gpointer          data);
 guint coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self);
+/* Tests only: whether the session with @remote's address and port is
+ * established (FALSE when there is none). */
+gboolean coap_udp6_dtls_is_established (CoapUdp6Dtls            *self,
+                                        CoapUdp6EndpointAddress *remote);
 /* Tests only: forgets every session without a word, as a crash would. */
 void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self);
 

@@ -755,6 +755,18 @@ coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self)
         return self->n_handshakes;
 }
 
+gboolean
+coap_udp6_dtls_is_established (CoapUdp6Dtls            *self,
+                               CoapUdp6EndpointAddress *remote)
+{
+        CoapUdp6DtlsPeerKey key;
+        CoapUdp6DtlsSession *session;
+
+        peer_key (remote, &key);
+        session = g_hash_table_lookup (self->sessions, &key);
+        return session != NULL && session->state == COAP_UDP6_DTLS_ESTABLISHED;
+}
+
 void
 coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self)
 {
