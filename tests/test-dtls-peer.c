@@ -31,8 +31,9 @@ typedef struct {
         CoapUdp6Resource *resource;
         guint served;
         GSocket *socket;
-        GSocketAddress *server_address;
+        GSocketAddress *server_address;         /* where push() sends: the coaps server, or our client */
         gnutls_psk_client_credentials_t psk;
+        gnutls_psk_server_credentials_t psk_server;
         gnutls_session_t tls;
         guint8 in[2048];                        /* the datagram GnuTLS reads next */
         gssize in_length;                       /* -1: none */
@@ -51,6 +52,17 @@ hello_handler (CoapUdp6Resource *resource,
 
         f->served++;
         coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, payload, -1);
+}
+
+static int
+psk_lookup (gnutls_session_t tls,
+            const char      *username,
+            gnutls_datum_t  *key)
+{
+        key->data = gnutls_malloc (strlen (KEY));
+        key->size = strlen (KEY);
+        memcpy (key->data, KEY, key->size);
+        return 0;
 }
 
 static ssize_t
@@ -111,46 +123,45 @@ wait_datagram (Fixture *f,
                guint    timeout_ms)
 {
         g_autoptr (GError) error = NULL;
+        g_autoptr (GSocketAddress) from = NULL;
 
         if (!test_iterate_until (f->main_context, socket_readable, f, timeout_ms))
                 return FALSE;
-        f->in_length = g_socket_receive (f->socket, (gchar *) f->in, sizeof f->in, NULL, &error);
+        f->in_length = g_socket_receive_from (f->socket, &from, (gchar *) f->in, sizeof f->in,
+                                              NULL, &error);
         g_assert_no_error (error);
+        if (f->server_address == NULL)
+                f->server_address = g_steal_pointer (&from);
         if (f->in_length > 0 && f->in[0] == CONTENT_TYPE_ALERT)
                 f->alerts++;
         return TRUE;
 }
 
+/* A GnuTLS session of ours (@flags: GNUTLS_CLIENT or GNUTLS_SERVER) on
+ * a raw socket on [::1]. */
 static void
-fixture_setup (Fixture      *f,
-               gconstpointer data)
+raw_session_init (Fixture      *f,
+                  unsigned int  flags)
 {
-        const char *binds[] = { "coaps://[::1]:0", NULL };
-        g_autoptr (CoapUdp6Credentials) credentials = coap_udp6_credentials_new ();
-        g_autoptr (GBytes) key = g_bytes_new_static (KEY, strlen (KEY));
-        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
         gnutls_datum_t raw_key = { (unsigned char *) KEY, strlen (KEY) };
-        g_autoptr (GError) error = NULL;
 
         f->main_context = g_main_context_new ();
         g_main_context_push_thread_default (f->main_context);
-        coap_udp6_credentials_add_psk (credentials, "alice", key);
-        f->server = g_initable_new (COAP_UDP6_TYPE_CONTEXT, NULL, &error, "binds", binds,
-                                    "is-server", TRUE, "credentials", credentials, NULL);
-        g_assert_no_error (error);
-        f->resource = coap_udp6_resource_new_with_handler (hello_handler, f, NULL);
-        coap_udp6_context_add_resource (f->server, "hello", f->resource);
         f->socket = test_raw_socket_new ();
-        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
         f->in_length = -1;
-
-        g_assert_cmpint (gnutls_psk_allocate_client_credentials (&f->psk), ==, 0);
-        g_assert_cmpint (gnutls_psk_set_client_credentials (f->psk, "alice", &raw_key,
-                                                            GNUTLS_PSK_KEY_RAW), ==, 0);
-        g_assert_cmpint (gnutls_init (&f->tls, GNUTLS_CLIENT | GNUTLS_DATAGRAM | GNUTLS_NONBLOCK), ==, 0);
+        g_assert_cmpint (gnutls_init (&f->tls, flags | GNUTLS_DATAGRAM | GNUTLS_NONBLOCK), ==, 0);
         g_assert_cmpint (gnutls_priority_set_direct (f->tls, "NORMAL:-KX-ALL:+PSK:+AES-128-CCM-8:"
                                                      "-VERS-ALL:+VERS-DTLS1.2", NULL), ==, 0);
-        gnutls_credentials_set (f->tls, GNUTLS_CRD_PSK, f->psk);
+        if (flags & GNUTLS_SERVER) {
+                g_assert_cmpint (gnutls_psk_allocate_server_credentials (&f->psk_server), ==, 0);
+                gnutls_psk_set_server_credentials_function (f->psk_server, psk_lookup);
+                gnutls_credentials_set (f->tls, GNUTLS_CRD_PSK, f->psk_server);
+        } else {
+                g_assert_cmpint (gnutls_psk_allocate_client_credentials (&f->psk), ==, 0);
+                g_assert_cmpint (gnutls_psk_set_client_credentials (f->psk, "alice", &raw_key,
+                                                                    GNUTLS_PSK_KEY_RAW), ==, 0);
+                gnutls_credentials_set (f->tls, GNUTLS_CRD_PSK, f->psk);
+        }
         gnutls_transport_set_ptr (f->tls, f);
         gnutls_transport_set_push_function (f->tls, push);
         gnutls_transport_set_pull_function (f->tls, pull);
@@ -159,12 +170,45 @@ fixture_setup (Fixture      *f,
         gnutls_dtls_set_timeouts (f->tls, RETRANSMIT_MS, WAIT_MS);
 }
 
+/* Our coaps server and a GnuTLS client of the test's. */
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+        const char *binds[] = { "coaps://[::1]:0", NULL };
+        g_autoptr (CoapUdp6Credentials) credentials = coap_udp6_credentials_new ();
+        g_autoptr (GBytes) key = g_bytes_new_static (KEY, strlen (KEY));
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GError) error = NULL;
+
+        raw_session_init (f, GNUTLS_CLIENT);
+        coap_udp6_credentials_add_psk (credentials, "alice", key);
+        f->server = g_initable_new (COAP_UDP6_TYPE_CONTEXT, NULL, &error, "binds", binds,
+                                    "is-server", TRUE, "credentials", credentials, NULL);
+        g_assert_no_error (error);
+        f->resource = coap_udp6_resource_new_with_handler (hello_handler, f, NULL);
+        coap_udp6_context_add_resource (f->server, "hello", f->resource);
+        f->server_address = g_inet_socket_address_new (lo, coap_udp6_context_get_local_port (f->server));
+}
+
+/* A GnuTLS server of the test's; the test makes our client. Its address
+ * is learnt from the first datagram. */
+static void
+server_fixture_setup (Fixture      *f,
+                      gconstpointer data)
+{
+        raw_session_init (f, GNUTLS_SERVER);
+}
+
 static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
         gnutls_deinit (f->tls);
-        gnutls_psk_free_client_credentials (f->psk);
+        if (f->psk != NULL)
+                gnutls_psk_free_client_credentials (f->psk);
+        if (f->psk_server != NULL)
+                gnutls_psk_free_server_credentials (f->psk_server);
         g_clear_object (&f->server);
         g_clear_object (&f->resource);
         g_clear_object (&f->socket);
@@ -291,6 +335,98 @@ test_renegotiation_repeated (Fixture      *f,
         g_assert_cmpuint (n_server_sessions (f), ==, 1);
 }
 
+/* Reads our client's request and answers it with a piggybacked 2.05
+ * "world" in the same MID and token. */
+static void
+answer_request (Fixture *f)
+{
+        guint8 plain[2048];
+        guint8 reply[64];
+        gsize token_length;
+        ssize_t n;
+
+        do {
+                g_assert_true (wait_datagram (f, WAIT_MS));
+                n = gnutls_record_recv (f->tls, plain, sizeof plain);
+        } while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_WARNING_ALERT_RECEIVED);
+        g_assert_cmpint (n, >=, 4);
+        g_assert_cmpint (plain[0] >> 4, ==, 0x4);       /* CON, version 1 */
+        token_length = plain[0] & 0x0f;
+        g_assert_cmpint (n, >=, 4 + token_length);
+        reply[0] = 0x60 | token_length;                 /* ACK */
+        reply[1] = COAP_UDP6_CODE_CONTENT;
+        memcpy (reply + 2, plain + 2, 2 + token_length);
+        memcpy (reply + 4 + token_length, "\xffworld", 6);
+        g_assert_cmpint (gnutls_record_send (f->tls, reply, 10 + token_length), ==, 10 + token_length);
+        f->served++;
+}
+
+static void
+client_get (Fixture         *f,
+            CoapUdp6Context *client,
+            const char      *uri)
+{
+        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
+                                                                     COAP_UDP6_CODE_GET);
+        g_autoptr (GError) error = NULL;
+        TestResult result = { 0 };
+
+        coap_udp6_message_set_request_uri (message, uri, &error);
+        g_assert_no_error (error);
+        coap_udp6_context_request_async (client, message, NULL, test_request_cb, &result);
+        if (f->served == 0)
+                g_assert_cmpint (drive_handshake (f), ==, 0);
+        answer_request (f);
+        g_assert_true (test_iterate_until_flag (f->main_context, &result.done, WAIT_MS));
+        g_assert_no_error (result.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (result.response), ==, COAP_UDP6_CODE_CONTENT);
+        g_clear_object (&result.response);
+}
+
+static void
+test_hello_request_refused (Fixture      *f,
+                            gconstpointer data)
+{
+        g_autoptr (GError) error = NULL;
+        g_autoptr (CoapUdp6Credentials) credentials = coap_udp6_credentials_new ();
+        g_autoptr (GBytes) key = g_bytes_new_static (KEY, strlen (KEY));
+        g_autoptr (CoapUdp6Context) client = NULL;
+        g_autofree char *uri = NULL;
+        g_autoptr (GSocketAddress) local = NULL;
+        guint8 plain[64];
+        ssize_t n;
+        int ret;
+
+        g_test_summary ("A server's HelloRequest (gnutls_rehandshake) gets a no_renegotiation "
+                        "warning from our client, which goes on using the session");
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 on ::1");
+                return;
+        }
+        local = g_socket_get_local_address (f->socket, &error);
+        g_assert_no_error (error);
+        uri = g_strdup_printf ("coaps://[::1]:%u/hello",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+        client = coap_udp6_context_new_client (&error);
+        g_assert_no_error (error);
+        coap_udp6_credentials_set_psk (credentials, "alice", key);
+        coap_udp6_context_set_credentials (client, credentials);
+        client_get (f, client, uri);
+
+        /* A flight of its own in DTLS: sent, then waiting (GNUTLS_E_AGAIN). */
+        ret = gnutls_rehandshake (f->tls);
+        g_assert_true (ret == 0 || ret == GNUTLS_E_AGAIN);
+        do {
+                g_assert_true (wait_datagram (f, WAIT_MS));
+                n = gnutls_record_recv (f->tls, plain, sizeof plain);
+        } while (n == GNUTLS_E_AGAIN);
+        g_assert_cmpint (n, ==, GNUTLS_E_WARNING_ALERT_RECEIVED);
+        g_assert_cmpint (gnutls_alert_get (f->tls), ==, GNUTLS_A_NO_RENEGOTIATION);
+
+        client_get (f, client, uri);
+        g_assert_cmpuint (f->served, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,5 +441,7 @@ main (int   argc,
         ADD ("/dtls-peer/renegotiation-refused", test_renegotiation_refused);
         ADD ("/dtls-peer/renegotiation-repeated", test_renegotiation_repeated);
 #undef ADD
+        g_test_add ("/dtls-peer/hello-request-refused", Fixture, NULL, server_fixture_setup,
+                    test_hello_request_refused, fixture_teardown);
         return g_test_run ();
 }
