@@ -349,7 +349,8 @@ run_op (Peer  *peer,
         switch (op) {
         case OP_APP:
         case OP_RAW: {
-                gsize length = MIN (MIN (take (in, 2), MAX_APP), in->size - in->pos);
+                gsize wanted = MIN (take (in, 2), MAX_APP);
+                gsize length = MIN (wanted, in->size - in->pos);
                 g_autofree guint8 *bytes = g_memdup2 (in->data + in->pos, length);
 
                 in->pos += length;
