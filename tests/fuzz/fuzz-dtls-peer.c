@@ -18,9 +18,9 @@
  *
  * Invariants: no crash, no sanitizer report, no leak; a warning or a
  * critical aborts; and whenever the server holds an established session
- * for the client's address, no restart is under way and the client is
- * usable, a GET from the client gets its answer (OP_CHECK and the end
- * of every input).
+ * for the client's address and the client is usable, a GET from the
+ * client gets its answer (OP_CHECK and the end of every input), also
+ * while a restarting peer has not got past the cookie exchange.
  *
  * Input: a flags byte (bit 0: ECDHE-PSK, else PSK), then operations, each
  * an Op byte and its arguments (below). tests/fuzz/make-dtls-seeds.py
@@ -77,6 +77,7 @@ typedef struct {
         CoapUdp6EndpointAddress *remote;        /* the clients' address, a sink socket's */
         FuzzDtlsClient *client;                 /* established */
         FuzzDtlsClient *restart;                /* (nullable) a new handshake from the same address */
+        guint restart_steps;                    /* its flights so far; the second carries the cookie */
         gboolean ecdhe;
         GPtrArray *history;                     /* GBytes the client side sent, the last MAX_HISTORY */
         GPtrArray *held;                        /* (nullable) GBytes held back */
@@ -154,7 +155,8 @@ on_plaintext (const guint8 *data,
 }
 
 /* Hands what the server sent to the sink to the restarting client if
- * there is one, else to the established one. */
+ * there is one and the datagram begins in epoch 0 (RFC 6347 §4.1), else
+ * to the established one. */
 static void
 collect (Peer *peer)
 {
@@ -164,8 +166,9 @@ collect (Peer *peer)
         iterate ();
         while ((n = recv (global.sink, buffer, sizeof buffer, 0)) >= 0) {
                 g_autoptr (GBytes) datagram = g_bytes_new (buffer, n);
+                gboolean epoch0 = n >= 5 && buffer[3] == 0 && buffer[4] == 0;
 
-                fuzz_dtls_client_feed (peer->restart != NULL ? peer->restart : peer->client,
+                fuzz_dtls_client_feed (peer->restart != NULL && epoch0 ? peer->restart : peer->client,
                                        datagram, on_plaintext, peer);
         }
 }
@@ -245,7 +248,8 @@ check_answered (Peer *peer)
         guint8 get[16];
         gsize length;
 
-        if (peer->restart != NULL || peer->client->failed ||
+        /* Past the cookie exchange, the server's session is the new one. */
+        if (peer->client->failed || (peer->restart != NULL && peer->restart_steps >= 2) ||
             !coap_udp6_dtls_is_established (peer->dtls, peer->remote))
                 return;
         peer->awaited_mid = OUR_MIDS | (peer->next_mid++ & 0x7fff);
@@ -282,8 +286,11 @@ static void
 restart (Peer  *peer,
          guint  steps)
 {
-        if (peer->restart == NULL)
+        if (peer->restart == NULL) {
                 peer->restart = fuzz_dtls_client_new (peer->ecdhe);
+                peer->restart_steps = 0;
+        }
+        peer->restart_steps += steps;
         if (handshake (peer, peer->restart, steps)) {
                 fuzz_dtls_client_free (peer->client);
                 peer->client = g_steal_pointer (&peer->restart);
