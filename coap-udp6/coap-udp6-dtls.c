@@ -24,6 +24,14 @@
 /* DTLS record header: content type, version, epoch (RFC 6347 §4.1). */
 #define CONTENT_TYPE_HANDSHAKE 22
 
+/* RFC 6347 §4.2.1: the cookie secret changes this often, and a cookie
+ * made with the one before is still taken. GnuTLS computes a cookie from
+ * the secret and the client's address alone, so without a change a
+ * cookie once seen (a HelloVerifyRequest captured on the path) would let
+ * anyone who can send from that address start a handshake at any later
+ * time, and end the address's established session with it. */
+#define COOKIE_SECRET_LIFETIME_US ((gint64) 60 * G_USEC_PER_SEC)
+
 /* Longest certificate chain handed to a GTlsDatabase. */
 #define MAX_CHAIN 16
 
@@ -41,6 +49,8 @@ struct _CoapUdp6Dtls {
         GTlsDatabase *database;                 /* (owned) (nullable) decides trust instead of a CA */
         gnutls_datum_t pinned;                  /* DER, or empty: the one server certificate a client takes */
         gnutls_datum_t cookie_key;
+        gnutls_datum_t old_cookie_key;          /* the one before, or empty */
+        CoapUdp6Timer *rotation;                /* (nullable) the next change of cookie_key */
         GHashTable *sessions;                   /* PeerKey → CoapUdp6DtlsSession (a ref) */
         guint n_handshakes;                     /* half-open sessions */
         CoapUdp6DtlsLimits limits;
@@ -153,6 +163,18 @@ sweep_cb (gpointer data)
                 coap_udp6_dtls_session_close (session);
                 g_hash_table_iter_remove (&iter);
         }
+}
+
+static void
+rotate_cookie_key_cb (gpointer data)
+{
+        CoapUdp6Dtls *self = data;
+
+        gnutls_free (self->old_cookie_key.data);
+        self->old_cookie_key = self->cookie_key;
+        gnutls_key_generate (&self->cookie_key, GNUTLS_COOKIE_KEY_SIZE);
+        self->rotation = coap_udp6_timers_add (self->timers, COOKIE_SECRET_LIFETIME_US,
+                                               rotate_cookie_key_cb, self);
 }
 
 static gboolean
@@ -417,6 +439,9 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
                 return NULL;
         }
         self->sweep = coap_udp6_timers_add (self->timers, G_USEC_PER_SEC, sweep_cb, self);
+        if (server)
+                self->rotation = coap_udp6_timers_add (self->timers, COOKIE_SECRET_LIFETIME_US,
+                                                       rotate_cookie_key_cb, self);
         return self;
 }
 
@@ -428,6 +453,7 @@ coap_udp6_dtls_close_all (CoapUdp6Dtls *self)
 
         self->closing = TRUE;
         coap_udp6_dtls_cancel_timer (self, &self->sweep);
+        coap_udp6_dtls_cancel_timer (self, &self->rotation);
         g_hash_table_iter_init (&iter, self->sessions);
         while (g_hash_table_iter_next (&iter, NULL, &value)) {
                 ((CoapUdp6DtlsSession *) value)->half_open = FALSE;
@@ -451,6 +477,7 @@ coap_udp6_dtls_free (CoapUdp6Dtls *self)
         gnutls_priority_deinit (self->priority);
         gnutls_priority_deinit (self->priority_psk);
         gnutls_free (self->cookie_key.data);
+        gnutls_free (self->old_cookie_key.data);
         gnutls_free (self->pinned.data);
         g_object_unref (self->credentials);
         g_clear_object (&self->database);
@@ -598,7 +625,10 @@ accept_client (CoapUdp6Dtls            *self,
         peer_key (from, &key);
         memset (&prestate, 0, sizeof prestate);
         if (gnutls_dtls_cookie_verify (&self->cookie_key, &key, sizeof key,
-                                       (void *) data, length, &prestate) < 0) {
+                                       (void *) data, length, &prestate) < 0 &&
+            (self->old_cookie_key.data == NULL ||
+             gnutls_dtls_cookie_verify (&self->old_cookie_key, &key, sizeof key,
+                                        (void *) data, length, &prestate) < 0)) {
                 gnutls_dtls_cookie_send (&self->cookie_key, &key, sizeof key, &prestate,
                                          &target, cookie_push);
                 return;

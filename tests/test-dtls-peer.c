@@ -40,6 +40,7 @@ typedef struct {
         gboolean established;
         guint renegotiations;                   /* our ClientHellos after the handshake */
         guint alerts;                           /* datagrams of the server's that begin with an alert */
+        GPtrArray *sent;                        /* GBytes: every datagram push() sent */
 } Fixture;
 
 static void
@@ -76,6 +77,7 @@ push (gnutls_transport_ptr_t ptr,
 
         if (f->established && length > 0 && ((const guint8 *) data)[0] == CONTENT_TYPE_HANDSHAKE)
                 f->renegotiations++;
+        g_ptr_array_add (f->sent, g_bytes_new (data, length));
 
         g_assert_no_error (error);
         return n;
@@ -149,6 +151,7 @@ raw_session_init (Fixture      *f,
         g_main_context_push_thread_default (f->main_context);
         f->socket = test_raw_socket_new ();
         f->in_length = -1;
+        f->sent = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
         g_assert_cmpint (gnutls_init (&f->tls, flags | GNUTLS_DATAGRAM | GNUTLS_NONBLOCK), ==, 0);
         g_assert_cmpint (gnutls_priority_set_direct (f->tls, "NORMAL:-KX-ALL:+PSK:+AES-128-CCM-8:"
                                                      "-VERS-ALL:+VERS-DTLS1.2", NULL), ==, 0);
@@ -213,6 +216,7 @@ fixture_teardown (Fixture      *f,
         g_clear_object (&f->resource);
         g_clear_object (&f->socket);
         g_clear_object (&f->server_address);
+        g_clear_pointer (&f->sent, g_ptr_array_unref);
         test_iterate_for (f->main_context, 10);
         g_main_context_pop_thread_default (f->main_context);
         g_main_context_unref (f->main_context);
@@ -335,6 +339,51 @@ test_renegotiation_repeated (Fixture      *f,
         g_assert_cmpuint (n_server_sessions (f), ==, 1);
 }
 
+/* RFC 6347 §4.2.1: a ClientHello that carries a cookie, replayed from
+ * the client's address once the server changed its cookie secret twice,
+ * gets a HelloVerifyRequest and leaves the established session alone. */
+static void
+test_cookie_replay_expires (Fixture      *f,
+                            gconstpointer data)
+{
+        GBytes *hello_with_cookie;
+        g_autoptr (GError) error = NULL;
+
+        g_test_summary ("A captured ClientHello with its cookie, replayed after two changes "
+                        "of the cookie secret, is answered with a HelloVerifyRequest and "
+                        "does not replace the established session");
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 on ::1");
+                return;
+        }
+        coap_udp6_context_freeze_clock (f->server);
+        g_assert_cmpint (drive_handshake (f), ==, 0);
+        f->established = TRUE;
+        get_hello (f, 0x3001);
+        /* Our ClientHello, the server's HelloVerifyRequest, our ClientHello
+         * with the cookie. */
+        g_assert_cmpuint (f->sent->len, >=, 2);
+        hello_with_cookie = f->sent->pdata[1];
+        g_assert_cmpuint (g_bytes_get_size (hello_with_cookie), >, 13);
+        g_assert_cmpuint (((const guint8 *) g_bytes_get_data (hello_with_cookie, NULL))[0], ==,
+                          CONTENT_TYPE_HANDSHAKE);
+
+        /* One change each: the timer fires once per step. */
+        coap_udp6_context_advance_clock (f->server, 61.0);
+        coap_udp6_context_advance_clock (f->server, 61.0);
+        g_socket_send_to (f->socket, f->server_address, g_bytes_get_data (hello_with_cookie, NULL),
+                          g_bytes_get_size (hello_with_cookie), NULL, &error);
+        g_assert_no_error (error);
+        g_assert_true (wait_datagram (f, WAIT_MS));
+        g_assert_cmpint (f->in_length, >, 13);
+        g_assert_cmpuint (f->in[0], ==, CONTENT_TYPE_HANDSHAKE);
+        g_assert_cmpuint (f->in[13], ==, 3);            /* HelloVerifyRequest */
+        f->in_length = -1;
+
+        get_hello (f, 0x3002);
+        g_assert_cmpuint (n_server_sessions (f), ==, 1);
+}
+
 /* Reads our client's request and answers it with a piggybacked 2.05
  * "world" in the same MID and token. */
 static void
@@ -440,6 +489,7 @@ main (int   argc,
         g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
         ADD ("/dtls-peer/renegotiation-refused", test_renegotiation_refused);
         ADD ("/dtls-peer/renegotiation-repeated", test_renegotiation_repeated);
+        ADD ("/dtls-peer/cookie-replay-expires", test_cookie_replay_expires);
 #undef ADD
         g_test_add ("/dtls-peer/hello-request-refused", Fixture, NULL, server_fixture_setup,
                     test_hello_request_refused, fixture_teardown);
