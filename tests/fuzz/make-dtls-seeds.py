@@ -81,6 +81,9 @@ SEEDS = {
     'restart-hello-only': program(op(RESTART, 1), op(CHECK), op(GET), op(CHECK)),
     'replay-handshake': program(op(REPLAY, HELLO), op(REPLAY, HELLO_WITH_COOKIE),
                                 op(REPLAY, LAST_FLIGHT), op(CHECK)),
+    # After two changes of the server's cookie secret (RFC 6347 §4.2.1).
+    'replay-cookie-late': program(op(GET), clock(61), clock(61),
+                                  op(REPLAY, HELLO_WITH_COOKIE), op(CHECK)),
     'replay-app': program(op(GET), op(REPLAY, 3), op(REPLAY, 3), op(CHECK)),
     'reorder': program(op(HOLD, 0), op(GET), app(POST), op(GET), op(HOLD, 1),
                        op(CHECK)),
