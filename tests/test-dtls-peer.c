@@ -1,10 +1,13 @@
-/* test-dtls-peer.c: a coaps server over [::1] and a GnuTLS client session
- * of the test's own, which does what our client never does: it asks for a
+/* test-dtls-peer.c: GnuTLS sessions of the test's own over [::1] that do
+ * what our coaps peers never do: a client that asks our server for a
  * renegotiation inside the established session (a ClientHello of epoch 1)
+ * or replays its ClientHello with a cookie, and a server that asks our
+ * client for one (a HelloRequest)
  *
- * RFC 7925 §18: CoAP over DTLS does not renegotiate. The server answers
- * with a no_renegotiation warning (RFC 5246 §7.2.2) and goes on serving
- * the session it has.
+ * RFC 7925 §18: CoAP over DTLS does not renegotiate. The other side
+ * answers with a no_renegotiation warning (RFC 5246 §7.2.2) and goes on
+ * with the session it has. RFC 6347 §4.2.1: the server's cookie secret
+ * changes, so an old cookie is refused.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
