@@ -341,7 +341,7 @@ refuse_renegotiation (CoapUdp6DtlsSession *self)
         return gnutls_record_check_pending (self->tls) > 0;
 }
 
-void
+gboolean
 coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                              const guint8        *data,
                              gsize                length)
@@ -350,6 +350,7 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
         G_GNUC_UNUSED g_autoptr (CoapUdp6DtlsSession) held = coap_udp6_dtls_session_ref (self);
         guint8 plain[16384 + 256];
         gboolean discarding = FALSE;
+        gboolean took = FALSE;
 
         self->in_data = data;
         self->in_length = length;
@@ -361,6 +362,8 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                 self->call_last_in = gnutls_handshake_get_last_in (self->tls);
                 n = gnutls_record_recv (self->tls, plain, sizeof plain);
                 self->peer_driven = FALSE;
+                if (n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED)
+                        took = TRUE;
                 if (n > 0) {
                         self->last_used = coap_udp6_dtls_now (self->dtls);
                         self->in_data = NULL;
@@ -399,6 +402,7 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                         break;
         }
         self->in_data = NULL;
+        return took;
 }
 
 gboolean

@@ -52,6 +52,8 @@ struct _CoapUdp6Dtls {
         gnutls_datum_t old_cookie_key;          /* the one before, or empty */
         CoapUdp6Timer *rotation;                /* (nullable) the next change of cookie_key */
         GHashTable *sessions;                   /* PeerKey → CoapUdp6DtlsSession (a ref) */
+        GHashTable *restarts;                   /* PeerKey → a half-open session that replaces an
+                                                 * established one when it finishes (a ref) */
         guint n_handshakes;                     /* half-open sessions */
         CoapUdp6DtlsLimits limits;
         CoapUdp6Timers *timers;                 /* (owned) handshakes and idle sessions, on the context's clock */
@@ -430,6 +432,8 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
         coap_udp6_dtls_limits_init (&self->limits);
         self->sessions = g_hash_table_new_full (peer_hash, peer_equal, NULL,
                                                 (GDestroyNotify) coap_udp6_dtls_session_unref);
+        self->restarts = g_hash_table_new_full (peer_hash, peer_equal, NULL,
+                                                (GDestroyNotify) coap_udp6_dtls_session_unref);
         gnutls_priority_init (&self->priority, PRIORITY, NULL);
         gnutls_priority_init (&self->priority_psk, PRIORITY_PSK_ONLY, NULL);
         gnutls_key_generate (&self->cookie_key, GNUTLS_COOKIE_KEY_SIZE);
@@ -454,12 +458,16 @@ coap_udp6_dtls_close_all (CoapUdp6Dtls *self)
         self->closing = TRUE;
         coap_udp6_dtls_cancel_timer (self, &self->sweep);
         coap_udp6_dtls_cancel_timer (self, &self->rotation);
-        g_hash_table_iter_init (&iter, self->sessions);
-        while (g_hash_table_iter_next (&iter, NULL, &value)) {
-                ((CoapUdp6DtlsSession *) value)->half_open = FALSE;
-                coap_udp6_dtls_session_close (value);
+        for (guint i = 0; i < 2; i++) {
+                GHashTable *table = i == 0 ? self->sessions : self->restarts;
+
+                g_hash_table_iter_init (&iter, table);
+                while (g_hash_table_iter_next (&iter, NULL, &value)) {
+                        ((CoapUdp6DtlsSession *) value)->half_open = FALSE;
+                        coap_udp6_dtls_session_close (value);
+                }
+                g_hash_table_remove_all (table);
         }
-        g_hash_table_remove_all (self->sessions);
         self->n_handshakes = 0;
 }
 
@@ -468,6 +476,7 @@ coap_udp6_dtls_free (CoapUdp6Dtls *self)
 {
         coap_udp6_dtls_close_all (self);
         g_hash_table_unref (self->sessions);
+        g_hash_table_unref (self->restarts);
         if (self->psk_client != NULL)
                 gnutls_psk_free_client_credentials (self->psk_client);
         if (self->psk_server != NULL)
@@ -491,6 +500,8 @@ remove_session (CoapUdp6Dtls        *self,
 {
         if (g_hash_table_lookup (self->sessions, &session->key) == session)
                 g_hash_table_remove (self->sessions, &session->key);
+        else if (g_hash_table_lookup (self->restarts, &session->key) == session)
+                g_hash_table_remove (self->restarts, &session->key);
 }
 
 static gboolean
@@ -537,6 +548,12 @@ coap_udp6_dtls_session_done (CoapUdp6Dtls        *self,
         }
         identity = coap_udp6_dtls_session_get_peer_identity (session);
         session->remote = coap_udp6_endpoint_address_new_authenticated (session->transport, identity);
+        /* RFC 6347 §4.2.8: a restarted peer proved itself with a whole
+         * handshake; only now does its old session go. */
+        if (g_hash_table_lookup (self->restarts, &session->key) == session) {
+                g_hash_table_steal (self->restarts, &session->key);
+                g_hash_table_replace (self->sessions, &session->key, session);
+        }
 }
 
 void
@@ -576,6 +593,7 @@ new_tls (CoapUdp6Dtls *self,
 
 static CoapUdp6DtlsSession *
 add_session (CoapUdp6Dtls            *self,
+             GHashTable              *table,
              gnutls_session_t         tls,
              gboolean                 client,
              CoapUdp6EndpointAddress *transport)
@@ -585,7 +603,7 @@ add_session (CoapUdp6Dtls            *self,
         session = coap_udp6_dtls_session_new (self, tls, client, transport,
                                               self->limits.handshake_timeout_ms);
         peer_key (transport, &session->key);
-        g_hash_table_replace (self->sessions, &session->key, session);
+        g_hash_table_replace (table, &session->key, session);
         return session;
 }
 
@@ -607,12 +625,16 @@ cookie_push (gnutls_transport_ptr_t ptr,
 
 /* RFC 6347 §4.2.1: a HelloVerifyRequest costs the server no state; only a
  * ClientHello that returns the cookie (so comes from the address it
- * claims) gets a session, within the limits. */
+ * claims) gets a session, within the limits. For a peer with an
+ * established session (@restart), the new one waits in restarts until
+ * its handshake finishes (§4.2.8): a cookie proves less than a handshake,
+ * a replayed ClientHello can carry one. */
 static void
 accept_client (CoapUdp6Dtls            *self,
                const guint8            *data,
                gsize                    length,
-               CoapUdp6EndpointAddress *from)
+               CoapUdp6EndpointAddress *from,
+               gboolean                 restart)
 {
         CoapUdp6DtlsPeerKey key;
         gnutls_dtls_prestate_st prestate;
@@ -634,7 +656,7 @@ accept_client (CoapUdp6Dtls            *self,
                 return;
         }
         if (self->n_handshakes >= self->limits.max_handshakes ||
-            g_hash_table_size (self->sessions) >= self->limits.max_sessions) {
+            coap_udp6_dtls_get_n_sessions (self) >= self->limits.max_sessions) {
                 g_debug ("Refusing a DTLS handshake: the session limits are reached");
                 return;
         }
@@ -646,7 +668,7 @@ accept_client (CoapUdp6Dtls            *self,
         if (tls == NULL)
                 return;
         gnutls_dtls_prestate_set (tls, &prestate);
-        session = add_session (self, tls, FALSE, from);
+        session = add_session (self, restart ? self->restarts : self->sessions, tls, FALSE, from);
         /* The ClientHello's length is what its later fragments must claim. */
         coap_udp6_dtls_records_plausible (data, length, &session->handshake_lengths);
         session->half_open = TRUE;
@@ -672,27 +694,41 @@ coap_udp6_dtls_receive (CoapUdp6Dtls            *self,
 {
         CoapUdp6DtlsPeerKey key;
         CoapUdp6DtlsSession *session;
+        CoapUdp6DtlsSession *restart;
+        CoapUdp6DtlsSession *target;
+        gboolean epoch0 = length >= 13 && data[3] == 0 && data[4] == 0;
 
         if (self->closing)
                 return;
         peer_key (from, &key);
         session = g_hash_table_lookup (self->sessions, &key);
+        restart = g_hash_table_lookup (self->restarts, &key);
+        /* A restarting peer's handshake runs in epoch 0 beside its old
+         * session; a new ClientHello waits until it is over. */
+        target = restart != NULL && epoch0 ? restart : session;
         if (!coap_udp6_dtls_records_plausible (data, length,
-                                               session != NULL && session->state == COAP_UDP6_DTLS_HANDSHAKING
-                                               ? &session->handshake_lengths : NULL)) {
+                                               target != NULL && target->state == COAP_UDP6_DTLS_HANDSHAKING
+                                               ? &target->handshake_lengths : NULL)) {
                 g_debug ("dropped a malformed DTLS datagram of %" G_GSIZE_FORMAT " bytes", length);
+                return;
+        }
+        if (target == restart && restart != NULL) {
+                coap_udp6_dtls_session_handshake (restart, data, length);
                 return;
         }
         if (session == NULL || (!session->client && session->state == COAP_UDP6_DTLS_ESTABLISHED &&
                                 length > 13 && is_new_client_hello (data, length))) {
                 if (self->server)
-                        accept_client (self, data, length, from);
+                        accept_client (self, data, length, from, session != NULL);
                 return;
         }
         if (session->state == COAP_UDP6_DTLS_HANDSHAKING)
                 coap_udp6_dtls_session_handshake (session, data, length);
-        else
-                coap_udp6_dtls_session_read (session, data, length);
+        else if (!coap_udp6_dtls_session_read (session, data, length) && restart != NULL)
+                /* Not a record of the old keys: the restarting peer's
+                 * Finished, in epoch 1 of the new ones, in a datagram of
+                 * its own. */
+                coap_udp6_dtls_session_handshake (restart, data, length);
 }
 
 void
@@ -741,7 +777,7 @@ coap_udp6_dtls_send (CoapUdp6Dtls            *self,
         tls = new_tls (self, TRUE, 0);
         if (tls == NULL)
                 return;
-        session = add_session (self, tls, TRUE, remote);
+        session = add_session (self, self->sessions, tls, TRUE, remote);
         session->host_name = g_strdup (coap_udp6_endpoint_address_peek_host_name (remote));
         if (session->host_name != NULL)
                 gnutls_server_name_set (tls, GNUTLS_NAME_DNS, session->host_name,
@@ -776,7 +812,7 @@ coap_udp6_dtls_peek_limits (CoapUdp6Dtls *self)
 guint
 coap_udp6_dtls_get_n_sessions (CoapUdp6Dtls *self)
 {
-        return g_hash_table_size (self->sessions);
+        return g_hash_table_size (self->sessions) + g_hash_table_size (self->restarts);
 }
 
 guint
@@ -801,5 +837,6 @@ void
 coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self)
 {
         g_hash_table_remove_all (self->sessions);
+        g_hash_table_remove_all (self->restarts);
         self->n_handshakes = 0;
 }

@@ -7,7 +7,8 @@
  * RFC 7925 §18: CoAP over DTLS does not renegotiate. The other side
  * answers with a no_renegotiation warning (RFC 5246 §7.2.2) and goes on
  * with the session it has. RFC 6347 §4.2.1: the server's cookie secret
- * changes, so an old cookie is refused.
+ * changes, so an old cookie is refused; §4.2.8: a valid one does not end
+ * the established session before a new handshake finishes.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -387,6 +388,64 @@ test_cookie_replay_expires (Fixture      *f,
         g_assert_cmpuint (n_server_sessions (f), ==, 1);
 }
 
+/* Drops what the server sends for @ms (a handshake flight for another
+ * session of the same address, which our GnuTLS session must not read). */
+static guint
+drain (Fixture *f,
+       guint    ms)
+{
+        guint n = 0;
+
+        while (wait_datagram (f, ms)) {
+                f->in_length = -1;
+                n++;
+        }
+        return n;
+}
+
+/* RFC 6347 §4.2.8: within the cookie's lifetime a replayed ClientHello
+ * with its cookie starts a handshake, but the established session stays
+ * until that handshake finishes, which the replay never does. */
+static void
+test_cookie_replay_keeps_session (Fixture      *f,
+                                  gconstpointer data)
+{
+        GBytes *hello_with_cookie;
+        g_autoptr (GError) error = NULL;
+
+        g_test_summary ("A captured ClientHello with a cookie still valid, replayed, starts a "
+                        "handshake beside the established session, which goes on serving and "
+                        "stays alone once that handshake times out");
+        if (!test_have_ipv6 ()) {
+                g_test_skip ("no IPv6 on ::1");
+                return;
+        }
+        coap_udp6_context_freeze_clock (f->server);
+        g_assert_cmpint (drive_handshake (f), ==, 0);
+        f->established = TRUE;
+        get_hello (f, 0x4001);
+        hello_with_cookie = f->sent->pdata[1];
+
+        g_socket_send_to (f->socket, f->server_address, g_bytes_get_data (hello_with_cookie, NULL),
+                          g_bytes_get_size (hello_with_cookie), NULL, &error);
+        g_assert_no_error (error);
+        g_assert_true (wait_datagram (f, WAIT_MS));
+        g_assert_cmpint (f->in_length, >, 13);
+        g_assert_cmpuint (f->in[0], ==, CONTENT_TYPE_HANDSHAKE);
+        g_assert_cmpuint (f->in[13], ==, 2);            /* ServerHello */
+        f->in_length = -1;
+        drain (f, 50);
+        g_assert_cmpuint (n_server_sessions (f), ==, 2);
+        get_hello (f, 0x4002);
+
+        /* The handshake timeout (20 s) ends the half-open one. */
+        coap_udp6_context_advance_clock (f->server, 21.0);
+        drain (f, 50);
+        g_assert_cmpuint (n_server_sessions (f), ==, 1);
+        get_hello (f, 0x4003);
+        g_assert_cmpuint (f->served, ==, 3);
+}
+
 /* Reads our client's request and answers it with a piggybacked 2.05
  * "world" in the same MID and token. */
 static void
@@ -493,6 +552,7 @@ main (int   argc,
         ADD ("/dtls-peer/renegotiation-refused", test_renegotiation_refused);
         ADD ("/dtls-peer/renegotiation-repeated", test_renegotiation_repeated);
         ADD ("/dtls-peer/cookie-replay-expires", test_cookie_replay_expires);
+        ADD ("/dtls-peer/cookie-replay-keeps-session", test_cookie_replay_keeps_session);
 #undef ADD
         g_test_add ("/dtls-peer/hello-request-refused", Fixture, NULL, server_fixture_setup,
                     test_hello_request_refused, fixture_teardown);
