@@ -69,6 +69,10 @@ guint coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self);
 GBytes *coap_udp6_dtls_spki_from_pem (const char *pem,
                                       gboolean    public_allowed,
                                       GError    **error);
+/* Tests only: whether the session with @remote's address and port is
+ * established (FALSE when there is none). */
+gboolean coap_udp6_dtls_is_established (CoapUdp6Dtls            *self,
+                                        CoapUdp6EndpointAddress *remote);
 /* Tests only: forgets every session without a word, as a crash would. */
 void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self);
 

@@ -99,9 +99,11 @@ void coap_udp6_dtls_session_unref (CoapUdp6DtlsSession *self);
 void coap_udp6_dtls_session_handshake (CoapUdp6DtlsSession *self,
                                        const guint8        *data,
                                        gsize                length);
-void coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
-                                  const guint8        *data,
-                                  gsize                length);
+/* FALSE when GnuTLS took no record of it (none decrypted, or each was a
+ * replay). */
+gboolean coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
+                                      const guint8        *data,
+                                      gsize                length);
 /* FALSE with @error when the record cannot be sent. */
 gboolean coap_udp6_dtls_session_write (CoapUdp6DtlsSession *self,
                                        const guint8        *data,

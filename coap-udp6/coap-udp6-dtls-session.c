@@ -327,7 +327,21 @@ coap_udp6_dtls_session_handshake (CoapUdp6DtlsSession *self,
         run_handshake (self, data, length, FALSE);
 }
 
-void
+/* A ClientHello in the established epoch (a client's renegotiation) or a
+ * HelloRequest (a server's): RFC 7925 §18 leaves renegotiation out of the
+ * profile, and RFC 5246 §7.2.2 says no_renegotiation is always a warning,
+ * so the session stays as it is. A server's GnuTLS keeps the ClientHello
+ * for the handshake it expects next: whether the next read must drop it
+ * (which returns GNUTLS_E_AGAIN in DTLS without reading a record). */
+static gboolean
+refuse_renegotiation (CoapUdp6DtlsSession *self)
+{
+        g_debug ("Refusing a DTLS renegotiation");
+        gnutls_alert_send (self->tls, GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION);
+        return gnutls_record_check_pending (self->tls) > 0;
+}
+
+gboolean
 coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                              const guint8        *data,
                              gsize                length)
@@ -335,6 +349,8 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
         /* Held so a callback that drops the last reference cannot free it mid-call. */
         G_GNUC_UNUSED g_autoptr (CoapUdp6DtlsSession) held = coap_udp6_dtls_session_ref (self);
         guint8 plain[16384 + 256];
+        gboolean discarding = FALSE;
+        gboolean took = FALSE;
 
         self->in_data = data;
         self->in_length = length;
@@ -346,14 +362,26 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                 self->call_last_in = gnutls_handshake_get_last_in (self->tls);
                 n = gnutls_record_recv (self->tls, plain, sizeof plain);
                 self->peer_driven = FALSE;
+                if (n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED)
+                        took = TRUE;
                 if (n > 0) {
                         self->last_used = coap_udp6_dtls_now (self->dtls);
                         self->in_data = NULL;
                         coap_udp6_dtls_deliver (self->dtls, self, plain, n);
                         continue;
                 }
-                if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+                if (n == GNUTLS_E_REHANDSHAKE) {
+                        discarding = refuse_renegotiation (self);
+                        continue;
+                }
+                if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
+                        /* The read that dropped the ClientHello read no record. */
+                        if (discarding) {
+                                discarding = FALSE;
+                                continue;
+                        }
                         break;
+                }
                 if (n == 0 || gnutls_error_is_fatal (n)) {
                         g_autoptr (GError) error = NULL;
 
@@ -368,12 +396,13 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                         coap_udp6_dtls_session_done (self->dtls, self, error);
                         break;
                 }
-                /* A warning alert, a record that does not decrypt (RFC 6347
-                 * §4.1.2.7: dropped), or a renegotiation we do not do. */
+                /* A warning alert, or a record that does not decrypt (RFC
+                 * 6347 §4.1.2.7: dropped). */
                 if (self->in_data == NULL)
                         break;
         }
         self->in_data = NULL;
+        return took;
 }
 
 gboolean

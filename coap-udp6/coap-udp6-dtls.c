@@ -28,6 +28,14 @@
 /* DTLS record header: content type, version, epoch (RFC 6347 §4.1). */
 #define CONTENT_TYPE_HANDSHAKE 22
 
+/* RFC 6347 §4.2.1: the cookie secret changes this often, and a cookie
+ * made with the one before is still taken. GnuTLS computes a cookie from
+ * the secret and the client's address alone, so without a change a
+ * cookie once seen (a HelloVerifyRequest captured on the path) would let
+ * anyone who can send from that address start a handshake at any later
+ * time, and end the address's established session with it. */
+#define COOKIE_SECRET_LIFETIME_US ((gint64) 60 * G_USEC_PER_SEC)
+
 /* Longest certificate chain handed to a GTlsDatabase. */
 #define MAX_CHAIN 16
 
@@ -46,7 +54,11 @@ struct _CoapUdp6Dtls {
         GTlsDatabase *database;                 /* (owned) (nullable) decides trust instead of a CA */
         gnutls_datum_t pinned;                  /* DER, or empty: the one server certificate a client takes */
         gnutls_datum_t cookie_key;
+        gnutls_datum_t old_cookie_key;          /* the one before, or empty */
+        CoapUdp6Timer *rotation;                /* (nullable) the next change of cookie_key */
         GHashTable *sessions;                   /* PeerKey → CoapUdp6DtlsSession (a ref) */
+        GHashTable *restarts;                   /* PeerKey → a half-open session that replaces an
+                                                 * established one when it finishes (a ref) */
         guint n_handshakes;                     /* half-open sessions */
         CoapUdp6DtlsLimits limits;
         CoapUdp6Timers *timers;                 /* (owned) handshakes and idle sessions, on the context's clock */
@@ -158,6 +170,18 @@ sweep_cb (gpointer data)
                 coap_udp6_dtls_session_close (session);
                 g_hash_table_iter_remove (&iter);
         }
+}
+
+static void
+rotate_cookie_key_cb (gpointer data)
+{
+        CoapUdp6Dtls *self = data;
+
+        gnutls_free (self->old_cookie_key.data);
+        self->old_cookie_key = self->cookie_key;
+        gnutls_key_generate (&self->cookie_key, GNUTLS_COOKIE_KEY_SIZE);
+        self->rotation = coap_udp6_timers_add (self->timers, COOKIE_SECRET_LIFETIME_US,
+                                               rotate_cookie_key_cb, self);
 }
 
 static gboolean
@@ -450,6 +474,8 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
         coap_udp6_dtls_limits_init (&self->limits);
         self->sessions = g_hash_table_new_full (peer_hash, peer_equal, NULL,
                                                 (GDestroyNotify) coap_udp6_dtls_session_unref);
+        self->restarts = g_hash_table_new_full (peer_hash, peer_equal, NULL,
+                                                (GDestroyNotify) coap_udp6_dtls_session_unref);
         gnutls_priority_init (&self->priority, priority_for (credentials), NULL);
         gnutls_priority_init (&self->priority_psk, PRIORITY_PSK_ONLY, NULL);
         gnutls_key_generate (&self->cookie_key, GNUTLS_COOKIE_KEY_SIZE);
@@ -459,6 +485,9 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
                 return NULL;
         }
         self->sweep = coap_udp6_timers_add (self->timers, G_USEC_PER_SEC, sweep_cb, self);
+        if (server)
+                self->rotation = coap_udp6_timers_add (self->timers, COOKIE_SECRET_LIFETIME_US,
+                                                       rotate_cookie_key_cb, self);
         return self;
 }
 
@@ -470,12 +499,17 @@ coap_udp6_dtls_close_all (CoapUdp6Dtls *self)
 
         self->closing = TRUE;
         coap_udp6_dtls_cancel_timer (self, &self->sweep);
-        g_hash_table_iter_init (&iter, self->sessions);
-        while (g_hash_table_iter_next (&iter, NULL, &value)) {
-                ((CoapUdp6DtlsSession *) value)->half_open = FALSE;
-                coap_udp6_dtls_session_close (value);
+        coap_udp6_dtls_cancel_timer (self, &self->rotation);
+        for (guint i = 0; i < 2; i++) {
+                GHashTable *table = i == 0 ? self->sessions : self->restarts;
+
+                g_hash_table_iter_init (&iter, table);
+                while (g_hash_table_iter_next (&iter, NULL, &value)) {
+                        ((CoapUdp6DtlsSession *) value)->half_open = FALSE;
+                        coap_udp6_dtls_session_close (value);
+                }
+                g_hash_table_remove_all (table);
         }
-        g_hash_table_remove_all (self->sessions);
         self->n_handshakes = 0;
 }
 
@@ -484,6 +518,7 @@ coap_udp6_dtls_free (CoapUdp6Dtls *self)
 {
         coap_udp6_dtls_close_all (self);
         g_hash_table_unref (self->sessions);
+        g_hash_table_unref (self->restarts);
         if (self->psk_client != NULL)
                 gnutls_psk_free_client_credentials (self->psk_client);
         if (self->psk_server != NULL)
@@ -493,6 +528,7 @@ coap_udp6_dtls_free (CoapUdp6Dtls *self)
         gnutls_priority_deinit (self->priority);
         gnutls_priority_deinit (self->priority_psk);
         gnutls_free (self->cookie_key.data);
+        gnutls_free (self->old_cookie_key.data);
         gnutls_free (self->pinned.data);
         g_object_unref (self->credentials);
         g_clear_object (&self->database);
@@ -506,6 +542,8 @@ remove_session (CoapUdp6Dtls        *self,
 {
         if (g_hash_table_lookup (self->sessions, &session->key) == session)
                 g_hash_table_remove (self->sessions, &session->key);
+        else if (g_hash_table_lookup (self->restarts, &session->key) == session)
+                g_hash_table_remove (self->restarts, &session->key);
 }
 
 static gboolean
@@ -554,6 +592,12 @@ coap_udp6_dtls_session_done (CoapUdp6Dtls        *self,
         }
         identity = coap_udp6_dtls_session_get_peer_identity (session);
         session->remote = coap_udp6_endpoint_address_new_authenticated (session->transport, identity);
+        /* RFC 6347 §4.2.8: a restarted peer proved itself with a whole
+         * handshake; only now does its old session go. */
+        if (g_hash_table_lookup (self->restarts, &session->key) == session) {
+                g_hash_table_steal (self->restarts, &session->key);
+                g_hash_table_replace (self->sessions, &session->key, session);
+        }
 }
 
 void
@@ -598,6 +642,7 @@ new_tls (CoapUdp6Dtls *self,
 
 static CoapUdp6DtlsSession *
 add_session (CoapUdp6Dtls            *self,
+             GHashTable              *table,
              gnutls_session_t         tls,
              gboolean                 client,
              CoapUdp6EndpointAddress *transport)
@@ -607,7 +652,7 @@ add_session (CoapUdp6Dtls            *self,
         session = coap_udp6_dtls_session_new (self, tls, client, transport,
                                               self->limits.handshake_timeout_ms);
         peer_key (transport, &session->key);
-        g_hash_table_replace (self->sessions, &session->key, session);
+        g_hash_table_replace (table, &session->key, session);
         return session;
 }
 
@@ -629,12 +674,16 @@ cookie_push (gnutls_transport_ptr_t ptr,
 
 /* RFC 6347 §4.2.1: a HelloVerifyRequest costs the server no state; only a
  * ClientHello that returns the cookie (so comes from the address it
- * claims) gets a session, within the limits. */
+ * claims) gets a session, within the limits. For a peer with an
+ * established session (@restart), the new one waits in restarts until
+ * its handshake finishes (§4.2.8): a cookie proves less than a handshake,
+ * a replayed ClientHello can carry one. */
 static void
 accept_client (CoapUdp6Dtls            *self,
                const guint8            *data,
                gsize                    length,
-               CoapUdp6EndpointAddress *from)
+               CoapUdp6EndpointAddress *from,
+               gboolean                 restart)
 {
         CoapUdp6DtlsPeerKey key;
         gnutls_dtls_prestate_st prestate;
@@ -647,13 +696,16 @@ accept_client (CoapUdp6Dtls            *self,
         peer_key (from, &key);
         memset (&prestate, 0, sizeof prestate);
         if (gnutls_dtls_cookie_verify (&self->cookie_key, &key, sizeof key,
-                                       (void *) data, length, &prestate) < 0) {
+                                       (void *) data, length, &prestate) < 0 &&
+            (self->old_cookie_key.data == NULL ||
+             gnutls_dtls_cookie_verify (&self->old_cookie_key, &key, sizeof key,
+                                        (void *) data, length, &prestate) < 0)) {
                 gnutls_dtls_cookie_send (&self->cookie_key, &key, sizeof key, &prestate,
                                          &target, cookie_push);
                 return;
         }
         if (self->n_handshakes >= self->limits.max_handshakes ||
-            g_hash_table_size (self->sessions) >= self->limits.max_sessions) {
+            coap_udp6_dtls_get_n_sessions (self) >= self->limits.max_sessions) {
                 g_debug ("Refusing a DTLS handshake: the session limits are reached");
                 return;
         }
@@ -665,7 +717,7 @@ accept_client (CoapUdp6Dtls            *self,
         if (tls == NULL)
                 return;
         gnutls_dtls_prestate_set (tls, &prestate);
-        session = add_session (self, tls, FALSE, from);
+        session = add_session (self, restart ? self->restarts : self->sessions, tls, FALSE, from);
         /* The ClientHello's length is what its later fragments must claim. */
         coap_udp6_dtls_records_plausible (data, length, &session->handshake_lengths);
         session->half_open = TRUE;
@@ -691,27 +743,41 @@ coap_udp6_dtls_receive (CoapUdp6Dtls            *self,
 {
         CoapUdp6DtlsPeerKey key;
         CoapUdp6DtlsSession *session;
+        CoapUdp6DtlsSession *restart;
+        CoapUdp6DtlsSession *target;
+        gboolean epoch0 = length >= 13 && data[3] == 0 && data[4] == 0;
 
         if (self->closing)
                 return;
         peer_key (from, &key);
         session = g_hash_table_lookup (self->sessions, &key);
+        restart = g_hash_table_lookup (self->restarts, &key);
+        /* A restarting peer's handshake runs in epoch 0 beside its old
+         * session; a new ClientHello waits until it is over. */
+        target = restart != NULL && epoch0 ? restart : session;
         if (!coap_udp6_dtls_records_plausible (data, length,
-                                               session != NULL && session->state == COAP_UDP6_DTLS_HANDSHAKING
-                                               ? &session->handshake_lengths : NULL)) {
+                                               target != NULL && target->state == COAP_UDP6_DTLS_HANDSHAKING
+                                               ? &target->handshake_lengths : NULL)) {
                 g_debug ("dropped a malformed DTLS datagram of %" G_GSIZE_FORMAT " bytes", length);
+                return;
+        }
+        if (target == restart && restart != NULL) {
+                coap_udp6_dtls_session_handshake (restart, data, length);
                 return;
         }
         if (session == NULL || (!session->client && session->state == COAP_UDP6_DTLS_ESTABLISHED &&
                                 length > 13 && is_new_client_hello (data, length))) {
                 if (self->server)
-                        accept_client (self, data, length, from);
+                        accept_client (self, data, length, from, session != NULL);
                 return;
         }
         if (session->state == COAP_UDP6_DTLS_HANDSHAKING)
                 coap_udp6_dtls_session_handshake (session, data, length);
-        else
-                coap_udp6_dtls_session_read (session, data, length);
+        else if (!coap_udp6_dtls_session_read (session, data, length) && restart != NULL)
+                /* Not a record of the old keys: the restarting peer's
+                 * Finished, in epoch 1 of the new ones, in a datagram of
+                 * its own. */
+                coap_udp6_dtls_session_handshake (restart, data, length);
 }
 
 void
@@ -760,7 +826,7 @@ coap_udp6_dtls_send (CoapUdp6Dtls            *self,
         tls = new_tls (self, TRUE, 0);
         if (tls == NULL)
                 return;
-        session = add_session (self, tls, TRUE, remote);
+        session = add_session (self, self->sessions, tls, TRUE, remote);
         session->host_name = g_strdup (coap_udp6_endpoint_address_peek_host_name (remote));
         if (session->host_name != NULL)
                 gnutls_server_name_set (tls, GNUTLS_NAME_DNS, session->host_name,
@@ -795,7 +861,7 @@ coap_udp6_dtls_peek_limits (CoapUdp6Dtls *self)
 guint
 coap_udp6_dtls_get_n_sessions (CoapUdp6Dtls *self)
 {
-        return g_hash_table_size (self->sessions);
+        return g_hash_table_size (self->sessions) + g_hash_table_size (self->restarts);
 }
 
 guint
@@ -804,9 +870,22 @@ coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self)
         return self->n_handshakes;
 }
 
+gboolean
+coap_udp6_dtls_is_established (CoapUdp6Dtls            *self,
+                               CoapUdp6EndpointAddress *remote)
+{
+        CoapUdp6DtlsPeerKey key;
+        CoapUdp6DtlsSession *session;
+
+        peer_key (remote, &key);
+        session = g_hash_table_lookup (self->sessions, &key);
+        return session != NULL && session->state == COAP_UDP6_DTLS_ESTABLISHED;
+}
+
 void
 coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self)
 {
         g_hash_table_remove_all (self->sessions);
+        g_hash_table_remove_all (self->restarts);
         self->n_handshakes = 0;
 }

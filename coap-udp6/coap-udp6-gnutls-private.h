@@ -78,6 +78,7 @@ G_BEGIN_DECLS
         S (gnutls_pubkey_import) \
         S (gnutls_pubkey_import_privkey) \
         S (gnutls_pubkey_init) \
+        S (gnutls_record_check_pending) \
         S (gnutls_record_recv) \
         S (gnutls_record_send) \
         S (gnutls_server_name_set) \
@@ -164,6 +165,7 @@ gboolean coap_udp6_gnutls_load (GError **error);
 #define gnutls_pubkey_import (*coap_udp6_gnutls.p_gnutls_pubkey_import)
 #define gnutls_pubkey_import_privkey (*coap_udp6_gnutls.p_gnutls_pubkey_import_privkey)
 #define gnutls_pubkey_init (*coap_udp6_gnutls.p_gnutls_pubkey_init)
+#define gnutls_record_check_pending (*coap_udp6_gnutls.p_gnutls_record_check_pending)
 #define gnutls_record_recv (*coap_udp6_gnutls.p_gnutls_record_recv)
 #define gnutls_record_send (*coap_udp6_gnutls.p_gnutls_record_send)
 #define gnutls_server_name_set (*coap_udp6_gnutls.p_gnutls_server_name_set)
