@@ -335,10 +335,16 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
         /* Held so a callback that drops the last reference cannot free it mid-call. */
         G_GNUC_UNUSED g_autoptr (CoapUdp6DtlsSession) held = coap_udp6_dtls_session_ref (self);
         guint8 plain[16384 + 256];
+        /* One record filling the datagram (a request, as a rule): once
+         * GnuTLS has pulled it and returned its plaintext there is
+         * nothing left to read, and asking again only to hear EAGAIN
+         * costs a call into GnuTLS per datagram. */
+        gboolean one_record = length >= 13 && 13 + ((gsize) data[11] << 8 | data[12]) == length;
 
         self->in_data = data;
         self->in_length = length;
         while (self->state == COAP_UDP6_DTLS_ESTABLISHED) {
+                gboolean unread = self->in_data != NULL;
                 ssize_t n;
 
                 /* The peer's repeated last flight makes GnuTLS repeat ours. */
@@ -347,9 +353,15 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                 n = gnutls_record_recv (self->tls, plain, sizeof plain);
                 self->peer_driven = FALSE;
                 if (n > 0) {
+                        /* pull() took the datagram in this call. */
+                        gboolean last = one_record && unread && self->in_data == NULL &&
+                                        gnutls_record_check_pending (self->tls) == 0;
+
                         self->last_used = coap_udp6_dtls_now (self->dtls);
                         self->in_data = NULL;
                         coap_udp6_dtls_deliver (self->dtls, self, plain, n);
+                        if (last)
+                                break;
                         continue;
                 }
                 if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)

@@ -42,6 +42,7 @@ struct _CoapUdp6Dtls {
         gnutls_datum_t pinned;                  /* DER, or empty: the one server certificate a client takes */
         gnutls_datum_t cookie_key;
         GHashTable *sessions;                   /* PeerKey → CoapUdp6DtlsSession (a ref) */
+        CoapUdp6DtlsSession *last;              /* (unowned) (nullable) the session found last, while in sessions */
         guint n_handshakes;                     /* half-open sessions */
         CoapUdp6DtlsLimits limits;
         CoapUdp6Timers *timers;                 /* (owned) handshakes and idle sessions, on the context's clock */
@@ -62,10 +63,12 @@ static guint
 peer_hash (gconstpointer key)
 {
         const CoapUdp6DtlsPeerKey *k = key;
+        guint32 words[4];
         guint h = k->port;
 
-        for (guint i = 0; i < 16; i++)
-                h = h * 31 + k->addr.s6_addr[i];
+        memcpy (words, &k->addr, sizeof words);
+        for (guint i = 0; i < 4; i++)
+                h = h * 31 + words[i];
         return h;
 }
 
@@ -76,6 +79,29 @@ peer_equal (gconstpointer a,
         const CoapUdp6DtlsPeerKey *x = a, *y = b;
 
         return x->port == y->port && IN6_ARE_ADDR_EQUAL (&x->addr, &y->addr);
+}
+
+/* The table's destroy function: the cache of the last session found
+ * must not outlive the table's reference. */
+static void
+forget_session (gpointer data)
+{
+        CoapUdp6DtlsSession *session = data;
+
+        if (session->dtls->last == session)
+                session->dtls->last = NULL;
+        coap_udp6_dtls_session_unref (session);
+}
+
+/* Every record of an exchange, and its answer, look up the same peer:
+ * the last one found is checked before the table. */
+static CoapUdp6DtlsSession *
+find_session (CoapUdp6Dtls              *self,
+              const CoapUdp6DtlsPeerKey *key)
+{
+        if (self->last == NULL || !peer_equal (&self->last->key, key))
+                self->last = g_hash_table_lookup (self->sessions, key);
+        return self->last;
 }
 
 static void
@@ -406,8 +432,7 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
         self->credentials = g_object_ref (credentials);
         self->server = server;
         coap_udp6_dtls_limits_init (&self->limits);
-        self->sessions = g_hash_table_new_full (peer_hash, peer_equal, NULL,
-                                                (GDestroyNotify) coap_udp6_dtls_session_unref);
+        self->sessions = g_hash_table_new_full (peer_hash, peer_equal, NULL, forget_session);
         gnutls_priority_init (&self->priority, PRIORITY, NULL);
         gnutls_priority_init (&self->priority_psk, PRIORITY_PSK_ONLY, NULL);
         gnutls_key_generate (&self->cookie_key, GNUTLS_COOKIE_KEY_SIZE);
@@ -646,7 +671,7 @@ coap_udp6_dtls_receive (CoapUdp6Dtls            *self,
         if (self->closing)
                 return;
         peer_key (from, &key);
-        session = g_hash_table_lookup (self->sessions, &key);
+        session = find_session (self, &key);
         if (!coap_udp6_dtls_records_plausible (data, length,
                                                session != NULL && session->state == COAP_UDP6_DTLS_HANDSHAKING
                                                ? &session->handshake_lengths : NULL)) {
@@ -685,7 +710,7 @@ coap_udp6_dtls_send (CoapUdp6Dtls            *self,
                 return;
         }
         peer_key (remote, &key);
-        session = g_hash_table_lookup (self->sessions, &key);
+        session = find_session (self, &key);
         if (session != NULL && session->state == COAP_UDP6_DTLS_ESTABLISHED) {
                 if (!coap_udp6_dtls_session_write (session, data, length, &error))
                         coap_udp6_message_interface_report_error (self->iface, remote,
