@@ -36,3 +36,4 @@ guint coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self) { return 0; }
 void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self) { }
 void coap_udp6_dtls_set_clock (CoapUdp6Dtls *self, CoapUdp6ClockFunc clock, gpointer data) { }
 guint coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self) { return 0; }
+void coap_udp6_dtls_share_timer_source (CoapUdp6Dtls *self, CoapUdp6Timers *host) { }

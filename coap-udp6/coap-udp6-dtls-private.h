@@ -60,6 +60,10 @@ void coap_udp6_dtls_set_clock (CoapUdp6Dtls     *self,
                                CoapUdp6ClockFunc clock,
                                gpointer          data);
 guint coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self);
+/* The transport's timers fire from @host's source (the context's) rather
+ * than a source of their own: coap_udp6_timers_host(). */
+void coap_udp6_dtls_share_timer_source (CoapUdp6Dtls   *self,
+                                        CoapUdp6Timers *host);
 /* Tests only: forgets every session without a word, as a crash would. */
 void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self);
 

@@ -160,6 +160,13 @@ coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self)
         return coap_udp6_timers_run_due (self->timers);
 }
 
+void
+coap_udp6_dtls_share_timer_source (CoapUdp6Dtls   *self,
+                                   CoapUdp6Timers *host)
+{
+        coap_udp6_timers_host (host, self->timers);
+}
+
 static void
 sweep_cb (gpointer data)
 {
