@@ -100,8 +100,11 @@ dedup_remove (CoapUdp6Context *self,
         if (!entry->protected)
                 g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
         g_queue_unlink (dedup_remote_queue (per_remote, entry->protected), &entry->remote_link);
-        if (dedup_remote_length (per_remote) == 0)
+        if (dedup_remote_length (per_remote) == 0) {
+                if (self->dedup_last_remote == per_remote)
+                        self->dedup_last_remote = NULL;
                 g_hash_table_remove (self->dedup_remotes, per_remote->remote);
+        }
         g_object_unref (entry->key.remote);
         if (entry->reply != entry->inline_reply)
                 g_free (entry->reply);
@@ -124,6 +127,7 @@ coap_udp6_context_free_dedup (CoapUdp6Context *self)
         coap_udp6_context_clear_dedup (self);
         g_clear_pointer (&self->dedup, g_hash_table_unref);
         g_clear_pointer (&self->dedup_remotes, g_hash_table_unref);
+        self->dedup_last_remote = NULL;
 }
 
 /* Drops expired entries, then the oldest (idempotent ones first) while
@@ -206,14 +210,20 @@ dedup_insert (CoapUdp6Context         *self,
               gint64                   now,
               gsize                    reply_room)
 {
-        DedupRemote *per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
+        DedupRemote *per_remote = self->dedup_last_remote;
         DedupEntry *entry;
 
+        /* A peer's requests come one after another, each with the same
+         * remote object (a coaps session's, or the receive path's cached
+         * one): the same object is the same key, without the table. */
+        if (per_remote == NULL || per_remote->remote != remote)
+                per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
         if (per_remote == NULL) {
                 per_remote = g_new0 (DedupRemote, 1);
                 per_remote->remote = g_object_ref (remote);
                 g_hash_table_insert (self->dedup_remotes, per_remote->remote, per_remote);
         }
+        self->dedup_last_remote = per_remote;
         entry = g_malloc0 (sizeof (DedupEntry) + reply_room);
         entry->key.remote = g_object_ref (remote);
         entry->key.mid = mid;

@@ -356,10 +356,13 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                         /* pull() took the datagram in this call. */
                         gboolean last = one_record && unread && self->in_data == NULL &&
                                         gnutls_record_check_pending (self->tls) == 0;
+                        gboolean outer = self->delivering;
 
                         self->last_used = coap_udp6_dtls_now (self->dtls);
                         self->in_data = NULL;
+                        self->delivering = TRUE;
                         coap_udp6_dtls_deliver (self->dtls, self, plain, n);
+                        self->delivering = outer;
                         if (last)
                                 break;
                         continue;
@@ -415,7 +418,10 @@ coap_udp6_dtls_session_write (CoapUdp6DtlsSession *self,
                              "Sending a DTLS record failed: %s", gnutls_strerror (n));
                 return FALSE;
         }
-        self->last_used = coap_udp6_dtls_now (self->dtls);
+        /* A reply sent while its request is handled: the clock was read
+         * for the request a moment ago. */
+        if (!self->delivering)
+                self->last_used = coap_udp6_dtls_now (self->dtls);
         return TRUE;
 }
 
