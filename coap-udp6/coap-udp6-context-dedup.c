@@ -175,6 +175,7 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
         CoapUdp6MidKey key = { message->remote, message->mid };
         DedupEntry *entry;
 
+        self->dedup_absent.remote = NULL;
         entry = g_hash_table_lookup (self->dedup, &key);
         /* Expiry itself runs in coap_udp6_context_dedup_store(). */
         if (entry != NULL && entry->expires <= coap_udp6_context_now (self)) {
@@ -182,8 +183,14 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
                 entry = NULL;
         }
         if (entry == NULL) {
-                if (!is_in_flight (self, &key))
+                if (!is_in_flight (self, &key)) {
+                        /* The reply is stored soon: dedup_find_or_insert()
+                         * need not look for it again. The message holds
+                         * key.remote until coap_udp6_context_dispatch_message()
+                         * forgets this. */
+                        self->dedup_absent = key;
                         return FALSE;
+                }
                 g_debug ("duplicate message ID %u of a request being handled", key.mid);
                 coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DUPLICATES);
                 return TRUE;
@@ -234,6 +241,8 @@ dedup_insert (CoapUdp6Context         *self,
         entry->remote_link.data = entry;
         entry->idempotent_link.data = entry;
         entry->protected = protect;
+        /* Every entry goes in here: the key known absent is absent no more. */
+        self->dedup_absent.remote = NULL;
         g_hash_table_add (self->dedup, entry);
         g_queue_push_tail_link (&self->dedup_order, &entry->order_link);
         g_queue_push_tail_link (dedup_remote_queue (per_remote, protect), &entry->remote_link);
@@ -275,7 +284,11 @@ dedup_find_or_insert (CoapUdp6Context         *self,
                       gboolean                *inserted)
 {
         CoapUdp6MidKey key = { remote, mid };
-        DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
+        DedupEntry *entry = NULL;
+
+        /* The same object: the message that holds it is still dispatched. */
+        if (self->dedup_absent.remote != remote || self->dedup_absent.mid != mid)
+                entry = g_hash_table_lookup (self->dedup, &key);
 
         *inserted = entry == NULL;
         if (entry == NULL)
