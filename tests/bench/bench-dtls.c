@@ -122,15 +122,44 @@ get (CoapUdp6Context *client,
         return r.ok;
 }
 
+/* Nanoseconds the server process has run on a CPU (the first field of
+ * /proc/PID/schedstat, its main thread's), or -1: on a loaded machine
+ * the server's CPU time per request says more than the rate. */
+static gint64
+server_cpu_ns (GSubprocess *server)
+{
+        const char *pid = g_subprocess_get_identifier (server);
+        g_autofree char *path = pid != NULL ? g_strdup_printf ("/proc/%s/schedstat", pid) : NULL;
+        g_autofree char *text = NULL;
+
+        if (path == NULL || !g_file_get_contents (path, &text, NULL, NULL))
+                return -1;
+        return g_ascii_strtoll (text, NULL, 10);
+}
+
 static void
-measure (const char *name,
-         const char *uri,
-         double      duration)
+print_cpu (const char *name,
+           const char *what,
+           gint64      before,
+           gint64      after,
+           guint       count)
+{
+        if (before >= 0 && after >= 0 && count > 0)
+                g_print ("%-10s server CPU us/%s %8.1f\n", name, what,
+                         (after - before) / 1000.0 / count);
+}
+
+static void
+measure (const char  *name,
+         const char  *uri,
+         double       duration,
+         GSubprocess *server)
 {
         g_autoptr (CoapUdp6Context) client = NULL;
-        gint64 start, end;
+        gint64 start, end, cpu;
         guint handshakes = 0, requests = 0;
 
+        cpu = server_cpu_ns (server);
         start = g_get_monotonic_time ();
         end = start + (gint64) (duration * G_USEC_PER_SEC);
         while (g_get_monotonic_time () < end) {
@@ -142,10 +171,12 @@ measure (const char *name,
         }
         g_print ("%-10s handshakes/s %8.0f\n", name,
                  handshakes / ((g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC));
+        print_cpu (name, "handshake", cpu, server_cpu_ns (server), handshakes);
 
         client = new_client ();
         if (!get (client, uri))
                 g_error ("bench-dtls: %s: the first request failed", name);
+        cpu = server_cpu_ns (server);
         start = g_get_monotonic_time ();
         end = start + (gint64) (duration * G_USEC_PER_SEC);
         while (g_get_monotonic_time () < end) {
@@ -155,6 +186,7 @@ measure (const char *name,
         }
         g_print ("%-10s requests/s   %8.0f\n", name,
                  requests / ((g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC));
+        print_cpu (name, "request", cpu, server_cpu_ns (server), requests);
 }
 
 /* One handshake, then @count sequential GETs on the session: a fixed
@@ -214,7 +246,7 @@ bench_ours (const char *self,
         uri = g_strdup_printf ("coaps://[::1]:%s/bench", line);
         if (!wait_ready (uri))
                 g_error ("bench-dtls: our server does not answer");
-        measure ("coap-udp6", uri, duration);
+        measure ("coap-udp6", uri, duration, server);
         g_subprocess_force_exit (server);
         g_subprocess_wait (server, NULL, NULL);
 }
@@ -269,7 +301,7 @@ bench_libcoap (double duration)
         uri = g_strdup_printf ("coaps://[::1]:%u/", port + 1);
         if (!wait_ready (uri))
                 g_error ("bench-dtls: coap-server-gnutls does not answer");
-        measure ("libcoap", uri, duration);
+        measure ("libcoap", uri, duration, server);
         g_subprocess_force_exit (server);
         g_subprocess_wait (server, NULL, NULL);
 }
