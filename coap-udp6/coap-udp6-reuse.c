@@ -40,6 +40,15 @@ coap_udp6_reuse_enabled (void)
         return state == 1;
 }
 
+/* No reference but the caller's and no qdata: see below. */
+static gboolean
+object_is_unheld (gpointer object)
+{
+        GObject *gobject = object;
+
+        return g_atomic_int_get (&gobject->ref_count) == 1 && gobject->qdata == NULL;
+}
+
 /* TRUE when @object has no reference but the caller's, no qdata (weak or
  * toggle references, a binding's wrapper, g_object_set_data()) and no
  * notify handler.
@@ -49,14 +58,6 @@ coap_udp6_reuse_enabled (void)
  * as private). Every other rule in this file goes through public API. The
  * objects this is asked about live in one main context's thread, so the
  * answer cannot change under the caller. */
-static gboolean
-object_is_unheld (gpointer object)
-{
-        GObject *gobject = object;
-
-        return g_atomic_int_get (&gobject->ref_count) == 1 && gobject->qdata == NULL;
-}
-
 gboolean
 coap_udp6_object_is_unshared (gpointer object)
 {
