@@ -66,6 +66,8 @@ coap_udp6_context_coaps_apply_limits (CoapUdp6Context *self)
                         continue;
                 *coap_udp6_dtls_peek_limits (iface->dtls) = self->coaps_limits;
                 coap_udp6_dtls_set_clock (iface->dtls, self->clock, self->clock_data);
+                /* One timer source per context, not one more per coaps bind. */
+                coap_udp6_dtls_share_timer_source (iface->dtls, self->timers);
         }
 }
 

@@ -100,8 +100,11 @@ dedup_remove (CoapUdp6Context *self,
         if (!entry->protected)
                 g_queue_unlink (&self->dedup_idempotent, &entry->idempotent_link);
         g_queue_unlink (dedup_remote_queue (per_remote, entry->protected), &entry->remote_link);
-        if (dedup_remote_length (per_remote) == 0)
+        if (dedup_remote_length (per_remote) == 0) {
+                if (self->dedup_last_remote == per_remote)
+                        self->dedup_last_remote = NULL;
                 g_hash_table_remove (self->dedup_remotes, per_remote->remote);
+        }
         g_object_unref (entry->key.remote);
         if (entry->reply != entry->inline_reply)
                 g_free (entry->reply);
@@ -124,6 +127,7 @@ coap_udp6_context_free_dedup (CoapUdp6Context *self)
         coap_udp6_context_clear_dedup (self);
         g_clear_pointer (&self->dedup, g_hash_table_unref);
         g_clear_pointer (&self->dedup_remotes, g_hash_table_unref);
+        self->dedup_last_remote = NULL;
 }
 
 /* Drops expired entries, then the oldest (idempotent ones first) while
@@ -171,6 +175,7 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
         CoapUdp6MidKey key = { message->remote, message->mid };
         DedupEntry *entry;
 
+        self->dedup_absent.remote = NULL;
         entry = g_hash_table_lookup (self->dedup, &key);
         /* Expiry itself runs in coap_udp6_context_dedup_store(). */
         if (entry != NULL && entry->expires <= coap_udp6_context_now (self)) {
@@ -178,8 +183,14 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
                 entry = NULL;
         }
         if (entry == NULL) {
-                if (!is_in_flight (self, &key))
+                if (!is_in_flight (self, &key)) {
+                        /* The reply is stored soon: dedup_find_or_insert()
+                         * need not look for it again. The message holds
+                         * key.remote until coap_udp6_context_dispatch_message()
+                         * forgets this. */
+                        self->dedup_absent = key;
                         return FALSE;
+                }
                 g_debug ("duplicate message ID %u of a request being handled", key.mid);
                 coap_udp6_context_count (self, COAP_UDP6_STATISTIC_DUPLICATES);
                 return TRUE;
@@ -206,14 +217,20 @@ dedup_insert (CoapUdp6Context         *self,
               gint64                   now,
               gsize                    reply_room)
 {
-        DedupRemote *per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
+        DedupRemote *per_remote = self->dedup_last_remote;
         DedupEntry *entry;
 
+        /* A peer's requests come one after another, each with the same
+         * remote object (a coaps session's, or the receive path's cached
+         * one): the same object is the same key, without the table. */
+        if (per_remote == NULL || per_remote->remote != remote)
+                per_remote = g_hash_table_lookup (self->dedup_remotes, remote);
         if (per_remote == NULL) {
                 per_remote = g_new0 (DedupRemote, 1);
                 per_remote->remote = g_object_ref (remote);
                 g_hash_table_insert (self->dedup_remotes, per_remote->remote, per_remote);
         }
+        self->dedup_last_remote = per_remote;
         entry = g_malloc0 (sizeof (DedupEntry) + reply_room);
         entry->key.remote = g_object_ref (remote);
         entry->key.mid = mid;
@@ -224,6 +241,8 @@ dedup_insert (CoapUdp6Context         *self,
         entry->remote_link.data = entry;
         entry->idempotent_link.data = entry;
         entry->protected = protect;
+        /* Every entry goes in here: the key known absent is absent no more. */
+        self->dedup_absent.remote = NULL;
         g_hash_table_add (self->dedup, entry);
         g_queue_push_tail_link (&self->dedup_order, &entry->order_link);
         g_queue_push_tail_link (dedup_remote_queue (per_remote, protect), &entry->remote_link);
@@ -265,7 +284,11 @@ dedup_find_or_insert (CoapUdp6Context         *self,
                       gboolean                *inserted)
 {
         CoapUdp6MidKey key = { remote, mid };
-        DedupEntry *entry = g_hash_table_lookup (self->dedup, &key);
+        DedupEntry *entry = NULL;
+
+        /* The same object: the message that holds it is still dispatched. */
+        if (self->dedup_absent.remote != remote || self->dedup_absent.mid != mid)
+                entry = g_hash_table_lookup (self->dedup, &key);
 
         *inserted = entry == NULL;
         if (entry == NULL)

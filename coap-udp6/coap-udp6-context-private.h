@@ -113,6 +113,8 @@ struct _CoapUdp6Context {
 
         GHashTable *dedup;                  /* MidKey → DedupEntry (owned, see coap-udp6-context-dedup.c) */
         GHashTable *dedup_remotes;          /* remote → DedupRemote (owned) */
+        gpointer dedup_last_remote;         /* (unowned) (nullable) the DedupRemote found last, while in dedup_remotes */
+        CoapUdp6MidKey dedup_absent;        /* remote unowned, NULL: none; not in dedup, while its message is dispatched */
         GQueue dedup_order;                 /* DedupEntry (embedded links), oldest first */
         GQueue dedup_idempotent;            /* the ones safe to forget first, oldest first */
         CoapUdp6InFlight *in_flight;        /* nullable, on the stack of handle_request */

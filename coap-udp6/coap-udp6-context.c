@@ -551,8 +551,12 @@ coap_udp6_context_handle_message (CoapUdp6Context *self,
 
         if (coap_udp6_code_is_request (code)) {
                 coap_udp6_context_handle_request (self, message);
+                /* The message held the remote of the key dedup_check() did
+                 * not find; a nested dispatch may have cleared it already. */
+                self->dedup_absent.remote = NULL;
                 return;
         }
+        self->dedup_absent.remote = NULL;
 
         /* RFC 7641 §3.6: a notification nobody observes is rejected too. */
         if (!coap_udp6_context_handle_response (self, message) && !mcast &&

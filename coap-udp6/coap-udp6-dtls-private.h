@@ -73,6 +73,10 @@ GBytes *coap_udp6_dtls_spki_from_pem (const char *pem,
  * established (FALSE when there is none). */
 gboolean coap_udp6_dtls_is_established (CoapUdp6Dtls            *self,
                                         CoapUdp6EndpointAddress *remote);
+/* The transport's timers fire from @host's source (the context's) rather
+ * than a source of their own: coap_udp6_timers_host(). */
+void coap_udp6_dtls_share_timer_source (CoapUdp6Dtls   *self,
+                                        CoapUdp6Timers *host);
 /* Tests only: forgets every session without a word, as a crash would. */
 void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self);
 

@@ -351,10 +351,16 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
         guint8 plain[16384 + 256];
         gboolean discarding = FALSE;
         gboolean took = FALSE;
+        /* One record filling the datagram (a request, as a rule): once
+         * GnuTLS has pulled it and returned its plaintext there is
+         * nothing left to read, and asking again only to hear EAGAIN
+         * costs a call into GnuTLS per datagram. */
+        gboolean one_record = length >= 13 && 13 + ((gsize) data[11] << 8 | data[12]) == length;
 
         self->in_data = data;
         self->in_length = length;
         while (self->state == COAP_UDP6_DTLS_ESTABLISHED) {
+                gboolean unread = self->in_data != NULL;
                 ssize_t n;
 
                 /* The peer's repeated last flight makes GnuTLS repeat ours. */
@@ -365,9 +371,18 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                 if (n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED)
                         took = TRUE;
                 if (n > 0) {
+                        /* pull() took the datagram in this call. */
+                        gboolean last = one_record && unread && self->in_data == NULL &&
+                                        gnutls_record_check_pending (self->tls) == 0;
+                        gboolean outer = self->delivering;
+
                         self->last_used = coap_udp6_dtls_now (self->dtls);
                         self->in_data = NULL;
+                        self->delivering = TRUE;
                         coap_udp6_dtls_deliver (self->dtls, self, plain, n);
+                        self->delivering = outer;
+                        if (last)
+                                break;
                         continue;
                 }
                 if (n == GNUTLS_E_REHANDSHAKE) {
@@ -432,7 +447,10 @@ coap_udp6_dtls_session_write (CoapUdp6DtlsSession *self,
                              "Sending a DTLS record failed: %s", gnutls_strerror (n));
                 return FALSE;
         }
-        self->last_used = coap_udp6_dtls_now (self->dtls);
+        /* A reply sent while its request is handled: the clock was read
+         * for the request a moment ago. */
+        if (!self->delivering)
+                self->last_used = coap_udp6_dtls_now (self->dtls);
         return TRUE;
 }
 

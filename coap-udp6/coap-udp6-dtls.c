@@ -59,6 +59,7 @@ struct _CoapUdp6Dtls {
         GHashTable *sessions;                   /* PeerKey → CoapUdp6DtlsSession (a ref) */
         GHashTable *restarts;                   /* PeerKey → a half-open session that replaces an
                                                  * established one when it finishes (a ref) */
+        CoapUdp6DtlsSession *last;              /* (unowned) (nullable) the session found last, while in sessions */
         guint n_handshakes;                     /* half-open sessions */
         CoapUdp6DtlsLimits limits;
         CoapUdp6Timers *timers;                 /* (owned) handshakes and idle sessions, on the context's clock */
@@ -79,10 +80,12 @@ static guint
 peer_hash (gconstpointer key)
 {
         const CoapUdp6DtlsPeerKey *k = key;
+        guint32 words[4];
         guint h = k->port;
 
-        for (guint i = 0; i < 16; i++)
-                h = h * 31 + k->addr.s6_addr[i];
+        memcpy (words, &k->addr, sizeof words);
+        for (guint i = 0; i < 4; i++)
+                h = h * 31 + words[i];
         return h;
 }
 
@@ -93,6 +96,29 @@ peer_equal (gconstpointer a,
         const CoapUdp6DtlsPeerKey *x = a, *y = b;
 
         return x->port == y->port && IN6_ARE_ADDR_EQUAL (&x->addr, &y->addr);
+}
+
+/* The table's destroy function: the cache of the last session found
+ * must not outlive the table's reference. */
+static void
+forget_session (gpointer data)
+{
+        CoapUdp6DtlsSession *session = data;
+
+        if (session->dtls->last == session)
+                session->dtls->last = NULL;
+        coap_udp6_dtls_session_unref (session);
+}
+
+/* Every record of an exchange, and its answer, look up the same peer:
+ * the last one found is checked before the table. */
+static CoapUdp6DtlsSession *
+find_session (CoapUdp6Dtls              *self,
+              const CoapUdp6DtlsPeerKey *key)
+{
+        if (self->last == NULL || !peer_equal (&self->last->key, key))
+                self->last = g_hash_table_lookup (self->sessions, key);
+        return self->last;
 }
 
 static void
@@ -149,6 +175,13 @@ guint
 coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self)
 {
         return coap_udp6_timers_run_due (self->timers);
+}
+
+void
+coap_udp6_dtls_share_timer_source (CoapUdp6Dtls   *self,
+                                   CoapUdp6Timers *host)
+{
+        coap_udp6_timers_host (host, self->timers);
 }
 
 static void
@@ -472,8 +505,7 @@ coap_udp6_dtls_new (CoapUdp6MessageInterface  *iface,
         self->credentials = g_object_ref (credentials);
         self->server = server;
         coap_udp6_dtls_limits_init (&self->limits);
-        self->sessions = g_hash_table_new_full (peer_hash, peer_equal, NULL,
-                                                (GDestroyNotify) coap_udp6_dtls_session_unref);
+        self->sessions = g_hash_table_new_full (peer_hash, peer_equal, NULL, forget_session);
         self->restarts = g_hash_table_new_full (peer_hash, peer_equal, NULL,
                                                 (GDestroyNotify) coap_udp6_dtls_session_unref);
         gnutls_priority_init (&self->priority, priority_for (credentials), NULL);
@@ -750,7 +782,7 @@ coap_udp6_dtls_receive (CoapUdp6Dtls            *self,
         if (self->closing)
                 return;
         peer_key (from, &key);
-        session = g_hash_table_lookup (self->sessions, &key);
+        session = find_session (self, &key);
         restart = g_hash_table_lookup (self->restarts, &key);
         /* A restarting peer's handshake runs in epoch 0 beside its old
          * session; a new ClientHello waits until it is over. */
@@ -800,7 +832,7 @@ coap_udp6_dtls_send (CoapUdp6Dtls            *self,
                 return;
         }
         peer_key (remote, &key);
-        session = g_hash_table_lookup (self->sessions, &key);
+        session = find_session (self, &key);
         if (session != NULL && session->state == COAP_UDP6_DTLS_ESTABLISHED) {
                 if (!coap_udp6_dtls_session_write (session, data, length, &error))
                         coap_udp6_message_interface_report_error (self->iface, remote,

@@ -617,10 +617,14 @@ coap_udp6_message_interface_start (CoapUdp6MessageInterface  *self,
         self->buffer = g_malloc (COAP_UDP6_RECV_BATCH * self->buffer_size);
         self->recv_slots = coap_udp6_recv_slots_new (self->buffer, self->buffer_size);
         self->send_queue = g_new0 (CoapUdp6QueuedSend, COAP_UDP6_SEND_BATCH);
-        self->flush_source = g_source_new (&flush_source_funcs, sizeof (FlushSource));
-        ((FlushSource *) self->flush_source)->iface = self;
-        g_source_set_static_name (self->flush_source, "CoapUdp6 send flush");
-        g_source_attach (self->flush_source, self->context);
+        /* coaps sends each record at once (send_data() never queues for
+         * DTLS): a source prepared before every poll would only cost. */
+        if (self->dtls == NULL) {
+                self->flush_source = g_source_new (&flush_source_funcs, sizeof (FlushSource));
+                ((FlushSource *) self->flush_source)->iface = self;
+                g_source_set_static_name (self->flush_source, "CoapUdp6 send flush");
+                g_source_attach (self->flush_source, self->context);
+        }
         join_groups (self);
 
         self->source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);

@@ -10,7 +10,8 @@
  *   dispatch; one still held gets its own copy of the datagram, since the
  *   receive buffer is reused;
  * - the request: reused when render answered it (or it got its automatic
- *   5.00), it was not deferred and nothing else holds it;
+ *   5.00), it was not deferred and nothing else holds it (it has no
+ *   properties, so a notify handler on it never runs);
  * - respond_payload()'s response message: always reused, as application
  *   code never sees it;
  * - the server's exchange record: reused when no request still refers to
@@ -39,6 +40,15 @@ coap_udp6_reuse_enabled (void)
         return state == 1;
 }
 
+/* No reference but the caller's and no qdata: see below. */
+static gboolean
+object_is_unheld (gpointer object)
+{
+        GObject *gobject = object;
+
+        return g_atomic_int_get (&gobject->ref_count) == 1 && gobject->qdata == NULL;
+}
+
 /* TRUE when @object has no reference but the caller's, no qdata (weak or
  * toggle references, a binding's wrapper, g_object_set_data()) and no
  * notify handler.
@@ -52,9 +62,8 @@ gboolean
 coap_udp6_object_is_unshared (gpointer object)
 {
         static guint notify_signal;
-        GObject *gobject = object;
 
-        if (g_atomic_int_get (&gobject->ref_count) != 1 || gobject->qdata != NULL)
+        if (!object_is_unheld (object))
                 return FALSE;
         if (notify_signal == 0)
                 notify_signal = g_signal_lookup ("notify", G_TYPE_OBJECT);
@@ -114,8 +123,13 @@ coap_udp6_reuse_keep_request (CoapUdp6Request **spare,
                               gboolean          deferred,
                               gboolean          shut_down)
 {
+        /* A request has no properties, so it never emits notify: a
+         * handler connected to it cannot see the next request, and
+         * looking for one (g_signal_handler_find() takes the signal lock)
+         * would cost as much as the rest of this (test-context.c checks
+         * that it has none). */
         if (!deferred && *spare == NULL && !shut_down && coap_udp6_reuse_enabled () &&
-            coap_udp6_object_is_unshared (request)) {
+            object_is_unheld (request)) {
                 coap_udp6_request_finish_internal (request);
                 *spare = request;
                 return;

@@ -207,9 +207,11 @@ recv_slots_init (CoapUdp6RecvSlots *slots,
                 slots->iovs[i] = (struct iovec) { buffers + i * size, size };
                 slots->msgs[i].msg_hdr = (struct msghdr) {
                         .msg_name = &slots->from[i],
+                        .msg_namelen = sizeof slots->from[i],
                         .msg_iov = &slots->iovs[i],
                         .msg_iovlen = 1,
                         .msg_control = slots->controls[i].buf,
+                        .msg_controllen = sizeof slots->controls[i].buf,
                 };
         }
 }
@@ -240,11 +242,6 @@ coap_udp6_socket_io_recv_slots (int                fd,
         int got;
 
         n = MIN (n, COAP_UDP6_RECV_BATCH);
-        /* recvmmsg() overwrites only these. */
-        for (guint i = 0; i < n; i++) {
-                slots->msgs[i].msg_hdr.msg_namelen = sizeof slots->from[i];
-                slots->msgs[i].msg_hdr.msg_controllen = sizeof slots->controls[i].buf;
-        }
         do
                 got = recvmmsg (fd, slots->msgs, n, MSG_TRUNC, NULL);
         while (got < 0 && errno == EINTR);
@@ -254,6 +251,11 @@ coap_udp6_socket_io_recv_slots (int                fd,
                 out[i].data = slots->iovs[i].iov_base;
                 out[i].from = slots->from[i];
                 finish_received (&slots->msgs[i], slots->size, &out[i]);
+                /* recvmmsg() overwrote only these, and only in the slots
+                 * it filled: resetting them here rather than before each
+                 * call touches one slot, not all of them, per datagram. */
+                slots->msgs[i].msg_hdr.msg_namelen = sizeof slots->from[i];
+                slots->msgs[i].msg_hdr.msg_controllen = sizeof slots->controls[i].buf;
         }
         *count = got;
         return 0;

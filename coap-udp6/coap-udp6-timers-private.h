@@ -17,6 +17,8 @@ typedef gint64 (*CoapUdp6ClockFunc) (gpointer data);
 
 CoapUdp6Timers *coap_udp6_timers_new (GMainContext *main_context);
 void coap_udp6_timers_free (CoapUdp6Timers *timers);
+void coap_udp6_timers_host (CoapUdp6Timers *host,
+                            CoapUdp6Timers *guest);
 gint64 coap_udp6_timers_now (CoapUdp6Timers *timers);
 CoapUdp6Timer *coap_udp6_timers_add (CoapUdp6Timers   *timers,
                                      gint64            delay_us,

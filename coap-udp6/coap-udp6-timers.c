@@ -16,6 +16,12 @@
  * A test clock can replace g_get_monotonic_time(): the source then stays
  * idle and the owner fires due timers with coap_udp6_timers_run_due().
  *
+ * Another heap on the same main context (a coaps interface's) can be a
+ * guest of this one: it gives up its own source and this one's serves
+ * both, since every source costs a prepare and a check per iteration of
+ * the main loop. The host gives each guest a source of its own again
+ * when it goes first.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "coap-udp6-timers-private.h"
@@ -35,7 +41,10 @@ typedef struct {
 
 struct _CoapUdp6Timers {
         GPtrArray *heap;                    /* of CoapUdp6Timer, owned */
-        GSource *source;                    /* owned */
+        GSource *source;                    /* (owned) (nullable) none while a host serves us */
+        GMainContext *main_context;         /* (owned) (nullable) NULL: the global default */
+        CoapUdp6Timers *host;               /* (unowned) (nullable) whose source serves us */
+        GPtrArray *guests;                  /* (nullable) of unowned CoapUdp6Timers we serve */
         guint64 next_sequence;
         CoapUdp6ClockFunc clock;
         gpointer clock_data;
@@ -114,13 +123,28 @@ heap_remove_at (CoapUdp6Timers *timers,
         sift_up (timers, last->index);
 }
 
-/* The earliest deadline the source waits for, or -1. */
+/* The earliest deadline of one heap, or -1. */
 static gint64
-next_deadline (CoapUdp6Timers *timers)
+own_deadline (CoapUdp6Timers *timers)
 {
         if (timers->clock != NULL || timers->heap->len == 0)
                 return -1;
         return ((CoapUdp6Timer *) timers->heap->pdata[0])->deadline;
+}
+
+/* The earliest deadline the source waits for, its guests' included, or -1. */
+static gint64
+next_deadline (CoapUdp6Timers *timers)
+{
+        gint64 deadline = own_deadline (timers);
+
+        for (guint i = 0; timers->guests != NULL && i < timers->guests->len; i++) {
+                gint64 guest = own_deadline (timers->guests->pdata[i]);
+
+                if (guest >= 0 && (deadline < 0 || guest < deadline))
+                        deadline = guest;
+        }
+        return deadline;
 }
 
 static gboolean
@@ -156,7 +180,17 @@ timers_source_dispatch (GSource    *source,
                         GSourceFunc callback,
                         gpointer    user_data)
 {
-        coap_udp6_timers_run_due (((TimersSource *) source)->timers);
+        CoapUdp6Timers *timers = ((TimersSource *) source)->timers;
+
+        if (timers->clock == NULL)
+                coap_udp6_timers_run_due (timers);
+        /* A callback may free a guest, which leaves the array: by index. */
+        for (guint i = 0; timers->guests != NULL && i < timers->guests->len; i++) {
+                CoapUdp6Timers *guest = timers->guests->pdata[i];
+
+                if (guest->clock == NULL)
+                        coap_udp6_timers_run_due (guest);
+        }
         return G_SOURCE_CONTINUE;
 }
 
@@ -166,25 +200,68 @@ static GSourceFuncs timers_source_funcs = {
         .dispatch = timers_source_dispatch,
 };
 
+static void
+attach_source (CoapUdp6Timers *timers)
+{
+        timers->source = g_source_new (&timers_source_funcs, sizeof (TimersSource));
+        ((TimersSource *) timers->source)->timers = timers;
+        g_source_set_static_name (timers->source, "CoapUdp6Timers");
+        g_source_attach (timers->source, timers->main_context);
+}
+
+static void
+detach_source (CoapUdp6Timers *timers)
+{
+        if (timers->source == NULL)
+                return;
+        g_source_destroy (timers->source);
+        g_clear_pointer (&timers->source, g_source_unref);
+}
+
 CoapUdp6Timers *
 coap_udp6_timers_new (GMainContext *main_context)
 {
         CoapUdp6Timers *timers = g_new0 (CoapUdp6Timers, 1);
 
         timers->heap = g_ptr_array_new_with_free_func (g_free);
-        timers->source = g_source_new (&timers_source_funcs, sizeof (TimersSource));
-        ((TimersSource *) timers->source)->timers = timers;
-        g_source_set_static_name (timers->source, "CoapUdp6Timers");
-        g_source_attach (timers->source, main_context);
+        timers->main_context = main_context != NULL ? g_main_context_ref (main_context) : NULL;
+        attach_source (timers);
         return timers;
+}
+
+/* @guest's timers fire from @host's source from now on, until either is
+ * freed. Both must run on the same main context; a guest with guests of
+ * its own, or one served already, stays as it is. */
+void
+coap_udp6_timers_host (CoapUdp6Timers *host,
+                       CoapUdp6Timers *guest)
+{
+        g_return_if_fail (host != guest && host->host == NULL);
+
+        if (guest->host != NULL || guest->guests != NULL || host->main_context != guest->main_context)
+                return;
+        if (host->guests == NULL)
+                host->guests = g_ptr_array_new ();
+        g_ptr_array_add (host->guests, guest);
+        guest->host = host;
+        detach_source (guest);
 }
 
 void
 coap_udp6_timers_free (CoapUdp6Timers *timers)
 {
-        g_source_destroy (timers->source);
-        g_source_unref (timers->source);
+        if (timers->host != NULL)
+                g_ptr_array_remove_fast (timers->host->guests, timers);
+        for (guint i = 0; timers->guests != NULL && i < timers->guests->len; i++) {
+                CoapUdp6Timers *guest = timers->guests->pdata[i];
+
+                guest->host = NULL;
+                attach_source (guest);
+        }
+        g_clear_pointer (&timers->guests, g_ptr_array_unref);
+        detach_source (timers);
         g_ptr_array_unref (timers->heap);
+        g_clear_pointer (&timers->main_context, g_main_context_unref);
         g_free (timers);
 }
 

@@ -630,6 +630,8 @@ test_request_reuse (Fixture      *f,
         TestResource *slow_resource = f->resources[MODE_SLOW];
         gpointer request, message;
         TestResult r = { 0 };
+        guint n_properties = 0;
+        g_autofree GParamSpec **properties = NULL;
 
         g_test_summary ("A request and its message that nothing kept serve the next "
                         "request; ones kept for a separate response are left alone");
@@ -643,6 +645,11 @@ test_request_reuse (Fixture      *f,
         g_assert_cmpuint (get_code (f, client, "hello"), ==, COAP_UDP6_CODE_CONTENT);
         g_assert_true (hello->last_request == request);
         g_assert_true (hello->last_message == message);
+        /* coap-udp6-reuse.c does not look for notify handlers on a
+         * request because it has no property to notify. */
+        properties = g_object_class_list_properties (g_type_class_peek (COAP_UDP6_TYPE_REQUEST),
+                                                     &n_properties);
+        g_assert_cmpuint (n_properties, ==, 0);
 
         /* The slow resource keeps its request until it responds. */
         slow_resource->slow_ms = 1000;

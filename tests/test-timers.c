@@ -166,6 +166,61 @@ test_main_loop (void)
         g_main_context_unref (main_context);
 }
 
+static gint64
+frozen_clock (gpointer data)
+{
+        return 0;
+}
+
+static void
+test_guest (void)
+{
+        GMainContext *main_context = g_main_context_new ();
+        CoapUdp6Timers *host, *guest, *frozen;
+        guint host_fired = 0, guest_fired = 0, frozen_fired = 0;
+
+        g_test_summary ("A guest heap's timers fire from its host's source, not a frozen "
+                        "guest's, and from a source of its own once the host is gone");
+        g_main_context_push_thread_default (main_context);
+        host = coap_udp6_timers_new (main_context);
+        guest = coap_udp6_timers_new (main_context);
+        frozen = coap_udp6_timers_new (main_context);
+        coap_udp6_timers_host (host, guest);
+        coap_udp6_timers_host (host, frozen);
+        /* Hosting twice, or a host as a guest, changes nothing. */
+        coap_udp6_timers_host (host, guest);
+        coap_udp6_timers_set_clock (frozen, frozen_clock, NULL);
+        coap_udp6_timers_add (frozen, -1, count_fired, &frozen_fired);
+
+        /* The host has no timer of its own: only the guest's wakes it. */
+        coap_udp6_timers_add (guest, 5 * 1000, count_fired, &guest_fired);
+        while (guest_fired == 0)
+                g_main_context_iteration (main_context, TRUE);
+        coap_udp6_timers_add (host, 1000, count_fired, &host_fired);
+        coap_udp6_timers_add (guest, 2000, count_fired, &guest_fired);
+        while (host_fired == 0 || guest_fired < 2)
+                g_main_context_iteration (main_context, TRUE);
+        g_assert_cmpuint (frozen_fired, ==, 0);
+        g_assert_cmpuint (coap_udp6_timers_run_due (frozen), ==, 1);
+
+        /* A freed guest leaves the host. */
+        coap_udp6_timers_free (frozen);
+        coap_udp6_timers_add (host, 1000, count_fired, &host_fired);
+        while (host_fired < 2)
+                g_main_context_iteration (main_context, TRUE);
+
+        /* The host goes first: the guest gets a source back. */
+        coap_udp6_timers_add (guest, 1000, count_fired, &guest_fired);
+        coap_udp6_timers_free (host);
+        while (guest_fired < 3)
+                g_main_context_iteration (main_context, TRUE);
+        g_assert_false (g_main_context_iteration (main_context, FALSE));
+        coap_udp6_timers_free (guest);
+        g_assert_false (g_main_context_pending (main_context));
+        g_main_context_pop_thread_default (main_context);
+        g_main_context_unref (main_context);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -178,5 +233,6 @@ main (int   argc,
         g_test_add ("/timers/callback-changes-heap", Fixture, NULL, setup,
                     test_callback_changes_heap, teardown);
         g_test_add_func ("/timers/main-loop", test_main_loop);
+        g_test_add_func ("/timers/guest", test_guest);
         return g_test_run ();
 }

@@ -8,6 +8,9 @@
  * (close_notify). Requests are sequential GETs on one session.
  *
  *   bench-dtls [--duration SECONDS] [--servers coap-udp6,libcoap]
+ *   bench-dtls --serve                        (our server; prints its port)
+ *   bench-dtls --uri URI --requests N         (N GETs on one session, for
+ *                                              callgrind on a server)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -23,16 +26,20 @@
 #define KEY "secretPSK"
 #define START_DEADLINE_US (10 * G_USEC_PER_SEC)
 
+/* The representation coap-server-gnutls serves at /, so that both servers
+ * protect records of the same size (its response also carries a Max-Age
+ * option: 4 bytes more, in the same ChaCha20 block). */
+#define INDEX "This is a test server made with libcoap (see https://libcoap.net)\n" \
+        "Copyright (C) 2010--2022 Olaf Bergmann <bergmann@tzi.org> and others\n\n"
+
+/* The cheapest way to answer (coap_udp6_request_respond_payload() reuses
+ * its message), as the other benchmarks' servers answer. */
 static void
 bench_get (CoapUdp6Resource *resource,
            CoapUdp6Request  *request,
            gpointer          user_data)
 {
-        g_autoptr (CoapUdp6Message) response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
-                                                                      COAP_UDP6_CODE_CONTENT);
-
-        coap_udp6_message_set_payload_data (response, (const guint8 *) "ok", 2);
-        coap_udp6_request_respond (request, response);
+        coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, user_data, -1);
 }
 
 static int
@@ -45,6 +52,7 @@ serve (void)
         g_autoptr (CoapUdp6Context) server = NULL;
         g_autoptr (GError) error = NULL;
         g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+        g_autoptr (GBytes) payload = g_bytes_new_static (INDEX, strlen (INDEX));
 
         coap_udp6_credentials_add_psk (credentials, "bench", key);
         server = g_initable_new (COAP_UDP6_TYPE_CONTEXT, NULL, &error, "binds", binds,
@@ -53,7 +61,8 @@ serve (void)
                 g_printerr ("bench-dtls --serve: %s\n", error->message);
                 return 2;
         }
-        coap_udp6_resource_set_method_handler (resource, COAP_UDP6_CODE_GET, bench_get, NULL, NULL);
+        coap_udp6_resource_set_method_handler (resource, COAP_UDP6_CODE_GET, bench_get,
+                                               payload, NULL);
         coap_udp6_context_add_resource (server, "bench", resource);
         g_print ("%u\n", coap_udp6_context_get_local_port (server));
         fflush (stdout);
@@ -113,15 +122,44 @@ get (CoapUdp6Context *client,
         return r.ok;
 }
 
+/* Nanoseconds the server process has run on a CPU (the first field of
+ * /proc/PID/schedstat, its main thread's), or -1: on a loaded machine
+ * the server's CPU time per request says more than the rate. */
+static gint64
+server_cpu_ns (GSubprocess *server)
+{
+        const char *pid = g_subprocess_get_identifier (server);
+        g_autofree char *path = pid != NULL ? g_strdup_printf ("/proc/%s/schedstat", pid) : NULL;
+        g_autofree char *text = NULL;
+
+        if (path == NULL || !g_file_get_contents (path, &text, NULL, NULL))
+                return -1;
+        return g_ascii_strtoll (text, NULL, 10);
+}
+
 static void
-measure (const char *name,
-         const char *uri,
-         double      duration)
+print_cpu (const char *name,
+           const char *what,
+           gint64      before,
+           gint64      after,
+           guint       count)
+{
+        if (before >= 0 && after >= 0 && count > 0)
+                g_print ("%-10s server CPU us/%s %8.1f\n", name, what,
+                         (after - before) / 1000.0 / count);
+}
+
+static void
+measure (const char  *name,
+         const char  *uri,
+         double       duration,
+         GSubprocess *server)
 {
         g_autoptr (CoapUdp6Context) client = NULL;
-        gint64 start, end;
+        gint64 start, end, cpu;
         guint handshakes = 0, requests = 0;
 
+        cpu = server_cpu_ns (server);
         start = g_get_monotonic_time ();
         end = start + (gint64) (duration * G_USEC_PER_SEC);
         while (g_get_monotonic_time () < end) {
@@ -133,10 +171,12 @@ measure (const char *name,
         }
         g_print ("%-10s handshakes/s %8.0f\n", name,
                  handshakes / ((g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC));
+        print_cpu (name, "handshake", cpu, server_cpu_ns (server), handshakes);
 
         client = new_client ();
         if (!get (client, uri))
                 g_error ("bench-dtls: %s: the first request failed", name);
+        cpu = server_cpu_ns (server);
         start = g_get_monotonic_time ();
         end = start + (gint64) (duration * G_USEC_PER_SEC);
         while (g_get_monotonic_time () < end) {
@@ -146,6 +186,28 @@ measure (const char *name,
         }
         g_print ("%-10s requests/s   %8.0f\n", name,
                  requests / ((g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC));
+        print_cpu (name, "request", cpu, server_cpu_ns (server), requests);
+}
+
+/* One handshake, then @count sequential GETs on the session: a fixed
+ * amount of work, so that a server run under callgrind can be charged
+ * per request (the difference between two counts). */
+static int
+fixed_requests (const char *uri,
+                guint       count)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+
+        if (!get (client, uri)) {
+                g_printerr ("bench-dtls: %s does not answer\n", uri);
+                return 1;
+        }
+        for (guint i = 0; i < count; i++)
+                if (!get (client, uri)) {
+                        g_printerr ("bench-dtls: request %u failed\n", i);
+                        return 1;
+                }
+        return 0;
 }
 
 /* Waits until @uri answers (the server may still be starting). */
@@ -184,7 +246,7 @@ bench_ours (const char *self,
         uri = g_strdup_printf ("coaps://[::1]:%s/bench", line);
         if (!wait_ready (uri))
                 g_error ("bench-dtls: our server does not answer");
-        measure ("coap-udp6", uri, duration);
+        measure ("coap-udp6", uri, duration, server);
         g_subprocess_force_exit (server);
         g_subprocess_wait (server, NULL, NULL);
 }
@@ -239,7 +301,7 @@ bench_libcoap (double duration)
         uri = g_strdup_printf ("coaps://[::1]:%u/", port + 1);
         if (!wait_ready (uri))
                 g_error ("bench-dtls: coap-server-gnutls does not answer");
-        measure ("libcoap", uri, duration);
+        measure ("libcoap", uri, duration, server);
         g_subprocess_force_exit (server);
         g_subprocess_wait (server, NULL, NULL);
 }
@@ -251,10 +313,14 @@ main (int   argc,
         double duration = 3.0;
         g_autofree char *servers = g_strdup ("coap-udp6,libcoap");
         gboolean serve_mode = FALSE;
+        g_autofree char *uri = NULL;
+        int count = 1000;
         GOptionEntry entries[] = {
                 { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration, "Seconds per figure", "S" },
                 { "servers", 0, 0, G_OPTION_ARG_STRING, &servers, "Which servers", "LIST" },
-                { "serve", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &serve_mode, NULL, NULL },
+                { "serve", 0, 0, G_OPTION_ARG_NONE, &serve_mode, "Only serve (prints the port)", NULL },
+                { "uri", 0, 0, G_OPTION_ARG_STRING, &uri, "Only send --requests GETs to URI", "URI" },
+                { "requests", 0, 0, G_OPTION_ARG_INT, &count, "GETs on one session with --uri", "N" },
                 { NULL }
         };
         g_autoptr (GOptionContext) options = g_option_context_new ("- coaps handshake and request rates");
@@ -272,6 +338,8 @@ main (int   argc,
                 g_print ("bench-dtls: built without GnuTLS\n");
                 return 77;
         }
+        if (uri != NULL)
+                return fixed_requests (uri, MAX (count, 0));
         names = g_strsplit (servers, ",", -1);
         for (guint i = 0; names[i] != NULL; i++) {
                 if (g_str_equal (names[i], "coap-udp6"))
