@@ -21,6 +21,7 @@ struct _CoapUdp6BlockClient {
         GBytes *etag;                       /* owned, nullable: of the first Block2 block */
         guint restarts;
         guint echoes;
+        guint stale_answers;                /* of the block in flight, see answers_block_in_flight() */
         gboolean downloading;               /* a Block2 transfer started */
         guint64 received;                   /* response body bytes taken */
 

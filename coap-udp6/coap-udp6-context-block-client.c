@@ -23,6 +23,9 @@ option_value (CoapUdp6Message *message,
 
 /* A representation that changes this often during one download fails. */
 #define MAX_RESTARTS 3
+/* Times one block is asked for again after an answer for an earlier one
+ * came in its own ACK: answers_block_in_flight(). */
+#define MAX_STALE_ANSWERS 3
 /* Echo challenges answered within one operation (RFC 9175 §2.3). */
 #define MAX_ECHOES 4
 
@@ -268,6 +271,38 @@ block1_earlier (guint32 value,
         return num < offset / size || num * COAP_UDP6_BLOCK_SIZE (COAP_UDP6_BLOCK_SZX (value)) < offset;
 }
 
+/* Whether @response, which answers an earlier block than the one in
+ * flight, came piggybacked in the ACK of the request in flight: then it
+ * is not a late duplicate but what the server's deduplication kept for
+ * an earlier request with the same Message ID. RFC 7252 §4.4 forbids
+ * reusing a Message ID with one endpoint within EXCHANGE_LIFETIME, but a
+ * transfer of more than 65 536 blocks wraps the 16-bit ID sooner, as
+ * every CoAP client does; a server that kept the first request's reply
+ * (ours keeps the one that made a representation) answers the block
+ * 65 536 requests later with it. Asked again with the next Message ID,
+ * the request is new to the server, up to MAX_STALE_ANSWERS times for one
+ * block; then @ex fails. TRUE when @response was such an answer. */
+static gboolean
+answers_block_in_flight (CoapUdp6Exchange *ex,
+                         CoapUdp6Message  *response)
+{
+        CoapUdp6BlockClient *bc = ex->block;
+
+        if (response->mtype != COAP_UDP6_MESSAGE_TYPE_ACK ||
+            coap_udp6_message_get_mid (response) != coap_udp6_message_get_mid (ex->request))
+                return FALSE;
+        if (++bc->stale_answers > MAX_STALE_ANSWERS) {
+                fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+                      "The server answered %u requests for one block with an earlier block",
+                      MAX_STALE_ANSWERS + 1);
+                return TRUE;
+        }
+        g_debug ("An earlier block in the ACK of message ID %u: asked again with a new one",
+                 coap_udp6_message_get_mid (response));
+        coap_udp6_exchange_continue (ex);
+        return TRUE;
+}
+
 /* TRUE when the next block was sent, @ex failed or @response was a 2.31
  * for an earlier block. */
 static gboolean
@@ -284,7 +319,8 @@ upload_step (CoapUdp6Exchange *ex,
                 /* Earlier blocks were all answered 2.31: a late duplicate is one. */
                 if (block1 >= 0 && !block1_matches (block1, bc->sent, size) &&
                     block1_earlier (block1, bc->sent, size)) {
-                        g_debug ("An answer to an earlier block of an upload, ignored");
+                        if (!answers_block_in_flight (ex, response))
+                                g_debug ("An answer to an earlier block of an upload, ignored");
                         return TRUE;
                 }
                 if (block1 < 0 || !block1_matches (block1, bc->sent, size) || last) {
@@ -293,6 +329,7 @@ upload_step (CoapUdp6Exchange *ex,
                         return TRUE;
                 }
                 bc->sent += bc->current;
+                bc->stale_answers = 0;
                 coap_udp6_block_client_report (bc, bc->sent, bc->source != NULL ? bc->source_size
                                                          : (gint64) g_bytes_get_size (bc->upload), TRUE);
                 /* RFC 7959 §2.3: the server may ask for smaller blocks. */
@@ -317,6 +354,7 @@ upload_step (CoapUdp6Exchange *ex,
         }
         bc->upload_done = TRUE;
         bc->sent += bc->current;
+        bc->stale_answers = 0;
         coap_udp6_block_client_report (bc, bc->sent, bc->source != NULL ? bc->source_size
                                                  : (gint64) g_bytes_get_size (bc->upload), TRUE);
         return FALSE;
@@ -411,7 +449,8 @@ download_step (CoapUdp6Context  *self,
                 bc->etag = take_etag (response);
         } else if (start < bc->received && same_etag (response, bc->etag)) {
                 /* A late duplicate of an earlier block (see block1_earlier()). */
-                g_debug ("A block of a download that was already taken, ignored");
+                if (!answers_block_in_flight (ex, response))
+                        g_debug ("A block of a download that was already taken, ignored");
                 return TRUE;
         } else if (!same_etag (response, bc->etag)) {
                 /* RFC 7959 §2.4: blocks of another representation never mix.
@@ -454,6 +493,7 @@ download_step (CoapUdp6Context  *self,
                       COAP_UDP6_BLOCK_NUM (block2), response->payload_len, size);
                 return TRUE;
         }
+        bc->stale_answers = 0;
         if (bc->sink != NULL) {
                 /* Memory stays flat: no limit but the stream's. */
                 coap_udp6_block_stream_write (ex, response, more, szx);

@@ -435,6 +435,133 @@ test_wrong_num (Fixture      *f,
         g_clear_error (&r.error);
 }
 
+/* RFC 7252 §4.4 vs. a transfer of more than 65 536 blocks: the client's
+ * Message ID wraps within EXCHANGE_LIFETIME, and a server that kept the
+ * reply to an earlier request with that ID answers the block in flight
+ * with an earlier block, in that request's own ACK. The client asks for
+ * the block again with a new Message ID instead of waiting for ever. */
+static void
+test_stale_answer (Fixture      *f,
+                   gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_GET, raw_port (f), "r");
+        g_autoptr (GBytes) body = make_body (32, 4);
+        g_autoptr (CoapUdp6Message) got = NULL;
+        g_autoptr (GSocketAddress) from = NULL;
+        TestResult r = { 0 };
+        guint stale_mid;
+
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        got = raw_recv_message (f, &from);
+        g_assert_nonnull (got);
+        raw_answer_block (f, got, from, body, 0, 1);
+        g_clear_object (&got);
+        g_clear_object (&from);
+        got = raw_recv_message (f, &from);
+        g_assert_nonnull (got);
+        g_assert_cmpuint (requested_block2 (got), ==, 1);
+        stale_mid = coap_udp6_message_get_mid (got);
+        /* Block 0 again, in the ACK of the request for block 1. */
+        raw_answer_block (f, got, from, body, 0, 1);
+        g_clear_object (&got);
+        g_clear_object (&from);
+        got = raw_recv_message (f, &from);
+        g_assert_nonnull (got);
+        g_assert_cmpuint (requested_block2 (got), ==, 1);
+        g_assert_cmpuint (coap_udp6_message_get_mid (got), !=, stale_mid);
+        g_assert_false (r.done);
+        raw_answer_block (f, got, from, body, 1, 1);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_no_error (r.error);
+        g_assert_true (g_bytes_equal (coap_udp6_message_get_payload (r.response), body));
+        g_clear_object (&r.response);
+}
+
+/* A server that answers every request for block 1 with block 0 makes
+ * the request fail after four tries, not retry for ever. */
+static void
+test_stale_answers_give_up (Fixture      *f,
+                            gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_GET, raw_port (f), "r");
+        g_autoptr (GBytes) body = make_body (32, 5);
+        g_autoptr (GHashTable) mids = g_hash_table_new (NULL, NULL);
+        TestResult r = { 0 };
+        guint asked = 0;
+
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        while (!r.done) {
+                g_autoptr (CoapUdp6Message) got = NULL;
+                g_autoptr (GSocketAddress) from = NULL;
+
+                got = raw_recv_message (f, &from);
+
+                g_assert_nonnull (got);
+                if (asked > 0) {
+                        g_assert_cmpuint (requested_block2 (got), ==, 1);
+                        g_hash_table_add (mids, GUINT_TO_POINTER (coap_udp6_message_get_mid (got)));
+                }
+                asked++;
+                raw_answer_block (f, got, from, body, 0, 1);
+                if (asked > 4)
+                        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+                else
+                        g_assert_false (r.done);
+        }
+        g_assert_cmpuint (asked, ==, 5);
+        g_assert_cmpuint (g_hash_table_size (mids), ==, 4);
+        g_assert_null (r.response);
+        g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_BLOCKWISE);
+        g_clear_error (&r.error);
+}
+
+/* The same for an upload: a 2.31 for block 0 in the ACK of block 1. */
+static void
+test_stale_continue (Fixture      *f,
+                     gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_PUT, raw_port (f), "r");
+        g_autoptr (GBytes) body = make_body (32, 6);
+        TestResult r = { 0 };
+        guint stale_mid = 0;
+        guint step = 0;
+
+        coap_udp6_message_set_payload (request, body);
+        /* Blocks of 16 bytes (SZX 0): a Block1 option with NUM 0 asks for them. */
+        coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1, COAP_UDP6_BLOCK_VALUE (0, FALSE, 0));
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        for (step = 0; step < 3; step++) {
+                g_autoptr (CoapUdp6Message) got = NULL;
+                g_autoptr (CoapUdp6Message) answer = NULL;
+                g_autoptr (GSocketAddress) from = NULL;
+                gint64 block1;
+
+                got = raw_recv_message (f, &from);
+
+                g_assert_nonnull (got);
+                block1 = option_value (got, COAP_UDP6_OPTION_BLOCK1);
+                g_assert_cmpint (block1, >=, 0);
+                g_assert_cmpuint (COAP_UDP6_BLOCK_NUM (block1), ==, step == 0 ? 0 : 1);
+                if (step == 2)
+                        g_assert_cmpuint (coap_udp6_message_get_mid (got), !=, stale_mid);
+                stale_mid = coap_udp6_message_get_mid (got);
+                if (step == 2) {
+                        answer = raw_answer (got, COAP_UDP6_CODE_CHANGED);
+                        coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1, block1);
+                } else {
+                        /* Step 1: the 2.31 of block 0 again. */
+                        answer = raw_answer (got, COAP_UDP6_CODE_CONTINUE);
+                        coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1,
+                                                           COAP_UDP6_BLOCK_VALUE (0, TRUE, 0));
+                }
+                raw_send_message (f, answer, from);
+        }
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_no_error (r.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_CHANGED);
+        g_clear_object (&r.response);
+}
+
 typedef struct {
         Fixture *f;
         TestResult *r;
@@ -1176,6 +1303,9 @@ main (int   argc,
         ADD ("separate-response", test_separate_response, NULL);
         ADD ("too-large", test_too_large, NULL);
         ADD ("wrong-num", test_wrong_num, NULL);
+        ADD ("stale-answer", test_stale_answer, NULL);
+        ADD ("stale-answers-give-up", test_stale_answers_give_up, NULL);
+        ADD ("stale-continue", test_stale_continue, NULL);
         ADD ("etag-change", test_etag_change, NULL);
         ADD ("413-block-size", test_413_block_size, NULL);
         ADD ("per-request-size", test_per_request_size, NULL);
