@@ -18,6 +18,14 @@
  * also evicts an idempotent entry first) and, unless protected,
  * context->dedup_idempotent.
  *
+ * A duplicate is the same message again: an entry keeps a fingerprint of
+ * its message's token and options (and payload length), and a message
+ * with a known ID and another fingerprint is a new one. RFC 7252 §4.4
+ * forbids reusing an ID within EXCHANGE_LIFETIME, but the 16-bit ID of a
+ * client wraps sooner in any transfer of more than 65 536 blocks, libcoap's
+ * and ours alike; answered from the table, the block 65 536 requests later
+ * would get the first one's reply and the transfer would stop.
+ *
  * The server makes a request's entry once the reply has left (or once the
  * handler has returned without one), so that the table's work is not part
  * of the reply's latency. While the handler runs, the request is in
@@ -52,6 +60,7 @@ typedef struct {
         GList remote_link;                  /* in per_remote->idempotent or ->protected */
         GList idempotent_link;              /* in context->dedup_idempotent, unless protected */
         gboolean protected;
+        guint32 fingerprint;                /* 0: unknown, matches any message */
         guint8 inline_reply[];              /* the reply known when the entry was made */
 } DedupEntry;
 
@@ -168,6 +177,28 @@ is_in_flight (CoapUdp6Context      *self,
         return FALSE;
 }
 
+/* A hash of what a retransmission repeats and a new request with a
+ * reused Message ID changes: the code, the token and options (bytes 4 up
+ * to the payload marker) and the payload's length; never 0. 0 for a
+ * message that was not received. */
+guint32
+coap_udp6_context_dedup_fingerprint (CoapUdp6Message *message)
+{
+        gsize end = message->wire_len;
+        guint32 h = 2166136261u;
+
+        if (message->wire_data == NULL || end < 4)
+                return 0;
+        if (message->payload_len > 0 && message->payload == NULL &&
+            message->payload_offset > 4 && message->payload_offset <= end)
+                end = message->payload_offset;
+        h = (h ^ message->code) * 16777619u;
+        for (gsize i = 4; i < end; i++)
+                h = (h ^ message->wire_data[i]) * 16777619u;
+        h = (h ^ (guint32) message->payload_len) * 16777619u;
+        return h | 1;
+}
+
 gboolean
 coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                CoapUdp6Message *message)
@@ -182,6 +213,13 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
                 dedup_remove (self, entry);
                 entry = NULL;
         }
+        if (entry != NULL && entry->fingerprint != 0 &&
+            entry->fingerprint != coap_udp6_context_dedup_fingerprint (message)) {
+                g_debug ("message ID %u reused for another message before EXCHANGE_LIFETIME: "
+                         "handled as a new one", key.mid);
+                dedup_remove (self, entry);
+                entry = NULL;
+        }
         if (entry == NULL) {
                 if (!is_in_flight (self, &key)) {
                         /* The reply is stored soon: dedup_find_or_insert()
@@ -189,6 +227,7 @@ coap_udp6_context_dedup_check (CoapUdp6Context *self,
                          * key.remote until coap_udp6_context_dispatch_message()
                          * forgets this. */
                         self->dedup_absent = key;
+                        self->dedup_absent_fingerprint = coap_udp6_context_dedup_fingerprint (message);
                         return FALSE;
                 }
                 g_debug ("duplicate message ID %u of a request being handled", key.mid);
@@ -241,6 +280,10 @@ dedup_insert (CoapUdp6Context         *self,
         entry->remote_link.data = entry;
         entry->idempotent_link.data = entry;
         entry->protected = protect;
+        /* Known while its message is dispatched, which is when entries are
+         * made, but for an answer that a nested main loop delays. */
+        if (self->dedup_absent.remote == remote && self->dedup_absent.mid == mid)
+                entry->fingerprint = self->dedup_absent_fingerprint;
         /* Every entry goes in here: the key known absent is absent no more. */
         self->dedup_absent.remote = NULL;
         g_hash_table_add (self->dedup, entry);

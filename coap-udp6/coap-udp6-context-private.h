@@ -115,6 +115,7 @@ struct _CoapUdp6Context {
         GHashTable *dedup_remotes;          /* remote → DedupRemote (owned) */
         gpointer dedup_last_remote;         /* (unowned) (nullable) the DedupRemote found last, while in dedup_remotes */
         CoapUdp6MidKey dedup_absent;        /* remote unowned, NULL: none; not in dedup, while its message is dispatched */
+        guint32 dedup_absent_fingerprint;   /* of @dedup_absent's message, see coap-udp6-context-dedup.c */
         GQueue dedup_order;                 /* DedupEntry (embedded links), oldest first */
         GQueue dedup_idempotent;            /* the ones safe to forget first, oldest first */
         CoapUdp6InFlight *in_flight;        /* nullable, on the stack of handle_request */
@@ -239,6 +240,10 @@ void coap_udp6_context_clear_transmissions (CoapUdp6Context *self);
 void coap_udp6_context_init_dedup (CoapUdp6Context *self);
 void coap_udp6_context_clear_dedup (CoapUdp6Context *self);
 void coap_udp6_context_free_dedup (CoapUdp6Context *self);
+/* What a retransmission of @message repeats and another message with its
+ * ID would change (code, token, options, payload length), as a hash;
+ * never 0, or 0 for a message that was not received. */
+guint32 coap_udp6_context_dedup_fingerprint (CoapUdp6Message *message);
 gboolean coap_udp6_context_dedup_check (CoapUdp6Context *self,
                                         CoapUdp6Message *message);
 /* Makes or completes the entry of (@remote, @mid): @reply (nullable,

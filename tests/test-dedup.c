@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-utils.h"
+#include "coap-udp6-context-private.h"
 
 /* Counts the calls per method and answers 2.04 Changed. */
 #define TEST_TYPE_COUNTER (test_counter_get_type ())
@@ -13,6 +14,7 @@ struct _TestCounter {
         CoapUdp6Resource parent_instance;
         guint gets;
         guint posts;
+        gboolean large;                     /* GET answers 2.05 with 2000 bytes */
 };
 
 G_DEFINE_FINAL_TYPE (TestCounter, test_counter, COAP_UDP6_TYPE_RESOURCE)
@@ -28,6 +30,12 @@ test_counter_render (CoapUdp6Resource *resource,
                 self->posts++;
         else
                 self->gets++;
+        if (self->large && coap_udp6_message_get_code (message) == COAP_UDP6_CODE_GET) {
+                g_autoptr (GBytes) body = g_bytes_new_take (g_malloc0 (2000), 2000);
+
+                coap_udp6_request_respond_payload (request, COAP_UDP6_CODE_CONTENT, body, -1);
+                return;
+        }
         coap_udp6_request_respond_code (request, COAP_UDP6_CODE_CHANGED, NULL);
 }
 
@@ -137,6 +145,77 @@ test_only_posts_left (Fixture      *f,
         g_assert_cmpuint (f->counter->posts, ==, 5);
 }
 
+/* Sends @hex to the server and returns the answer, decoded. */
+static CoapUdp6Message *
+exchange_hex (Fixture    *f,
+              const char *hex)
+{
+        test_raw_send_hex (f->peer, f->server_address, hex);
+        return test_raw_recv_message (f->main_context, f->peer, 2000, NULL);
+}
+
+/* A duplicate is the same message again: a message ID reused for another
+ * message (another token, options or payload length) before
+ * EXCHANGE_LIFETIME is a new message, which RFC 7252 §4.4 forbids but
+ * every client does in a transfer of more than 65 536 blocks. */
+static void
+test_reused_mid (Fixture      *f,
+                 gconstpointer data)
+{
+        const char *post_a = "4002" "0300" "b7636f756e746572" "ff61";
+        const char *post_bb = "4002" "0300" "b7636f756e746572" "ff6262";
+        const char *get_t1 = "4101" "0301" "01" "b7636f756e746572";
+        const char *get_t2 = "4101" "0301" "02" "b7636f756e746572";
+
+        g_object_unref (exchange_hex (f, post_a));
+        g_object_unref (exchange_hex (f, post_a));
+        g_assert_cmpuint (f->counter->posts, ==, 1);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_DUPLICATES),
+                          ==, 1);
+        g_object_unref (exchange_hex (f, post_bb));
+        g_assert_cmpuint (f->counter->posts, ==, 2);
+        g_object_unref (exchange_hex (f, post_bb));
+        g_assert_cmpuint (f->counter->posts, ==, 2);
+
+        g_object_unref (exchange_hex (f, get_t1));
+        g_object_unref (exchange_hex (f, get_t2));
+        g_assert_cmpuint (f->counter->gets, ==, 2);
+        g_object_unref (exchange_hex (f, get_t2));
+        g_assert_cmpuint (f->counter->gets, ==, 2);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_DUPLICATES),
+                          ==, 3);
+}
+
+/* The transfer that found it: after the ID wrapped, the request for a
+ * later block came with the ID of the request that made the
+ * representation, and got that request's answer, block 0, again. */
+static void
+test_reused_mid_block2 (Fixture      *f,
+                        gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) first = NULL;
+        g_autoptr (CoapUdp6Message) again = NULL;
+        g_autoptr (CoapUdp6Message) later = NULL;
+        guint32 block2;
+
+        f->counter->large = TRUE;
+        first = exchange_hex (f, "4101" "0400" "07" "b7636f756e746572");
+        g_assert_true (coap_udp6_message_get_option_uint (first, COAP_UDP6_OPTION_BLOCK2, &block2));
+        g_assert_cmpuint (COAP_UDP6_BLOCK_NUM (block2), ==, 0);
+        g_assert_true (COAP_UDP6_BLOCK_MORE (block2));
+        /* A retransmission still gets block 0 ... */
+        again = exchange_hex (f, "4101" "0400" "07" "b7636f756e746572");
+        g_assert_true (coap_udp6_message_get_option_uint (again, COAP_UDP6_OPTION_BLOCK2, &block2));
+        g_assert_cmpuint (COAP_UDP6_BLOCK_NUM (block2), ==, 0);
+        /* ... and the request for block 1 with the same ID, block 1. */
+        later = exchange_hex (f, "4101" "0400" "07" "b7636f756e746572" "c116");
+        g_assert_cmpuint (coap_udp6_message_get_mid (later), ==, 0x0400);
+        g_assert_true (coap_udp6_message_get_option_uint (later, COAP_UDP6_OPTION_BLOCK2, &block2));
+        g_assert_cmpuint (COAP_UDP6_BLOCK_NUM (block2), ==, 1);
+        g_assert_false (COAP_UDP6_BLOCK_MORE (block2));
+        g_assert_cmpuint (g_bytes_get_size (coap_udp6_message_get_payload (later)), ==, 2000 - 1024);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -150,5 +229,9 @@ main (int   argc,
                     test_get_flood_keeps_post, fixture_teardown);
         g_test_add ("/dedup/only-posts-left", Fixture, NULL, fixture_setup,
                     test_only_posts_left, fixture_teardown);
+        g_test_add ("/dedup/reused-mid", Fixture, NULL, fixture_setup,
+                    test_reused_mid, fixture_teardown);
+        g_test_add ("/dedup/reused-mid-block2", Fixture, NULL, fixture_setup,
+                    test_reused_mid_block2, fixture_teardown);
         return g_test_run ();
 }

@@ -525,7 +525,7 @@ static void
 test_link_target_encoded (Fixture      *f,
                           gconstpointer data)
 {
-        g_autoptr (TestResource) resource = add (f, "temp sensor/\xc3\xa9t\xc3\xa9<1>", "summer");
+        G_GNUC_UNUSED g_autoptr (TestResource) resource = add (f, "temp sensor/\xc3\xa9t\xc3\xa9<1>", "summer");
         g_autoptr (GPtrArray) links = NULL;
         g_autoptr (CoapUdp6Message) request = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON, COAP_UDP6_CODE_GET);
         g_autoptr (CoapUdp6Message) answer = NULL;

@@ -3,7 +3,7 @@
  * The tables are within their limits and agree with the statistics; the
  * deduplication table evicts in its documented order; the POST counter
  * resource never runs twice for one (remote, message ID) unless its entry
- * expired or was evicted.
+ * expired or was evicted, or the ID came back with another message.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,6 +12,7 @@
 typedef struct {
         gint64 when;                        /* fake clock of the first run */
         guint64 evictions;                  /* eviction counters then */
+        guint32 fingerprint;                /* of the message it ran for */
 } Execution;
 
 static guint64
@@ -22,7 +23,8 @@ evictions (CoapUdp6Context *ctx)
 }
 
 /* A handler runs twice for one (remote, MID) only when the first entry is
- * gone: expired after EXCHANGE_LIFETIME, or evicted at a limit. */
+ * gone: expired after EXCHANGE_LIFETIME, or evicted at a limit; or when
+ * the ID was reused for another message (coap-udp6-context-dedup.c). */
 void
 fuzz_count_execution (Fuzz            *f,
                       CoapUdp6Request *request)
@@ -33,17 +35,19 @@ fuzz_count_execution (Fuzz            *f,
         gint64 lifetime = (gint64) (coap_udp6_context_get_exchange_lifetime (f->ctx) *
                                     G_USEC_PER_SEC);
         Execution *seen = g_hash_table_lookup (f->executed, &key);
+        guint32 fingerprint = coap_udp6_context_dedup_fingerprint (message);
 
-        if (seen != NULL) {
+        if (seen != NULL && seen->fingerprint == fingerprint) {
                 if (f->now - seen->when < lifetime - 1 && evictions (f->ctx) == seen->evictions)
                         g_error ("POST handler ran twice for message ID %u within "
                                  "EXCHANGE_LIFETIME without an eviction", key.mid);
-        } else {
+        } else if (seen == NULL) {
                 seen = g_new0 (Execution, 1);
                 g_hash_table_insert (f->executed, coap_udp6_mid_key_new (key.remote, key.mid), seen);
         }
         seen->when = f->now;
         seen->evictions = evictions (f->ctx);
+        seen->fingerprint = fingerprint;
 }
 
 /* Per remote, as max-dedup-entries-per-remote counts (address and port). */
