@@ -3,8 +3,8 @@
 """Block-wise transfer (RFC 7959) with the npm `coap` package in both roles:
 its client downloads from and uploads to coap-udp6-server, and
 coap-udp6-client downloads from and uploads to its server. Skipped (77)
-without node or the package (NODE_PATH). aiocoap is not tested: it is not
-packaged for Debian 12 and PyPI cannot be reached from the test machines."""
+without node or the package (NODE_PATH). aiocoap in both roles:
+test_aiocoap_interop.py."""
 
 import hashlib
 import os

@@ -4,8 +4,7 @@
 observing our /time, and our client observing a node-coap observable
 resource. Skipped (exit 77) without node or the package (NODE_PATH).
 
-aiocoap is not tested: it is not packaged for Debian 12 and PyPI cannot
-be reached from the build machines (doc/limits.md)."""
+aiocoap in both roles: test_aiocoap_interop.py."""
 
 import os
 import re
