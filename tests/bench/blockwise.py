@@ -10,6 +10,11 @@
 #   libcoap   -> libcoap     coap-client-notls against coap-server-notls -d
 #                            (the body is PUT to /bench, then GET)
 #   coap-udp6 -> libcoap     examples/coap-udp6-client against the same
+#   aiocoap   -> coap-udp6   aiocoap's client (tests/peers/) against
+#                            bench-block-server
+#   coap-udp6 -> aiocoap     examples/coap-udp6-client against
+#                            tests/peers/aiocoap_server.py (GET /large,
+#                            PUT /sink)
 # then --stream-mib MiB (default 200, a file in /tmp deleted afterwards; 0: none)
 # down into a file and up from it with coap-udp6-client, whose peak RSS
 # must not grow with the body.
@@ -46,6 +51,9 @@ import time
 TIME = shutil.which('time', path='/usr/bin:/bin')
 LIBCOAP_CLIENT = shutil.which('coap-client-notls')
 LIBCOAP_SERVER = shutil.which('coap-server-notls')
+PYTHON = '/usr/bin/python3'
+PEERS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'peers')
+AIOCOAP = os.path.exists(PYTHON) and os.path.isdir(os.path.join(PEERS, 'aiocoap'))
 
 
 def body(length):
@@ -93,6 +101,12 @@ def client_argv(kind, build, direction, base, path, source, sink):
         if direction == 'down':
             return [ours(build), '-b', '1024', '-o', sink, base + path]
         return [ours(build), '-m', 'put', '-b', '1024', '-f', source, '-o', sink, base + path]
+    if kind == 'aiocoap':
+        client = [PYTHON, '-m', 'aiocoap.cli.client']
+        if direction == 'down':
+            # exec: GNU time measures the client, not a shell.
+            return ['bash', '-c', 'exec "$@" > "$0"', sink] + client + [base + path]
+        return client + ['-m', 'PUT', '--payload', '@' + source, base + path]
     if direction == 'down':
         return [LIBCOAP_CLIENT, '-b', '1024', '-o', sink, base + path]
     return [LIBCOAP_CLIENT, '-m', 'put', '-b', '1024', '-f', source, base + path]
@@ -100,7 +114,8 @@ def client_argv(kind, build, direction, base, path, source, sink):
 
 def startup_cpu(kind, build, base):
     """Median CPU seconds of @kind's client for one message each way."""
-    argv = [ours(build)] if kind == 'coap-udp6' else [LIBCOAP_CLIENT]
+    argv = {'coap-udp6': [ours(build)], 'libcoap': [LIBCOAP_CLIENT],
+            'aiocoap': [PYTHON, '-m', 'aiocoap.cli.client']}[kind]
     runs = [timed(argv + [base + '/sink'])[4] for _ in range(5)]
     return statistics.median(runs)
 
@@ -117,15 +132,24 @@ class Servers:
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self.libcoap_base = 'coap://[::1]:%d' % port
             time.sleep(0.3)
+        self.aiocoap = None
+        if AIOCOAP:
+            port = free_port()
+            self.aiocoap = subprocess.Popen([PYTHON, os.path.join(PEERS, 'aiocoap_server.py'), str(port),
+                                             str(size)], stdout=subprocess.PIPE, text=True)
+            self.aiocoap.stdout.readline()
+            self.aiocoap_base = 'coap://[::1]:%d' % port
 
     def stop(self):
-        for proc in (self.ours, self.libcoap):
+        for proc in (self.ours, self.libcoap, self.aiocoap):
             if proc is not None:
                 proc.terminate()
                 proc.wait(timeout=10)
 
 
 def main():
+    os.environ['PYTHONPATH'] = PEERS
+    os.environ['PYTHONDONTWRITEBYTECODE'] = '1'
     parser = argparse.ArgumentParser()
     parser.add_argument('--build', default=os.environ.get('COAP_UDP6_BUILDDIR', '.'))
     parser.add_argument('--size', type=int, default=1 << 20)
@@ -152,6 +176,8 @@ def main():
             pairs.append(('libcoap', 'libcoap'))
         if servers.libcoap:
             pairs.append(('coap-udp6', 'libcoap'))
+        if servers.aiocoap:
+            pairs += [('aiocoap', 'coap-udp6'), ('coap-udp6', 'aiocoap')]
         blocks = (args.size + 1023) // 1024
         startup = {kind: startup_cpu(kind, args.build, servers.ours_base) for kind, _ in pairs}
         print('%-10s -> %-10s %-4s %9s %9s %14s %14s %14s' % ('client', 'server', 'dir', 'MB/s', 'RSS KiB',
@@ -164,13 +190,16 @@ def main():
         failed = set()
         for _ in range(args.rounds):
             for client, server in pairs:
-                base = servers.ours_base if server == 'coap-udp6' else servers.libcoap_base
-                server_proc = servers.ours if server == 'coap-udp6' else servers.libcoap
+                base = {'coap-udp6': servers.ours_base, 'libcoap': getattr(servers, 'libcoap_base', None),
+                        'aiocoap': getattr(servers, 'aiocoap_base', None)}[server]
+                server_proc = {'coap-udp6': servers.ours, 'libcoap': servers.libcoap,
+                               'aiocoap': servers.aiocoap}[server]
                 for direction in ('up', 'down'):
                     if (client, server, direction) in failed:
                         continue
                     path = {('coap-udp6', 'up'): '/sink', ('coap-udp6', 'down'): '/large',
-                            ('libcoap', 'up'): '/bench', ('libcoap', 'down'): '/bench'}[(server, direction)]
+                            ('libcoap', 'up'): '/bench', ('libcoap', 'down'): '/bench',
+                            ('aiocoap', 'up'): '/sink', ('aiocoap', 'down'): '/large'}[(server, direction)]
                     rates, peaks, client_cpu, server_cpus = results[(client, server, direction)]
                     if server == 'libcoap' and direction == 'down':
                         # The resource is what the last upload PUT there.

@@ -4,7 +4,11 @@
 for the interop tests: /large (4200 bytes of text, Block2), /sink (takes a
 body of any size, Block1, and answers its length and SHA-256), /time
 (observable, notifies every 200 ms). Listens on [::1]:PORT and prints
-"listening on port PORT" once it does."""
+"listening on port PORT" once it does.
+
+    aiocoap_server.py PORT [SIZE]
+
+With SIZE, /large is SIZE bytes of what tests/bench/blockwise.py expects."""
 
 import asyncio
 import hashlib
@@ -17,6 +21,12 @@ import aiocoap  # noqa: E402
 from aiocoap import resource  # noqa: E402
 
 LARGE = ''.join('%04d aiocoap block-wise line\n' % i for i in range(150)).encode()[:4200]
+
+
+def bench_body(length):
+    """What tests/bench/bench-block-server's /large serves."""
+    unit = bytes(ord('A') + (i * 7 + i // 251) % 26 for i in range(251 * 26))
+    return (unit * (length // len(unit) + 1))[:length]
 
 
 class Large(resource.Resource):
@@ -68,4 +78,6 @@ async def main(port):
 
 
 if __name__ == '__main__':
+    if len(sys.argv) > 2:
+        LARGE = bench_body(int(sys.argv[2]))
     asyncio.run(main(int(sys.argv[1])))
