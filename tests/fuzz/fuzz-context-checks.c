@@ -117,7 +117,10 @@ check_dedup_policy (Fuzz *f)
         while (g_hash_table_iter_next (&iter, &key, &value)) {
                 Tracked *t = value;
 
-                if (!t->idempotent && entry_gone (ctx, key, t) && f->now < t->inserted + lifetime)
+                /* An entry under the same key is a new message that reused
+                 * the ID (coap-udp6-context-dedup.c), not an eviction. */
+                if (!t->idempotent && entry_gone (ctx, key, t) && f->now < t->inserted + lifetime &&
+                    g_hash_table_lookup (ctx->dedup, key) == NULL)
                         check_protected_eviction (f, key);
         }
         for (GList *l = ctx->dedup_idempotent.head; l != NULL; l = l->next)
