@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 # test_link_format.py: RFC 6690 link format through PyGObject, on the
-# /.well-known/core documents that libcoap's coap-server-notls, the
-# coap-udp6-server tool and an in-process context serve; malformed
+# /.well-known/core documents that libcoap's coap-server-notls, an aiocoap
+# server (tests/peers/), the coap-udp6-server tool and an in-process
+# context serve; malformed
 # documents raise GLib.Error in COAP_UDP6_ERROR.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -18,6 +20,7 @@ gi.require_version('CoapUdp6', '1.0')
 from gi.repository import CoapUdp6, GLib  # noqa: E402
 
 BUILD = os.environ.get('COAP_UDP6_BUILDDIR', '.')
+PEERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'peers')
 SERVER = os.path.join(BUILD, 'examples', 'coap-udp6-server')
 LIBCOAP_SERVER = shutil.which('coap-server-notls')
 
@@ -25,10 +28,10 @@ LIBCOAP_SERVER = shutil.which('coap-server-notls')
 class Process:
     """A server whose output goes to a file; its port is read from it."""
 
-    def __init__(self, argv, port_pattern):
+    def __init__(self, argv, port_pattern, env=None):
         self.log = tempfile.NamedTemporaryFile('w+', suffix='.log')
         self.proc = subprocess.Popen(argv, stdout=self.log,
-                                     stderr=subprocess.STDOUT, text=True)
+                                     stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.monotonic() + 20
         while True:
             with open(self.log.name) as f:
@@ -111,6 +114,29 @@ class LinkFormat(unittest.TestCase):
         # Built again, it is the document libcoap sent.
         again = CoapUdp6.link_format_parse(CoapUdp6.link_format_build(links), None)
         self.assertEqual([l.get_target() for l in again], [l.get_target() for l in links])
+
+    def test_aiocoap_well_known_core(self):
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+            s.bind(('::1', 0))
+            port = s.getsockname()[1]
+        env = dict(os.environ, PYTHONPATH=PEERS, PYTHONDONTWRITEBYTECODE='1')
+        server = Process(['/usr/bin/python3', os.path.join(PEERS, 'aiocoap_server.py'), str(port)],
+                         r'listening on port (\d+)', env=env)
+        try:
+            base = 'coap://[::1]:%d' % server.port
+            links = links_of(base)
+        finally:
+            server.stop()
+        by_target = {link.get_target(): link for link in links}
+        # aiocoap quotes ct ("40"), lists itself with an absolute target.
+        self.assertEqual(by_target['/.well-known/core'].get_attribute('ct'), '40')
+        self.assertTrue(by_target['/time'].has_attribute('obs'))
+        self.assertEqual(by_target['/time'].get_uri(), base + '/time')
+        self.assertEqual(by_target['/large'].get_uri(), base + '/large')
+        impl = [link for link in links if link.get_attribute('rel') == 'impl-info']
+        self.assertEqual(len(impl), 1)
+        self.assertTrue(impl[0].get_uri().startswith('https://'), impl[0].get_uri())
+        self.assertEqual(impl[0].get_uri(), impl[0].get_target())
 
     @unittest.skipUnless(os.access(SERVER, os.X_OK), 'coap-udp6-server is not built')
     def test_coap_udp6_server_well_known_core(self):
