@@ -117,12 +117,16 @@ check_dedup_policy (Fuzz *f)
         while (g_hash_table_iter_next (&iter, &key, &value)) {
                 Tracked *t = value;
 
-                /* An entry under the same key is a new message that reused
-                 * the ID (coap-udp6-context-dedup.c), not an eviction. */
+                /* An entry gone while no eviction was counted, or replaced
+                 * under its own key, made way for a new message that reused
+                 * the ID (coap-udp6-context-dedup.c): a new message need not
+                 * make an entry at once, or at all (data/fuzz-context/
+                 * reused-mid-without-new-entry). */
                 if (!t->idempotent && entry_gone (ctx, key, t) && f->now < t->inserted + lifetime &&
-                    g_hash_table_lookup (ctx->dedup, key) == NULL)
+                    g_hash_table_lookup (ctx->dedup, key) == NULL && evictions (ctx) != f->checked_evictions)
                         check_protected_eviction (f, key);
         }
+        f->checked_evictions = evictions (ctx);
         for (GList *l = ctx->dedup_idempotent.head; l != NULL; l = l->next)
                 g_hash_table_add (idempotent, l->data);
         g_hash_table_iter_init (&iter, f->tracked);

@@ -30,6 +30,7 @@ typedef struct {
         GPtrArray *cancellables;
         GHashTable *executed;               /* CoapUdp6MidKey → Execution */
         GHashTable *tracked;                /* CoapUdp6MidKey → Tracked: dedup entries */
+        guint64 checked_evictions;          /* eviction counters at the last check */
         guint started;
         guint finished;
         guint nesting;                      /* MODE_NESTED handlers running */
