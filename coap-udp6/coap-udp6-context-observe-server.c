@@ -187,12 +187,13 @@ deliver (CoapUdp6Observer *o,
         if (con) {
                 g_autoptr (GBytes) bytes = g_bytes_new (data, len);
 
-                if (o->tx != NULL)
-                        coap_udp6_context_cancel_transmission (self, g_steal_pointer (&o->tx));
                 o->non_count = 0;
                 o->last_con = now;
-                o->tx = coap_udp6_context_transmit_con (self, bytes, o->remote, mid, FALSE,
-                                                        notification_done, o);
+                if (o->tx != NULL)
+                        coap_udp6_context_replace_transmission (self, o->tx, bytes, mid);
+                else
+                        o->tx = coap_udp6_context_transmit_con (self, bytes, o->remote, mid, FALSE,
+                                                                notification_done, o);
                 return;
         }
         o->non_count++;

@@ -232,6 +232,12 @@ CoapUdp6Transmission *coap_udp6_context_transmit_con (CoapUdp6Context         *s
                                      gpointer                 user_data);
 gboolean coap_udp6_context_handle_ack_rst (CoapUdp6Context *self,
                                            CoapUdp6Message *message);
+/* Sends @datagram (message ID @mid, to @tx's remote) in place of @tx's,
+ * keeping its retransmission counter, timeout and callback. */
+void coap_udp6_context_replace_transmission (CoapUdp6Context      *self,
+                                             CoapUdp6Transmission *tx,
+                                             GBytes               *datagram,
+                                             guint                 mid);
 void coap_udp6_context_cancel_transmission (CoapUdp6Context      *self,
                                             CoapUdp6Transmission *tx);
 void coap_udp6_context_clear_transmissions (CoapUdp6Context *self);

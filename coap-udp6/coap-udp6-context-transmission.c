@@ -57,6 +57,23 @@ transmission_timeout_cb (gpointer data)
         transmission_free (tx);
 }
 
+/* Message IDs wrap: a transmission still waiting under @tx's key is
+ * abandoned (its exchange has its own deadline). */
+static void
+transmission_insert (CoapUdp6Context      *self,
+                     CoapUdp6Transmission *tx)
+{
+        CoapUdp6Transmission *old = g_hash_table_lookup (self->transmissions, tx->key);
+
+        if (old != NULL) {
+                g_hash_table_steal (self->transmissions, old->key);
+                if (old->done != NULL)
+                        old->done (old, NULL, old->user_data);
+                transmission_free (old);
+        }
+        g_hash_table_insert (self->transmissions, tx->key, tx);
+}
+
 CoapUdp6Transmission *
 coap_udp6_context_transmit_con (CoapUdp6Context         *self,
                                 GBytes                  *datagram,
@@ -67,7 +84,6 @@ coap_udp6_context_transmit_con (CoapUdp6Context         *self,
                                 gpointer                 user_data)
 {
         CoapUdp6Transmission *tx = g_new0 (CoapUdp6Transmission, 1);
-        CoapUdp6Transmission *old;
         gdouble initial;
 
         tx->context = self;
@@ -79,20 +95,32 @@ coap_udp6_context_transmit_con (CoapUdp6Context         *self,
         /* RFC 7252 §4.2: random in [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR]. */
         initial = self->ack_timeout * g_random_double_range (1.0, self->ack_random_factor);
         tx->timeout_ms = MAX (1, (guint) (initial * 1000));
-        /* Message IDs wrap: a transmission still waiting under this key is
-         * abandoned (its exchange has its own deadline). */
-        old = g_hash_table_lookup (self->transmissions, tx->key);
-        if (old != NULL) {
-                g_hash_table_steal (self->transmissions, old->key);
-                if (old->done != NULL)
-                        old->done (old, NULL, old->user_data);
-                transmission_free (old);
-        }
-        g_hash_table_insert (self->transmissions, tx->key, tx);
+        transmission_insert (self, tx);
         transmission_resend (tx);
         tx->timer = coap_udp6_context_add_timer (self, tx->timeout_ms / 1000.0,
                                                  transmission_timeout_cb, tx);
         return tx;
+}
+
+/* RFC 7641 §4.5.2: a newer notification takes the place of one still in
+ * retransmission and carries on with its retransmission counter and
+ * timeout. Starting afresh, a resource that changes more often than
+ * ACK_TIMEOUT would keep an observer that never answers for ever. */
+void
+coap_udp6_context_replace_transmission (CoapUdp6Context      *self,
+                                        CoapUdp6Transmission *tx,
+                                        GBytes               *datagram,
+                                        guint                 mid)
+{
+        CoapUdp6MidKey *key = coap_udp6_mid_key_new (tx->key->remote, mid);
+
+        g_hash_table_steal (self->transmissions, tx->key);
+        coap_udp6_mid_key_free (tx->key);
+        tx->key = key;
+        g_bytes_unref (tx->datagram);
+        tx->datagram = g_bytes_ref (datagram);
+        transmission_insert (self, tx);
+        transmission_resend (tx);
 }
 
 gboolean

@@ -843,6 +843,36 @@ test_observe_con_timeout_removes (Fixture      *f,
         g_assert_cmpuint (g_hash_table_size (f->server->transmissions), ==, 0);
 }
 
+static gboolean
+change_cb (gpointer data)
+{
+        changed (data);
+        return G_SOURCE_CONTINUE;
+}
+
+static void
+test_observe_fast_changes_remove (Fixture      *f,
+                                  gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        g_autoptr (GSource) ticks = g_timeout_source_new (10);
+
+        g_test_summary ("A resource that changes faster than ACK_TIMEOUT still finds an "
+                        "observer that never acknowledges: each newer CON carries on with "
+                        "the retransmission counter and timeout of the one it replaces "
+                        "(RFC 7641 §4.5.2)");
+        /* ACK_TIMEOUT 50 ms, 4 retransmissions: MAX_TRANSMIT_WAIT about 2.3 s. */
+        g_object_set (f->server, "max-non-notifications", 0, "max-retransmit", 4, NULL);
+        answer = raw_register (f, 0x680);
+        g_source_set_callback (ticks, change_cb, f, NULL);
+        g_source_attach (ticks, f->main_context);
+        g_assert_true (test_iterate_until (f->main_context, no_observers, f, 6000));
+        g_source_destroy (ticks);
+        g_assert_cmpuint (g_hash_table_size (f->server->transmissions), ==, 0);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_RETRANSMISSIONS),
+                          ==, 4);
+}
+
 static void
 test_observe_plain_get_removes (Fixture      *f,
                                 gconstpointer data)
@@ -920,6 +950,7 @@ main (int   argc,
         ADD ("con-every-n", test_observe_con_every_n);
         ADD ("reset-removes", test_observe_reset_removes);
         ADD ("con-timeout-removes", test_observe_con_timeout_removes);
+        ADD ("fast-changes-remove", test_observe_fast_changes_remove);
         ADD ("plain-get-removes", test_observe_plain_get_removes);
         ADD ("limits", test_observe_limits);
         ADD ("lossy", test_observe_lossy);
