@@ -920,6 +920,66 @@ test_observe_limits (Fixture      *f,
         g_assert_true (coap_udp6_observation_get_active (first));
 }
 
+static void
+test_observe_con_every_day (Fixture      *f,
+                            gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        struct { gint64 advance; CoapUdp6MessageType mtype; } steps[] = {
+                { 0, COAP_UDP6_MESSAGE_TYPE_NON },
+                { 24 * G_TIME_SPAN_HOUR - G_TIME_SPAN_SECOND, COAP_UDP6_MESSAGE_TYPE_NON },
+                { 2 * G_TIME_SPAN_SECOND, COAP_UDP6_MESSAGE_TYPE_CON },
+                { G_TIME_SPAN_SECOND, COAP_UDP6_MESSAGE_TYPE_NON },
+        };
+
+        g_test_summary ("However many NON notifications max-non-notifications allows, one "
+                        "sent 24 hours after the last CON is a CON (RFC 7641 §4.5), on the "
+                        "injected clock");
+        coap_udp6_context_set_clock (f->server, fake_clock, f);
+        g_object_set (f->server, "max-non-notifications", G_MAXUINT, NULL);
+        answer = raw_register (f, 0x780);
+        for (guint i = 0; i < G_N_ELEMENTS (steps); i++) {
+                g_autoptr (CoapUdp6Message) notification = NULL;
+
+                f->fake_now += steps[i].advance;
+                changed (f);
+                notification = raw_recv (f);
+                g_assert_cmpint (coap_udp6_message_get_mtype (notification), ==, steps[i].mtype);
+                if (steps[i].mtype == COAP_UDP6_MESSAGE_TYPE_CON) {
+                        g_autoptr (CoapUdp6Message) ack = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
+                                                                                 COAP_UDP6_CODE_EMPTY);
+
+                        coap_udp6_message_set_mid (ack, coap_udp6_message_get_mid (notification));
+                        raw_send (f, f->server_address, ack);
+                        g_assert_true (test_iterate_until (f->main_context, no_transmissions, f, 5000));
+                }
+        }
+        g_assert_true (one_observer (f));
+}
+
+static void
+test_observe_total_limit (Fixture      *f,
+                          gconstpointer data)
+{
+        g_autoptr (TestSensor) other = g_object_new (TEST_TYPE_SENSOR, NULL);
+        g_autoptr (CoapUdp6Observation) first = NULL;
+        g_autoptr (CoapUdp6Observation) second = NULL;
+
+        g_test_summary ("Beyond max-observers in all, a registration for another resource is "
+                        "answered without Observe and counted; the observer before it stays");
+        coap_udp6_context_add_resource (f->server, "other", COAP_UDP6_RESOURCE (other));
+        g_object_set (f->server, "max-observers", 1, NULL);
+        first = observe (f, f->server_address, "sensor");
+        wait_texts (f, 1);
+        g_signal_handlers_disconnect_by_data (first, f);
+        second = observe (f, f->server_address, "other");
+        wait_ended (f);
+        g_assert_error (f->ended, COAP_UDP6_ERROR, COAP_UDP6_ERROR_NOT_OBSERVED);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_OBSERVERS), ==, 1);
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_OBSERVERS_REJECTED), ==, 1);
+        g_assert_true (coap_udp6_observation_get_active (first));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -951,6 +1011,8 @@ main (int   argc,
         ADD ("reset-removes", test_observe_reset_removes);
         ADD ("con-timeout-removes", test_observe_con_timeout_removes);
         ADD ("fast-changes-remove", test_observe_fast_changes_remove);
+        ADD ("con-every-day", test_observe_con_every_day);
+        ADD ("total-limit", test_observe_total_limit);
         ADD ("plain-get-removes", test_observe_plain_get_removes);
         ADD ("limits", test_observe_limits);
         ADD ("lossy", test_observe_lossy);
