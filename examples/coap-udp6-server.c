@@ -74,15 +74,23 @@ echo_handler (CoapUdp6Request *request)
         CoapUdp6Message *message = coap_udp6_request_get_message (request);
         guint code = coap_udp6_message_get_code (message);
         g_autoptr (CoapUdp6Message) response = NULL;
-        guint content_format;
+        guint content_format, accept;
+        gboolean has_format = coap_udp6_message_get_content_format (message, &content_format);
 
         if (code != COAP_UDP6_CODE_POST && code != COAP_UDP6_CODE_PUT) {
                 respond (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL, -1);
                 return;
         }
+        /* RFC 7252 §5.10.4: the echo is in the request's own format, the
+         * only one it can return; the library checks Accept for GET and
+         * FETCH only, so a POST or PUT resource decides. */
+        if (coap_udp6_message_get_accept (message, &accept) && (!has_format || accept != content_format)) {
+                respond (request, COAP_UDP6_CODE_NOT_ACCEPTABLE, NULL, -1);
+                return;
+        }
         response = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, COAP_UDP6_CODE_CHANGED);
         coap_udp6_message_set_payload (response, coap_udp6_message_get_payload (message));
-        if (coap_udp6_message_get_content_format (message, &content_format))
+        if (has_format)
                 coap_udp6_message_set_content_format (response, content_format);
         coap_udp6_request_respond (request, response);
 }
@@ -200,7 +208,7 @@ main (int   argc,
         g_autoptr (CoapUdp6Context) context = NULL;
         g_autoptr (GMainLoop) loop = NULL;
         CoapUdp6Resource *time_resource;
-        gboolean statistics = FALSE;
+        gboolean statistics = FALSE, version = FALSE;
         ToolCredentials coaps = { 0 };
         g_autoptr (CoapUdp6Credentials) credentials = NULL;
         gint max_dedup_entries = G_MININT, max_dedup_bytes = G_MININT, max_pending = G_MININT;
@@ -219,6 +227,7 @@ main (int   argc,
                   "Bytes of cached replies kept (default 8 MiB)", "N" },
                 { "max-pending-requests", 0, 0, G_OPTION_ARG_INT, &max_pending,
                   "Requests handled at once before 5.03 (default 1024)", "N" },
+                { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
                 G_OPTION_ENTRY_NULL
         };
 
@@ -228,7 +237,10 @@ main (int   argc,
                 "\n"
                 "Once it listens, it prints one line on standard output:\n"
                 "  listening on port PORT\n"
-                "(with --bind [::]:0 the port is the one the kernel chose).");
+                "(with --bind [::]:0 the port is the one the kernel chose).\n"
+                "\n"
+                "Exit status: 0 when stopped by SIGINT or SIGTERM; 2 for bad usage or\n"
+                "option values, or a socket that could not be set up.");
         g_option_context_add_main_entries (options, entries, NULL);
         g_option_context_add_group (options, tool_credentials_option_group (&coaps, TRUE));
         if (!g_option_context_parse (options, &argc, &argv, &error)) {
@@ -238,6 +250,12 @@ main (int   argc,
         if (argc > 1) {
                 fprintf (stderr, "coap-udp6-server: unexpected argument %s\n", argv[1]);
                 return 2;
+        }
+        if (version) {
+                tool_credentials_clear (&coaps);
+                printf ("coap-udp6-server %d.%d.%d\n", COAP_UDP6_MAJOR_VERSION, COAP_UDP6_MINOR_VERSION,
+                        COAP_UDP6_MICRO_VERSION);
+                return 0;
         }
         if ((max_dedup_entries != G_MININT && max_dedup_entries < 1) ||
             (max_dedup_bytes != G_MININT && max_dedup_bytes < 0) ||

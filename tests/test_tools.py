@@ -136,6 +136,16 @@ class Tools(unittest.TestCase):
         self.assertEqual(got.returncode, 1, got.stderr)
         self.assertIn(b'4.06', got.stderr)
 
+        # /echo returns the request's format or nothing: a POST whose
+        # Accept names another gets 4.06 too, the same one gets the echo.
+        got = client('-m', 'post', '-p', 'hi', '-t', 'text/plain', '-A', 'application/cbor',
+                     self.base + '/echo')
+        self.assertEqual(got.returncode, 1, got.stderr)
+        self.assertIn(b'4.06', got.stderr)
+        got = client('-m', 'post', '-p', 'hi', '-t', 'text/plain', '-A', 'text/plain',
+                     self.base + '/echo')
+        self.assertEqual((got.returncode, got.stdout), (0, b'hi\n'), got.stderr)
+
     def test_verbose_shows_the_real_message_id_and_token(self):
         got = client('-v', self.base + '/hello')
         self.assertEqual(got.returncode, 0, got.stderr)
@@ -237,6 +247,13 @@ class Tools(unittest.TestCase):
                          'DEFAULT_LEISURE', '--payload-file', '--output',
                          '--option', '--accept', '--content-format'):
             self.assertIn(expected, text)
+        got = subprocess.run([SERVER, '--version'], capture_output=True, timeout=30)
+        self.assertEqual(got.returncode, 0)
+        self.assertRegex(got.stdout.decode(), r'^coap-udp6-server \d+\.\d+\.\d+\n$')
+        got = subprocess.run([SERVER, '--help'], capture_output=True, timeout=30)
+        self.assertEqual(got.returncode, 0)
+        for expected in ('Exit status: 0 ', '; 2 ', '--version'):
+            self.assertIn(expected, got.stdout.decode())
 
     def test_server_rejects_bad_values(self):
         for args in (['--bind', '[::1]:abc'], ['--bind', '[::1]:70000'],
