@@ -789,7 +789,7 @@ send_now (CoapUdp6MessageInterface *self,
                                                 coap_udp6_endpoint_address_get_pktinfo (remote));
         }
         if (err != 0) {
-                g_autofree char *to = coap_udp6_endpoint_address_to_string (remote);
+                g_autofree char *to = coap_udp6_endpoint_address_get_hostinfo (remote);
 
                 queue_error (self, remote,
                              g_error_new (G_IO_ERROR, g_io_error_from_errno (err),

@@ -11,7 +11,9 @@
  * @remote: a remote
  *
  * Formats @remote as `[address]:port`, also for IPv4 peers (whose
- * addresses are V4MAPPED on the dual-stack socket).
+ * addresses are V4MAPPED on the dual-stack socket), with the zone of a
+ * link-local address (`[fe80::2%eth0]:5683`): which interface a
+ * multicast answer came from.
  *
  * Returns: (transfer full): the text
  */
@@ -21,8 +23,10 @@ tool_format_address (CoapUdp6EndpointAddress *remote)
         GInetSocketAddress *sockaddr = coap_udp6_endpoint_address_get_sockaddr (remote);
         g_autofree char *address =
                 g_inet_address_to_string (g_inet_socket_address_get_address (sockaddr));
+        g_autofree char *netif = coap_udp6_endpoint_address_get_netif (remote);
 
-        return g_strdup_printf ("[%s]:%u", address, g_inet_socket_address_get_port (sockaddr));
+        return g_strdup_printf ("[%s%s%s]:%u", address, netif != NULL ? "%" : "", netif != NULL ? netif : "",
+                                g_inet_socket_address_get_port (sockaddr));
 }
 
 static void

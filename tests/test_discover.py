@@ -2,7 +2,8 @@
 # test_discover.py: the multicast discovery examples (examples/discover.py
 # and example-discover) find two servers, the Python example server and the
 # C coap-udp6-server tool, each in its own network namespace behind its own
-# veth pair, over ff02::fd%IFACE and 224.0.1.187. Servers answer a multicast
+# veth pair, over ff02::fd%IFACE and 224.0.1.187; and coap-udp6-client
+# prints what a multicast request brings back. Servers answer a multicast
 # request after a random delay of up to DEFAULT_LEISURE (5 s), so each
 # discovery takes the examples' default 6 s. Skips (exit 77) when namespaces
 # cannot be created.
@@ -106,6 +107,25 @@ class Discover(unittest.TestCase):
         if not os.access(tool, os.X_OK):
             self.skipTest('example-discover not built')
         self.check_output(run(tool, IF_PY, IF_C, ns=NS_CLIENT, check=False))
+
+    def test_client_tool(self):
+        # coap-udp6-client with a multicast URI prints each answer as
+        # "[address%zone]:port: code" and its payload.
+        tool = os.path.join(BUILD, 'examples', 'coap-udp6-client')
+        if not os.access(tool, os.X_OK) or len(self.servers) < 2:
+            self.skipTest('the tools are not built')
+        got = run(tool, 'coap://[ff02::fd%%25%s]/.well-known/core' % IF_C,
+                  ns=NS_CLIENT, check=False)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        self.assertTrue(got.stdout.startswith('[fe80::3%%%s]:5683: 2.05 Content\n' % IF_C),
+                        got.stdout)
+        self.assertIn('</whoami>', got.stdout)
+        # A send that fails names the group, not an object.
+        got = run(tool, '-T', '1', 'coap://[ff02::fd%%25%s]/' % 'lo',
+                  ns=NS_CLIENT, check=False)
+        self.assertEqual(got.returncode, 2, got.stdout)
+        self.assertEqual(got.stderr, 'coap-udp6-client: Sending to [ff02::fd%lo] failed: '
+                         'Network is unreachable\n')
 
     def test_nobody(self):
         # A group nobody joined: exit status 1, nothing listed.
