@@ -79,10 +79,14 @@ entry_gone (CoapUdp6Context      *ctx,
 }
 
 /* An entry of a non-idempotent request evicted before its lifetime: no
- * idempotent entry of the same remote that existed before may be left. */
+ * idempotent entry that existed before may be left, of the same remote
+ * (either limit), or of any remote when only the global limits evicted
+ * (max-dedup-entries, max-dedup-bytes: dedup_idempotent goes first). */
 static void
 check_protected_eviction (Fuzz                 *f,
-                          const CoapUdp6MidKey *victim)
+                          const CoapUdp6MidKey *victim,
+                          GHashTable           *idempotent_now,
+                          gboolean              any_remote)
 {
         GHashTableIter iter;
         gpointer key, value;
@@ -90,12 +94,14 @@ check_protected_eviction (Fuzz                 *f,
         g_hash_table_iter_init (&iter, f->tracked);
         while (g_hash_table_iter_next (&iter, &key, &value)) {
                 const CoapUdp6MidKey *k = key;
+                Tracked *t = value;
 
-                if (((Tracked *) value)->idempotent && !entry_gone (f->ctx, k, value) &&
-                    coap_udp6_endpoint_address_equal (k->remote, victim->remote))
+                if (t->idempotent && !entry_gone (f->ctx, k, t) &&
+                    g_hash_table_contains (idempotent_now, t->entry) &&
+                    (any_remote || coap_udp6_endpoint_address_equal (k->remote, victim->remote)))
                         g_error ("the deduplication entry of non-idempotent message ID %u was "
-                                 "evicted while idempotent message ID %u of the same remote "
-                                 "was kept", victim->mid, k->mid);
+                                 "evicted while idempotent message ID %u of %s remote "
+                                 "was kept", victim->mid, k->mid, any_remote ? "a" : "the same");
         }
 }
 
@@ -110,9 +116,15 @@ check_dedup_policy (Fuzz *f)
         CoapUdp6Context *ctx = f->ctx;
         gint64 lifetime = (gint64) (coap_udp6_context_get_exchange_lifetime (ctx) * G_USEC_PER_SEC);
         g_autoptr (GHashTable) idempotent = g_hash_table_new (NULL, NULL);
+        guint64 global = coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_DEDUP_EVICTIONS);
+        guint64 per_remote = coap_udp6_context_get_statistic (ctx, COAP_UDP6_STATISTIC_DEDUP_REMOTE_EVICTIONS);
+        gboolean evicted = global != f->checked_evictions || per_remote != f->checked_remote_evictions;
+        gboolean only_global = global != f->checked_evictions && per_remote == f->checked_remote_evictions;
         GHashTableIter iter;
         gpointer key, value;
 
+        for (GList *l = ctx->dedup_idempotent.head; l != NULL; l = l->next)
+                g_hash_table_add (idempotent, l->data);
         g_hash_table_iter_init (&iter, f->tracked);
         while (g_hash_table_iter_next (&iter, &key, &value)) {
                 Tracked *t = value;
@@ -123,12 +135,11 @@ check_dedup_policy (Fuzz *f)
                  * make an entry at once, or at all (data/fuzz-context/
                  * reused-mid-without-new-entry). */
                 if (!t->idempotent && entry_gone (ctx, key, t) && f->now < t->inserted + lifetime &&
-                    g_hash_table_lookup (ctx->dedup, key) == NULL && evictions (ctx) != f->checked_evictions)
-                        check_protected_eviction (f, key);
+                    g_hash_table_lookup (ctx->dedup, key) == NULL && evicted)
+                        check_protected_eviction (f, key, idempotent, only_global);
         }
-        f->checked_evictions = evictions (ctx);
-        for (GList *l = ctx->dedup_idempotent.head; l != NULL; l = l->next)
-                g_hash_table_add (idempotent, l->data);
+        f->checked_evictions = global;
+        f->checked_remote_evictions = per_remote;
         g_hash_table_iter_init (&iter, f->tracked);
         while (g_hash_table_iter_next (&iter, &key, &value))
                 if (entry_gone (ctx, key, value))

@@ -30,7 +30,8 @@ typedef struct {
         GPtrArray *cancellables;
         GHashTable *executed;               /* CoapUdp6MidKey → Execution */
         GHashTable *tracked;                /* CoapUdp6MidKey → Tracked: dedup entries */
-        guint64 checked_evictions;          /* eviction counters at the last check */
+        guint64 checked_evictions;          /* DEDUP_EVICTIONS at the last check */
+        guint64 checked_remote_evictions;   /* DEDUP_REMOTE_EVICTIONS then */
         guint started;
         guint finished;
         guint nesting;                      /* MODE_NESTED handlers running */
