@@ -68,7 +68,7 @@ os.environ.update(DISPLAY=DISPLAY, GDK_BACKEND='x11', GSK_RENDERER='cairo', GTK_
                   NO_AT_BRIDGE='1', ADW_DISABLE_PORTAL='1')
 sys.path.insert(0, os.path.join(SRC, 'examples', 'explorer'))
 
-from gi.repository import Gio, GLib  # noqa: E402
+from gi.repository import CoapUdp6, Gio, GLib  # noqa: E402
 
 from coap_explorer.application import ExplorerApplication  # noqa: E402
 
@@ -727,6 +727,41 @@ class Explorer(unittest.TestCase):
                       'the URI entry to have the focus')
 
     @unittest.skipUnless(LIBCOAP_SERVER, 'libcoap coap-server-notls is not installed')
+    def test_coaps_with_a_pre_shared_key(self):
+        if not CoapUdp6.Credentials.is_supported():
+            self.skipTest('built without GnuTLS')
+        devices = self.window.device_list
+        right = Process([SERVER, '--bind', 'coaps://[::1]:0', '-k', 'explorer-secret'],
+                        r'listening on port (\d+)')
+        wrong = Process([SERVER, '--bind', 'coaps://[::1]:0', '-k', 'another-secret'],
+                        r'listening on port (\d+)')
+        try:
+            devices.psk_key_entry.set_text('explorer-secret')
+            devices.psk_key_entry.emit('apply')
+            self.assertEqual(devices.psk_status.get_text(), 'Give both an identity and a key.')
+            devices.psk_identity_entry.set_text('explorer')
+            devices.psk_key_entry.emit('apply')
+            self.assertIn('\u201cexplorer\u201d', devices.psk_status.get_text())
+
+            base = 'coaps://[::1]:%d' % right.port
+            device = self.open_device(base)
+            rows = {row.get_title(): row for row in device.resource_rows}
+            self.assertIn('Who am I', rows)
+            page = self.get(base + '/whoami')
+            self.assertEqual(page.status_row.get_title(), '2.05 Content')
+            self.assertIn('coaps identity explorer', text_of(page.response_view))
+
+            base = 'coaps://[::1]:%d' % wrong.port
+            self.act('open-uri', base)
+            device = devices.devices[base]
+            iterate_until(lambda: device.error, 'the handshake with the wrong key to fail')
+            self.assertTrue(device.error.startswith('The secure session could not be set up; '
+                                                    'check the identity and key'), device.error)
+        finally:
+            self.app.context.set_credentials(None)
+            right.stop()
+            wrong.stop()
+
     def test_libcoap_resources_and_get(self):
         server = Process([LIBCOAP_SERVER, '-A', '::1', '-p', '0', '-v', '7'],
                          r'created UDP +endpoint \[::1\]:(\d+)')

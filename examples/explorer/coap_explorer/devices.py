@@ -123,6 +123,24 @@ class DeviceList(Gtk.Box):
         open_group.add(self.uri_entry)
         self.append(open_group)
 
+        # RFC 7252 §9.1.3.1: PreSharedKey mode, what most devices that
+        # speak coaps are set up with.
+        secure_group = Adw.PreferencesGroup(
+            title='Secure Devices (coaps)',
+            description='The pre-shared key that coaps:// addresses are opened with.')
+        self.psk_identity_entry = Adw.EntryRow(title='Identity')
+        self.psk_key_entry = Adw.PasswordEntryRow(title='Key', show_apply_button=True)
+        self.psk_key_entry.connect('apply', lambda entry: self.set_psk(
+            self.psk_identity_entry.get_text(), entry.get_text()))
+        secure_group.add(self.psk_identity_entry)
+        secure_group.add(self.psk_key_entry)
+        self.psk_status = Gtk.Label(xalign=0, wrap=True, css_classes=['dim-label'])
+        secure_group.add(self.psk_status)
+        self.append(secure_group)
+        if not CoapUdp6.Credentials.is_supported():
+            secure_group.set_sensitive(False)
+            self.psk_status.set_text('This build of coap-udp6 has no coaps.')
+
         discover_group = Adw.PreferencesGroup(
             title='Multicast Discovery',
             description='Asks every CoAP node on the chosen networks for its resources.')
@@ -160,6 +178,21 @@ class DeviceList(Gtk.Box):
                                          subtitle='Type a URI above or discover them.')
         self.device_group.add(self.placeholder)
         self.append(self.device_group)
+
+    # Credentials
+
+    def set_psk(self, identity, key):
+        """Opens coaps:// addresses with this identity and key from now on.
+
+        Sessions already established keep theirs until they close."""
+        if not identity or not key:
+            self.psk_status.set_text('Give both an identity and a key.')
+            return False
+        credentials = CoapUdp6.Credentials.new()
+        credentials.set_psk(identity, GLib.Bytes.new(key.encode()))
+        self.context.set_credentials(credentials)
+        self.psk_status.set_text('coaps:// addresses are opened as \u201c%s\u201d.' % identity)
+        return True
 
     # Opening by hand
 

@@ -35,6 +35,14 @@ _IO_ERRORS = {
     Gio.IOErrorEnum.PERMISSION_DENIED: 'The system does not allow this: %s',
 }
 
+_TLS_ERRORS = {
+    Gio.TlsError.HANDSHAKE: 'The secure session could not be set up; check the identity '
+                            'and key: %s',
+    Gio.TlsError.BAD_CERTIFICATE: 'The device could not be trusted: %s',
+    Gio.TlsError.UNAVAILABLE: 'Secure connections are not available here: %s',
+    Gio.TlsError.EOF: 'The device closed the secure session.',
+}
+
 # RFC 7252 §5.9 and RFC 7959 §2.9, told as what happened.
 _CODE_WORDS = {
     (4, 0): 'The device did not understand the request.',
@@ -68,6 +76,8 @@ def describe_error(error):
         words = _COAP_ERRORS.get(error.code)
     elif error.domain == GLib.quark_to_string(Gio.io_error_quark()):
         words = _IO_ERRORS.get(error.code)
+    elif error.domain == GLib.quark_to_string(Gio.tls_error_quark()):
+        words = _TLS_ERRORS.get(error.code)
     else:
         words = None
     if words is None:
