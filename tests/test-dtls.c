@@ -174,12 +174,29 @@ result_clear (TestResult *result)
         g_clear_error (&result->error);
 }
 
+/* The coaps transport of @context (its first). */
+static CoapUdp6Dtls *
+dtls_of (CoapUdp6Context *context)
+{
+        for (guint i = 0; i < context->interfaces->len; i++) {
+                CoapUdp6MessageInterface *iface = g_ptr_array_index (context->interfaces, i);
+
+                if (iface->dtls != NULL)
+                        return iface->dtls;
+        }
+        return NULL;
+}
+
 static void
 test_psk_round_trip (Fixture      *f,
                      gconstpointer data)
 {
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GSocketAddress) server_address = g_inet_socket_address_new (lo, f->port);
+        g_autoptr (TestRelay) relay = test_relay_new (f->main_context, server_address, 0.0, 1);
+        guint relay_port = g_inet_socket_address_get_port (test_relay_get_address (relay));
         g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
-        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", relay_port);
         g_autofree char *text = NULL;
         g_autofree char *text2 = NULL;
         CoapUdp6EndpointAddress *from;
@@ -187,7 +204,8 @@ test_psk_round_trip (Fixture      *f,
 
         g_test_summary ("A coaps GET and POST with a pre-shared key reach the handler, which "
                         "sees scheme coaps and the client's identity; the response comes "
-                        "from a coaps remote");
+                        "from a coaps remote; the POST reuses the GET's session: one "
+                        "ClientHello crosses the relay in front of the server");
         request (client, uri, NULL, 10000, &result);
         g_assert_no_error (result.error);
         g_assert_cmpuint (coap_udp6_message_get_code (result.response), ==, COAP_UDP6_CODE_CONTENT);
@@ -196,14 +214,16 @@ test_psk_round_trip (Fixture      *f,
         from = coap_udp6_message_get_remote (result.response);
         g_assert_cmpstr (coap_udp6_endpoint_address_get_scheme (from), ==, "coaps");
         result_clear (&result);
+        g_assert_cmpuint (test_relay_get_client_hellos (relay), ==, 1);
 
-        /* The session is reused: no second handshake is needed. */
         request (client, uri, "again", 10000, &result);
         g_assert_no_error (result.error);
         text2 = payload_text (result.response);
         g_assert_cmpstr (text2, ==, "coaps alice again");
         g_assert_cmpuint (f->whoami->calls, ==, 2);
         result_clear (&result);
+        g_assert_cmpuint (test_relay_get_client_hellos (relay), ==, 1);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
 }
 
 static void
@@ -340,19 +360,6 @@ test_psk_file (void)
         g_assert_no_error (error);
         g_unlink (path);
         close (fd);
-}
-
-/* The coaps transport of @context (its first). */
-static CoapUdp6Dtls *
-dtls_of (CoapUdp6Context *context)
-{
-        for (guint i = 0; i < context->interfaces->len; i++) {
-                CoapUdp6MessageInterface *iface = g_ptr_array_index (context->interfaces, i);
-
-                if (iface->dtls != NULL)
-                        return iface->dtls;
-        }
-        return NULL;
 }
 
 typedef struct {
