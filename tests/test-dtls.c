@@ -300,6 +300,64 @@ test_no_credentials (Fixture      *f,
 }
 
 static void
+test_multicast_refused (Fixture      *f,
+                        gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        gint64 start = g_get_monotonic_time ();
+        CoapUdp6Dtls *dtls;
+        TestResult result;
+
+        g_test_summary ("A coaps request to a multicast group fails at once with "
+                        "COAP_UDP6_ERROR_NOT_SUPPORTED (DTLS has no group sessions) and "
+                        "starts no handshake");
+        request (client, "coaps://[ff02::fd%lo]:5684/x", NULL, 5000, &result);
+        g_assert_null (result.response);
+        g_assert_error (result.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_NOT_SUPPORTED);
+        g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+        dtls = dtls_of (client);
+        g_assert_nonnull (dtls);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls), ==, 0);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_handshakes (dtls), ==, 0);
+        result_clear (&result);
+}
+
+/* A port on ::1 that nothing listens on (it was bound a moment ago). */
+static guint
+closed_port (void)
+{
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+        g_autoptr (GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
+                                                  G_SOCKET_PROTOCOL_UDP, NULL);
+        g_autoptr (GSocketAddress) bound = NULL;
+
+        g_assert_true (g_socket_bind (probe, any, FALSE, NULL));
+        bound = g_socket_get_local_address (probe, NULL);
+        return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+test_port_unreachable (Fixture      *f,
+                       gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", closed_port ());
+        gint64 start = g_get_monotonic_time ();
+        TestResult result;
+
+        g_test_summary ("A coaps request to a closed port fails on the ICMP port unreachable "
+                        "that answers the ClientHello with G_IO_ERROR_CONNECTION_REFUSED, as "
+                        "a coap one does, long before the handshake timeout");
+        g_object_set (client, "dtls-handshake-timeout", 30.0, NULL);
+        request (client, uri, NULL, 5000, &result);
+        g_assert_null (result.response);
+        g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+        g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+        result_clear (&result);
+}
+
+static void
 test_unauthenticated_gets_4_01 (Fixture      *f,
                                 gconstpointer data)
 {
@@ -572,6 +630,8 @@ main (int   argc,
         ADD ("/dtls/wrong-key", test_wrong_key);
         ADD ("/dtls/unknown-identity", test_unknown_identity);
         ADD ("/dtls/no-credentials", test_no_credentials);
+        ADD ("/dtls/multicast-refused", test_multicast_refused);
+        ADD ("/dtls/port-unreachable", test_port_unreachable);
         ADD ("/dtls/unauthenticated-4.01", test_unauthenticated_gets_4_01);
         ADD ("/dtls/handshake-flood", test_handshake_flood);
         ADD ("/dtls/idle-close", test_idle_close);
