@@ -370,6 +370,103 @@ class Certificates(unittest.TestCase):
             self.assertIn(b'libcoap', result['response'].get_payload().get_data())
 
 
+class ProcessOutput:
+    """What a process wrote to its stdout so far, read without blocking
+    while the GLib main context runs our side."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.data = b''
+        os.set_blocking(proc.stdout.fileno(), False)
+
+    def read(self):
+        try:
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+        except BlockingIOError:
+            chunk = b''
+        self.data += chunk or b''
+        return self.data
+
+
+def stop(proc):
+    proc.kill()
+    proc.wait(5)
+    proc.stdin.close()
+    proc.stdout.close()
+
+
+# A CON GET /whoami, message ID 0x1234, no token.
+GET_WHOAMI = bytes([0x40, 0x01, 0x12, 0x34, 0xb6]) + b'whoami'
+CCM_8 = 'PSK-AES128-CCM8'
+
+
+@unittest.skipUnless(CoapUdp6.Credentials.is_supported(), 'built without GnuTLS')
+@unittest.skipUnless(shutil.which('openssl'), 'openssl missing')
+class MandatorySuite(unittest.TestCase):
+    """TLS_PSK_WITH_AES_128_CCM_8 (RFC 7252 §9.1.3.1) against OpenSSL peers
+    that offer nothing else."""
+
+    def test_openssl_client(self):
+        creds = CoapUdp6.Credentials.new()
+        creds.add_psk('alice', GLib.Bytes.new(KEY))
+        server = CoapUdp6.Context(binds=['coaps://[::1]:0'], is_server=True, credentials=creds)
+        server.init(None)
+        server.add_resource('whoami', Whoami())
+        proc = subprocess.Popen(['openssl', 's_client', '-dtls1_2', '-ign_eof',
+                                 '-connect', '[::1]:%d' % server.get_local_port(),
+                                 '-psk_identity', 'alice', '-psk', KEY.hex(), '-cipher', CCM_8],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        self.addCleanup(stop, proc)
+        out = ProcessOutput(proc)
+        self.assertTrue(iterate_until(lambda: b'Cipher is' in out.read() or proc.poll() is not None),
+                        out.data)
+        self.assertIn(b'Cipher is ' + CCM_8.encode(), out.data)
+        proc.stdin.write(GET_WHOAMI)
+        proc.stdin.flush()
+        # The answer: ACK 2.05 with the request's message ID, then the payload.
+        self.assertTrue(iterate_until(lambda: b'coaps alice' in out.read()), out.data)
+        self.assertIn(bytes([0x60, 0x45, 0x12, 0x34]), out.data)
+
+    def test_openssl_server(self):
+        port = free_port()
+        proc = subprocess.Popen(['openssl', 's_server', '-dtls1_2', '-accept', '[::1]:%d' % port,
+                                 '-nocert', '-psk', KEY.hex(), '-cipher', CCM_8],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        self.addCleanup(stop, proc)
+        out = ProcessOutput(proc)
+        self.assertTrue(iterate_until(lambda: b'ACCEPT' in out.read() or proc.poll() is not None),
+                        out.data)
+        client = CoapUdp6.Context.new_client()
+        creds = credentials('alice', KEY)
+        client.props.credentials = creds
+        message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.GET)
+        message.set_request_uri('coaps://[::1]:%d/ccm8' % port)
+        result = {}
+
+        def done(ctx, res):
+            try:
+                result['response'] = ctx.request_finish(res)
+            except GLib.Error as e:
+                result['error'] = e
+        client.request_async(message, None, done)
+        # s_server prints the request it decrypted: header, token, Uri-Path.
+        self.assertTrue(iterate_until(lambda: b'\xb4ccm8' in out.read() or result), out.data)
+        self.assertIn(b'CIPHER is ' + CCM_8.encode(), out.data)
+        data = out.data
+        path = data.index(b'\xb4ccm8')
+        tkl = next(n for n in range(9) if data[path - n - 4] == 0x40 | n
+                   and data[path - n - 3] == 0x01)
+        request = data[path - tkl - 4:path]
+        proc.stdin.write(bytes([0x60 | tkl, 0x45]) + request[2:] + b'\xffccm8 answer')
+        proc.stdin.flush()
+        self.assertTrue(iterate_until(lambda: result))
+        self.assertNotIn('error', result)
+        self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CONTENT)
+        self.assertEqual(result['response'].get_payload().get_data(), b'ccm8 answer')
+
+
 BUILDDIR = os.environ.get('COAP_UDP6_BUILDDIR', os.path.join(os.path.dirname(__file__), '..', 'build'))
 SERVER = os.path.join(BUILDDIR, 'examples', 'coap-udp6-server')
 CLIENT = os.path.join(BUILDDIR, 'examples', 'coap-udp6-client')
