@@ -475,7 +475,8 @@ CLIENT = os.path.join(BUILDDIR, 'examples', 'coap-udp6-client')
 @unittest.skipUnless(CoapUdp6.Credentials.is_supported(), 'built without GnuTLS')
 @unittest.skipUnless(os.path.exists(SERVER), 'tools not built (-Dexamples=false)')
 class Tools(unittest.TestCase):
-    """coap-udp6-server --bind coaps://... -k / --psk-file and coap-udp6-client -k -u."""
+    """coap-udp6-server --bind coaps://... -k / --psk-file / --cert --key --ca and
+    coap-udp6-client -k -u / --cert --key --ca."""
 
     def server(self, *args):
         proc = subprocess.Popen([SERVER, '--bind', 'coaps://[::1]:0'] + list(args),
@@ -517,6 +518,37 @@ class Tools(unittest.TestCase):
         self.assertIn('coaps identity ben', result.stdout)
         result = self.client('-k', 'annsKey', '-u', 'ben', 'coaps://[::1]:%d/whoami' % port)
         self.assertEqual(result.returncode, 2)
+
+    def test_certificates(self):
+        import tempfile
+        if not shutil.which('openssl'):
+            self.skipTest('openssl missing (makes the test certificates)')
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        files = make_certificates(tmp.name)
+        port = self.server('--cert', files['server.pem'], '--key', files['server.key'],
+                           '--ca', files['ca.pem'])
+        uri = 'coaps://[::1]:%d/whoami' % port
+        mine = ['--cert', files['client.pem'], '--key', files['client.key']]
+        result = self.client(*mine, '--ca', files['ca.pem'], uri)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # The server's handler saw the identity the client certificate proved.
+        self.assertIn('coaps identity CN=client', result.stdout)
+        # A server certificate from a CA the client does not trust.
+        result = self.client(*mine, '--ca', files['other-ca.pem'], uri)
+        self.assertEqual(result.returncode, 2, result.stdout)
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+        self.assertIn('not trusted', result.stderr)
+        self.assertNotIn('coaps identity', result.stdout)
+        # A client certificate from a CA the server does not trust: served
+        # (the server asks for a certificate, it does not require one), but
+        # with no identity.
+        result = self.client('--cert', files['other-ca.pem'],
+                             '--key', os.path.join(tmp.name, 'other-ca.key'),
+                             '--ca', files['ca.pem'], uri)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('you reached', result.stdout)
+        self.assertNotIn('coaps identity', result.stdout)
 
     def test_client_needs_identity(self):
         result = self.client('-k', 'sharedKey1', 'coaps://[::1]:1/whoami')
