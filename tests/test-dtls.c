@@ -249,12 +249,15 @@ test_wrong_key (Fixture      *f,
                 gconstpointer data)
 {
         g_autoptr (CoapUdp6Context) client = new_client ("alice", "notTheKey");
+        g_autoptr (CoapUdp6Context) good = new_client ("alice", KEY);
         g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        g_autofree char *text = NULL;
         gint64 start = g_get_monotonic_time ();
         TestResult result;
 
         g_test_summary ("A wrong key fails the request with a TLS error well before the "
-                        "CoAP retransmissions would give up, and the handler never runs");
+                        "CoAP retransmissions would give up, and the handler never runs; "
+                        "the server then serves a client with the right key");
         request (client, uri, NULL, 30000, &result);
         g_assert_null (result.response);
         g_assert_nonnull (result.error);
@@ -264,6 +267,12 @@ test_wrong_key (Fixture      *f,
                        result.error->domain == COAP_UDP6_ERROR);
         g_assert_cmpint (g_get_monotonic_time () - start, <, 25 * G_USEC_PER_SEC);
         g_assert_cmpuint (f->whoami->calls, ==, 0);
+        result_clear (&result);
+
+        request (good, uri, NULL, 10000, &result);
+        g_assert_no_error (result.error);
+        text = payload_text (result.response);
+        g_assert_cmpstr (text, ==, "coaps alice");
         result_clear (&result);
 }
 
