@@ -158,7 +158,8 @@ class Interop(unittest.TestCase):
     """Our client against libcoap's servers, libcoap's clients against ours."""
 
     def libcoap_server(self, binary):
-        proc, port = start_libcoap_server([binary, '-A', '::1', '-k', KEY.decode()])
+        # -d: a POST to an unknown path makes a resource there.
+        proc, port = start_libcoap_server([binary, '-A', '::1', '-d', '4', '-k', KEY.decode()])
         self.addCleanup(lambda: (proc.terminate(), proc.wait(5)))
         return proc, port
 
@@ -179,13 +180,26 @@ class Interop(unittest.TestCase):
         self.assertIn('response', result, result.get('error'))
         self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CONTENT)
         self.assertIn(b'libcoap', result['response'].get_payload().get_data())
+        result = request(client, 'coaps://[::1]:%d/posted' % port, b'from coap-udp6')
+        self.assertIn('response', result, result.get('error'))
+        self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CREATED)
+        result = request(client, 'coaps://[::1]:%d/posted' % port)
+        self.assertEqual(result['response'].get_payload().get_data(), b'from coap-udp6')
         # A wrong key fails cleanly.
         wrong = CoapUdp6.Context.new_client()
-        wrong.props.credentials = credentials('ours', b'wrong')
+        wrong_creds = credentials('ours', b'wrong')
+        wrong.props.credentials = wrong_creds
         # OpenSSL drops what it cannot decrypt: the handshake times out.
         wrong.props.dtls_handshake_timeout = 3
         result = request(wrong, 'coaps://[::1]:%d/' % port, timeout=60)
         self.assertIn('error', result)
+        # And the server still serves a client with the right key.
+        again = CoapUdp6.Context.new_client()
+        again_creds = credentials('ours', KEY)
+        again.props.credentials = again_creds
+        result = request(again, 'coaps://[::1]:%d/' % port, timeout=25)
+        self.assertIn('response', result, result.get('error'))
+        self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CONTENT)
 
     def test_our_client_libcoap_gnutls(self):
         self.check_our_client('coap-server-gnutls')
@@ -220,6 +234,9 @@ class Interop(unittest.TestCase):
         self.assertIn('coaps libcoap posted', out, err)
         code, out, err = run('wrong')
         self.assertNotIn('coaps', out)
+        # The failed handshake left the server able to serve the next client.
+        code, out, err = run(KEY.decode())
+        self.assertIn('coaps libcoap', out, err)
 
     def test_libcoap_gnutls_client(self):
         self.check_our_server('coap-client-gnutls')
