@@ -174,12 +174,29 @@ result_clear (TestResult *result)
         g_clear_error (&result->error);
 }
 
+/* The coaps transport of @context (its first). */
+static CoapUdp6Dtls *
+dtls_of (CoapUdp6Context *context)
+{
+        for (guint i = 0; i < context->interfaces->len; i++) {
+                CoapUdp6MessageInterface *iface = g_ptr_array_index (context->interfaces, i);
+
+                if (iface->dtls != NULL)
+                        return iface->dtls;
+        }
+        return NULL;
+}
+
 static void
 test_psk_round_trip (Fixture      *f,
                      gconstpointer data)
 {
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GSocketAddress) server_address = g_inet_socket_address_new (lo, f->port);
+        g_autoptr (TestRelay) relay = test_relay_new (f->main_context, server_address, 0.0, 1);
+        guint relay_port = g_inet_socket_address_get_port (test_relay_get_address (relay));
         g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
-        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", relay_port);
         g_autofree char *text = NULL;
         g_autofree char *text2 = NULL;
         CoapUdp6EndpointAddress *from;
@@ -187,7 +204,8 @@ test_psk_round_trip (Fixture      *f,
 
         g_test_summary ("A coaps GET and POST with a pre-shared key reach the handler, which "
                         "sees scheme coaps and the client's identity; the response comes "
-                        "from a coaps remote");
+                        "from a coaps remote; the POST reuses the GET's session: one "
+                        "ClientHello crosses the relay in front of the server");
         request (client, uri, NULL, 10000, &result);
         g_assert_no_error (result.error);
         g_assert_cmpuint (coap_udp6_message_get_code (result.response), ==, COAP_UDP6_CODE_CONTENT);
@@ -196,14 +214,16 @@ test_psk_round_trip (Fixture      *f,
         from = coap_udp6_message_get_remote (result.response);
         g_assert_cmpstr (coap_udp6_endpoint_address_get_scheme (from), ==, "coaps");
         result_clear (&result);
+        g_assert_cmpuint (test_relay_get_client_hellos (relay), ==, 1);
 
-        /* The session is reused: no second handshake is needed. */
         request (client, uri, "again", 10000, &result);
         g_assert_no_error (result.error);
         text2 = payload_text (result.response);
         g_assert_cmpstr (text2, ==, "coaps alice again");
         g_assert_cmpuint (f->whoami->calls, ==, 2);
         result_clear (&result);
+        g_assert_cmpuint (test_relay_get_client_hellos (relay), ==, 1);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
 }
 
 static void
@@ -229,12 +249,15 @@ test_wrong_key (Fixture      *f,
                 gconstpointer data)
 {
         g_autoptr (CoapUdp6Context) client = new_client ("alice", "notTheKey");
+        g_autoptr (CoapUdp6Context) good = new_client ("alice", KEY);
         g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        g_autofree char *text = NULL;
         gint64 start = g_get_monotonic_time ();
         TestResult result;
 
         g_test_summary ("A wrong key fails the request with a TLS error well before the "
-                        "CoAP retransmissions would give up, and the handler never runs");
+                        "CoAP retransmissions would give up, and the handler never runs; "
+                        "the server then serves a client with the right key");
         request (client, uri, NULL, 30000, &result);
         g_assert_null (result.response);
         g_assert_nonnull (result.error);
@@ -244,6 +267,12 @@ test_wrong_key (Fixture      *f,
                        result.error->domain == COAP_UDP6_ERROR);
         g_assert_cmpint (g_get_monotonic_time () - start, <, 25 * G_USEC_PER_SEC);
         g_assert_cmpuint (f->whoami->calls, ==, 0);
+        result_clear (&result);
+
+        request (good, uri, NULL, 10000, &result);
+        g_assert_no_error (result.error);
+        text = payload_text (result.response);
+        g_assert_cmpstr (text, ==, "coaps alice");
         result_clear (&result);
 }
 
@@ -276,6 +305,64 @@ test_no_credentials (Fixture      *f,
         g_assert_no_error (error);
         request (client, uri, NULL, 1000, &result);
         g_assert_error (result.error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED);
+        result_clear (&result);
+}
+
+static void
+test_multicast_refused (Fixture      *f,
+                        gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        gint64 start = g_get_monotonic_time ();
+        CoapUdp6Dtls *dtls;
+        TestResult result;
+
+        g_test_summary ("A coaps request to a multicast group fails at once with "
+                        "COAP_UDP6_ERROR_NOT_SUPPORTED (DTLS has no group sessions) and "
+                        "starts no handshake");
+        request (client, "coaps://[ff02::fd%lo]:5684/x", NULL, 5000, &result);
+        g_assert_null (result.response);
+        g_assert_error (result.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_NOT_SUPPORTED);
+        g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+        dtls = dtls_of (client);
+        g_assert_nonnull (dtls);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls), ==, 0);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_handshakes (dtls), ==, 0);
+        result_clear (&result);
+}
+
+/* A port on ::1 that nothing listens on (it was bound a moment ago). */
+static guint
+closed_port (void)
+{
+        g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+        g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+        g_autoptr (GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
+                                                  G_SOCKET_PROTOCOL_UDP, NULL);
+        g_autoptr (GSocketAddress) bound = NULL;
+
+        g_assert_true (g_socket_bind (probe, any, FALSE, NULL));
+        bound = g_socket_get_local_address (probe, NULL);
+        return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+test_port_unreachable (Fixture      *f,
+                       gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", closed_port ());
+        gint64 start = g_get_monotonic_time ();
+        TestResult result;
+
+        g_test_summary ("A coaps request to a closed port fails on the ICMP port unreachable "
+                        "that answers the ClientHello with G_IO_ERROR_CONNECTION_REFUSED, as "
+                        "a coap one does, long before the handshake timeout");
+        g_object_set (client, "dtls-handshake-timeout", 30.0, NULL);
+        request (client, uri, NULL, 5000, &result);
+        g_assert_null (result.response);
+        g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+        g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
         result_clear (&result);
 }
 
@@ -340,19 +427,6 @@ test_psk_file (void)
         g_assert_no_error (error);
         g_unlink (path);
         close (fd);
-}
-
-/* The coaps transport of @context (its first). */
-static CoapUdp6Dtls *
-dtls_of (CoapUdp6Context *context)
-{
-        for (guint i = 0; i < context->interfaces->len; i++) {
-                CoapUdp6MessageInterface *iface = g_ptr_array_index (context->interfaces, i);
-
-                if (iface->dtls != NULL)
-                        return iface->dtls;
-        }
-        return NULL;
 }
 
 typedef struct {
@@ -565,6 +639,8 @@ main (int   argc,
         ADD ("/dtls/wrong-key", test_wrong_key);
         ADD ("/dtls/unknown-identity", test_unknown_identity);
         ADD ("/dtls/no-credentials", test_no_credentials);
+        ADD ("/dtls/multicast-refused", test_multicast_refused);
+        ADD ("/dtls/port-unreachable", test_port_unreachable);
         ADD ("/dtls/unauthenticated-4.01", test_unauthenticated_gets_4_01);
         ADD ("/dtls/handshake-flood", test_handshake_flood);
         ADD ("/dtls/idle-close", test_idle_close);

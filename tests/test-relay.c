@@ -1,8 +1,15 @@
-/* test-relay.c: a lossy UDP relay for loss tests
+/* test-relay.c: a lossy UDP relay for loss tests, counting DTLS handshakes
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test-relay.h"
+
+/* A DTLS 1.2 record header (13 bytes), a handshake header (12 bytes),
+ * client_version (2 bytes), then the 32-byte client random. */
+#define RECORD_HEADER 13
+#define HANDSHAKE_HEADER 12
+#define CLIENT_RANDOM_OFFSET (RECORD_HEADER + HANDSHAKE_HEADER + 2)
+#define CLIENT_RANDOM_SIZE 32
 
 struct _TestRelay {
         GSocket *front;           /* (owned) clients talk to this */
@@ -13,6 +20,7 @@ struct _TestRelay {
         GSocketAddress *client;   /* (owned) (nullable) last sender */
         GInetSocketAddress *address; /* (owned) */
         GRand *rand;              /* (owned) */
+        GHashTable *client_randoms; /* (owned) GBytes set */
         double loss;
         guint forwarded;
         guint dropped;
@@ -38,6 +46,23 @@ bound_socket (void)
         return g_steal_pointer (&sock);
 }
 
+/* Remembers the client random of a ClientHello (content type 22, epoch
+ * 0, handshake type 1, first fragment). */
+static void
+note_client_hello (TestRelay    *relay,
+                   const guint8 *data,
+                   gsize         length)
+{
+        if (length < CLIENT_RANDOM_OFFSET + CLIENT_RANDOM_SIZE ||
+            data[0] != 22 || data[3] != 0 || data[4] != 0 ||
+            data[RECORD_HEADER] != 1 ||
+            data[RECORD_HEADER + 6] != 0 || data[RECORD_HEADER + 7] != 0 ||
+            data[RECORD_HEADER + 8] != 0)
+                return;
+        g_hash_table_add (relay->client_randoms,
+                          g_bytes_new (data + CLIENT_RANDOM_OFFSET, CLIENT_RANDOM_SIZE));
+}
+
 /* Moves every pending datagram from @from to @to_address through @to. */
 static void
 relay_pending (TestRelay      *relay,
@@ -55,8 +80,10 @@ relay_pending (TestRelay      *relay,
 
                 if (n < 0)
                         return;
-                if (remember_sender)
+                if (remember_sender) {
                         g_set_object (&relay->client, sender);
+                        note_client_hello (relay, buffer, n);
+                }
                 if (to_address == NULL ||
                     g_rand_double (relay->rand) < relay->loss) {
                         relay->dropped++;
@@ -113,6 +140,8 @@ test_relay_new (GMainContext   *context,
         relay->target = g_object_ref (target);
         relay->rand = g_rand_new_with_seed (seed);
         relay->loss = loss;
+        relay->client_randoms = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                       (GDestroyNotify) g_bytes_unref, NULL);
         relay->address = G_INET_SOCKET_ADDRESS (
                 g_socket_get_local_address (relay->front, NULL));
         relay->front_source = watch (relay->front, context,
@@ -141,6 +170,12 @@ test_relay_get_dropped (TestRelay *relay)
         return relay->dropped;
 }
 
+guint
+test_relay_get_client_hellos (TestRelay *relay)
+{
+        return g_hash_table_size (relay->client_randoms);
+}
+
 void
 test_relay_free (TestRelay *relay)
 {
@@ -154,5 +189,6 @@ test_relay_free (TestRelay *relay)
         g_clear_object (&relay->client);
         g_object_unref (relay->address);
         g_rand_free (relay->rand);
+        g_hash_table_unref (relay->client_randoms);
         g_free (relay);
 }

@@ -1,4 +1,4 @@
-/* test-relay.h: a lossy UDP relay for loss tests
+/* test-relay.h: a lossy UDP relay for loss tests, counting DTLS handshakes
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -26,6 +26,12 @@ GInetSocketAddress *test_relay_get_address (TestRelay *relay);
 /* Datagrams forwarded and dropped so far, both directions together. */
 guint test_relay_get_forwarded (TestRelay *relay);
 guint test_relay_get_dropped (TestRelay *relay);
+
+/* DTLS handshakes clients started through the relay: ClientHellos with
+ * distinct client randoms. A retransmitted ClientHello, and the second one
+ * of a cookie exchange, repeat the random (RFC 6347 §4.2.1), so a
+ * handshake counts once. */
+guint test_relay_get_client_hellos (TestRelay *relay);
 
 void test_relay_free (TestRelay *relay);
 

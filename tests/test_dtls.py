@@ -158,7 +158,8 @@ class Interop(unittest.TestCase):
     """Our client against libcoap's servers, libcoap's clients against ours."""
 
     def libcoap_server(self, binary):
-        proc, port = start_libcoap_server([binary, '-A', '::1', '-k', KEY.decode()])
+        # -d: a POST to an unknown path makes a resource there.
+        proc, port = start_libcoap_server([binary, '-A', '::1', '-d', '4', '-k', KEY.decode()])
         self.addCleanup(lambda: (proc.terminate(), proc.wait(5)))
         return proc, port
 
@@ -179,13 +180,26 @@ class Interop(unittest.TestCase):
         self.assertIn('response', result, result.get('error'))
         self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CONTENT)
         self.assertIn(b'libcoap', result['response'].get_payload().get_data())
+        result = request(client, 'coaps://[::1]:%d/posted' % port, b'from coap-udp6')
+        self.assertIn('response', result, result.get('error'))
+        self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CREATED)
+        result = request(client, 'coaps://[::1]:%d/posted' % port)
+        self.assertEqual(result['response'].get_payload().get_data(), b'from coap-udp6')
         # A wrong key fails cleanly.
         wrong = CoapUdp6.Context.new_client()
-        wrong.props.credentials = credentials('ours', b'wrong')
+        wrong_creds = credentials('ours', b'wrong')
+        wrong.props.credentials = wrong_creds
         # OpenSSL drops what it cannot decrypt: the handshake times out.
         wrong.props.dtls_handshake_timeout = 3
         result = request(wrong, 'coaps://[::1]:%d/' % port, timeout=60)
         self.assertIn('error', result)
+        # And the server still serves a client with the right key.
+        again = CoapUdp6.Context.new_client()
+        again_creds = credentials('ours', KEY)
+        again.props.credentials = again_creds
+        result = request(again, 'coaps://[::1]:%d/' % port, timeout=25)
+        self.assertIn('response', result, result.get('error'))
+        self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CONTENT)
 
     def test_our_client_libcoap_gnutls(self):
         self.check_our_client('coap-server-gnutls')
@@ -220,6 +234,9 @@ class Interop(unittest.TestCase):
         self.assertIn('coaps libcoap posted', out, err)
         code, out, err = run('wrong')
         self.assertNotIn('coaps', out)
+        # The failed handshake left the server able to serve the next client.
+        code, out, err = run(KEY.decode())
+        self.assertIn('coaps libcoap', out, err)
 
     def test_libcoap_gnutls_client(self):
         self.check_our_server('coap-client-gnutls')
@@ -370,6 +387,103 @@ class Certificates(unittest.TestCase):
             self.assertIn(b'libcoap', result['response'].get_payload().get_data())
 
 
+class ProcessOutput:
+    """What a process wrote to its stdout so far, read without blocking
+    while the GLib main context runs our side."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.data = b''
+        os.set_blocking(proc.stdout.fileno(), False)
+
+    def read(self):
+        try:
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+        except BlockingIOError:
+            chunk = b''
+        self.data += chunk or b''
+        return self.data
+
+
+def stop(proc):
+    proc.kill()
+    proc.wait(5)
+    proc.stdin.close()
+    proc.stdout.close()
+
+
+# A CON GET /whoami, message ID 0x1234, no token.
+GET_WHOAMI = bytes([0x40, 0x01, 0x12, 0x34, 0xb6]) + b'whoami'
+CCM_8 = 'PSK-AES128-CCM8'
+
+
+@unittest.skipUnless(CoapUdp6.Credentials.is_supported(), 'built without GnuTLS')
+@unittest.skipUnless(shutil.which('openssl'), 'openssl missing')
+class MandatorySuite(unittest.TestCase):
+    """TLS_PSK_WITH_AES_128_CCM_8 (RFC 7252 §9.1.3.1) against OpenSSL peers
+    that offer nothing else."""
+
+    def test_openssl_client(self):
+        creds = CoapUdp6.Credentials.new()
+        creds.add_psk('alice', GLib.Bytes.new(KEY))
+        server = CoapUdp6.Context(binds=['coaps://[::1]:0'], is_server=True, credentials=creds)
+        server.init(None)
+        server.add_resource('whoami', Whoami())
+        proc = subprocess.Popen(['openssl', 's_client', '-dtls1_2', '-ign_eof',
+                                 '-connect', '[::1]:%d' % server.get_local_port(),
+                                 '-psk_identity', 'alice', '-psk', KEY.hex(), '-cipher', CCM_8],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        self.addCleanup(stop, proc)
+        out = ProcessOutput(proc)
+        self.assertTrue(iterate_until(lambda: b'Cipher is' in out.read() or proc.poll() is not None),
+                        out.data)
+        self.assertIn(b'Cipher is ' + CCM_8.encode(), out.data)
+        proc.stdin.write(GET_WHOAMI)
+        proc.stdin.flush()
+        # The answer: ACK 2.05 with the request's message ID, then the payload.
+        self.assertTrue(iterate_until(lambda: b'coaps alice' in out.read()), out.data)
+        self.assertIn(bytes([0x60, 0x45, 0x12, 0x34]), out.data)
+
+    def test_openssl_server(self):
+        port = free_port()
+        proc = subprocess.Popen(['openssl', 's_server', '-dtls1_2', '-accept', '[::1]:%d' % port,
+                                 '-nocert', '-psk', KEY.hex(), '-cipher', CCM_8],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        self.addCleanup(stop, proc)
+        out = ProcessOutput(proc)
+        self.assertTrue(iterate_until(lambda: b'ACCEPT' in out.read() or proc.poll() is not None),
+                        out.data)
+        client = CoapUdp6.Context.new_client()
+        creds = credentials('alice', KEY)
+        client.props.credentials = creds
+        message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.GET)
+        message.set_request_uri('coaps://[::1]:%d/ccm8' % port)
+        result = {}
+
+        def done(ctx, res):
+            try:
+                result['response'] = ctx.request_finish(res)
+            except GLib.Error as e:
+                result['error'] = e
+        client.request_async(message, None, done)
+        # s_server prints the request it decrypted: header, token, Uri-Path.
+        self.assertTrue(iterate_until(lambda: b'\xb4ccm8' in out.read() or result), out.data)
+        self.assertIn(b'CIPHER is ' + CCM_8.encode(), out.data)
+        data = out.data
+        path = data.index(b'\xb4ccm8')
+        tkl = next(n for n in range(9) if data[path - n - 4] == 0x40 | n
+                   and data[path - n - 3] == 0x01)
+        request = data[path - tkl - 4:path]
+        proc.stdin.write(bytes([0x60 | tkl, 0x45]) + request[2:] + b'\xffccm8 answer')
+        proc.stdin.flush()
+        self.assertTrue(iterate_until(lambda: result))
+        self.assertNotIn('error', result)
+        self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CONTENT)
+        self.assertEqual(result['response'].get_payload().get_data(), b'ccm8 answer')
+
+
 BUILDDIR = os.environ.get('COAP_UDP6_BUILDDIR', os.path.join(os.path.dirname(__file__), '..', 'build'))
 SERVER = os.path.join(BUILDDIR, 'examples', 'coap-udp6-server')
 CLIENT = os.path.join(BUILDDIR, 'examples', 'coap-udp6-client')
@@ -378,7 +492,8 @@ CLIENT = os.path.join(BUILDDIR, 'examples', 'coap-udp6-client')
 @unittest.skipUnless(CoapUdp6.Credentials.is_supported(), 'built without GnuTLS')
 @unittest.skipUnless(os.path.exists(SERVER), 'tools not built (-Dexamples=false)')
 class Tools(unittest.TestCase):
-    """coap-udp6-server --bind coaps://... -k / --psk-file and coap-udp6-client -k -u."""
+    """coap-udp6-server --bind coaps://... -k / --psk-file / --cert --key --ca and
+    coap-udp6-client -k -u / --cert --key --ca."""
 
     def server(self, *args):
         proc = subprocess.Popen([SERVER, '--bind', 'coaps://[::1]:0'] + list(args),
@@ -420,6 +535,37 @@ class Tools(unittest.TestCase):
         self.assertIn('coaps identity ben', result.stdout)
         result = self.client('-k', 'annsKey', '-u', 'ben', 'coaps://[::1]:%d/whoami' % port)
         self.assertEqual(result.returncode, 2)
+
+    def test_certificates(self):
+        import tempfile
+        if not shutil.which('openssl'):
+            self.skipTest('openssl missing (makes the test certificates)')
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        files = make_certificates(tmp.name)
+        port = self.server('--cert', files['server.pem'], '--key', files['server.key'],
+                           '--ca', files['ca.pem'])
+        uri = 'coaps://[::1]:%d/whoami' % port
+        mine = ['--cert', files['client.pem'], '--key', files['client.key']]
+        result = self.client(*mine, '--ca', files['ca.pem'], uri)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # The server's handler saw the identity the client certificate proved.
+        self.assertIn('coaps identity CN=client', result.stdout)
+        # A server certificate from a CA the client does not trust.
+        result = self.client(*mine, '--ca', files['other-ca.pem'], uri)
+        self.assertEqual(result.returncode, 2, result.stdout)
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+        self.assertIn('not trusted', result.stderr)
+        self.assertNotIn('coaps identity', result.stdout)
+        # A client certificate from a CA the server does not trust: served
+        # (the server asks for a certificate, it does not require one), but
+        # with no identity.
+        result = self.client('--cert', files['other-ca.pem'],
+                             '--key', os.path.join(tmp.name, 'other-ca.key'),
+                             '--ca', files['ca.pem'], uri)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('you reached', result.stdout)
+        self.assertNotIn('coaps identity', result.stdout)
 
     def test_client_needs_identity(self):
         result = self.client('-k', 'sharedKey1', 'coaps://[::1]:1/whoami')
