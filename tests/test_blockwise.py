@@ -39,10 +39,12 @@ class Store(CoapUdp6.Resource):
     def __init__(self):
         super().__init__()
         self.received = []
+        self.remotes = []
 
     def do_render(self, request):
         payload = request.get_message().get_payload()
         self.received.append(bytes(payload.get_data() or b''))
+        self.remotes.append(request.get_remote().get_hostinfo())
         request.respond_payload(CoapUdp6.Code.CHANGED, None, -1)
 
 
@@ -136,6 +138,38 @@ class PythonBlockwise(unittest.TestCase):
         response = request(self.client, self.base + '/store', CoapUdp6.Code.PUT, data)
         self.assertEqual(response.get_code(), CoapUdp6.Code.CHANGED)
         self.assertEqual(self.store.received, [data])
+
+    def test_uploads_from_several_clients(self):
+        # Started together, the uploads interleave at the server; one
+        # Request-Tag for all: only the source ports keep them apart.
+        clients = [CoapUdp6.Context.new_client() for _ in range(3)]
+        datas = [body(5000, 10 + i) for i in range(3)]
+        loop = GLib.MainLoop()
+        results = {}
+
+        def done(ctx, res, i):
+            try:
+                results[i] = ctx.request_finish(res)
+            except GLib.Error as e:
+                results[i] = e
+            if len(results) == len(clients):
+                loop.quit()
+        for i, (client, data) in enumerate(zip(clients, datas)):
+            message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.PUT)
+            message.set_request_uri(self.base + '/store')
+            message.set_payload(data)
+            message.add_request_tag(GLib.Bytes.new(b'same'))
+            client.request_async(message, None, done, i)
+        timeout = GLib.timeout_add(20000, loop.quit)
+        loop.run()
+        self.assertEqual(len(results), len(clients))
+        GLib.source_remove(timeout)
+        for response in results.values():
+            self.assertIsInstance(response, CoapUdp6.Message)
+            self.assertEqual(response.get_code(), CoapUdp6.Code.CHANGED)
+        expected = {'[::1]:%d' % c.get_local_port(): d for c, d in zip(clients, datas)}
+        self.assertEqual(dict(zip(self.store.remotes, self.store.received)), expected)
+        self.assertEqual(len(self.store.received), len(clients))
 
     def test_streams_with_progress(self):
         data = body(20000, 6)
