@@ -140,9 +140,21 @@ request_tag (CoapUdp6Message *message)
         return g_bytes_ref (g_ptr_array_index (tags, 0));
 }
 
+static void
+stream_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+        TestResult *r = user_data;
+
+        r->response = coap_udp6_context_request_stream_finish (COAP_UDP6_CONTEXT (source), result, &r->error);
+        r->done = TRUE;
+}
+
 /* RFC 7959 §2.5: a server that answers the first 512-byte block with a
  * 2.31 for 256-byte blocks gets the rest in 256-byte blocks, the next
- * one numbered 2 (512 / 256). */
+ * one numbered 2 (512 / 256); @data is TRUE for a body read from a
+ * stream. */
 static void
 test_continue_smaller (Fixture      *f,
                        gconstpointer data)
@@ -161,8 +173,15 @@ test_continue_smaller (Fixture      *f,
                         "upload go on in blocks of that size, numbered in that size, from the "
                         "right offset");
         g_object_set (f->client, "block-size", 512, NULL);
-        coap_udp6_message_set_payload (request, body);
-        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        if (GPOINTER_TO_INT (data)) {
+                g_autoptr (GInputStream) source = g_memory_input_stream_new_from_bytes (body);
+
+                coap_udp6_context_request_stream_async (f->client, request, source, 2000, NULL, NULL, NULL,
+                                                        NULL, NULL, stream_cb, &r);
+        } else {
+                coap_udp6_message_set_payload (request, body);
+                coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        }
         got = raw_recv (f, &from);
         g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_BLOCK1), ==, COAP_UDP6_BLOCK_VALUE (0, TRUE, 5));
         g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_SIZE1), ==, 2000);
@@ -355,10 +374,11 @@ main (int   argc,
                 g_test_skip ("no IPv6 loopback");
                 return g_test_run ();
         }
-#define ADD(path, func) \
-        g_test_add ("/blockwise-client/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
-        ADD ("continue-smaller-szx", test_continue_smaller);
-        ADD ("wrong-block-size", test_wrong_block_size);
-        ADD ("per-request-block2", test_per_request_block2);
+#define ADD(path, func, data) \
+        g_test_add ("/blockwise-client/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+        ADD ("continue-smaller-szx", test_continue_smaller, GINT_TO_POINTER (FALSE));
+        ADD ("continue-smaller-szx-stream", test_continue_smaller, GINT_TO_POINTER (TRUE));
+        ADD ("wrong-block-size", test_wrong_block_size, NULL);
+        ADD ("per-request-block2", test_per_request_block2, NULL);
         return g_test_run ();
 }
