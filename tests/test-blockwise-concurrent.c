@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define CLIENTS 4
-#define BODY_SIZE 5000                      /* 5 blocks of 1024 */
+#define BODY_SIZE 5000
 
 typedef struct {
         GMainContext *main_context;
@@ -118,7 +118,8 @@ find_block (Fixture    *f,
 
 /* RFC 9175 §3.3: a Request-Tag is the client's; uploads of different
  * clients are kept apart by their source addresses even when the tags
- * are the same. */
+ * are the same. @data is the server's block-size: below 1024, it asks
+ * every client for smaller blocks after the first (RFC 7959 §2.5). */
 static void
 test_several_clients (Fixture      *f,
                       gconstpointer data)
@@ -133,6 +134,7 @@ test_several_clients (Fixture      *f,
         g_test_summary ("Uploads of different bodies with the same Request-Tag from several client "
                         "contexts to one resource, at the same time: each handler call sees the "
                         "body of one client, each client gets its own body back");
+        g_object_set (f->server, "block-size", GPOINTER_TO_UINT (data), NULL);
         for (guint i = 0; i < CLIENTS; i++) {
                 g_autoptr (CoapUdp6Message) request = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
                                                                              COAP_UDP6_CODE_PUT);
@@ -182,7 +184,9 @@ main (int   argc,
                 g_test_skip ("no IPv6 loopback");
                 return g_test_run ();
         }
-        g_test_add ("/blockwise-concurrent/several-clients", Fixture, NULL, fixture_setup,
+        g_test_add ("/blockwise-concurrent/several-clients", Fixture, GUINT_TO_POINTER (1024), fixture_setup,
                     test_several_clients, fixture_teardown);
+        g_test_add ("/blockwise-concurrent/several-clients-smaller-blocks", Fixture, GUINT_TO_POINTER (256),
+                    fixture_setup, test_several_clients, fixture_teardown);
         return g_test_run ();
 }
