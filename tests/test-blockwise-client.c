@@ -118,6 +118,20 @@ raw_answer_block2 (Fixture         *f,
         test_raw_send_message (f->raw, to, answer);
 }
 
+/* Answers @request with @code and a Block1 option of @value. */
+static void
+raw_answer_block1 (Fixture         *f,
+                   CoapUdp6Message *request,
+                   GSocketAddress  *to,
+                   guint            code,
+                   guint32          value)
+{
+        g_autoptr (CoapUdp6Message) answer = raw_answer (request, code);
+
+        coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1, value);
+        test_raw_send_message (f->raw, to, answer);
+}
+
 static void
 assert_payload_at (CoapUdp6Message *message,
                    GBytes          *body,
@@ -162,7 +176,6 @@ test_continue_smaller (Fixture      *f,
         g_autoptr (GBytes) body = make_body (2000, 1);
         g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_PUT);
         g_autoptr (CoapUdp6Message) got = NULL;
-        g_autoptr (CoapUdp6Message) answer = NULL;
         g_autoptr (GSocketAddress) from = NULL;
         g_autoptr (GByteArray) received = g_byte_array_new ();
         g_autoptr (GBytes) tag = NULL;
@@ -188,9 +201,7 @@ test_continue_smaller (Fixture      *f,
         assert_payload_at (got, body, 0, 512);
         tag = request_tag (got);
         g_byte_array_append (received, g_bytes_get_data (coap_udp6_message_get_payload (got), NULL), 512);
-        answer = raw_answer (got, COAP_UDP6_CODE_CONTINUE);
-        coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1, COAP_UDP6_BLOCK_VALUE (0, TRUE, 4));
-        test_raw_send_message (f->raw, from, answer);
+        raw_answer_block1 (f, got, from, COAP_UDP6_CODE_CONTINUE, COAP_UDP6_BLOCK_VALUE (0, TRUE, 4));
         /* Blocks 2 to 7 of 256 bytes; the last has 208. */
         while (offset < 2000) {
                 gsize len = MIN (256, 2000 - offset);
@@ -199,7 +210,6 @@ test_continue_smaller (Fixture      *f,
                 GBytes *payload;
 
                 g_clear_object (&got);
-                g_clear_object (&answer);
                 g_clear_object (&from);
                 got = raw_recv (f, &from);
                 g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_BLOCK1), ==,
@@ -209,10 +219,8 @@ test_continue_smaller (Fixture      *f,
                 g_assert_true (g_bytes_equal (got_tag, tag));
                 payload = coap_udp6_message_get_payload (got);
                 g_byte_array_append (received, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
-                answer = raw_answer (got, more ? COAP_UDP6_CODE_CONTINUE : COAP_UDP6_CODE_CHANGED);
-                coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1,
-                                                   COAP_UDP6_BLOCK_VALUE (offset / 256, more, 4));
-                test_raw_send_message (f->raw, from, answer);
+                raw_answer_block1 (f, got, from, more ? COAP_UDP6_CODE_CONTINUE : COAP_UDP6_CODE_CHANGED,
+                                   COAP_UDP6_BLOCK_VALUE (offset / 256, more, 4));
                 offset += len;
         }
         g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
@@ -280,15 +288,37 @@ test_wrong_block_size (Fixture      *f,
         run_wrong_size (f, 3, 65);      /* the last block (M=0), of 8 bytes otherwise */
 }
 
-/* The first request of a GET of @f->raw; returns it and its sender. */
-static CoapUdp6Message *
-first_request (Fixture         *f,
-               CoapUdp6Message *request,
-               TestResult      *r,
-               GSocketAddress **from)
+/* Runs a GET of @request against the raw server, which serves @body in
+ * blocks of the size each request asks for; every request must carry
+ * Block2 with SZX @szx (-1: no Block2 at all). */
+static void
+run_download (Fixture         *f,
+              CoapUdp6Message *request,
+              GBytes          *body,
+              gint             szx)
 {
-        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, r);
-        return raw_recv (f, from);
+        gsize size = COAP_UDP6_BLOCK_SIZE (MAX (szx, 0));
+        guint blocks = szx < 0 ? 1 : (g_bytes_get_size (body) + size - 1) / size;
+        TestResult r = { 0 };
+
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        for (guint num = 0; num < blocks; num++) {
+                g_autoptr (GSocketAddress) from = NULL;
+                g_autoptr (CoapUdp6Message) got = raw_recv (f, &from);
+
+                if (szx < 0) {
+                        g_assert_false (coap_udp6_message_has_option (got, COAP_UDP6_OPTION_BLOCK2));
+                        raw_answer_block2 (f, got, from, body, 0, 6, -1);
+                        continue;
+                }
+                g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_BLOCK2), ==,
+                                 COAP_UDP6_BLOCK_VALUE (num, FALSE, szx));
+                raw_answer_block2 (f, got, from, body, num, szx, -1);
+        }
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_assert_no_error (r.error);
+        g_assert_true (g_bytes_equal (coap_udp6_message_get_payload (r.response), body));
+        g_clear_object (&r.response);
 }
 
 /* RFC 7959 §2.4, §4: a Block2 option (NUM 0) in a request asks for
@@ -301,68 +331,21 @@ test_per_request_block2 (Fixture      *f,
         g_autoptr (GBytes) body = make_body (200, 3);
         g_autoptr (CoapUdp6Message) plain = new_request (f, COAP_UDP6_CODE_GET);
         g_autoptr (CoapUdp6Message) sized = new_request (f, COAP_UDP6_CODE_GET);
-        g_autoptr (CoapUdp6Message) got = NULL;
-        g_autoptr (CoapUdp6Message) answer = NULL;
-        g_autoptr (GSocketAddress) from = NULL;
-        TestResult r = { 0 };
 
         g_test_summary ("A request's own Block2 option (NUM 0) is the block size asked for on the "
                         "wire from the first request on; without it the context's block-size is "
                         "asked for, or nothing at 1024");
         /* The default, 1024: no early negotiation. */
-        got = first_request (f, plain, &r, &from);
-        g_assert_false (coap_udp6_message_has_option (got, COAP_UDP6_OPTION_BLOCK2));
-        raw_answer_block2 (f, got, from, body, 0, 6, -1);
-        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
-        g_assert_no_error (r.error);
-        g_clear_object (&r.response);
-
-        /* block-size 256: asked for in the first request. */
-        g_object_set (f->client, "block-size", 256, NULL);
-        g_clear_object (&got);
-        g_clear_object (&from);
-        r.done = FALSE;
-        got = first_request (f, plain, &r, &from);
-        g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_BLOCK2), ==, COAP_UDP6_BLOCK_VALUE (0, FALSE, 4));
-        raw_answer_block2 (f, got, from, body, 0, 4, -1);
-        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
-        g_assert_no_error (r.error);
-        g_clear_object (&r.response);
-
-        /* The request's own 64 (SZX 2) beats block-size 256, in every block. */
-        coap_udp6_message_set_option_uint (sized, COAP_UDP6_OPTION_BLOCK2, COAP_UDP6_BLOCK_VALUE (0, FALSE, 2));
-        g_clear_object (&got);
-        g_clear_object (&from);
-        r.done = FALSE;
-        got = first_request (f, sized, &r, &from);
-        for (guint num = 0; num < 4; num++) {
-                if (num > 0) {
-                        g_clear_object (&got);
-                        g_clear_object (&from);
-                        got = raw_recv (f, &from);
-                }
-                g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_BLOCK2), ==,
-                                 COAP_UDP6_BLOCK_VALUE (num, FALSE, 2));
-                raw_answer_block2 (f, got, from, body, num, 2, -1);
-        }
-        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
-        g_assert_no_error (r.error);
-        g_assert_true (g_bytes_equal (coap_udp6_message_get_payload (r.response), body));
-        g_clear_object (&r.response);
-
-        /* And beats the default 1024 too. */
-        g_object_set (f->client, "block-size", 1024, NULL);
+        run_download (f, plain, body, -1);
+        g_object_set (f->client, "block-size", 64, NULL);
+        run_download (f, plain, body, 2);
+        /* The request's own size beats block-size, smaller or larger. */
         coap_udp6_message_set_option_uint (sized, COAP_UDP6_OPTION_BLOCK2, COAP_UDP6_BLOCK_VALUE (0, FALSE, 1));
-        g_clear_object (&got);
-        g_clear_object (&from);
-        r.done = FALSE;
-        got = first_request (f, sized, &r, &from);
-        g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_BLOCK2), ==, COAP_UDP6_BLOCK_VALUE (0, FALSE, 1));
-        answer = raw_answer (got, COAP_UDP6_CODE_NOT_FOUND);
-        test_raw_send_message (f->raw, from, answer);
-        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
-        g_assert_no_error (r.error);
-        g_clear_object (&r.response);
+        run_download (f, sized, body, 1);
+        coap_udp6_message_set_option_uint (sized, COAP_UDP6_OPTION_BLOCK2, COAP_UDP6_BLOCK_VALUE (0, FALSE, 4));
+        run_download (f, sized, body, 4);
+        g_object_set (f->client, "block-size", 1024, NULL);
+        run_download (f, sized, body, 4);
 }
 
 int
