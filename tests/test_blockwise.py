@@ -70,12 +70,14 @@ class OwnBlocks(CoapUdp6.Resource):
         request.respond(response)
 
 
-def request(client, uri, code=CoapUdp6.Code.GET, payload=None):
+def request(client, uri, code=CoapUdp6.Code.GET, payload=None, block2_szx=None):
     loop = GLib.MainLoop()
     message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, code)
     message.set_request_uri(uri)
     if payload is not None:
         message.set_payload(payload)
+    if block2_szx is not None:
+        message.set_block2(CoapUdp6.BlockOption.new(0, False, block2_szx))
     result = {}
 
     def done(ctx, res):
@@ -132,6 +134,18 @@ class PythonBlockwise(unittest.TestCase):
         self.client.props.block_size = 256
         self.assertEqual(payload_of(request(self.client, self.base + '/own')), own.payload)
         self.assertEqual(own.asked, [(n, 4) for n in range(20)])
+
+    def test_per_request_block2(self):
+        # Early negotiation per request (RFC 7959 §2.4): the request's own
+        # Block2 size, from the first block on, whatever block-size says.
+        own = OwnBlocks(body(1000, 7))
+        self.server.add_resource('own', own)
+        self.client.props.block_size = 256
+        self.assertEqual(payload_of(request(self.client, self.base + '/own')), own.payload)
+        self.assertEqual(own.asked, [(n, 4) for n in range(4)])
+        own.asked = []
+        self.assertEqual(payload_of(request(self.client, self.base + '/own', block2_szx=2)), own.payload)
+        self.assertEqual(own.asked, [(n, 2) for n in range(16)])
 
     def test_python_upload_10k(self):
         data = body(10 * 1024, 1)
