@@ -39,10 +39,12 @@ class Store(CoapUdp6.Resource):
     def __init__(self):
         super().__init__()
         self.received = []
+        self.remotes = []
 
     def do_render(self, request):
         payload = request.get_message().get_payload()
         self.received.append(bytes(payload.get_data() or b''))
+        self.remotes.append(request.get_remote().get_hostinfo())
         request.respond_payload(CoapUdp6.Code.CHANGED, None, -1)
 
 
@@ -68,12 +70,14 @@ class OwnBlocks(CoapUdp6.Resource):
         request.respond(response)
 
 
-def request(client, uri, code=CoapUdp6.Code.GET, payload=None):
+def request(client, uri, code=CoapUdp6.Code.GET, payload=None, block2_szx=None):
     loop = GLib.MainLoop()
     message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, code)
     message.set_request_uri(uri)
     if payload is not None:
         message.set_payload(payload)
+    if block2_szx is not None:
+        message.set_block2(CoapUdp6.BlockOption.new(0, False, block2_szx))
     result = {}
 
     def done(ctx, res):
@@ -131,11 +135,55 @@ class PythonBlockwise(unittest.TestCase):
         self.assertEqual(payload_of(request(self.client, self.base + '/own')), own.payload)
         self.assertEqual(own.asked, [(n, 4) for n in range(20)])
 
+    def test_per_request_block2(self):
+        # Early negotiation per request (RFC 7959 §2.4): the request's own
+        # Block2 size, from the first block on, whatever block-size says.
+        own = OwnBlocks(body(1000, 7))
+        self.server.add_resource('own', own)
+        self.client.props.block_size = 256
+        self.assertEqual(payload_of(request(self.client, self.base + '/own')), own.payload)
+        self.assertEqual(own.asked, [(n, 4) for n in range(4)])
+        own.asked = []
+        self.assertEqual(payload_of(request(self.client, self.base + '/own', block2_szx=2)), own.payload)
+        self.assertEqual(own.asked, [(n, 2) for n in range(16)])
+
     def test_python_upload_10k(self):
         data = body(10 * 1024, 1)
         response = request(self.client, self.base + '/store', CoapUdp6.Code.PUT, data)
         self.assertEqual(response.get_code(), CoapUdp6.Code.CHANGED)
         self.assertEqual(self.store.received, [data])
+
+    def test_uploads_from_several_clients(self):
+        # Started together, the uploads interleave at the server; one
+        # Request-Tag for all: only the source ports keep them apart.
+        clients = [CoapUdp6.Context.new_client() for _ in range(3)]
+        datas = [body(5000, 10 + i) for i in range(3)]
+        loop = GLib.MainLoop()
+        results = {}
+
+        def done(ctx, res, i):
+            try:
+                results[i] = ctx.request_finish(res)
+            except GLib.Error as e:
+                results[i] = e
+            if len(results) == len(clients):
+                loop.quit()
+        for i, (client, data) in enumerate(zip(clients, datas)):
+            message = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.PUT)
+            message.set_request_uri(self.base + '/store')
+            message.set_payload(data)
+            message.add_request_tag(GLib.Bytes.new(b'same'))
+            client.request_async(message, None, done, i)
+        timeout = GLib.timeout_add(20000, loop.quit)
+        loop.run()
+        self.assertEqual(len(results), len(clients))
+        GLib.source_remove(timeout)
+        for response in results.values():
+            self.assertIsInstance(response, CoapUdp6.Message)
+            self.assertEqual(response.get_code(), CoapUdp6.Code.CHANGED)
+        expected = {'[::1]:%d' % c.get_local_port(): d for c, d in zip(clients, datas)}
+        self.assertEqual(dict(zip(self.store.remotes, self.store.received)), expected)
+        self.assertEqual(len(self.store.received), len(clients))
 
     def test_streams_with_progress(self):
         data = body(20000, 6)
