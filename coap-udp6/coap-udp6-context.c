@@ -1064,8 +1064,11 @@ coap_udp6_context_class_init (CoapUdp6ContextClass *klass)
          * power of two from 16 to 1024 (other values are rounded down).
          * A request body larger than this is sent as Block1 blocks; a
          * response body larger than this is served as Block2 blocks. Below
-         * 1024, every request asks for blocks of this size with a Block2
-         * option from its first message (early negotiation, §4). A request
+         * 1024, every request that is not sent in Block1 blocks asks for
+         * response blocks of this size with a Block2 option from its first
+         * message (early negotiation, §4); an upload's response comes in
+         * the server's block size unless the request carries a Block2 option
+         * of its own (NUM 0), which then goes with every block. A request
          * carrying its own Block1 or Block2 option (NUM 0) uses that
          * option's size instead.
          *
