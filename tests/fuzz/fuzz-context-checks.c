@@ -50,6 +50,30 @@ fuzz_count_execution (Fuzz            *f,
         seen->fingerprint = fingerprint;
 }
 
+/* Every datagram the context is given: a CON or NON that reuses the
+ * (remote, MID) of a POST that ran, with another fingerprint, takes its
+ * place in the deduplication table (which keeps the latest message of an
+ * ID), so that POST, retransmitted after it, runs again
+ * (data/fuzz-context/reused-mid-then-first-again). */
+void
+fuzz_note_datagram (Fuzz                    *f,
+                    CoapUdp6EndpointAddress *remote,
+                    GBytes                  *datagram)
+{
+        g_autoptr (CoapUdp6Message) message = coap_udp6_message_decode (datagram, NULL, NULL);
+        CoapUdp6MidKey key;
+        Execution *seen;
+
+        if (message == NULL || (coap_udp6_message_get_mtype (message) != COAP_UDP6_MESSAGE_TYPE_CON &&
+                                coap_udp6_message_get_mtype (message) != COAP_UDP6_MESSAGE_TYPE_NON))
+                return;
+        key.remote = remote;
+        key.mid = coap_udp6_message_get_mid (message);
+        seen = g_hash_table_lookup (f->executed, &key);
+        if (seen != NULL && seen->fingerprint != coap_udp6_context_dedup_fingerprint (message))
+                g_hash_table_remove (f->executed, &key);
+}
+
 /* Per remote, as max-dedup-entries-per-remote counts (address and port). */
 static void
 check_dedup_per_remote (CoapUdp6Context *ctx)

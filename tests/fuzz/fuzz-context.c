@@ -285,6 +285,7 @@ feed (Fuzz   *f,
       GBytes *datagram,
       guint   r)
 {
+        fuzz_note_datagram (f, f->remotes[r], datagram);
         fuzz_feed (f->ctx, f->remotes[r], datagram);
         fuzz_last_fed_set (&f->last_fed, datagram, r);
 }
@@ -551,8 +552,10 @@ send_real (Fuzz   *f,
         gsize size;
         gconstpointer data = g_bytes_get_data (datagram, &size);
 
-        if (to.sin6_port != 0)
-                (void) sendto (global.sinks[sink], data, size, 0, (struct sockaddr *) &to, sizeof to);
+        if (to.sin6_port == 0)
+                return;
+        fuzz_note_datagram (f, f->remotes[sink], datagram);
+        (void) sendto (global.sinks[sink], data, size, 0, (struct sockaddr *) &to, sizeof to);
 }
 
 /* Datagrams through the real socket: pktinfo, reception in batches, the

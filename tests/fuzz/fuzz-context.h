@@ -41,4 +41,7 @@ typedef struct {
 
 void fuzz_count_execution (Fuzz            *f,
                            CoapUdp6Request *request);
+void fuzz_note_datagram (Fuzz                    *f,
+                         CoapUdp6EndpointAddress *remote,
+                         GBytes                  *datagram);
 void fuzz_check_invariants (Fuzz *f);
