@@ -7,6 +7,9 @@
 
 #include <glib-unix.h>
 #include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -586,14 +589,17 @@ main (int   argc,
                 }
         }
         if (output_file != NULL && !g_str_equal (output_file, "-")) {
-                g_autoptr (GFile) file = g_file_new_for_commandline_arg (output_file);
+                /* Written in place, as curl and coap-client do: also
+                 * /dev/null or a FIFO, and without g_file_replace()'s
+                 * temporary file, fsync() and rename(). */
+                int fd = open (output_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 
-                sink = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error));
-                if (sink == NULL) {
+                if (fd < 0) {
                         fprintf (stderr, "coap-udp6-client: cannot write %s: %s\n", output_file,
-                                 error->message);
+                                 g_strerror (errno));
                         return EXIT_FAILURE_LOCAL;
                 }
+                sink = g_unix_output_stream_new (fd, TRUE);
         }
         client.show_progress = isatty (STDERR_FILENO) && (body != NULL || sink != NULL);
 

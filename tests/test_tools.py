@@ -111,6 +111,14 @@ class Tools(unittest.TestCase):
             self.assertEqual(got.returncode, 2)
             got = client('-o', os.path.join(tmp, 'no', 'dir'), self.base + '/hello')
             self.assertEqual(got.returncode, 2)
+            # Written in place: a shorter body over a longer file leaves
+            # only itself, and /dev/null is a file to write too.
+            got = client('-o', output, self.base + '/hello')
+            self.assertEqual(got.returncode, 0, got.stderr)
+            with open(output, 'rb') as f:
+                self.assertEqual(f.read(), b'Hello, world!')
+            got = client('-o', '/dev/null', self.base + '/hello')
+            self.assertEqual((got.returncode, got.stdout), (0, b''), got.stderr)
 
     def test_accept_and_raw_options_reach_the_server(self):
         got = client('-A', 'text/plain;charset=utf-8', '-O', '2048,0xcafe',
