@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Observe (RFC 7641) from Python: a Python observable resource observed
 through CoapUdp6.Observation, its latest-text bound to another object;
-the tools observing each other and libcoap's coap-client-notls and
+a raw server forging sequence numbers (older ones dropped, the 24-bit
+wrap delivered) and notifying a forgotten observation (Reset); the tools
+observing each other and libcoap's coap-client-notls and
 coap-server-notls over ::1."""
 
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -161,6 +164,97 @@ class ObservationTest(unittest.TestCase):
         self.assertTrue(ended[0].matches(CoapUdp6.error_quark(), CoapUdp6.Error.NOT_OBSERVED))
         self.assertIn('4.04', ended[0].message)
         self.assertEqual(observation.props.error.message, ended[0].message)
+
+
+class RawServerTest(unittest.TestCase):
+    """A raw UDP socket on ::1 plays the server, to forge sequence numbers
+    (RFC 7641 §3.4) and notifications nobody asked for (§3.6)."""
+
+    def setUp(self):
+        self.raw = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        self.raw.bind(('::1', 0))
+        self.raw.setblocking(False)
+        self.client = CoapUdp6.Context.new_client()
+        self.context = GLib.MainContext.default()
+        self.peer = None
+
+    def tearDown(self):
+        self.raw.close()
+
+    def iterate_until(self, condition, timeout=5):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            self.assertLess(time.monotonic(), deadline, 'timed out')
+            self.context.iteration(False) or time.sleep(0.001)
+
+    def recv(self):
+        got = []
+
+        def ready():
+            try:
+                data, self.peer = self.raw.recvfrom(2048)
+            except BlockingIOError:
+                return False
+            got.append(CoapUdp6.Message.decode(GLib.Bytes.new(data), None))
+            return True
+        self.iterate_until(ready)
+        return got[0]
+
+    def send(self, mtype, code, mid, token, observe=None, payload=None):
+        message = CoapUdp6.Message.new(mtype, code)
+        message.set_mid(mid)
+        message.set_token(token)
+        if observe is not None:
+            message.set_observe(observe)
+        if payload is not None:
+            message.set_payload(payload)
+        self.raw.sendto(message.encode().get_data(), self.peer)
+
+    def observe(self, first_sequence):
+        """Registers, answers with Observe first_sequence and payload 'a';
+        returns the observation, the texts it delivers and the token."""
+        request = CoapUdp6.Message.new(CoapUdp6.MessageType.CON, CoapUdp6.Code.GET)
+        request.set_request_uri('coap://[::1]:%d/x' % self.raw.getsockname()[1])
+        observation = self.client.observe(request, None)
+        texts = []
+        observation.connect('notification',
+                            lambda obs, msg: texts.append(bytes(msg.get_payload().get_data())))
+        registration = self.recv()
+        self.assertEqual(registration.get_observe(), (True, 0))
+        token = bytes(registration.get_token().get_data())
+        self.send(CoapUdp6.MessageType.ACK, CoapUdp6.Code.CONTENT, registration.get_mid(),
+                  token, first_sequence, b'a')
+        self.iterate_until(lambda: len(texts) == 1)
+        return observation, texts, token
+
+    def test_older_notifications_are_dropped(self):
+        observation, texts, token = self.observe(5)
+        self.send(CoapUdp6.MessageType.NON, CoapUdp6.Code.CONTENT, 0x100, token, 7, b'b')
+        self.iterate_until(lambda: len(texts) == 2)
+        self.send(CoapUdp6.MessageType.NON, CoapUdp6.Code.CONTENT, 0x101, token, 6, b'stale')
+        self.send(CoapUdp6.MessageType.CON, CoapUdp6.Code.CONTENT, 0x102, token, 8, b'c')
+        ack = self.recv()
+        self.assertEqual((ack.get_mtype(), ack.get_mid()), (CoapUdp6.MessageType.ACK, 0x102))
+        self.iterate_until(lambda: len(texts) == 3)
+        self.assertEqual(texts, [b'a', b'b', b'c'])
+        self.assertTrue(observation.props.active)
+
+    def test_sequence_wraps_around(self):
+        observation, texts, token = self.observe(0xfffffe)
+        for i, sequence in enumerate((0xffffff, 0, 1)):
+            self.send(CoapUdp6.MessageType.NON, CoapUdp6.Code.CONTENT, 0x200 + i, token,
+                      sequence, b'%d' % i)
+            self.iterate_until(lambda: len(texts) == i + 2)
+        self.assertEqual(texts, [b'a', b'0', b'1', b'2'])
+
+    def test_forgotten_observation_gets_reset(self):
+        observation, texts, token = self.observe(1)
+        observation.forget()
+        self.assertFalse(observation.props.active)
+        self.send(CoapUdp6.MessageType.CON, CoapUdp6.Code.CONTENT, 0x300, token, 2, b'late')
+        reset = self.recv()
+        self.assertEqual((reset.get_mtype(), reset.get_mid()), (CoapUdp6.MessageType.RST, 0x300))
+        self.assertEqual(texts, [b'a'])
 
 
 def wait_for(condition, what, timeout=20):
