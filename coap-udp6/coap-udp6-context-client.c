@@ -156,6 +156,7 @@ exchange_tx_done (CoapUdp6Transmission *tx,
 
         ex->tx = NULL;
         if (answer == NULL) {
+                coap_udp6_context_coaps_peer_silent (ex->context, ex->remote);
                 exchange_fail (ex, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT,
                                "No acknowledgement after every retransmission");
         } else if (coap_udp6_message_get_mtype (answer) == COAP_UDP6_MESSAGE_TYPE_RST) {

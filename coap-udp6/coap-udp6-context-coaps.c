@@ -4,6 +4,7 @@
  */
 #include "coap-udp6-context-private.h"
 #include "coap-udp6-message-interface-private.h"
+#include "coap-udp6-dtls-private.h"
 
 #include <string.h>
 
@@ -108,4 +109,15 @@ coap_udp6_context_set_credentials (CoapUdp6Context     *self,
         if (!g_set_object (&self->credentials, credentials))
                 return;
         g_object_notify (G_OBJECT (self), "credentials");
+}
+
+void
+coap_udp6_context_coaps_peer_silent (CoapUdp6Context         *self,
+                                     CoapUdp6EndpointAddress *remote)
+{
+        CoapUdp6MessageInterface *iface = remote != NULL ? coap_udp6_endpoint_address_get_interface (remote)
+                                                         : NULL;
+
+        if (iface != NULL && iface->dtls != NULL)
+                coap_udp6_dtls_forget_silent_peer (iface->dtls, remote);
 }

@@ -424,5 +424,9 @@ CoapUdp6MessageInterface *coap_udp6_context_coaps_interface (CoapUdp6Context *se
 /* Gives every coaps interface the context's limits. */
 /* Gives the coaps interfaces the context's limits and clock. */
 void coap_udp6_context_coaps_apply_limits (CoapUdp6Context *self);
+/* A CON to @remote went unacknowledged: a coaps client's session with it
+ * ends (coap_udp6_dtls_forget_silent_peer()). */
+void coap_udp6_context_coaps_peer_silent (CoapUdp6Context         *self,
+                                          CoapUdp6EndpointAddress *remote);
 
 G_END_DECLS

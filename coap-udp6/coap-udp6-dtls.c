@@ -902,6 +902,24 @@ coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self)
         return self->n_handshakes;
 }
 
+void
+coap_udp6_dtls_forget_silent_peer (CoapUdp6Dtls            *self,
+                                   CoapUdp6EndpointAddress *remote)
+{
+        CoapUdp6DtlsPeerKey key;
+        CoapUdp6DtlsSession *session;
+
+        if (self->server)
+                return;
+        peer_key (remote, &key);
+        session = find_session (self, &key);
+        if (session == NULL || session->state != COAP_UDP6_DTLS_ESTABLISHED)
+                return;
+        g_debug ("A DTLS peer stopped answering: its session ends, the next request makes a new one");
+        coap_udp6_dtls_session_close (session);
+        remove_session (self, session);
+}
+
 gboolean
 coap_udp6_dtls_is_established (CoapUdp6Dtls            *self,
                                CoapUdp6EndpointAddress *remote)

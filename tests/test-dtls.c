@@ -579,6 +579,34 @@ test_peer_restarts (Fixture      *f,
         g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
 }
 
+static void
+test_server_restarts (Fixture      *f,
+                      gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        TestResult result;
+
+        g_test_summary ("A server that lost its sessions (it restarted) drops the client's "
+                        "records without a word: the request that gets no acknowledgement "
+                        "ends the client's session, and the next one handshakes again");
+        g_object_set (client, "ack-timeout", 0.05, "max-retransmit", 2, NULL);
+        request (client, uri, NULL, 10000, &result);
+        g_assert_no_error (result.error);
+        result_clear (&result);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (client)), ==, 1);
+        coap_udp6_dtls_drop_sessions (dtls_of (f->server));
+        request (client, uri, NULL, 10000, &result);
+        g_assert_error (result.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT);
+        result_clear (&result);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (client)), ==, 0);
+        request (client, uri, NULL, 10000, &result);
+        g_assert_no_error (result.error);
+        g_assert_cmpuint (coap_udp6_message_get_code (result.response), ==, COAP_UDP6_CODE_CONTENT);
+        result_clear (&result);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
+}
+
 #define LOSSY_REQUESTS 5
 
 static void
@@ -646,6 +674,7 @@ main (int   argc,
         ADD ("/dtls/idle-close", test_idle_close);
         ADD ("/dtls/shutdown-closes", test_shutdown_closes);
         ADD ("/dtls/peer-restarts", test_peer_restarts);
+        ADD ("/dtls/server-restarts", test_server_restarts);
         ADD ("/dtls/handshake-through-loss", test_handshake_through_loss);
 #undef ADD
         return g_test_run ();

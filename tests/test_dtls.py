@@ -207,6 +207,50 @@ class Interop(unittest.TestCase):
     def test_our_client_libcoap_openssl(self):
         self.check_our_client('coap-server-openssl')
 
+    def check_server_restart(self, binary):
+        # The server restarts on its port and forgets the session; DTLS
+        # drops records it cannot decrypt without a word, so the request
+        # sent on the old session gets no acknowledgement. That ends the
+        # session, and the next request handshakes again.
+        if not libcoap(binary):
+            self.skipTest('%s missing' % binary)
+        proc, port = self.libcoap_server(binary)
+        client = CoapUdp6.Context.new_client()
+        client.props.credentials = credentials('ours', KEY)
+        client.props.ack_timeout = 0.2
+        client.props.max_retransmit = 2
+        uri = 'coaps://[::1]:%d/' % port
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            result = request(client, uri, timeout=25)
+            if 'response' in result:
+                break
+            time.sleep(0.1)
+        self.assertIn('response', result, result.get('error'))
+        proc.kill()
+        proc.wait()
+        restarted = subprocess.Popen([binary, '-A', '::1', '-d', '4', '-k', KEY.decode(),
+                                      '-p', str(port - 1)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (restarted.terminate(), restarted.wait(5)))
+        iterate_until(lambda: udp_port_bound(port), timeout=10)
+        started = time.monotonic()
+        result = request(client, uri, timeout=25)
+        self.assertIn('error', result)
+        self.assertTrue(result['error'].matches(CoapUdp6.error_quark(), CoapUdp6.Error.TIMEOUT),
+                        result['error'].message)
+        result = request(client, uri, timeout=25)
+        self.assertIn('response', result, result.get('error'))
+        self.assertEqual(result['response'].get_code(), CoapUdp6.Code.CONTENT)
+        # 0.2 s, twice retransmitted: about 1.4 s of silence, then a handshake.
+        self.assertLess(time.monotonic() - started, 10)
+
+    def test_libcoap_gnutls_server_restarts(self):
+        self.check_server_restart('coap-server-gnutls')
+
+    def test_libcoap_openssl_server_restarts(self):
+        self.check_server_restart('coap-server-openssl')
+
     def check_our_server(self, binary):
         if not libcoap(binary):
             self.skipTest('%s missing' % binary)
