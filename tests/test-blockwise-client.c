@@ -53,16 +53,6 @@ make_body (gsize len,
         return g_bytes_new_take (data, len);
 }
 
-/* An integer option's value, or -1 when absent. */
-static gint64
-option_value (CoapUdp6Message *message,
-              guint            number)
-{
-        guint32 value;
-
-        return coap_udp6_message_get_option_uint (message, number, &value) ? (gint64) value : -1;
-}
-
 static CoapUdp6Message *
 new_request (Fixture *f,
              guint    code)
@@ -83,18 +73,6 @@ raw_recv (Fixture         *f,
         return test_raw_recv_message (f->main_context, f->raw, 5000, from);
 }
 
-/* A piggybacked answer to @request. */
-static CoapUdp6Message *
-raw_answer (CoapUdp6Message *request,
-            guint            code)
-{
-        CoapUdp6Message *answer = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, code);
-
-        coap_udp6_message_set_mid (answer, coap_udp6_message_get_mid (request));
-        coap_udp6_message_set_token (answer, coap_udp6_message_get_token (request));
-        return answer;
-}
-
 /* Answers @request with block @num of size exponent @szx of @body; with
  * @len other bytes instead of the block's when @len is not -1. */
 static void
@@ -106,7 +84,7 @@ raw_answer_block2 (Fixture         *f,
                    guint            szx,
                    gssize           len)
 {
-        g_autoptr (CoapUdp6Message) answer = raw_answer (request, COAP_UDP6_CODE_CONTENT);
+        g_autoptr (CoapUdp6Message) answer = test_piggybacked_answer (request, COAP_UDP6_CODE_CONTENT);
         gsize total = g_bytes_get_size (body);
         gsize start = MIN ((gsize) num * COAP_UDP6_BLOCK_SIZE (szx), total);
         gsize end = MIN (start + COAP_UDP6_BLOCK_SIZE (szx), total);
@@ -126,7 +104,7 @@ raw_answer_block1 (Fixture         *f,
                    guint            code,
                    guint32          value)
 {
-        g_autoptr (CoapUdp6Message) answer = raw_answer (request, code);
+        g_autoptr (CoapUdp6Message) answer = test_piggybacked_answer (request, code);
 
         coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1, value);
         test_raw_send_message (f->raw, to, answer);
@@ -196,8 +174,8 @@ test_continue_smaller (Fixture      *f,
                 coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
         }
         got = raw_recv (f, &from);
-        g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_BLOCK1), ==, COAP_UDP6_BLOCK_VALUE (0, TRUE, 5));
-        g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_SIZE1), ==, 2000);
+        g_assert_cmpint (test_option_uint (got, COAP_UDP6_OPTION_BLOCK1), ==, COAP_UDP6_BLOCK_VALUE (0, TRUE, 5));
+        g_assert_cmpint (test_option_uint (got, COAP_UDP6_OPTION_SIZE1), ==, 2000);
         assert_payload_at (got, body, 0, 512);
         tag = request_tag (got);
         g_byte_array_append (received, g_bytes_get_data (coap_udp6_message_get_payload (got), NULL), 512);
@@ -212,7 +190,7 @@ test_continue_smaller (Fixture      *f,
                 g_clear_object (&got);
                 g_clear_object (&from);
                 got = raw_recv (f, &from);
-                g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_BLOCK1), ==,
+                g_assert_cmpint (test_option_uint (got, COAP_UDP6_OPTION_BLOCK1), ==,
                                  COAP_UDP6_BLOCK_VALUE (offset / 256, more, 4));
                 assert_payload_at (got, body, offset, len);
                 got_tag = request_tag (got);
@@ -262,7 +240,7 @@ run_wrong_size (Fixture *f,
                 gint64 block2;
 
                 got = raw_recv (f, &from);
-                block2 = option_value (got, COAP_UDP6_OPTION_BLOCK2);
+                block2 = test_option_uint (got, COAP_UDP6_OPTION_BLOCK2);
                 g_assert_cmpint (block2 < 0 ? 0 : COAP_UDP6_BLOCK_NUM (block2), ==, num);
                 raw_answer_block2 (f, got, from, body, num, 2, num == bad_num ? (gssize) bad_len : -1);
         }
@@ -311,7 +289,7 @@ run_download (Fixture         *f,
                         raw_answer_block2 (f, got, from, body, 0, 6, -1);
                         continue;
                 }
-                g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_BLOCK2), ==,
+                g_assert_cmpint (test_option_uint (got, COAP_UDP6_OPTION_BLOCK2), ==,
                                  COAP_UDP6_BLOCK_VALUE (num, FALSE, szx));
                 raw_answer_block2 (f, got, from, body, num, szx, -1);
         }

@@ -42,15 +42,6 @@ fixture_teardown (Fixture      *f,
         test_main_context_pop (f->main_context);
 }
 
-static gint64
-option_value (CoapUdp6Message *message,
-              guint            number)
-{
-        guint32 value;
-
-        return coap_udp6_message_get_option_uint (message, number, &value) ? (gint64) value : -1;
-}
-
 static CoapUdp6Message *
 new_request (Fixture *f,
              guint    code)
@@ -162,7 +153,7 @@ assert_block (CoapUdp6Message *request,
               guint            option,
               guint            num)
 {
-        gint64 value = option_value (request, option);
+        gint64 value = test_option_uint (request, option);
 
         g_assert_cmpint (coap_udp6_message_get_mtype (request), ==, COAP_UDP6_MESSAGE_TYPE_CON);
         g_assert_true (g_bytes_equal (coap_udp6_message_get_token (request), token));
@@ -223,7 +214,7 @@ test_upload_late_duplicate (Fixture      *f,
         send_message (f, answer1);
         block2 = recv_ack_and_request (f, coap_udp6_message_get_mid (answer1));
         assert_block (block2, token, COAP_UDP6_OPTION_BLOCK1, 2);
-        g_assert_false (COAP_UDP6_BLOCK_MORE (option_value (block2, COAP_UDP6_OPTION_BLOCK1)));
+        g_assert_false (COAP_UDP6_BLOCK_MORE (test_option_uint (block2, COAP_UDP6_OPTION_BLOCK1)));
         g_byte_array_append (got, block2->payload_data, block2->payload_len);
         /* The late 2.31 for block 1, then the answer to the last block. */
         send_answer (f, block1, COAP_UDP6_MESSAGE_TYPE_NON, COAP_UDP6_CODE_CONTINUE,

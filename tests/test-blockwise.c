@@ -9,16 +9,6 @@
 
 #include <string.h>
 
-/* An integer option's value, or -1 when absent. */
-static gint64
-option_value (CoapUdp6Message *message,
-              guint            number)
-{
-        guint32 value;
-
-        return coap_udp6_message_get_option_uint (message, number, &value) ? (gint64) value : -1;
-}
-
 #define TEST_TYPE_RESOURCE (test_resource_get_type ())
 G_DECLARE_FINAL_TYPE (TestResource, test_resource, TEST, RESOURCE, CoapUdp6Resource)
 
@@ -313,7 +303,7 @@ test_too_large (Fixture      *f,
         response = run_request (f, upload, &error);
         g_assert_no_error (error);
         g_assert_cmpuint (coap_udp6_message_get_code (response), ==, COAP_UDP6_CODE_REQUEST_ENTITY_TOO_LARGE);
-        g_assert_cmpint (option_value (response, COAP_UDP6_OPTION_SIZE1), ==, 2000);
+        g_assert_cmpint (test_option_uint (response, COAP_UDP6_OPTION_SIZE1), ==, 2000);
         g_assert_cmpuint (f->echo->calls, ==, 0);
 
         /* The client takes at most 1000 bytes. */
@@ -357,18 +347,6 @@ raw_send_message (Fixture         *f,
         test_raw_send_message (f->raw, to, message);
 }
 
-/* A piggybacked answer to @request. */
-static CoapUdp6Message *
-raw_answer (CoapUdp6Message *request,
-            guint            code)
-{
-        CoapUdp6Message *answer = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, code);
-
-        coap_udp6_message_set_mid (answer, coap_udp6_message_get_mid (request));
-        coap_udp6_message_set_token (answer, coap_udp6_message_get_token (request));
-        return answer;
-}
-
 /* Answers @request with block @num (16 bytes each) of @body under @etag. */
 static void
 raw_answer_block (Fixture         *f,
@@ -378,7 +356,7 @@ raw_answer_block (Fixture         *f,
                   guint            num,
                   guint8           etag)
 {
-        g_autoptr (CoapUdp6Message) answer = raw_answer (request, COAP_UDP6_CODE_CONTENT);
+        g_autoptr (CoapUdp6Message) answer = test_piggybacked_answer (request, COAP_UDP6_CODE_CONTENT);
         g_autoptr (GBytes) tag = g_bytes_new (&etag, 1);
         gsize total = g_bytes_get_size (body);
         gsize start = num * 16;
@@ -403,7 +381,7 @@ raw_port (Fixture *f)
 static guint
 requested_block2 (CoapUdp6Message *request)
 {
-        gint64 block2 = option_value (request, COAP_UDP6_OPTION_BLOCK2);
+        gint64 block2 = test_option_uint (request, COAP_UDP6_OPTION_BLOCK2);
 
         return block2 < 0 ? 0 : COAP_UDP6_BLOCK_NUM (block2);
 }
@@ -539,18 +517,18 @@ test_stale_continue (Fixture      *f,
                 got = raw_recv_message (f, &from);
 
                 g_assert_nonnull (got);
-                block1 = option_value (got, COAP_UDP6_OPTION_BLOCK1);
+                block1 = test_option_uint (got, COAP_UDP6_OPTION_BLOCK1);
                 g_assert_cmpint (block1, >=, 0);
                 g_assert_cmpuint (COAP_UDP6_BLOCK_NUM (block1), ==, step == 0 ? 0 : 1);
                 if (step == 2)
                         g_assert_cmpuint (coap_udp6_message_get_mid (got), !=, stale_mid);
                 stale_mid = coap_udp6_message_get_mid (got);
                 if (step == 2) {
-                        answer = raw_answer (got, COAP_UDP6_CODE_CHANGED);
+                        answer = test_piggybacked_answer (got, COAP_UDP6_CODE_CHANGED);
                         coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1, block1);
                 } else {
                         /* Step 1: the 2.31 of block 0 again. */
-                        answer = raw_answer (got, COAP_UDP6_CODE_CONTINUE);
+                        answer = test_piggybacked_answer (got, COAP_UDP6_CODE_CONTINUE);
                         coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1,
                                                            COAP_UDP6_BLOCK_VALUE (0, TRUE, 0));
                 }
@@ -652,7 +630,7 @@ test_413_block_size (Fixture      *f,
         got = raw_recv_message (f, &from);
         g_assert_nonnull (got);
         g_assert_false (coap_udp6_message_has_option (got, COAP_UDP6_OPTION_BLOCK1));
-        answer = raw_answer (got, COAP_UDP6_CODE_REQUEST_ENTITY_TOO_LARGE);
+        answer = test_piggybacked_answer (got, COAP_UDP6_CODE_REQUEST_ENTITY_TOO_LARGE);
         coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1, COAP_UDP6_BLOCK_VALUE (0, FALSE, 3));
         coap_udp6_message_set_size1 (answer, 4096);
         raw_send_message (f, answer, from);
@@ -662,14 +640,14 @@ test_413_block_size (Fixture      *f,
                 g_clear_object (&from);
                 got = raw_recv_message (f, &from);
                 g_assert_nonnull (got);
-                block1 = option_value (got, COAP_UDP6_OPTION_BLOCK1);
+                block1 = test_option_uint (got, COAP_UDP6_OPTION_BLOCK1);
                 g_assert_cmpint (block1, >=, 0);
                 g_assert_cmpuint (COAP_UDP6_BLOCK_SZX (block1), ==, 3);
                 g_assert_cmpuint (COAP_UDP6_BLOCK_NUM (block1), ==, blocks);
                 if (blocks == 0)
-                        g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_SIZE1), ==, 500);
+                        g_assert_cmpint (test_option_uint (got, COAP_UDP6_OPTION_SIZE1), ==, 500);
                 blocks++;
-                answer = raw_answer (got, COAP_UDP6_BLOCK_MORE (block1) ? COAP_UDP6_CODE_CONTINUE
+                answer = test_piggybacked_answer (got, COAP_UDP6_BLOCK_MORE (block1) ? COAP_UDP6_CODE_CONTINUE
                                                                         : COAP_UDP6_CODE_CHANGED);
                 coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK1, block1);
                 raw_send_message (f, answer, from);
@@ -703,15 +681,15 @@ test_per_request_size (Fixture      *f,
         coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
         got = raw_recv_message (f, &from);
         g_assert_nonnull (got);
-        block1 = option_value (got, COAP_UDP6_OPTION_BLOCK1);
+        block1 = test_option_uint (got, COAP_UDP6_OPTION_BLOCK1);
         g_assert_cmpint (block1, ==, COAP_UDP6_BLOCK_VALUE (0, TRUE, 2));
         g_assert_cmpuint (g_bytes_get_size (coap_udp6_message_get_payload (got)), ==, 64);
-        g_assert_cmpint (option_value (got, COAP_UDP6_OPTION_SIZE1), ==, 300);
+        g_assert_cmpint (test_option_uint (got, COAP_UDP6_OPTION_SIZE1), ==, 300);
         /* RFC 9175 §3.4: a Request-Tag on every upload. */
         tags = coap_udp6_message_get_request_tags (got);
         g_assert_cmpuint (tags->len, ==, 1);
         /* An error answer ends the upload; the application sees it. */
-        answer = raw_answer (got, COAP_UDP6_CODE_BAD_REQUEST);
+        answer = test_piggybacked_answer (got, COAP_UDP6_CODE_BAD_REQUEST);
         raw_send_message (f, answer, from);
         g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
         g_assert_no_error (r.error);
@@ -735,7 +713,7 @@ test_echo (Fixture      *f,
         coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
         got = raw_recv_message (f, &from);
         g_assert_nonnull (got);
-        answer = raw_answer (got, COAP_UDP6_CODE_UNAUTHORIZED);
+        answer = test_piggybacked_answer (got, COAP_UDP6_CODE_UNAUTHORIZED);
         coap_udp6_message_set_echo (answer, echo);
         raw_send_message (f, answer, from);
         g_clear_object (&got);
@@ -746,7 +724,7 @@ test_echo (Fixture      *f,
         got_echo = coap_udp6_message_get_echo (got);
         g_assert_nonnull (got_echo);
         g_assert_true (g_bytes_equal (got_echo, echo));
-        answer = raw_answer (got, COAP_UDP6_CODE_CONTENT);
+        answer = test_piggybacked_answer (got, COAP_UDP6_CODE_CONTENT);
         raw_send_message (f, answer, from);
         g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
         g_assert_no_error (r.error);
@@ -802,7 +780,7 @@ test_server_rules (Fixture      *f,
         coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK2, COAP_UDP6_BLOCK_VALUE (0, FALSE, 2));
         answer = raw_exchange (f, request);
         g_assert_cmpuint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_CONTENT);
-        g_assert_cmpint (option_value (answer, COAP_UDP6_OPTION_BLOCK2), ==,
+        g_assert_cmpint (test_option_uint (answer, COAP_UDP6_OPTION_BLOCK2), ==,
                          COAP_UDP6_BLOCK_VALUE (0, FALSE, 2));
 
         /* Block 1 of an upload that never had a block 0: 4.08. */
@@ -823,7 +801,7 @@ test_server_rules (Fixture      *f,
         coap_udp6_message_set_payload (request, block);
         answer = raw_exchange (f, request);
         g_assert_cmpuint (coap_udp6_message_get_code (answer), ==, COAP_UDP6_CODE_CONTINUE);
-        g_assert_cmpint (option_value (answer, COAP_UDP6_OPTION_BLOCK1), ==,
+        g_assert_cmpint (test_option_uint (answer, COAP_UDP6_OPTION_BLOCK1), ==,
                          COAP_UDP6_BLOCK_VALUE (0, TRUE, 2));
         g_clear_object (&request);
         g_clear_object (&answer);

@@ -336,3 +336,23 @@ test_request_cb (GObject      *source,
         r->response = coap_udp6_context_request_finish (COAP_UDP6_CONTEXT (source), result, &r->error);
         r->done = TRUE;
 }
+
+CoapUdp6Message *
+test_piggybacked_answer (CoapUdp6Message *request,
+                         guint            code)
+{
+        CoapUdp6Message *answer = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK, code);
+
+        coap_udp6_message_set_mid (answer, coap_udp6_message_get_mid (request));
+        coap_udp6_message_set_token (answer, coap_udp6_message_get_token (request));
+        return answer;
+}
+
+gint64
+test_option_uint (CoapUdp6Message *message,
+                  guint            number)
+{
+        guint32 value;
+
+        return coap_udp6_message_get_option_uint (message, number, &value) ? (gint64) value : -1;
+}

@@ -76,6 +76,14 @@ void test_raw_send_message (GSocket         *socket,
                             GSocketAddress  *to,
                             CoapUdp6Message *message);
 
+/* A piggybacked answer (ACK, @code) to @request: its message ID and token. */
+CoapUdp6Message *test_piggybacked_answer (CoapUdp6Message *request,
+                                          guint            code);
+
+/* An integer option's value, or -1 when @message has none. */
+gint64 test_option_uint (CoapUdp6Message *message,
+                         guint            number);
+
 /* What test_request_cb() stores of a finished request. */
 typedef struct {
         gboolean done;
