@@ -115,7 +115,7 @@ void
 coap_udp6_context_coaps_peer_silent (CoapUdp6Context         *self,
                                      CoapUdp6EndpointAddress *remote)
 {
-        CoapUdp6MessageInterface *iface = remote != NULL ? coap_udp6_endpoint_address_get_interface (remote)
+        CoapUdp6MessageInterface *iface = remote != NULL ? coap_udp6_endpoint_address_peek_interface (remote)
                                                          : NULL;
 
         if (iface != NULL && iface->dtls != NULL)

@@ -673,7 +673,8 @@ static void
 test_client_retransmit (Fixture      *f,
                         gconstpointer data)
 {
-        g_autoptr (CoapUdp6Context) client = new_client ();
+        CoapUdp6Context *client = new_client ();
+        gpointer iface;
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autofree char *uri = NULL;
         g_autofree char *first = NULL;
@@ -703,6 +704,15 @@ test_client_retransmit (Fixture      *f,
         g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT);
         g_assert_null (raw_recv (f, 100));
         g_clear_error (&r.error);
+        /* The timeout keeps no reference to the context or its interface. */
+        g_assert_cmpuint (client->interfaces->len, ==, 1);
+        iface = g_ptr_array_index (client->interfaces, 0);
+        g_object_add_weak_pointer (G_OBJECT (iface), &iface);
+        g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
+        g_object_unref (client);
+        test_iterate_for (f->main_context, 10);
+        g_assert_null (client);
+        g_assert_null (iface);
 }
 
 static void
