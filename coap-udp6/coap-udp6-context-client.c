@@ -402,27 +402,28 @@ request_common (CoapUdp6Context     *self,
                 g_task_return_error (task, g_steal_pointer (&error));
                 return;
         }
-        if (block != NULL && (self->shut_down || g_cancellable_is_cancelled (cancellable) ||
-                              g_hash_table_size (self->exchanges) >= self->max_exchanges))
-                coap_udp6_block_client_free (block);
         if (self->shut_down) {
+                g_clear_pointer (&block, coap_udp6_block_client_free);
                 g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_SHUT_DOWN,
                                          "The context was shut down");
                 return;
         }
         if (g_hash_table_size (self->exchanges) >= self->max_exchanges) {
+                g_clear_pointer (&block, coap_udp6_block_client_free);
                 coap_udp6_context_count (self, COAP_UDP6_STATISTIC_EXCHANGES_REJECTED);
                 g_task_return_new_error (task, COAP_UDP6_ERROR, COAP_UDP6_ERROR_LIMIT_REACHED,
                                          "Too many outstanding requests");
                 return;
         }
         if (g_cancellable_set_error_if_cancelled (cancellable, NULL)) {
+                g_clear_pointer (&block, coap_udp6_block_client_free);
                 g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                          "The request was cancelled");
                 return;
         }
         /* A context from g_object_new() opens its socket here. */
         if (!coap_udp6_context_ensure_ready (self, &error)) {
+                g_clear_pointer (&block, coap_udp6_block_client_free);
                 g_task_return_error (task, g_steal_pointer (&error));
                 return;
         }

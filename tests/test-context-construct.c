@@ -260,6 +260,32 @@ test_request_while_initialising (Fixture      *f,
 }
 
 static void
+stream_request_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+        TestResult *r = user_data;
+
+        r->response = coap_udp6_context_request_stream_finish (COAP_UDP6_CONTEXT (source), result,
+                                                               &r->error);
+        r->done = TRUE;
+}
+
+static void
+ignore_progress (guint64  done,
+                 gint64   total,
+                 gboolean upload,
+                 gpointer user_data)
+{
+}
+
+static void
+set_flag (gpointer data)
+{
+        *(gboolean *) data = TRUE;
+}
+
+static void
 test_address_in_use (Fixture      *f,
                      gconstpointer data)
 {
@@ -268,7 +294,9 @@ test_address_in_use (Fixture      *f,
         g_autoptr (CoapUdp6Context) second = NULL;
         g_autoptr (CoapUdp6Context) lazy = NULL;
         g_autoptr (CoapUdp6Message) request = hello_request (f->port);
+        g_autoptr (GOutputStream) sink = g_memory_output_stream_new_resizable ();
         g_autoptr (GError) error = NULL;
+        gboolean progress_freed = FALSE;
         TestResult result;
 
         g_test_summary ("A second server on a bound port fails with "
@@ -283,6 +311,17 @@ test_address_in_use (Fixture      *f,
         run_request (f, lazy, request, &result);
         g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
         g_clear_error (&result.error);
+        /* A streamed request fails the same way, and lets its streams and
+         * progress data go. */
+        memset (&result, 0, sizeof result);
+        coap_udp6_context_request_stream_async (lazy, request, NULL, -1, sink, ignore_progress,
+                                                &progress_freed, set_flag, NULL,
+                                                stream_request_cb, &result);
+        g_assert_true (test_iterate_until_flag (f->main_context, &result.done, 5000));
+        g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+        g_clear_error (&result.error);
+        g_assert_true (progress_freed);
+        g_assert_cmpuint (G_OBJECT (sink)->ref_count, ==, 1);
         /* The failure stays the answer. */
         g_assert_false (g_initable_init (G_INITABLE (lazy), NULL, &error));
         g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
