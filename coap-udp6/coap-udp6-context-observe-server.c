@@ -182,20 +182,23 @@ deliver (CoapUdp6Observer *o,
 {
         CoapUdp6Context *self = o->context;
 
-        coap_udp6_context_count (self, COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT);
         o->non_mid_set = !con;
         if (con) {
                 g_autoptr (GBytes) bytes = g_bytes_new (data, len);
 
                 o->non_count = 0;
                 o->last_con = now;
-                if (o->tx != NULL)
+                /* A replacement is counted when it leaves. */
+                if (o->tx != NULL) {
                         coap_udp6_context_replace_transmission (self, o->tx, bytes, mid);
-                else
+                } else {
+                        coap_udp6_context_count (self, COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT);
                         o->tx = coap_udp6_context_transmit_con (self, bytes, o->remote, mid, FALSE,
                                                                 notification_done, o);
+                }
                 return;
         }
+        coap_udp6_context_count (self, COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT);
         o->non_count++;
         coap_udp6_context_send_data (self, data, len, o->remote);
         o->non_mid = mid;

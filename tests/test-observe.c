@@ -857,13 +857,19 @@ test_observe_fast_changes_remove (Fixture      *f,
         g_autoptr (CoapUdp6Message) answer = NULL;
         g_autoptr (GSource) ticks = g_timeout_source_new (10);
 
+        gint64 first = -1, last = -1;
+        guint64 notified;
+        guint sent = 0, fresh = 0;
+
         g_test_summary ("A resource that changes faster than ACK_TIMEOUT still finds an "
                         "observer that never acknowledges: each newer CON carries on with "
                         "the retransmission counter and timeout of the one it replaces "
-                        "(RFC 7641 §4.5.2)");
+                        "(RFC 7641 §4.5.2), and goes out in its retransmission, not at once "
+                        "(one CON in flight, RFC 7252 §4.7)");
         /* ACK_TIMEOUT 50 ms, 4 retransmissions: MAX_TRANSMIT_WAIT about 2.3 s. */
         g_object_set (f->server, "max-non-notifications", 0, "max-retransmit", 4, NULL);
         answer = raw_register (f, 0x680);
+        notified = coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT);
         g_source_set_callback (ticks, change_cb, f, NULL);
         g_source_attach (ticks, f->main_context);
         g_assert_true (test_iterate_until (f->main_context, no_observers, f, 6000));
@@ -871,6 +877,73 @@ test_observe_fast_changes_remove (Fixture      *f,
         g_assert_cmpuint (g_hash_table_size (f->server->transmissions), ==, 0);
         g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_RETRANSMISSIONS),
                           ==, 4);
+        /* The first CON and its four retransmissions, each with the newest
+         * state: five datagrams in 2.3 s of changes every 10 ms. */
+        while (g_socket_condition_check (f->raw, G_IO_IN) & G_IO_IN) {
+                g_autoptr (CoapUdp6Message) notification = raw_recv (f);
+
+                g_assert_cmpint (coap_udp6_message_get_mtype (notification), ==,
+                                 COAP_UDP6_MESSAGE_TYPE_CON);
+                g_assert_cmpint (observe_of (notification), >=, last);
+                if (first < 0)
+                        first = observe_of (notification);
+                if (observe_of (notification) > last)
+                        fresh++;
+                last = observe_of (notification);
+                sent++;
+        }
+        g_assert_cmpuint (sent, ==, 5);
+        g_assert_cmpint (last, >, first);
+        /* A retransmission that carries a newer notification counts both. */
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT),
+                          ==, notified + fresh);
+}
+
+static void
+test_observe_replacement_waits (Fixture      *f,
+                                gconstpointer data)
+{
+        g_autoptr (CoapUdp6Message) answer = NULL;
+        g_autoptr (CoapUdp6Message) first = NULL;
+        g_autoptr (CoapUdp6Message) newer = NULL;
+        g_autoptr (CoapUdp6Message) ack = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_ACK,
+                                                                 COAP_UDP6_CODE_EMPTY);
+        guint64 notified;
+        gint64 sent_at;
+
+        g_test_summary ("A change while a CON notification waits for its ACK is held back, "
+                        "and sent as soon as the ACK comes: one CON in flight to an observer "
+                        "(RFC 7252 §4.7), the newest state delivered (RFC 7641 §4.5.2)");
+        g_object_set (f->server, "max-non-notifications", 0, "ack-timeout", 2.0, NULL);
+        answer = raw_register (f, 0x690);
+        changed (f);
+        first = raw_recv (f);
+        g_assert_cmpint (coap_udp6_message_get_mtype (first), ==, COAP_UDP6_MESSAGE_TYPE_CON);
+        notified = coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT);
+        changed (f);
+        changed (f);
+        g_assert_null (test_raw_recv_hex (f->main_context, f->raw, 100));
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT),
+                          ==, notified);
+        coap_udp6_message_set_mid (ack, coap_udp6_message_get_mid (first));
+        sent_at = g_get_monotonic_time ();
+        raw_send (f, f->server_address, ack);
+        newer = raw_recv (f);
+        /* Long before the first retransmission (2 to 3 s). */
+        g_assert_cmpint (g_get_monotonic_time () - sent_at, <, G_USEC_PER_SEC);
+        g_assert_cmpint (coap_udp6_message_get_mtype (newer), ==, COAP_UDP6_MESSAGE_TYPE_CON);
+        g_assert_cmpuint (coap_udp6_message_get_mid (newer), !=, coap_udp6_message_get_mid (first));
+        g_assert_cmpint (observe_of (newer), >, observe_of (first));
+        g_assert_cmpuint (coap_udp6_context_get_statistic (f->server, COAP_UDP6_STATISTIC_NOTIFICATIONS_SENT),
+                          ==, notified + 1);
+        g_assert_cmpuint (f->sensor->value, ==, 3);
+        g_assert_cmpmem (g_bytes_get_data (coap_udp6_message_get_payload (newer), NULL),
+                         g_bytes_get_size (coap_udp6_message_get_payload (newer)), "v3", 2);
+        coap_udp6_message_set_mid (ack, coap_udp6_message_get_mid (newer));
+        raw_send (f, f->server_address, ack);
+        g_assert_true (test_iterate_until (f->main_context, no_transmissions, f, 5000));
+        g_assert_null (test_raw_recv_hex (f->main_context, f->raw, 50));
+        g_assert_true (one_observer (f));
 }
 
 static void
@@ -1011,6 +1084,7 @@ main (int   argc,
         ADD ("reset-removes", test_observe_reset_removes);
         ADD ("con-timeout-removes", test_observe_con_timeout_removes);
         ADD ("fast-changes-remove", test_observe_fast_changes_remove);
+        ADD ("replacement-waits", test_observe_replacement_waits);
         ADD ("con-every-day", test_observe_con_every_day);
         ADD ("total-limit", test_observe_total_limit);
         ADD ("plain-get-removes", test_observe_plain_get_removes);
