@@ -156,7 +156,8 @@ exchange_tx_done (CoapUdp6Transmission *tx,
 
         ex->tx = NULL;
         if (answer == NULL) {
-                coap_udp6_context_coaps_peer_silent (ex->context, ex->remote);
+                coap_udp6_context_coaps_peer_silent (ex->context, ex->remote,
+                                                     coap_udp6_transmission_get_started (tx));
                 exchange_fail (ex, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT,
                                "No acknowledgement after every retransmission");
         } else if (coap_udp6_message_get_mtype (answer) == COAP_UDP6_MESSAGE_TYPE_RST) {

@@ -113,11 +113,14 @@ coap_udp6_context_set_credentials (CoapUdp6Context     *self,
 
 void
 coap_udp6_context_coaps_peer_silent (CoapUdp6Context         *self,
-                                     CoapUdp6EndpointAddress *remote)
+                                     CoapUdp6EndpointAddress *remote,
+                                     gint64                   since)
 {
         CoapUdp6MessageInterface *iface = remote != NULL ? coap_udp6_endpoint_address_peek_interface (remote)
                                                          : NULL;
 
-        if (iface != NULL && iface->dtls != NULL)
-                coap_udp6_dtls_forget_silent_peer (iface->dtls, remote);
+        /* A remote another context made names that context's sessions. */
+        if (iface != NULL && iface->dtls != NULL && self->interfaces != NULL &&
+            g_ptr_array_find (self->interfaces, iface, NULL))
+                coap_udp6_dtls_forget_silent_peer (iface->dtls, remote, since);
 }

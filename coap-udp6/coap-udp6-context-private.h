@@ -233,13 +233,16 @@ CoapUdp6Transmission *coap_udp6_context_transmit_con (CoapUdp6Context         *s
 gboolean coap_udp6_context_handle_ack_rst (CoapUdp6Context *self,
                                            CoapUdp6Message *message);
 /* Sends @datagram (message ID @mid, to @tx's remote) in place of @tx's,
- * keeping its retransmission counter, timeout and callback. */
+ * keeping its retransmission counter, timeout and callback: in its next
+ * retransmission, or as soon as @tx is acknowledged. */
 void coap_udp6_context_replace_transmission (CoapUdp6Context      *self,
                                              CoapUdp6Transmission *tx,
                                              GBytes               *datagram,
                                              guint                 mid);
 void coap_udp6_context_cancel_transmission (CoapUdp6Context      *self,
                                             CoapUdp6Transmission *tx);
+/* When @tx's datagram was first sent, on the context's clock (µs). */
+gint64 coap_udp6_transmission_get_started (CoapUdp6Transmission *tx);
 void coap_udp6_context_clear_transmissions (CoapUdp6Context *self);
 
 /* coap-udp6-context-dedup.c */
@@ -424,9 +427,10 @@ CoapUdp6MessageInterface *coap_udp6_context_coaps_interface (CoapUdp6Context *se
 /* Gives every coaps interface the context's limits. */
 /* Gives the coaps interfaces the context's limits and clock. */
 void coap_udp6_context_coaps_apply_limits (CoapUdp6Context *self);
-/* A CON to @remote went unacknowledged: a coaps client's session with it
- * ends (coap_udp6_dtls_forget_silent_peer()). */
+/* A CON to @remote, first sent at @since, went unacknowledged: a coaps
+ * client's session with it ends (coap_udp6_dtls_forget_silent_peer()). */
 void coap_udp6_context_coaps_peer_silent (CoapUdp6Context         *self,
-                                          CoapUdp6EndpointAddress *remote);
+                                          CoapUdp6EndpointAddress *remote,
+                                          gint64                   since);
 
 G_END_DECLS

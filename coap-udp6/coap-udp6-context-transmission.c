@@ -16,6 +16,7 @@ struct _CoapUdp6Transmission {
         CoapUdp6TransmissionDone done;
         gpointer user_data;
         GBytes *next_datagram;              /* owned, nullable: a replacement not yet sent */
+        gint64 started;                     /* first sent, on the context's clock */
         guint next_mid;
 };
 
@@ -109,6 +110,7 @@ transmission_start (CoapUdp6Transmission *tx)
 
         tx->retransmits = 0;
         tx->timeout_ms = MAX (1, (guint) (initial * 1000));
+        tx->started = coap_udp6_context_now (self);
         transmission_resend (tx);
         coap_udp6_context_cancel_timer (self, &tx->timer);
         tx->timer = coap_udp6_context_add_timer (self, tx->timeout_ms / 1000.0,
@@ -180,6 +182,12 @@ coap_udp6_context_handle_ack_rst (CoapUdp6Context *self,
                 tx->done (tx, message, tx->user_data);
         transmission_free (tx);
         return TRUE;
+}
+
+gint64
+coap_udp6_transmission_get_started (CoapUdp6Transmission *tx)
+{
+        return tx->started;
 }
 
 void

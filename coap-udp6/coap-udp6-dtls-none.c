@@ -35,7 +35,7 @@ guint coap_udp6_dtls_get_n_sessions (CoapUdp6Dtls *self) { return 0; }
 guint coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self) { return 0; }
 gboolean coap_udp6_dtls_is_established (CoapUdp6Dtls *self, CoapUdp6EndpointAddress *remote) { return FALSE; }
 void coap_udp6_dtls_drop_sessions (CoapUdp6Dtls *self) { }
-void coap_udp6_dtls_forget_silent_peer (CoapUdp6Dtls *self, CoapUdp6EndpointAddress *remote) { }
+void coap_udp6_dtls_forget_silent_peer (CoapUdp6Dtls *self, CoapUdp6EndpointAddress *remote, gint64 since) { }
 void coap_udp6_dtls_set_clock (CoapUdp6Dtls *self, CoapUdp6ClockFunc clock, gpointer data) { }
 guint coap_udp6_dtls_run_due_timers (CoapUdp6Dtls *self) { return 0; }
 

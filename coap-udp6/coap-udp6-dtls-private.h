@@ -70,12 +70,15 @@ GBytes *coap_udp6_dtls_spki_from_pem (const char *pem,
                                       gboolean    public_allowed,
                                       GError    **error);
 /* A client's established session with @remote, whose peer left a CON
- * unacknowledged after every retransmission, is closed and forgotten: a
- * peer that restarted lost it, and DTLS drops records it cannot decrypt
- * without a word (RFC 6347 §4.1.2.7), so only a new handshake reaches it.
- * A server keeps its sessions (only a client can start one). */
+ * first sent at @since unacknowledged after every retransmission and sent
+ * nothing on the session since, is closed and forgotten: a peer that
+ * restarted lost it, and DTLS drops records it cannot decrypt without a
+ * word (RFC 6347 §4.1.2.7), so only a new handshake reaches it. A session
+ * the peer started is kept (only the client can start one again), and so
+ * is one that was made, or heard from, after @since. */
 void coap_udp6_dtls_forget_silent_peer (CoapUdp6Dtls            *self,
-                                        CoapUdp6EndpointAddress *remote);
+                                        CoapUdp6EndpointAddress *remote,
+                                        gint64                   since);
 /* Tests only: whether the session with @remote's address and port is
  * established (FALSE when there is none). */
 gboolean coap_udp6_dtls_is_established (CoapUdp6Dtls            *self,

@@ -58,6 +58,7 @@ typedef struct {
         gnutls_handshake_description_t call_last_in; /* the last handshake message in, at its start */
         GQueue                   pending;       /* GBytes sent before the handshake finished */
         gint64                   last_used;     /* on the transport's clock, µs */
+        gint64                   last_heard;    /* established, or a record decrypted: µs */
         gboolean                 delivering;    /* last_used was just set: a record's plaintext is being handled */
         char                    *host_name;     /* (owned) (nullable) what the server's certificate must name */
         gnutls_typed_vdata_st    verify_data;   /* GnuTLS keeps a pointer to it */

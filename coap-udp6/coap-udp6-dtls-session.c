@@ -315,6 +315,7 @@ run_handshake (CoapUdp6DtlsSession *self,
         clear_timer (self);
         self->state = COAP_UDP6_DTLS_ESTABLISHED;
         self->last_used = coap_udp6_dtls_now (self->dtls);
+        self->last_heard = self->last_used;
         coap_udp6_dtls_session_done (self->dtls, self, NULL);
         flush_pending (self);
 }
@@ -377,6 +378,7 @@ coap_udp6_dtls_session_read (CoapUdp6DtlsSession *self,
                         gboolean outer = self->delivering;
 
                         self->last_used = coap_udp6_dtls_now (self->dtls);
+                        self->last_heard = self->last_used;
                         self->in_data = NULL;
                         self->delivering = TRUE;
                         coap_udp6_dtls_deliver (self->dtls, self, plain, n);

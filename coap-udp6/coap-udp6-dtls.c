@@ -904,16 +904,16 @@ coap_udp6_dtls_get_n_handshakes (CoapUdp6Dtls *self)
 
 void
 coap_udp6_dtls_forget_silent_peer (CoapUdp6Dtls            *self,
-                                   CoapUdp6EndpointAddress *remote)
+                                   CoapUdp6EndpointAddress *remote,
+                                   gint64                   since)
 {
         CoapUdp6DtlsPeerKey key;
         CoapUdp6DtlsSession *session;
 
-        if (self->server)
-                return;
         peer_key (remote, &key);
         session = find_session (self, &key);
-        if (session == NULL || session->state != COAP_UDP6_DTLS_ESTABLISHED)
+        if (session == NULL || !session->client || session->state != COAP_UDP6_DTLS_ESTABLISHED ||
+            session->last_heard >= since)
                 return;
         g_debug ("A DTLS peer stopped answering: its session ends, the next request makes a new one");
         coap_udp6_dtls_session_close (session);

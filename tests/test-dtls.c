@@ -583,13 +583,26 @@ static void
 test_server_restarts (Fixture      *f,
                       gconstpointer data)
 {
-        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        g_autoptr (CoapUdp6Context) client = NULL;
         g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
         TestResult result;
 
         g_test_summary ("A server that lost its sessions (it restarted) drops the client's "
                         "records without a word: the request that gets no acknowledgement "
-                        "ends the client's session, and the next one handshakes again");
+                        "ends the client's session, and the next one handshakes again; "
+                        "also when the client is a context with a coaps bind of its own");
+        if (data != NULL) {
+                g_autoptr (CoapUdp6Credentials) credentials = coap_udp6_credentials_new ();
+                g_autoptr (GBytes) key = bytes_of (KEY);
+                g_autoptr (GError) error = NULL;
+
+                coap_udp6_credentials_set_psk (credentials, "alice", key);
+                coap_udp6_credentials_add_psk (credentials, "carol", key);
+                client = new_coaps_server (credentials, &error);
+                g_assert_no_error (error);
+        } else {
+                client = new_client ("alice", KEY);
+        }
         g_object_set (client, "ack-timeout", 0.05, "max-retransmit", 2, NULL);
         request (client, uri, NULL, 10000, &result);
         g_assert_no_error (result.error);
@@ -605,6 +618,61 @@ test_server_restarts (Fixture      *f,
         g_assert_cmpuint (coap_udp6_message_get_code (result.response), ==, COAP_UDP6_CODE_CONTENT);
         result_clear (&result);
         g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
+}
+
+static void
+start_request (CoapUdp6Context *client,
+               const char      *uri,
+               TestResult      *result)
+{
+        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
+                                                                     COAP_UDP6_CODE_GET);
+        g_autoptr (GError) error = NULL;
+
+        coap_udp6_message_set_request_uri (message, uri, &error);
+        g_assert_no_error (error);
+        memset (result, 0, sizeof *result);
+        coap_udp6_context_request_async (client, message, NULL, test_request_cb, result);
+}
+
+static void
+test_newer_session_kept (Fixture      *f,
+                         gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ("alice", KEY);
+        g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", f->port);
+        TestResult first, late, fresh, after;
+
+        g_test_summary ("A request that went unacknowledged on the session before the "
+                        "server restarted does not end the session another request made "
+                        "since, which the server answers");
+        /* Without randomness: A sends at 0, 0.2, 0.6 s and times out at 1.4 s;
+         * B, from 0.5 s, sends at 0.5, 0.7, 1.1 s (all on the old session) and
+         * times out at 1.9 s, after C made a new session at 1.4 s. */
+        g_object_set (client, "ack-timeout", 0.2, "ack-random-factor", 1.0, "max-retransmit", 2,
+                      "nstart", 4, NULL);
+        request (client, uri, NULL, 10000, &first);
+        g_assert_no_error (first.error);
+        result_clear (&first);
+        coap_udp6_dtls_drop_sessions (dtls_of (f->server));
+        start_request (client, uri, &first);
+        test_iterate_for (f->main_context, 500);
+        start_request (client, uri, &late);
+        g_assert_true (test_iterate_until_flag (f->main_context, &first.done, 5000));
+        g_assert_error (first.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT);
+        g_assert_false (late.done);
+        request (client, uri, NULL, 10000, &fresh);
+        g_assert_no_error (fresh.error);
+        g_assert_true (test_iterate_until_flag (f->main_context, &late.done, 5000));
+        g_assert_error (late.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (client)), ==, 1);
+        request (client, uri, NULL, 10000, &after);
+        g_assert_no_error (after.error);
+        g_assert_cmpuint (coap_udp6_dtls_get_n_sessions (dtls_of (f->server)), ==, 1);
+        result_clear (&first);
+        result_clear (&late);
+        result_clear (&fresh);
+        result_clear (&after);
 }
 
 #define LOSSY_REQUESTS 5
@@ -675,6 +743,9 @@ main (int   argc,
         ADD ("/dtls/shutdown-closes", test_shutdown_closes);
         ADD ("/dtls/peer-restarts", test_peer_restarts);
         ADD ("/dtls/server-restarts", test_server_restarts);
+        ADD ("/dtls/newer-session-kept", test_newer_session_kept);
+        g_test_add ("/dtls/server-restarts-for-a-server", Fixture, "server", fixture_setup,
+                    test_server_restarts, fixture_teardown);
         ADD ("/dtls/handshake-through-loss", test_handshake_through_loss);
 #undef ADD
         return g_test_run ();
