@@ -10,7 +10,7 @@ struct _CoapUdp6Transmission {
         CoapUdp6MidKey *key;                /* owned */
         GBytes *datagram;                   /* owned: the first send's bytes */
         guint retransmits;
-        guint timeout_ms;
+        guint64 timeout_ms;                 /* up to 36 000 s × 2^20: beyond guint */
         gboolean holds_pending_slot;        /* a separate response: counts as pending */
         CoapUdp6Timer *timer;               /* owned */
         CoapUdp6TransmissionDone done;
@@ -109,7 +109,7 @@ transmission_start (CoapUdp6Transmission *tx)
         gdouble initial = self->ack_timeout * g_random_double_range (1.0, self->ack_random_factor);
 
         tx->retransmits = 0;
-        tx->timeout_ms = MAX (1, (guint) (initial * 1000));
+        tx->timeout_ms = MAX (1, (guint64) (initial * 1000));
         tx->started = coap_udp6_context_now (self);
         transmission_resend (tx);
         coap_udp6_context_cancel_timer (self, &tx->timer);

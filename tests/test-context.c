@@ -715,6 +715,55 @@ test_client_retransmit (Fixture      *f,
         g_assert_null (iface);
 }
 
+static gint64
+fake_clock (gpointer data)
+{
+        return *(gint64 *) data;
+}
+
+static void
+test_client_long_timeouts (Fixture      *f,
+                           gconstpointer data)
+{
+        g_autoptr (CoapUdp6Context) client = new_client ();
+        g_autoptr (CoapUdp6Message) request = NULL;
+        g_autofree char *uri = NULL;
+        g_autofree char *first = NULL;
+        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
+        TestResult r = { 0 };
+        gint64 now = G_USEC_PER_SEC;
+        gint64 wait = (gint64) 3600 * G_USEC_PER_SEC;
+
+        g_test_summary ("The largest ACK_TIMEOUT doubles through 14 retransmissions without "
+                        "overflowing: each comes after twice the wait of the one before "
+                        "(an injected clock)");
+        g_object_set (client, "ack-timeout", 3600.0, "ack-random-factor", 1.0,
+                      "max-retransmit", 14, NULL);
+        coap_udp6_context_set_clock (client, fake_clock, &now);
+        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
+        g_object_unref (raw_address);
+        request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
+        coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
+        first = raw_recv (f, 1000);
+        g_assert_nonnull (first);
+        for (guint i = 0; i < 14; i++) {
+                g_autofree char *again = NULL;
+
+                now += wait - G_USEC_PER_SEC;
+                coap_udp6_context_run_due_timers (client);
+                g_assert_null (raw_recv (f, 20));
+                now += G_USEC_PER_SEC;
+                coap_udp6_context_run_due_timers (client);
+                again = raw_recv (f, 1000);
+                g_assert_cmpstr (again, ==, first);
+                wait *= 2;
+        }
+        g_assert_false (r.done);
+        coap_udp6_context_shutdown_async (client, NULL, NULL, NULL);
+        g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+        g_clear_error (&r.error);
+}
+
 static void
 test_client_reset_and_cancel (Fixture      *f,
                               gconstpointer data)
@@ -1083,6 +1132,7 @@ main (int   argc,
         ADD ("server/respond-payload", test_respond_payload);
         ADD ("client/get", test_client_get);
         ADD ("client/retransmit", test_client_retransmit);
+        ADD ("client/long-timeouts", test_client_long_timeouts);
         ADD ("client/reset-and-cancel", test_client_reset_and_cancel);
         ADD ("client/refused", test_client_refused);
         ADD ("client/nstart", test_client_nstart);
