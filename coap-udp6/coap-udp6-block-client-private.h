@@ -71,8 +71,15 @@ void coap_udp6_block_client_report (CoapUdp6BlockClient *bc,
                                     gboolean             upload);
 /* Asks for Block2 block @num of size exponent @szx, with the same token
  * or (@restart) a new one. */
+/* Asks for block @num of the response, or fails @ex when @num does not
+ * fit the option (COAP_UDP6_BLOCK_MAX_NUM). */
+/* Whether the block at @offset, of 2^(4 + @szx) bytes, has a NUM the
+ * option can carry; if not, @ex fails with %COAP_UDP6_ERROR_BLOCKWISE. */
+gboolean coap_udp6_block_client_num_fits (CoapUdp6Exchange *ex,
+                                          guint64           offset,
+                                          guint             szx);
 void coap_udp6_block_client_request_block2 (CoapUdp6Exchange *ex,
-                                            guint             num,
+                                            guint64           num,
                                             guint             szx,
                                             gboolean          restart);
 

@@ -111,7 +111,8 @@ set_upload_block (CoapUdp6Exchange *ex)
         coap_udp6_message_set_option_uint (ex->request, COAP_UDP6_OPTION_BLOCK1,
                                            COAP_UDP6_BLOCK_VALUE (bc->sent / size, more, bc->szx1));
         /* RFC 7959 §4: Size1 tells the server the whole size up front. */
-        coap_udp6_message_set_size1 (ex->request, bc->sent == 0 ? (gint64) total : -1);
+        /* A size the option cannot carry (4 bytes at most) is left out. */
+        coap_udp6_message_set_size1 (ex->request, bc->sent == 0 && total <= G_MAXUINT32 ? (gint64) total : -1);
 }
 
 /* RFC 9175 §3.4: concurrent uploads to one resource never mix. */
@@ -339,6 +340,8 @@ upload_step (CoapUdp6Exchange *ex,
                         coap_udp6_block_stream_next_block (ex);
                         return TRUE;
                 }
+                if (!coap_udp6_block_client_num_fits (ex, bc->sent, bc->szx1))
+                        return TRUE;
                 set_upload_block (ex);
                 coap_udp6_exchange_continue (ex);
                 return TRUE;
@@ -360,13 +363,29 @@ upload_step (CoapUdp6Exchange *ex,
         return FALSE;
 }
 
+gboolean
+coap_udp6_block_client_num_fits (CoapUdp6Exchange *ex,
+                                 guint64           offset,
+                                 guint             szx)
+{
+        if (offset / COAP_UDP6_BLOCK_SIZE (szx) <= COAP_UDP6_BLOCK_MAX_NUM)
+                return TRUE;
+        fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+              "The body goes past block %u of %u bytes, the last a Block option can name "
+              "(RFC 7959 §2.2)", COAP_UDP6_BLOCK_MAX_NUM, COAP_UDP6_BLOCK_SIZE (szx));
+        return FALSE;
+}
+
 void
 coap_udp6_block_client_request_block2 (CoapUdp6Exchange *ex,
-                guint             num,
+                guint64           num,
                 guint             szx,
                 gboolean          restart)
 {
         CoapUdp6Message *req = ex->request;
+
+        if (!coap_udp6_block_client_num_fits (ex, num * COAP_UDP6_BLOCK_SIZE (szx), szx))
+                return;
 
         /* RFC 7959 §3.2: after an upload, the rest of the response is asked
          * for without a payload or Block1. */

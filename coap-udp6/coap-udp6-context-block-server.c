@@ -370,7 +370,8 @@ fill_block (CoapUdp6Message *whole,
         coap_udp6_message_set_payload (block, payload);
         coap_udp6_message_set_option_uint (block, COAP_UDP6_OPTION_BLOCK2,
                                            COAP_UDP6_BLOCK_VALUE (num, start + len < total, szx));
-        coap_udp6_message_set_size2 (block, total);
+        /* A size the option cannot carry (4 bytes at most) is left out. */
+        coap_udp6_message_set_size2 (block, total <= G_MAXUINT32 ? (gint64) total : -1);
         return block;
 }
 

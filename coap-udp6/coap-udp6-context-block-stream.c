@@ -138,7 +138,11 @@ static void
 send_stream_block (CoapUdp6Exchange *ex)
 {
         CoapUdp6BlockClient *bc = ex->block;
-        g_autoptr (GBytes) block = take_block (bc);
+        g_autoptr (GBytes) block = NULL;
+
+        if (!coap_udp6_block_client_num_fits (ex, bc->sent, bc->szx1))
+                return;
+        block = take_block (bc);
 
         bc->current = g_bytes_get_size (block);
         coap_udp6_message_set_payload (ex->request, block);
@@ -170,8 +174,9 @@ start_first_block (CoapUdp6BlockClient *bc)
         if (bc->source_more) {
                 coap_udp6_message_set_option_uint (request, COAP_UDP6_OPTION_BLOCK1,
                                                    COAP_UDP6_BLOCK_VALUE (0, TRUE, bc->szx1));
-                if (bc->source_size >= 0)
-                        coap_udp6_message_set_size1 (request, MIN (bc->source_size, G_MAXUINT32));
+                /* A size the option cannot carry (4 bytes at most) is left out. */
+                if (bc->source_size >= 0 && bc->source_size <= G_MAXUINT32)
+                        coap_udp6_message_set_size1 (request, bc->source_size);
         }
         coap_udp6_context_request_start (self, request, g_task_get_cancellable (task), task, bc);
 }

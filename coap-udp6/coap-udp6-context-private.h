@@ -328,6 +328,8 @@ void coap_udp6_context_fail_all (CoapUdp6Context *self,
 #define COAP_UDP6_BLOCK_SZX(v) ((guint) (v) & 7)
 #define COAP_UDP6_BLOCK_SIZE(szx) (16u << (szx))
 #define COAP_UDP6_BLOCK_VALUE(num, more, szx) (((guint32) (num) << 4) | ((more) ? 8u : 0u) | (szx))
+/* RFC 7959 §2.2: the option has at most 3 bytes, so NUM at most 20 bits. */
+#define COAP_UDP6_BLOCK_MAX_NUM 0xFFFFFu
 
 /* The test of the hot paths: options are sorted by number. */
 static inline gboolean

@@ -326,6 +326,99 @@ test_per_request_block2 (Fixture      *f,
         run_download (f, sized, body, 4);
 }
 
+/* RFC 7959 §4: Size1 has 4 bytes at most; a larger size is left out
+ * rather than sent wrong. */
+static void
+test_size1_past_4_gib (Fixture      *f,
+                       gconstpointer data)
+{
+        g_autoptr (GBytes) body = make_body (4096, 7);
+        g_autoptr (GInputStream) source = g_memory_input_stream_new_from_bytes (body);
+        g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_PUT);
+        g_autoptr (CoapUdp6Message) got = NULL;
+        g_autoptr (GSocketAddress) from = NULL;
+        gint64 sizes[] = { 4096, (gint64) G_MAXUINT32 + 1 };
+        TestResult r = { 0 };
+
+        g_test_summary ("A streamed upload announced as 4 GiB or more sends no Size1 (the "
+                        "option holds 4 bytes); a smaller one sends its size");
+        for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
+                g_seekable_seek (G_SEEKABLE (source), 0, G_SEEK_SET, NULL, NULL);
+                memset (&r, 0, sizeof r);
+                coap_udp6_context_request_stream_async (f->client, request, source, sizes[i], NULL,
+                                                        NULL, NULL, NULL, NULL, stream_cb, &r);
+                g_clear_object (&got);
+                g_clear_object (&from);
+                got = raw_recv (f, &from);
+                g_assert_cmpint (test_option_uint (got, COAP_UDP6_OPTION_SIZE1), ==,
+                                 i == 0 ? sizes[i] : -1);
+                raw_answer_block1 (f, got, from, COAP_UDP6_CODE_BAD_REQUEST, 0);
+                g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+                g_assert_no_error (r.error);
+                g_assert_cmpuint (coap_udp6_message_get_code (r.response), ==, COAP_UDP6_CODE_BAD_REQUEST);
+                g_clear_object (&r.response);
+        }
+}
+
+/* RFC 7959 §2.2: NUM has 20 bits. The raw server takes or serves 16 MiB
+ * less a block in 1024-byte blocks, then asks for 16-byte ones: the
+ * client gets to the last NUM an option can carry and fails there with
+ * COAP_UDP6_ERROR_BLOCKWISE, sending nothing it cannot encode. */
+static void
+test_num_limit (Fixture      *f,
+                gconstpointer data)
+{
+        gboolean upload = GPOINTER_TO_INT (data);
+        const gsize big = 16 << 20;
+        g_autoptr (GBytes) filler = make_body (1024, 5);
+        g_autoptr (CoapUdp6Message) request = new_request (f, upload ? COAP_UDP6_CODE_PUT : COAP_UDP6_CODE_GET);
+        g_autoptr (GBytes) body = upload ? make_body (big + 16, 6) : NULL;
+        TestResult r = { 0 };
+        DoneOrReadable d = { f, &r };
+        gsize offset = 0;
+
+        g_test_summary ("A body that goes past NUM 2^20 - 1 at the block size in force fails "
+                        "with COAP_UDP6_ERROR_BLOCKWISE at that block, up or down");
+        g_object_set (f->client, "max-body-size", (guint) (big + 1024), NULL);
+        if (upload)
+                coap_udp6_message_set_payload (request, body);
+        coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+        while (TRUE) {
+                g_autoptr (GSocketAddress) from = NULL;
+                g_autoptr (CoapUdp6Message) got = NULL;
+                guint szx = offset + 1024 < big ? 6 : 0;
+                guint size = COAP_UDP6_BLOCK_SIZE (szx);
+                gint64 block;
+
+                g_assert_true (test_iterate_until (f->main_context, done_or_readable, &d, 5000));
+                if (r.done)
+                        break;
+                got = raw_recv (f, &from);
+                block = test_option_uint (got, upload ? COAP_UDP6_OPTION_BLOCK1 : COAP_UDP6_OPTION_BLOCK2);
+                g_assert_true (offset == 0 || block >= 0);
+                g_assert_cmpuint (block < 0 ? 0 : COAP_UDP6_BLOCK_NUM (block), <=, COAP_UDP6_BLOCK_MAX_NUM);
+                if (upload) {
+                        raw_answer_block1 (f, got, from, COAP_UDP6_CODE_CONTINUE,
+                                           COAP_UDP6_BLOCK_VALUE (offset / size, TRUE, szx));
+                        offset += COAP_UDP6_BLOCK_SIZE (COAP_UDP6_BLOCK_SZX (block));
+                } else {
+                        g_autoptr (CoapUdp6Message) answer = test_piggybacked_answer (got, COAP_UDP6_CODE_CONTENT);
+                        g_autoptr (GBytes) slice = g_bytes_new_from_bytes (filler, 0, size);
+
+                        coap_udp6_message_set_option_uint (answer, COAP_UDP6_OPTION_BLOCK2,
+                                                           COAP_UDP6_BLOCK_VALUE (offset / size, TRUE, szx));
+                        coap_udp6_message_set_payload (answer, slice);
+                        test_raw_send_message (f->raw, from, answer);
+                        offset += size;
+                }
+        }
+        g_assert_cmpuint (offset, ==, (gsize) (COAP_UDP6_BLOCK_MAX_NUM + 1) * 16);
+        g_assert_null (r.response);
+        g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_BLOCKWISE);
+        g_test_message ("%s", r.error->message);
+        g_clear_error (&r.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -341,5 +434,10 @@ main (int   argc,
         ADD ("continue-smaller-szx-stream", test_continue_smaller, GINT_TO_POINTER (TRUE));
         ADD ("wrong-block-size", test_wrong_block_size, NULL);
         ADD ("per-request-block2", test_per_request_block2, NULL);
+        ADD ("size1-past-4-gib", test_size1_past_4_gib, NULL);
+        if (g_test_slow ()) {
+                ADD ("num-limit/download", test_num_limit, GINT_TO_POINTER (FALSE));
+                ADD ("num-limit/upload", test_num_limit, GINT_TO_POINTER (TRUE));
+        }
         return g_test_run ();
 }
