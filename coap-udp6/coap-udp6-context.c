@@ -150,7 +150,10 @@ coap_udp6_context_add_timer (CoapUdp6Context  *self,
                              CoapUdp6TimerFunc func,
                              gpointer          data)
 {
-        return coap_udp6_timers_add (self->timers, (gint64) (seconds * G_USEC_PER_SEC), func, data);
+        /* A double past gint64 microseconds does not convert (C11 6.3.1.4). */
+        gint64 delay_us = seconds > 0 ? (seconds < 9e12 ? (gint64) (seconds * G_USEC_PER_SEC) : G_MAXINT64) : 0;
+
+        return coap_udp6_timers_add (self->timers, delay_us, func, data);
 }
 
 void
@@ -214,6 +217,8 @@ frozen_clock (gpointer data)
         return ((CoapUdp6Context *) data)->frozen_now;
 }
 
+#define FROZEN_CLOCK_END (G_MAXINT64 / 2)
+
 /**
  * coap_udp6_context_freeze_clock:
  * @self: a #CoapUdp6Context
@@ -246,7 +251,9 @@ coap_udp6_context_freeze_clock (CoapUdp6Context *self)
  *
  * Moves the frozen clock of @self forward (see
  * [method@Context.freeze_clock]) and fires every timer that became due,
- * earliest first, as [method@Context.run_due_timers] does.
+ * earliest first, as [method@Context.run_due_timers] does. The clock
+ * stops some 146 000 years on, where it would leave the range of its
+ * microseconds.
  *
  * Returns: how many timers fired
  *
@@ -256,11 +263,16 @@ guint
 coap_udp6_context_advance_clock (CoapUdp6Context *self,
                                  gdouble          seconds)
 {
+        gint64 delta;
+
         g_return_val_if_fail (COAP_UDP6_IS_CONTEXT (self), 0);
         g_return_val_if_fail (self->clock == frozen_clock, 0);
         g_return_val_if_fail (seconds >= 0 && seconds <= 1e9, 0);
 
-        self->frozen_now += (gint64) (seconds * G_USEC_PER_SEC);
+        /* It stops some 146 000 years on, so that deadlines stay in range. */
+        delta = (gint64) (seconds * G_USEC_PER_SEC);
+        self->frozen_now = delta > FROZEN_CLOCK_END - self->frozen_now ? FROZEN_CLOCK_END
+                                                                        : self->frozen_now + delta;
         return coap_udp6_context_run_due_timers (self);
 }
 

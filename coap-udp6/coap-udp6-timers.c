@@ -281,8 +281,11 @@ coap_udp6_timers_add (CoapUdp6Timers   *timers,
                       gpointer          data)
 {
         CoapUdp6Timer *timer = g_new (CoapUdp6Timer, 1);
+        gint64 now = coap_udp6_timers_now (timers);
 
-        timer->deadline = coap_udp6_timers_now (timers) + MAX (delay_us, 0);
+        /* Saturates: a deadline past the end of gint64 is never. */
+        delay_us = MAX (delay_us, 0);
+        timer->deadline = delay_us > G_MAXINT64 - now ? G_MAXINT64 : now + delay_us;
         timer->sequence = timers->next_sequence++;
         timer->func = func;
         timer->data = data;
