@@ -214,6 +214,16 @@ raw_recv (Fixture *f,
         return test_raw_recv_hex (f->main_context, f->raw, ms);
 }
 
+/* coap://[::1]:PORT/x, PORT the raw socket's. */
+static char *
+raw_uri (Fixture *f)
+{
+        g_autoptr (GSocketAddress) address = g_socket_get_local_address (f->raw, NULL);
+
+        return g_strdup_printf ("coap://[::1]:%u/x",
+                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
 static gboolean
 raw_readable (gpointer data)
 {
@@ -679,11 +689,9 @@ test_client_retransmit (Fixture      *f,
         g_autofree char *uri = NULL;
         g_autofree char *first = NULL;
         gint64 last;
-        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
         TestResult r = { 0 };
 
-        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
-        g_object_unref (raw_address);
+        uri = raw_uri (f);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
         coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
         first = raw_recv (f, 1000);
@@ -729,7 +737,6 @@ test_client_long_timeouts (Fixture      *f,
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autofree char *uri = NULL;
         g_autofree char *first = NULL;
-        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
         TestResult r = { 0 };
         gint64 now = G_USEC_PER_SEC;
         gint64 wait = (gint64) 3600 * G_USEC_PER_SEC;
@@ -740,8 +747,7 @@ test_client_long_timeouts (Fixture      *f,
         g_object_set (client, "ack-timeout", 3600.0, "ack-random-factor", 1.0,
                       "max-retransmit", 14, NULL);
         coap_udp6_context_set_clock (client, fake_clock, &now);
-        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
-        g_object_unref (raw_address);
+        uri = raw_uri (f);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
         coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
         first = raw_recv (f, 1000);
@@ -773,13 +779,11 @@ test_client_reset_and_cancel (Fixture      *f,
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autoptr (GSocketAddress) from = NULL;
         g_autofree char *uri = NULL;
-        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
         TestResult r = { 0 }, c = { 0 };
         guint8 buf[256];
         gssize n;
 
-        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
-        g_object_unref (raw_address);
+        uri = raw_uri (f);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
         coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r);
         g_assert_true (test_iterate_until (f->main_context, raw_readable, f->raw, 1000));
@@ -829,14 +833,12 @@ test_client_nstart (Fixture      *f,
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autoptr (GSocketAddress) from = NULL;
         g_autofree char *uri = NULL;
-        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
         TestResult r1 = { 0 }, r2 = { 0 };
         guint8 buf[256];
         gssize n;
 
         g_object_set (client, "ack-timeout", 1.0, NULL);
-        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
-        g_object_unref (raw_address);
+        uri = raw_uri (f);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
         coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r1);
         coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r2);
@@ -916,12 +918,10 @@ test_limits (Fixture      *f,
         g_autoptr (CoapUdp6Context) client = new_client ();
         g_autoptr (CoapUdp6Message) request = NULL;
         g_autofree char *uri = NULL;
-        GInetSocketAddress *raw_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (f->raw, NULL));
         TestResult r[3] = { { 0 } };
 
         g_object_set (client, "max-exchanges", 2, "ack-timeout", 5.0, NULL);
-        uri = g_strdup_printf ("coap://[::1]:%u/x", g_inet_socket_address_get_port (raw_address));
-        g_object_unref (raw_address);
+        uri = raw_uri (f);
         request = new_request (uri, COAP_UDP6_MESSAGE_TYPE_CON);
         for (guint i = 0; i < 3; i++)
                 coap_udp6_context_request_async (client, request, NULL, test_request_cb, &r[i]);

@@ -191,14 +191,8 @@ get (Fixture         *f,
      TestResult      *result)
 {
         g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/%s", f->port, path);
-        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
-                                                                     COAP_UDP6_CODE_GET);
-        g_autoptr (GError) error = NULL;
 
-        coap_udp6_message_set_request_uri (message, uri, &error);
-        g_assert_no_error (error);
-        memset (result, 0, sizeof *result);
-        coap_udp6_context_request_async (client, message, NULL, test_request_cb, result);
+        test_start_get (client, uri, NULL, result);
         g_assert_true (test_iterate_until_flag (f->main_context, &result->done, 15000));
 }
 

@@ -130,14 +130,8 @@ start_request (CoapUdp6Context *client,
                TestResult      *result)
 {
         g_autofree char *uri = g_strdup_printf ("coaps://[::1]:%u/whoami", port);
-        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
-                                                                     COAP_UDP6_CODE_GET);
-        g_autoptr (GError) error = NULL;
 
-        coap_udp6_message_set_request_uri (message, uri, &error);
-        g_assert_no_error (error);
-        memset (result, 0, sizeof *result);
-        coap_udp6_context_request_async (client, message, cancellable, test_request_cb, result);
+        test_start_get (client, uri, cancellable, result);
 }
 
 static void

@@ -621,21 +621,6 @@ test_server_restarts (Fixture      *f,
 }
 
 static void
-start_request (CoapUdp6Context *client,
-               const char      *uri,
-               TestResult      *result)
-{
-        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
-                                                                     COAP_UDP6_CODE_GET);
-        g_autoptr (GError) error = NULL;
-
-        coap_udp6_message_set_request_uri (message, uri, &error);
-        g_assert_no_error (error);
-        memset (result, 0, sizeof *result);
-        coap_udp6_context_request_async (client, message, NULL, test_request_cb, result);
-}
-
-static void
 test_newer_session_kept (Fixture      *f,
                          gconstpointer data)
 {
@@ -655,9 +640,9 @@ test_newer_session_kept (Fixture      *f,
         g_assert_no_error (first.error);
         result_clear (&first);
         coap_udp6_dtls_drop_sessions (dtls_of (f->server));
-        start_request (client, uri, &first);
+        test_start_get (client, uri, NULL, &first);
         test_iterate_for (f->main_context, 500);
-        start_request (client, uri, &late);
+        test_start_get (client, uri, NULL, &late);
         g_assert_true (test_iterate_until_flag (f->main_context, &first.done, 5000));
         g_assert_error (first.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_TIMEOUT);
         g_assert_false (late.done);

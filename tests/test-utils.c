@@ -337,6 +337,22 @@ test_request_cb (GObject      *source,
         r->done = TRUE;
 }
 
+void
+test_start_get (CoapUdp6Context *client,
+                const char      *uri,
+                GCancellable    *cancellable,
+                TestResult      *result)
+{
+        g_autoptr (CoapUdp6Message) message = coap_udp6_message_new (COAP_UDP6_MESSAGE_TYPE_CON,
+                                                                     COAP_UDP6_CODE_GET);
+        g_autoptr (GError) error = NULL;
+
+        coap_udp6_message_set_request_uri (message, uri, &error);
+        g_assert_no_error (error);
+        memset (result, 0, sizeof *result);
+        coap_udp6_context_request_async (client, message, cancellable, test_request_cb, result);
+}
+
 CoapUdp6Message *
 test_piggybacked_answer (CoapUdp6Message *request,
                          guint            code)

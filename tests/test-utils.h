@@ -97,6 +97,13 @@ void test_request_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data);
 
+/* Starts a CON GET of @uri from @client whose outcome lands in @result
+ * (cleared first) through test_request_cb(). */
+void test_start_get (CoapUdp6Context *client,
+                     const char      *uri,
+                     GCancellable    *cancellable,
+                     TestResult      *result);
+
 /* Silences log output below warnings (for tests that feed bad input). */
 void test_init (int *argc, char ***argv);
 
