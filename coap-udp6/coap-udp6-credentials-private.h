@@ -55,4 +55,12 @@ gboolean coap_udp6_credentials_is_peer_key_pinned (CoapUdp6Credentials *self,
 char *coap_udp6_credentials_rpk_identity (const guint8 *spki,
                                           gsize         length);
 
+/* Reads a key or certificate file (NUL-terminated, @length without it):
+ * a regular file of at most 1 MiB, so that /dev/zero or a FIFO fails at
+ * once instead of reading for ever. */
+gboolean coap_udp6_credentials_read_file (const char  *path,
+                                          char       **contents,
+                                          gsize       *length,
+                                          GError     **error);
+
 G_END_DECLS

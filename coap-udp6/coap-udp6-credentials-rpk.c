@@ -168,7 +168,7 @@ coap_udp6_credentials_set_raw_public_key_file (CoapUdp6Credentials *self,
         g_return_val_if_fail (path != NULL, FALSE);
         g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-        if (!g_file_get_contents (path, &contents, &length, error))
+        if (!coap_udp6_credentials_read_file (path, &contents, &length, error))
                 return FALSE;
         ok = coap_udp6_credentials_set_raw_public_key (self, contents, error);
         if (!ok)

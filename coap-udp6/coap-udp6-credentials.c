@@ -8,7 +8,12 @@
 #endif
 #include "coap-udp6-error.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 /**
  * CoapUdp6Credentials:
@@ -281,11 +286,12 @@ coap_udp6_credentials_load_psk_file (CoapUdp6Credentials *self,
 {
         g_autofree char *contents = NULL;
         g_auto (GStrv) lines = NULL;
+        gsize length;
 
         g_return_val_if_fail (COAP_UDP6_IS_CREDENTIALS (self), FALSE);
         g_return_val_if_fail (path != NULL, FALSE);
 
-        if (!g_file_get_contents (path, &contents, NULL, error))
+        if (!coap_udp6_credentials_read_file (path, &contents, &length, error))
                 return FALSE;
         lines = g_strsplit (contents, "\n", -1);
         for (guint i = 0; lines[i] != NULL; i++) {
@@ -325,6 +331,58 @@ coap_udp6_credentials_get_psk_identity (CoapUdp6Credentials *self)
         return self->psk_identity;
 }
 
+#define MAX_CREDENTIALS_FILE (1024 * 1024)
+
+gboolean
+coap_udp6_credentials_read_file (const char  *path,
+                                 char       **contents,
+                                 gsize       *length,
+                                 GError     **error)
+{
+        g_autofree char *data = NULL;
+        struct stat st;
+        gsize done = 0;
+        int fd;
+
+        /* O_NONBLOCK: opening a FIFO does not wait for a writer. */
+        fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+        if (fd < 0) {
+                int saved = errno;
+
+                g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                             "Cannot open %s: %s", path, g_strerror (saved));
+                return FALSE;
+        }
+        if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
+                g_set_error (error, G_FILE_ERROR,
+                             S_ISDIR (st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_FAILED,
+                             "%s is not a regular file", path);
+                close (fd);
+                return FALSE;
+        }
+        if (st.st_size > MAX_CREDENTIALS_FILE) {
+                g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                             "%s is larger than %u bytes", path, MAX_CREDENTIALS_FILE);
+                close (fd);
+                return FALSE;
+        }
+        data = g_malloc (st.st_size + 1);
+        while (done < (gsize) st.st_size) {
+                gssize n = read (fd, data + done, st.st_size - done);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                done += n;
+        }
+        close (fd);
+        data[done] = '\0';
+        *length = done;
+        *contents = g_steal_pointer (&data);
+        return TRUE;
+}
+
 static GBytes *
 read_pem (const char  *path,
           const char  *what,
@@ -333,7 +391,7 @@ read_pem (const char  *path,
         g_autofree char *contents = NULL;
         gsize length;
 
-        if (!g_file_get_contents (path, &contents, &length, error))
+        if (!coap_udp6_credentials_read_file (path, &contents, &length, error))
                 return NULL;
         if (strstr (contents, "-----BEGIN ") == NULL) {
                 g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,

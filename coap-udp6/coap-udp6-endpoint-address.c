@@ -137,6 +137,8 @@ coap_udp6_endpoint_address_set_property (GObject      *object,
         case PROP_SOCKADDR:
                 if (g_value_get_object (value) == NULL)
                         break;
+                /* g_object_new (G_TYPE_INET_SOCKET_ADDRESS, NULL) has none. */
+                g_return_if_fail (g_inet_socket_address_get_address (g_value_get_object (value)) != NULL);
                 self->sockaddr = coap_udp6_sockaddr_normalize (g_value_get_object (value));
                 coap_udp6_sockaddr_to_native (self->sockaddr, &self->native);
                 break;
@@ -297,6 +299,7 @@ coap_udp6_endpoint_address_new (GInetSocketAddress       *sockaddr,
                                 CoapUdp6Pktinfo          *pktinfo)
 {
         g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (sockaddr), NULL);
+        g_return_val_if_fail (g_inet_socket_address_get_address (sockaddr) != NULL, NULL);
         g_return_val_if_fail (interface == NULL ||
                               COAP_UDP6_IS_MESSAGE_INTERFACE (interface), NULL);
 

@@ -370,13 +370,27 @@ coap_udp6_message_set_option_uint (CoapUdp6Message *self,
         coap_udp6_message_insert_option (self, number, buf, len);
 }
 
+/* Option values come from the network: what is not UTF-8 (RFC 7252
+ * §3.2 asks for Net-Unicode) is replaced by U+FFFD, as the "utf8"
+ * return type promises the bindings; the bytes are in
+ * coap_udp6_message_get_option(). */
+static char *
+dup_valid_utf8 (const guint8 *data,
+                gsize         len)
+{
+        if (g_utf8_validate_len ((const char *) data, len, NULL))
+                return g_strndup ((const char *) data, len);
+        return g_utf8_make_valid ((const char *) data, len);
+}
+
 /**
  * coap_udp6_message_get_option_string:
  * @self: a #CoapUdp6Message
  * @number: the option number
  *
  * Gets the first value of an option as a string. A known option whose
- * length is out of range counts as absent.
+ * length is out of range counts as absent. Bytes that are not UTF-8 are
+ * replaced by U+FFFD (the bytes as they are: [method@Message.get_option]).
  *
  * Returns: (transfer full) (nullable): the value, or %NULL if absent
  *
@@ -393,8 +407,7 @@ coap_udp6_message_get_option_string (CoapUdp6Message *self,
         e = find_valid (self, number);
         if (e == NULL)
                 return NULL;
-        return g_strndup ((const char *) coap_udp6_option_entry_data (self, e),
-                          e->len);
+        return dup_valid_utf8 (coap_udp6_option_entry_data (self, e), e->len);
 }
 
 /**
@@ -428,7 +441,8 @@ coap_udp6_message_set_option_string (CoapUdp6Message *self,
  * @number: the option number
  *
  * Gets every value of a repeatable string option, in order. Values of
- * a known option whose length is out of range are skipped.
+ * a known option whose length is out of range are skipped; bytes that
+ * are not UTF-8 are replaced by U+FFFD.
  *
  * Returns: (transfer full) (array zero-terminated=1): the values; empty
  *   if the option is absent
@@ -448,9 +462,8 @@ coap_udp6_message_get_option_strv (CoapUdp6Message *self,
                 const CoapUdp6OptionEntry *e = &self->opts[i];
 
                 if (e->number == number && entry_in_range (e))
-                        g_ptr_array_add (out, g_strndup (
-                                (const char *) coap_udp6_option_entry_data (
-                                        self, e), e->len));
+                        g_ptr_array_add (out, dup_valid_utf8 (coap_udp6_option_entry_data (self, e),
+                                                              e->len));
         }
         g_ptr_array_add (out, NULL);
         return (char **) g_ptr_array_free (out, FALSE);

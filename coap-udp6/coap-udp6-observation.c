@@ -289,6 +289,12 @@ static void
 coap_udp6_observation_init (CoapUdp6Observation *self)
 {
         self->reregister = TRUE;
+        /* One made by g_object_new() alone (a binding can) has no context:
+         * it is born ended, and every method sees an ended observation. */
+        self->ended = TRUE;
+        self->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                                           "An observation is started by "
+                                           "coap_udp6_context_observe_async()");
 }
 
 CoapUdp6Observation *
@@ -297,6 +303,8 @@ coap_udp6_observation_new_internal (CoapUdp6Context *context,
 {
         CoapUdp6Observation *self = g_object_new (COAP_UDP6_TYPE_OBSERVATION, NULL);
 
+        self->ended = FALSE;
+        g_clear_error (&self->error);
         self->context = g_object_ref (context);
         self->request = request;
         self->token = g_bytes_ref (coap_udp6_message_get_token (request));

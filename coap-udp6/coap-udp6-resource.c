@@ -86,6 +86,8 @@ typedef struct {
         gboolean stream_uploads;
         GQueue observers;                   /* of CoapUdp6Observer, see coap-udp6-context-observe-server.c */
         guint32 sequence;                   /* the Observe value of the current state */
+        guint handling;                     /* handlers running (they may nest) */
+        GArray *retired;                    /* (nullable) slots replaced while handling */
 } CoapUdp6ResourcePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CoapUdp6Resource, coap_udp6_resource, G_TYPE_OBJECT)
@@ -118,6 +120,33 @@ coap_udp6_resource_handler_slot_clear (CoapUdp6ResourceHandlerSlot *slot)
                 destroy (user_data);
 }
 
+/* Empties @slot; while a handler runs, its data (perhaps the running
+ * handler's own, a binding's closure) is freed only after it returns. */
+static void
+retire_slot (CoapUdp6ResourcePrivate     *priv,
+             CoapUdp6ResourceHandlerSlot *slot)
+{
+        if (priv->handling > 0 && slot->destroy != NULL) {
+                if (priv->retired == NULL)
+                        priv->retired = g_array_new (FALSE, FALSE, sizeof (CoapUdp6ResourceHandlerSlot));
+                g_array_append_val (priv->retired, *slot);
+                slot->func = NULL;
+                slot->user_data = NULL;
+                slot->destroy = NULL;
+                return;
+        }
+        coap_udp6_resource_handler_slot_clear (slot);
+}
+
+static void
+free_retired (CoapUdp6ResourcePrivate *priv)
+{
+        g_autoptr (GArray) retired = g_steal_pointer (&priv->retired);
+
+        for (guint i = 0; retired != NULL && i < retired->len; i++)
+                coap_udp6_resource_handler_slot_clear (&g_array_index (retired, CoapUdp6ResourceHandlerSlot, i));
+}
+
 static void
 coap_udp6_resource_real_render (CoapUdp6Resource *self,
                                 CoapUdp6Request  *request)
@@ -132,9 +161,16 @@ coap_udp6_resource_real_render (CoapUdp6Resource *self,
         else if (priv->handlers[0].func != NULL)
                 slot = &priv->handlers[0];
 
-        if (slot != NULL)
-                slot->func (self, request, slot->user_data);
-        else
+        if (slot != NULL) {
+                CoapUdp6ResourceHandlerSlot running = *slot;
+
+                g_object_ref (self);
+                priv->handling++;
+                running.func (self, request, running.user_data);
+                if (--priv->handling == 0)
+                        free_retired (priv);
+                g_object_unref (self);
+        } else
                 coap_udp6_request_respond_code (request, COAP_UDP6_CODE_METHOD_NOT_ALLOWED, NULL);
 }
 
@@ -145,7 +181,7 @@ coap_udp6_resource_dispose (GObject *object)
                 coap_udp6_resource_get_instance_private (COAP_UDP6_RESOURCE (object));
 
         for (guint i = 0; i < N_METHOD_SLOTS; i++)
-                coap_udp6_resource_handler_slot_clear (&priv->handlers[i]);
+                retire_slot (priv, &priv->handlers[i]);
 
         G_OBJECT_CLASS (coap_udp6_resource_parent_class)->dispose (object);
 }
@@ -406,12 +442,11 @@ coap_udp6_resource_set_slot (CoapUdp6Resource       *self,
 {
         CoapUdp6ResourcePrivate *priv = coap_udp6_resource_get_instance_private (self);
         CoapUdp6ResourceHandlerSlot *slot = &priv->handlers[slot_index];
-        CoapUdp6ResourceHandlerSlot old = *slot;
 
+        retire_slot (priv, slot);
         slot->func = handler;
         slot->user_data = user_data;
         slot->destroy = handler != NULL ? destroy : NULL;
-        coap_udp6_resource_handler_slot_clear (&old);
         if (handler == NULL && destroy != NULL)
                 destroy (user_data);
 }
@@ -428,6 +463,8 @@ coap_udp6_resource_set_slot (CoapUdp6Resource       *self,
  *
  * Sets the handler for every method. It is used only by the default
  * [vfunc@Resource.render]; a subclass that overrides render ignores it.
+ * A handler may replace or remove itself: its @destroy runs when it has
+ * returned.
  *
  * Since: 1.0
  */
