@@ -15,6 +15,22 @@ drop_bytes (GBytes *bytes)
                 g_bytes_unref (bytes);
 }
 
+
+/* The bindings read every returned string as UTF-8. */
+static void
+utf8 (char *text)
+{
+        g_assert_true (text == NULL || g_utf8_validate (text, -1, NULL));
+        g_free (text);
+}
+
+static void
+utf8v (char **texts)
+{
+        for (guint i = 0; texts[i] != NULL; i++)
+                g_assert_true (g_utf8_validate (texts[i], -1, NULL));
+        g_strfreev (texts);
+}
 static void
 touch_accessors (CoapUdp6Message *msg)
 {
@@ -32,14 +48,14 @@ touch_accessors (CoapUdp6Message *msg)
         drop_bytes (coap_udp6_message_get_oscore (msg));
         coap_udp6_block_option_free (coap_udp6_message_get_block1 (msg));
         coap_udp6_block_option_free (coap_udp6_message_get_block2 (msg));
-        g_strfreev (coap_udp6_message_get_uri_path (msg));
-        g_strfreev (coap_udp6_message_get_uri_query (msg));
-        g_strfreev (coap_udp6_message_get_location_path (msg));
-        g_strfreev (coap_udp6_message_get_location_query (msg));
-        g_free (coap_udp6_message_get_uri_host (msg));
-        g_free (coap_udp6_message_get_proxy_uri (msg));
-        g_free (coap_udp6_message_get_proxy_scheme (msg));
-        g_free (coap_udp6_message_get_request_uri (msg));
+        utf8v (coap_udp6_message_get_uri_path (msg));
+        utf8v (coap_udp6_message_get_uri_query (msg));
+        utf8v (coap_udp6_message_get_location_path (msg));
+        utf8v (coap_udp6_message_get_location_query (msg));
+        utf8 (coap_udp6_message_get_uri_host (msg));
+        utf8 (coap_udp6_message_get_proxy_uri (msg));
+        utf8 (coap_udp6_message_get_proxy_scheme (msg));
+        utf8 (coap_udp6_message_get_request_uri (msg));
         (void) coap_udp6_message_get_uri_port (msg, NULL);
         (void) coap_udp6_message_get_content_format (msg, NULL);
         (void) coap_udp6_message_get_accept (msg, NULL);
@@ -56,10 +72,13 @@ touch_accessors (CoapUdp6Message *msg)
         for (guint i = 0; i < G_N_ELEMENTS (numbers); i++) {
                 g_ptr_array_unref (coap_udp6_message_get_option_values (
                         msg, numbers[i]));
-                g_free (coap_udp6_message_get_option_string (msg, numbers[i]));
+                utf8 (coap_udp6_message_get_option_string (msg, numbers[i]));
                 (void) coap_udp6_message_get_option_uint (msg, numbers[i], NULL);
         }
         g_assert_nonnull (str);
+        g_assert_true (g_utf8_validate (str, -1, NULL));
+        for (guint i = 0; problems[i] != NULL; i++)
+                g_assert_true (g_utf8_validate (problems[i], -1, NULL));
 }
 
 static void
