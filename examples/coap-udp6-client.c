@@ -25,6 +25,8 @@ enum {
         EXIT_FAILURE_LOCAL = 2,
 };
 
+#define MAX_TIMEOUT_SECONDS 4294967u
+
 typedef struct {
         GMainLoop *loop;
         int status;
@@ -467,7 +469,7 @@ static const char description[] =
         "servers wait up to 5 seconds (RFC 7252 DEFAULT_LEISURE) before answering.\n"
         "\n"
         "--observe (-s) observes URI (RFC 7641): every notification's payload is\n"
-        "written as it arrives until N arrived (-s N, -sN or --observe=N), -T S\n"
+        "written as it arrives until N arrived (-s N or --observe=N), -T S\n"
         "seconds passed or Ctrl-C; then the observation is cancelled with a GET\n"
         "with Observe 1 and the exit status is 0. With -v each notification's\n"
         "sequence number is shown.\n"
@@ -555,6 +557,11 @@ main (int   argc,
         }
         if (argc != 2) {
                 fprintf (stderr, "coap-udp6-client: exactly one URI is needed\n");
+                return EXIT_FAILURE_LOCAL;
+        }
+        /* Milliseconds in a guint: past that the wait wrapped (NaN fails too). */
+        if (!(timeout >= 0 && timeout <= MAX_TIMEOUT_SECONDS)) {
+                fprintf (stderr, "coap-udp6-client: -T takes 0 to %u seconds\n", MAX_TIMEOUT_SECONDS);
                 return EXIT_FAILURE_LOCAL;
         }
         code = method_code (method != NULL ? method : "get");
@@ -667,6 +674,12 @@ main (int   argc,
         g_free (client.observe_uri);
         if (sink != NULL && !g_output_stream_close (sink, NULL, &error)) {
                 fprintf (stderr, "coap-udp6-client: cannot write %s: %s\n", output_file, error->message);
+                return EXIT_FAILURE_LOCAL;
+        }
+        /* A full disk or a closed pipe is an error too (> /dev/full). */
+        if (fflush (stdout) != 0 || ferror (stdout)) {
+                fprintf (stderr, "coap-udp6-client: cannot write the standard output: %s\n",
+                         g_strerror (errno));
                 return EXIT_FAILURE_LOCAL;
         }
         return client.status;

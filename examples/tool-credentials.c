@@ -73,6 +73,12 @@ add_peer_key (CoapUdp6Credentials *credentials,
 
         if (g_str_has_prefix (peer_key, "ni:"))
                 return coap_udp6_credentials_add_peer_public_key (credentials, peer_key, error);
+        /* /dev/zero or a FIFO would be read for ever. */
+        if (!g_file_test (peer_key, G_FILE_TEST_IS_REGULAR)) {
+                g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "--peer-key %s is not a regular file",
+                             peer_key);
+                return FALSE;
+        }
         if (!g_file_get_contents (peer_key, &pem, NULL, error))
                 return FALSE;
         if (!coap_udp6_credentials_add_peer_public_key (credentials, pem, error)) {

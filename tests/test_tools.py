@@ -218,6 +218,23 @@ class Tools(unittest.TestCase):
         got = client()
         self.assertEqual(got.returncode, 2)
 
+    def test_local_failures_are_status_2(self):
+        # A wait that does not fit the timer (it wrapped and timed out at
+        # once), a full disk behind the standard output, a peer key file
+        # that never ends: each one line and status 2.
+        for value in ('4294968', '1e300', 'inf', 'nan', '-1'):
+            got = client('-T', value, self.base + '/hello')
+            self.assertEqual(got.returncode, 2, value)
+            self.assertIn(b'-T takes', got.stderr)
+        with open('/dev/full', 'wb') as full:
+            got = subprocess.run([CLIENT, self.base + '/hello'], stdout=full,
+                                 stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(got.returncode, 2)
+        self.assertIn(b'standard output', got.stderr)
+        got = client('--peer-key', '/dev/zero', '-T', '1', 'coaps://[::1]:1/')
+        self.assertEqual(got.returncode, 2)
+        self.assertIn(b'not a regular file', got.stderr)
+
     def test_libcoap_letters(self):
         got = client('-m', 'post', '-e', 'as in coap-client', '-B', '30',
                      self.base + '/echo')
