@@ -458,6 +458,16 @@ download_step (CoapUdp6Context  *self,
                 return TRUE;
         }
         if (!bc->downloading) {
+                gint64 asked = option_value (ex->request, COAP_UDP6_OPTION_BLOCK2);
+
+                /* RFC 7959 §2.4: a body starts at block 0, unless the
+                 * caller asked for a later block itself. */
+                if (start != 0 && (asked < 0 || COAP_UDP6_BLOCK_NUM (asked) == 0)) {
+                        fail (ex, COAP_UDP6_ERROR_BLOCKWISE,
+                              "The first answer is block %u of the body, not block 0",
+                              COAP_UDP6_BLOCK_NUM (block2));
+                        return TRUE;
+                }
                 /* A single block, or a block the caller asked for itself. */
                 if (!more || start != 0)
                         return FALSE;

@@ -326,6 +326,33 @@ test_per_request_block2 (Fixture      *f,
         run_download (f, sized, body, 4);
 }
 
+/* RFC 7959 §2.4: a body begins with block 0. */
+static void
+test_first_block_not_zero (Fixture      *f,
+                           gconstpointer data)
+{
+        g_autoptr (GBytes) body = make_body (200, 4);
+        gboolean last[] = { FALSE, TRUE };
+
+        g_test_summary ("A first answer that is a later block of the body (M set or not) fails "
+                        "with COAP_UDP6_ERROR_BLOCKWISE instead of passing for the whole body");
+        for (guint i = 0; i < G_N_ELEMENTS (last); i++) {
+                g_autoptr (CoapUdp6Message) request = new_request (f, COAP_UDP6_CODE_GET);
+                g_autoptr (CoapUdp6Message) got = NULL;
+                g_autoptr (GSocketAddress) from = NULL;
+                TestResult r = { 0 };
+
+                coap_udp6_context_request_async (f->client, request, NULL, test_request_cb, &r);
+                got = raw_recv (f, &from);
+                /* 64-byte blocks: block 1 has M set, block 3 is the last. */
+                raw_answer_block2 (f, got, from, body, last[i] ? 3 : 1, 2, -1);
+                g_assert_true (test_iterate_until_flag (f->main_context, &r.done, 5000));
+                g_assert_null (r.response);
+                g_assert_error (r.error, COAP_UDP6_ERROR, COAP_UDP6_ERROR_BLOCKWISE);
+                g_clear_error (&r.error);
+        }
+}
+
 /* RFC 7959 §4: Size1 has 4 bytes at most; a larger size is left out
  * rather than sent wrong. */
 static void
@@ -435,6 +462,7 @@ main (int   argc,
         ADD ("wrong-block-size", test_wrong_block_size, NULL);
         ADD ("per-request-block2", test_per_request_block2, NULL);
         ADD ("size1-past-4-gib", test_size1_past_4_gib, NULL);
+        ADD ("first-block-not-zero", test_first_block_not_zero, NULL);
         if (g_test_slow ()) {
                 ADD ("num-limit/download", test_num_limit, GINT_TO_POINTER (FALSE));
                 ADD ("num-limit/upload", test_num_limit, GINT_TO_POINTER (TRUE));
